@@ -1,0 +1,123 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** A role a key grants: operators change the pipeline, viewers read and watch. */
+export type Role = 'operator' | 'viewer';
+
+/** One configured API key with the role it grants. */
+export interface ApiKey {
+  role: Role;
+  key: string;
+}
+
+const port = z.coerce.number().int().min(0).max(65_535, 'must be a TCP port between 0 and 65535');
+
+const apiKeys = z
+  .string()
+  .trim()
+  .transform((text, ctx): ApiKey[] => {
+    const keys: ApiKey[] = [];
+    const pairs = text.split(',').map((part) => part.trim());
+    for (const [index, pair] of pairs.entries()) {
+      if (pair === '') continue;
+      const separator = pair.indexOf(':');
+      const role = pair.slice(0, separator);
+      const key = pair.slice(separator + 1);
+      if (separator < 0 || (role !== 'operator' && role !== 'viewer')) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry ${index + 1} must be "operator:<key>" or "viewer:<key>"`,
+        });
+        return z.NEVER;
+      }
+      if (key.length < 16) {
+        ctx.addIssue({ code: 'custom', message: `the ${role} key must be at least 16 characters long` });
+        return z.NEVER;
+      }
+      keys.push({ role, key });
+    }
+    return keys;
+  });
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    );
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const schema = z.object({
+  DATABASE_URL: optional(url(['postgres:', 'postgresql:'])),
+  HELIX_DATA_DIR: z.string().trim().min(1).default('.helix'),
+  PORT: port.default(4000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  HELIX_API_KEYS: optional(apiKeys),
+  HELIX_INPUT_DIR: optional(z.string().trim().min(1)),
+  REDIS_URL: optional(url(['redis:', 'rediss:'])),
+  GROQ_API_KEY: optional(z.string().trim().min(1)),
+  GROQ_BASE_URL: optional(url(['http:', 'https:'])),
+  GROQ_MODEL: z.string().trim().min(1).default('llama-3.3-70b-versatile'),
+  HELIX_API_URL: url(['http:', 'https:']).default('http://127.0.0.1:4000/graphql'),
+  HELIX_DASHBOARD_ORIGIN: url(['http:', 'https:']).default('http://127.0.0.1:3000'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** The parsed, validated configuration of a Helix process. */
+export interface Config {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  port: number;
+  host: string;
+  apiKeys: ApiKey[] | undefined;
+  inputDir: string;
+  redisUrl: string | undefined;
+  groq: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
+  apiUrl: string;
+  dashboardOrigin: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+}
+
+/** Raised when a setting is invalid; its message names every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses configuration from an environment (by default `process.env`).
+ * This is the only place that reads the environment.
+ */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const env = parsed.data;
+  const dataDir = resolve(env.HELIX_DATA_DIR);
+  return {
+    databaseUrl: env.DATABASE_URL,
+    dataDir,
+    port: env.PORT,
+    host: env.HOST,
+    apiKeys: env.HELIX_API_KEYS,
+    inputDir: resolve(env.HELIX_INPUT_DIR ?? resolve(dataDir, 'inputs')),
+    redisUrl: env.REDIS_URL,
+    groq: env.GROQ_API_KEY
+      ? { apiKey: env.GROQ_API_KEY, baseUrl: env.GROQ_BASE_URL, model: env.GROQ_MODEL }
+      : undefined,
+    apiUrl: env.HELIX_API_URL,
+    dashboardOrigin: env.HELIX_DASHBOARD_ORIGIN,
+    logLevel: env.LOG_LEVEL,
+  };
+}
