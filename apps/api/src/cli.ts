@@ -24,7 +24,7 @@ async function runServe(args: string[]): Promise<void> {
     ...(values.port !== undefined && { PORT: values.port }),
     ...(values.host !== undefined && { HOST: values.host }),
   });
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { pretty: process.stdout.isTTY });
   const service = await serve(config, logger);
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -42,9 +42,13 @@ describe('API server', () => {
     });
 
     it('should serve counts beyond 32 bits exactly as SafeInt', async () => {
-      const { body } = await postGraphQL(api.url, '{ runs(first: 1) { edges { node { referenceLength readsProduced } } } }', {
-        key: testKeys.viewer,
-      });
+      const { body } = await postGraphQL(
+        api.url,
+        '{ runs(first: 1) { edges { node { referenceLength readsProduced } } } }',
+        {
+          key: testKeys.viewer,
+        },
+      );
       expect(body).toEqual({ data: { runs: { edges: [{ node: { referenceLength: 200_000, readsProduced: 0 } }] } } });
     });
 
