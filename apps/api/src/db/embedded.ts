@@ -107,10 +107,14 @@ function isAlive(pid: number): boolean {
 
 /**
  * Starts (initialising on first use) an embedded PostgreSQL under `directory`, listening on
- * loopback on a free port. Data persists across restarts. Works as root by running the server
+ * loopback on a free port (or `options.port`). Data persists across restarts. Works as root by running the server
  * as a dedicated `postgres` system user, which PostgreSQL requires.
  */
-export async function startEmbeddedDatabase(directory: string, logger: Logger): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(
+  directory: string,
+  logger: Logger,
+  options: { port?: number } = {},
+): Promise<EmbeddedDatabase> {
   await mkdir(directory, { recursive: true });
   const runAsPostgresUser = process.getuid?.() === 0;
   // As root, the server runs as the `postgres` user, which must be able to enter this directory.
@@ -120,7 +124,7 @@ export async function startEmbeddedDatabase(directory: string, logger: Logger): 
   }
   const credentials = await loadCredentials(directory);
   const dataDirectory = join(directory, 'data');
-  const port = await findFreePort();
+  const port = options.port ?? (await findFreePort());
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDirectory,

@@ -1,0 +1,131 @@
+import type pg from 'pg';
+import type {
+  AnalysisRecord,
+  MetricSampleRecord,
+  NewRun,
+  ResultStore,
+  RunStatusKind,
+  RunTotals,
+  VariantRecord,
+} from '../pipeline/records.js';
+
+/**
+ * The pipeline's results in PostgreSQL, written with hand-written multi-row statements
+ * (`unnest` of column arrays: one round trip per batch of rows). Every write is idempotent:
+ * analyses are keyed by run and sequence, variants by site, samples by run and second.
+ */
+export class PostgresResultStore implements ResultStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async createRun(run: NewRun): Promise<string> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `INSERT INTO runs (id, source, config, reference_name, reference_length)
+       VALUES (gen_random_uuid(), $1, $2, $3, $4) RETURNING id`,
+      [run.source, JSON.stringify(run.config), run.referenceName, run.referenceLength],
+    );
+    return (rows[0] as { id: string }).id;
+  }
+
+  async updateRun(runId: string, totals: RunTotals): Promise<void> {
+    await this.pool.query(
+      `UPDATE runs SET reads_produced = $2, reads_analysed = $3, batches_analysed = $4, variants_confirmed = $5
+       WHERE id = $1`,
+      [runId, totals.readsProduced, totals.readsAnalysed, totals.batchesAnalysed, totals.variantsConfirmed],
+    );
+  }
+
+  async finishRun(runId: string, status: RunStatusKind, totals: RunTotals, error?: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE runs SET status = $2, stopped_at = now(), error = $3, reads_produced = $4, reads_analysed = $5,
+         batches_analysed = $6, variants_confirmed = $7
+       WHERE id = $1`,
+      [
+        runId,
+        status,
+        error ?? null,
+        totals.readsProduced,
+        totals.readsAnalysed,
+        totals.batchesAnalysed,
+        totals.variantsConfirmed,
+      ],
+    );
+  }
+
+  async writeAnalyses(rows: AnalysisRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO analyses (run_id, sequence, reads, mapped_reads, mutated_reads, mutations_found, processing_time_ms, created_at)
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::float8[], $8::timestamptz[])
+       ON CONFLICT (run_id, sequence) DO NOTHING`,
+      [
+        rows.map((row) => row.runId),
+        rows.map((row) => row.sequence),
+        rows.map((row) => row.reads),
+        rows.map((row) => row.mappedReads),
+        rows.map((row) => row.mutatedReads),
+        rows.map((row) => row.mutationsFound),
+        rows.map((row) => row.processingTimeMs),
+        rows.map((row) => row.createdAt),
+      ],
+    );
+  }
+
+  async upsertVariants(rows: VariantRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO variants (run_id, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency,
+         quality, status, first_seen_at, last_seen_at, confirmed_at)
+       SELECT run_id, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality, status,
+         seen_at, seen_at, CASE WHEN status = 'CONFIRMED' THEN seen_at END
+       FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::"VariantType"[], $7::text[],
+         $8::int[], $9::int[], $10::float8[], $11::float8[], $12::"VariantStatus"[], $13::timestamptz[])
+         AS incoming(run_id, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality,
+           status, seen_at)
+       ON CONFLICT (run_id, contig, position, ref, alt) DO UPDATE SET
+         genotype = EXCLUDED.genotype, depth = EXCLUDED.depth, alt_count = EXCLUDED.alt_count,
+         allele_frequency = EXCLUDED.allele_frequency, quality = EXCLUDED.quality,
+         status = EXCLUDED.status, last_seen_at = EXCLUDED.last_seen_at,
+         confirmed_at = COALESCE(variants.confirmed_at, EXCLUDED.confirmed_at)`,
+      [
+        rows.map((row) => row.runId),
+        rows.map((row) => row.contig),
+        rows.map((row) => row.position),
+        rows.map((row) => row.ref),
+        rows.map((row) => row.alt),
+        rows.map((row) => row.type),
+        rows.map((row) => row.genotype),
+        rows.map((row) => row.depth),
+        rows.map((row) => row.altCount),
+        rows.map((row) => row.alleleFrequency),
+        rows.map((row) => row.quality),
+        rows.map((row) => row.status),
+        rows.map((row) => row.seenAt),
+      ],
+    );
+  }
+
+  async writeMetricSamples(rows: MetricSampleRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO metric_samples (run_id, at, ingestion_rate, processing_rate, queue_depth, in_flight, throttled, sink_lag,
+         reads_produced, reads_analysed, latency_p50_ms, latency_p99_ms)
+       SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::float8[], $4::float8[], $5::int[], $6::int[], $7::bool[],
+         $8::int[], $9::int8[], $10::int8[], $11::float8[], $12::float8[])
+       ON CONFLICT (run_id, at) DO NOTHING`,
+      [
+        rows.map((row) => row.runId),
+        rows.map((row) => row.at),
+        rows.map((row) => row.ingestionRate),
+        rows.map((row) => row.processingRate),
+        rows.map((row) => row.queueDepth),
+        rows.map((row) => row.inFlight),
+        rows.map((row) => row.throttled),
+        rows.map((row) => row.sinkLag),
+        rows.map((row) => row.readsProduced),
+        rows.map((row) => row.readsAnalysed),
+        rows.map((row) => row.latencyP50Ms ?? null),
+        rows.map((row) => row.latencyP99Ms ?? null),
+      ],
+    );
+  }
+}

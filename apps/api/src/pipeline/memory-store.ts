@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  AnalysisRecord,
+  MetricSampleRecord,
+  NewRun,
+  ResultStore,
+  RunStatusKind,
+  RunTotals,
+  VariantRecord,
+} from './records.js';
+
+/** A run as the memory store holds it. */
+export interface StoredRun extends NewRun, RunTotals {
+  id: string;
+  status: RunStatusKind;
+  error: string | undefined;
+}
+
+/**
+ * Keeps results in memory with the same identity rules as the database (one analysis per run
+ * and sequence, one variant per site). For `helix analyze` without `--db`, and for tests.
+ */
+export class MemoryResultStore implements ResultStore {
+  readonly runs = new Map<string, StoredRun>();
+  readonly analyses = new Map<string, AnalysisRecord>();
+  readonly variants = new Map<string, VariantRecord>();
+  readonly metricSamples: MetricSampleRecord[] = [];
+
+  async createRun(run: NewRun): Promise<string> {
+    const id = randomUUID();
+    const totals = { readsProduced: 0, readsAnalysed: 0, batchesAnalysed: 0, variantsConfirmed: 0 };
+    this.runs.set(id, { ...run, ...totals, id, status: 'RUNNING', error: undefined });
+    return id;
+  }
+
+  async updateRun(runId: string, totals: RunTotals): Promise<void> {
+    const run = this.runs.get(runId);
+    if (run) Object.assign(run, totals);
+  }
+
+  async finishRun(runId: string, status: RunStatusKind, totals: RunTotals, error?: string): Promise<void> {
+    const run = this.runs.get(runId);
+    if (run) Object.assign(run, totals, { status, error });
+  }
+
+  async writeAnalyses(rows: AnalysisRecord[]): Promise<void> {
+    for (const row of rows) {
+      const key = `${row.runId}:${row.sequence}`;
+      if (!this.analyses.has(key)) this.analyses.set(key, row);
+    }
+  }
+
+  async upsertVariants(rows: VariantRecord[]): Promise<void> {
+    for (const row of rows) this.variants.set(`${row.runId}:${row.contig}:${row.position}:${row.ref}:${row.alt}`, row);
+  }
+
+  async writeMetricSamples(rows: MetricSampleRecord[]): Promise<void> {
+    this.metricSamples.push(...rows);
+  }
+}

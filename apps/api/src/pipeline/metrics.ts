@@ -1,0 +1,76 @@
+/** A sliding-window rate: events per second over the last `windowMs`. */
+export class RateMeter {
+  readonly #samples: { at: number; count: number }[] = [];
+
+  constructor(private readonly windowMs = 2_000) {}
+
+  /** Records `count` events at time `at` (ms). */
+  record(count: number, at = performance.now()): void {
+    this.#samples.push({ at, count });
+    this.#trim(at);
+  }
+
+  /** Events per second over the window ending at `at`. */
+  rate(at = performance.now()): number {
+    this.#trim(at);
+    let total = 0;
+    for (const sample of this.#samples) total += sample.count;
+    return (total * 1_000) / this.windowMs;
+  }
+
+  #trim(now: number): void {
+    while (this.#samples.length > 0 && (this.#samples[0]?.at ?? now) < now - this.windowMs) this.#samples.shift();
+  }
+}
+
+/**
+ * Latency percentiles over the most recent observations (a ring of fixed size, so memory stays
+ * bounded however long the run).
+ */
+export class LatencyWindow {
+  readonly #values: Float64Array;
+  #count = 0;
+  #next = 0;
+
+  constructor(size = 4_096) {
+    this.#values = new Float64Array(size);
+  }
+
+  observe(milliseconds: number): void {
+    this.#values[this.#next] = milliseconds;
+    this.#next = (this.#next + 1) % this.#values.length;
+    this.#count = Math.min(this.#count + 1, this.#values.length);
+  }
+
+  /** The `p`-th percentile (0–100) of the window, or undefined when empty. */
+  percentile(p: number): number | undefined {
+    if (this.#count === 0) return undefined;
+    const sorted = this.#values.slice(0, this.#count).sort();
+    const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+    return sorted[index];
+  }
+}
+
+/** One snapshot of the live pipeline, as published to subscribers each tick. */
+export interface PipelineMetrics {
+  at: Date;
+  /** Reads per second taken from the producer. */
+  ingestionRate: number;
+  /** Reads per second analysed by the detectors. */
+  processingRate: number;
+  queueDepth: number;
+  inFlight: number;
+  throttled: boolean;
+  throttleEvents: number;
+  highWater: number;
+  lowWater: number;
+  readsProduced: number;
+  readsAnalysed: number;
+  batchesProduced: number;
+  batchesAnalysed: number;
+  /** Rows produced but not yet written by the sink. */
+  sinkLag: number;
+  latencyP50Ms: number | undefined;
+  latencyP99Ms: number | undefined;
+  variantsConfirmed: number;
+}

@@ -1,0 +1,85 @@
+/** The pipeline's results as plain records; the database layer maps them to tables. */
+
+/** Where a run's reads come from. */
+export type ReadSourceKind = 'SIMULATED' | 'FASTQ';
+
+export type RunStatusKind = 'RUNNING' | 'STOPPING' | 'COMPLETED' | 'STOPPED' | 'FAILED';
+
+export type VariantTypeKind = 'SNV' | 'INSERTION' | 'DELETION';
+
+export type VariantStatusKind = 'CANDIDATE' | 'CONFIRMED';
+
+/** A run as the pipeline starts it. */
+export interface NewRun {
+  source: ReadSourceKind;
+  config: Record<string, unknown>;
+  referenceName: string;
+  referenceLength: number;
+}
+
+/** Totals of a run, written as it progresses and when it ends. */
+export interface RunTotals {
+  readsProduced: number;
+  readsAnalysed: number;
+  batchesAnalysed: number;
+  variantsConfirmed: number;
+}
+
+/** One analysed batch. `(runId, sequence)` identifies it: writing it twice stores it once. */
+export interface AnalysisRecord {
+  runId: string;
+  sequence: number;
+  reads: number;
+  mappedReads: number;
+  mutatedReads: number;
+  mutationsFound: number;
+  processingTimeMs: number;
+  createdAt: Date;
+}
+
+/** The current call at one site; upserted by `(runId, contig, position, ref, alt)`. */
+export interface VariantRecord {
+  runId: string;
+  contig: string;
+  /** 1-based, VCF convention (indels include the anchor base). */
+  position: number;
+  ref: string;
+  alt: string;
+  type: VariantTypeKind;
+  genotype: string;
+  depth: number;
+  altCount: number;
+  alleleFrequency: number;
+  quality: number;
+  status: VariantStatusKind;
+  seenAt: Date;
+}
+
+/** One per-second sample of the live metrics. */
+export interface MetricSampleRecord {
+  runId: string;
+  at: Date;
+  ingestionRate: number;
+  processingRate: number;
+  queueDepth: number;
+  inFlight: number;
+  throttled: boolean;
+  sinkLag: number;
+  readsProduced: number;
+  readsAnalysed: number;
+  latencyP50Ms: number | undefined;
+  latencyP99Ms: number | undefined;
+}
+
+/**
+ * Where the pipeline keeps its results. Implementations must be idempotent: the sink retries a
+ * write whose outcome it does not know.
+ */
+export interface ResultStore {
+  createRun(run: NewRun): Promise<string>;
+  updateRun(runId: string, totals: RunTotals): Promise<void>;
+  finishRun(runId: string, status: RunStatusKind, totals: RunTotals, error?: string): Promise<void>;
+  writeAnalyses(rows: AnalysisRecord[]): Promise<void>;
+  upsertVariants(rows: VariantRecord[]): Promise<void>;
+  writeMetricSamples(rows: MetricSampleRecord[]): Promise<void>;
+}

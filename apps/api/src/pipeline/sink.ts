@@ -1,0 +1,154 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AnalysisRecord, MetricSampleRecord, ResultStore, VariantRecord } from './records.js';
+
+/** How the sink batches and retries. */
+export interface SinkOptions {
+  /** Rows per write (default 500). */
+  maxRowsPerWrite?: number;
+  /** Longest a row waits before a write is attempted (default 100 ms). */
+  flushIntervalMs?: number;
+  /** First retry delay after a failed write, doubled up to `maxRetryDelayMs` (default 100 ms). */
+  retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  /** Told about each failed write; the rows are kept and retried. */
+  onWriteError?: (error: Error, retryInMs: number) => void;
+}
+
+/**
+ * Batched, retried persistence. Rows wait in memory until written; a failed write is retried with
+ * exponential backoff and its rows are never dropped. The number of waiting rows (`lag`) is
+ * reported to the queue as backpressure, so a slow or absent database slows the producer
+ * instead of filling memory.
+ */
+export class BatchedSink {
+  readonly #store: ResultStore;
+  readonly #options: Required<Omit<SinkOptions, 'onWriteError'>> & Pick<SinkOptions, 'onWriteError'>;
+  #analyses: AnalysisRecord[] = [];
+  #variants = new Map<string, VariantRecord>();
+  #samples: MetricSampleRecord[] = [];
+  #flushing: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+  #failures = 0;
+  #written = 0;
+
+  constructor(store: ResultStore, options: SinkOptions = {}) {
+    this.#store = store;
+    this.#options = {
+      maxRowsPerWrite: options.maxRowsPerWrite ?? 500,
+      flushIntervalMs: options.flushIntervalMs ?? 100,
+      retryDelayMs: options.retryDelayMs ?? 100,
+      maxRetryDelayMs: options.maxRetryDelayMs ?? 5_000,
+      onWriteError: options.onWriteError,
+    };
+  }
+
+  /** Rows accepted but not yet written. */
+  get lag(): number {
+    return this.#analyses.length + this.#variants.size + this.#samples.length;
+  }
+
+  /** Analyses not yet written: one per batch, the unit the queue's water marks count. */
+  get pendingAnalyses(): number {
+    return this.#analyses.length;
+  }
+
+  /** Failed writes so far (each retried). */
+  get writeFailures(): number {
+    return this.#failures;
+  }
+
+  /** Rows written so far. */
+  get rowsWritten(): number {
+    return this.#written;
+  }
+
+  addAnalysis(row: AnalysisRecord): void {
+    this.#analyses.push(row);
+    this.#schedule();
+  }
+
+  /** Adds variant calls; a later call for the same site replaces an unwritten earlier one. */
+  addVariants(rows: VariantRecord[]): void {
+    for (const row of rows) this.#variants.set(`${row.runId}:${row.contig}:${row.position}:${row.ref}:${row.alt}`, row);
+    if (rows.length > 0) this.#schedule();
+  }
+
+  addMetricSample(row: MetricSampleRecord): void {
+    this.#samples.push(row);
+    this.#schedule();
+  }
+
+  /** Writes everything accepted so far, retrying until it is stored (or the sink is closed). */
+  async drain(): Promise<void> {
+    while (this.lag > 0 && !this.#closed) await this.#flush();
+    await this.#flushing;
+  }
+
+  /** Stops retrying; rows still waiting are abandoned (after a drain there are none). */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+  }
+
+  #schedule(): void {
+    if (this.#timer || this.#closed) return;
+    const due = this.lag >= this.#options.maxRowsPerWrite ? 0 : this.#options.flushIntervalMs;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#flush().then(() => {
+        if (this.lag > 0) this.#schedule();
+      });
+    }, due);
+  }
+
+  #flush(): Promise<void> {
+    this.#flushing ??= this.#writeAll().finally(() => {
+      this.#flushing = undefined;
+    });
+    return this.#flushing;
+  }
+
+  async #writeAll(): Promise<void> {
+    const limit = this.#options.maxRowsPerWrite;
+    while (this.lag > 0 && !this.#closed) {
+      const analyses = this.#analyses.slice(0, limit);
+      const variants = [...this.#variants.values()].slice(0, limit);
+      const samples = this.#samples.slice(0, limit);
+      await this.#retry(async () => {
+        // Analyses first: a run's variant evidence never shows before the batches it came from.
+        if (analyses.length > 0) await this.#store.writeAnalyses(analyses);
+        if (variants.length > 0) await this.#store.upsertVariants(variants);
+        if (samples.length > 0) await this.#store.writeMetricSamples(samples);
+      });
+      if (this.#closed) return;
+      this.#analyses.splice(0, analyses.length);
+      for (const row of variants) {
+        const key = `${row.runId}:${row.contig}:${row.position}:${row.ref}:${row.alt}`;
+        // Keep a newer call for the site that arrived while this one was being written.
+        if (this.#variants.get(key) === row) this.#variants.delete(key);
+      }
+      this.#samples.splice(0, samples.length);
+      this.#written += analyses.length + variants.length + samples.length;
+    }
+  }
+
+  async #retry(write: () => Promise<void>): Promise<void> {
+    for (
+      let delay = this.#options.retryDelayMs;
+      !this.#closed;
+      delay = Math.min(delay * 2, this.#options.maxRetryDelayMs)
+    ) {
+      try {
+        await write();
+        return;
+      } catch (error) {
+        this.#failures += 1;
+        // Jitter spreads retries of many sinks hitting one recovering database.
+        const wait = delay / 2 + Math.random() * (delay / 2);
+        this.#options.onWriteError?.(error as Error, wait);
+        await sleep(wait);
+      }
+    }
+  }
+}
