@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
+import { UsageError } from './cli/usage-error.js';
 import { serve } from './commands/serve.js';
-import { ConfigError, loadConfig } from './env.js';
+import { loadConfig } from './env.js';
 import { createLogger } from './logger.js';
 
 /** Exit codes every helix command uses. */
@@ -10,12 +11,9 @@ const USAGE = `usage: helix <command> [options]
 
 commands:
   serve [--port 4000] [--host 127.0.0.1]   run the API and the pipeline
+  simulate ...                             write a reference, simulated reads and the truth
+                                           (helix simulate --help)
 `;
-
-/** Thrown for a command line that cannot be understood; exits with code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 async function runServe(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' } }, strict: true });
@@ -43,32 +41,43 @@ async function runServe(args: string[]): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-/** Runs a helix command line and resolves when it has started (or finished). */
+/** Subcommands are loaded on demand so `helix serve` never pays for the others' imports. */
+const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; usage?: () => Promise<string> }> = {
+  serve: { run: runServe },
+  simulate: {
+    run: async (args) => (await import('./commands/simulate.js')).simulate(args),
+    usage: async () => (await import('./commands/simulate.js')).SIMULATE_USAGE,
+  },
+};
+
+function isUsageError(error: unknown): boolean {
+  return error instanceof UsageError || String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS');
+}
+
+/** Runs a helix command line; exits with 1 on bad input and 2 on a usage error. */
 export async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const command = COMMANDS[name];
   try {
-    switch (command) {
-      case 'serve':
-        return await runServe(rest);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        process.stdout.write(USAGE);
-        return;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    if (command.usage && (rest.includes('--help') || rest.includes('-h'))) {
+      process.stdout.write(`${await command.usage()}\n`);
+      return;
     }
+    await command.run(rest);
   } catch (error) {
-    if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`helix: ${(error as Error).message}\n\n${USAGE}`);
+    const message = (error as Error).message;
+    if (isUsageError(error)) {
+      const usage = command?.usage ? await command.usage() : USAGE;
+      process.stderr.write(`helix ${name}: ${message}\n\n${usage}\n`);
       process.exit(ExitCode.Usage);
     }
-    if (error instanceof ConfigError) {
-      process.stderr.write(`helix: ${error.message}\n`);
-      process.exit(ExitCode.BadInput);
-    }
-    process.stderr.write(`helix: ${(error as Error).message}\n`);
+    // Configuration, file and value errors (ours and the native addon's) all name what is wrong.
+    process.stderr.write(`helix ${name}: ${message}\n`);
     process.exit(ExitCode.BadInput);
   }
 }
