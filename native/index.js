@@ -30,9 +30,13 @@ function load() {
 const binding = load();
 
 export const {
+  AlignerIndex,
+  Detector,
   MutatedSample,
+  Pileup,
   Producer,
   ReadSimulator,
   Reference,
+  VariantCaller,
   simulateToFiles,
 } = binding;

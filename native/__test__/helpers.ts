@@ -156,3 +156,45 @@ export function readWindow(origin: ReadOrigin, readLength: number): { from: numb
 export function bytesOf(view: ArrayBufferView): Buffer {
   return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
 }
+
+/**
+ * Left-normalises a VCF allele as `bcftools norm` does (test fixture, mirrors
+ * `pileup::normalise`): trims shared right-end bases (re-anchoring on the base
+ * before when an allele runs empty), then shared left-end bases while both
+ * alleles keep one. `sequence` is the contig; `position` is 1-based.
+ */
+export function normaliseVariant(
+  sequence: string,
+  position: number,
+  ref: string,
+  alt: string,
+): { position: number; ref: string; alt: string } {
+  let start = position - 1;
+  if (ref !== alt) {
+    for (let changed = true; changed; ) {
+      changed = false;
+      if (ref && alt && ref.at(-1) === alt.at(-1)) {
+        ref = ref.slice(0, -1);
+        alt = alt.slice(0, -1);
+        changed = true;
+      }
+      if ((!ref || !alt) && start > 0) {
+        start -= 1;
+        ref = `${sequence[start]}${ref}`;
+        alt = `${sequence[start]}${alt}`;
+        changed = true;
+      }
+    }
+    if (!ref || !alt) {
+      const after = sequence[start + ref.length] as string;
+      ref += after;
+      alt += after;
+    }
+    while (ref.length > 1 && alt.length > 1 && ref[0] === alt[0]) {
+      ref = ref.slice(1);
+      alt = alt.slice(1);
+      start += 1;
+    }
+  }
+  return { position: start + 1, ref, alt };
+}

@@ -8,12 +8,26 @@
  * 2. `simulateToFiles` (what `helix simulate` runs) against `wgsim` for the
  *    same output: 500 k pairs of 150-bp reads from a 5 Mbp reference.
  * 3. FASTQ parsing into batches (uncompressed and gzip) through the producer.
+ * 4. Detection on one thread: `Detector.analyse` + `Pileup.add` through napi
+ *    for 500 k simulated 150-bp reads on the 5 Mbp reference (batches of 256
+ *    and 4096, simulated beforehand), beside the simulator's rate for the same
+ *    batches; then the index build and `VariantCaller.callAll` times.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Producer, ReadSimulator, Reference, simulateToFiles } from '../index.js';
+import {
+  AlignerIndex,
+  Detector,
+  Pileup,
+  Producer,
+  type ReadBatch,
+  ReadSimulator,
+  Reference,
+  simulateToFiles,
+  VariantCaller,
+} from '../index.js';
 import * as ts from '../reference/simulate.js';
 
 const REFERENCE_LENGTH = 5_000_000;
@@ -126,3 +140,51 @@ for (const [label, path] of [
     `  ${label.padEnd(34)} ${format(best).padStart(9)}B/s of FASTQ text${label === 'uncompressed' ? '  (target ≥ 500 MB/s)' : ''}`,
   );
 }
+
+const DETECT_READS = 500_000;
+console.log(
+  `\nDetection, one thread: Detector.analyse + Pileup.add, ${format(DETECT_READS, 0)} reads × ${READ_LENGTH} bp, error rate 0.002`,
+);
+const detectReference = Reference.random(REFERENCE_LENGTH, SEED);
+const detectSample = detectReference.mutate({ seed: SEED });
+const buildStarted = performance.now();
+const index = await AlignerIndex.build(detectReference);
+console.log(
+  `  index build (off the JS thread): ${(performance.now() - buildStarted).toFixed(0)} ms, ${format(index.memoryBytes, 0)}B`,
+);
+let lastPileup: Pileup | undefined;
+for (const batchSize of [256, 4096]) {
+  const simulator = new ReadSimulator(detectSample, { seed: SEED, readLength: READ_LENGTH, errorRate: 0.002 });
+  const batches: ReadBatch[] = [];
+  for (let reads = 0; reads < DETECT_READS; reads += batchSize) batches.push(simulator.nextBatch(batchSize));
+  const simulationRate = rate(() => simulator.nextBatch(batchSize).reads);
+  const detector = new Detector(index);
+  let best = 0;
+  let mapped = 0;
+  for (let run = 0; run < 3; run++) {
+    const pileup = new Pileup(index);
+    mapped = 0;
+    const started = performance.now();
+    for (const batch of batches) {
+      const detection = detector.analyse(batch.bases, batch.qualities, batch.offsets);
+      mapped += detection.mappedReads;
+      pileup.add(detection.evidence);
+    }
+    best = Math.max(best, (batches.length * batchSize * 1000) / (performance.now() - started));
+    lastPileup = pileup;
+  }
+  line(`detect, batches of ${batchSize}`, best);
+  line(`simulate, batches of ${batchSize}`, simulationRate);
+  console.log(
+    `  ratio detect / simulate: ${(best / simulationRate).toFixed(2)}×; ${((100 * mapped) / (batches.length * batchSize)).toFixed(2)} % of reads mapped`,
+  );
+}
+if (lastPileup) {
+  const callStarted = performance.now();
+  const calls = new VariantCaller().callAll(lastPileup);
+  const confirmedCalls = calls.filter((call) => call.status === 'CONFIRMED').length;
+  console.log(
+    `  VariantCaller.callAll at ${((DETECT_READS * READ_LENGTH) / REFERENCE_LENGTH).toFixed(0)}×: ${(performance.now() - callStarted).toFixed(0)} ms, ${confirmedCalls} confirmed of ${detectSample.variantCount} injected`,
+  );
+}
+index.release();

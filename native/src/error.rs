@@ -7,6 +7,9 @@ use std::fmt;
 use std::io;
 use std::path::Path;
 
+use crate::align::{AlignError, MAX_REFERENCE_LENGTH};
+use crate::pileup::PileupError;
+
 /// What went wrong, with the input it concerns.
 #[derive(Debug)]
 pub enum HelixError {
@@ -62,6 +65,38 @@ impl HelixError {
         HelixError::InvalidOption {
             name: name.into(),
             message: message.into(),
+        }
+    }
+
+    /// A rejected decode or merge of pileup data; `input` names what the
+    /// bytes or object should have been, e.g. `evidence`.
+    pub fn pileup(input: &str, error: PileupError) -> Self {
+        match error {
+            PileupError::Corrupt { message } => {
+                HelixError::format(input, format!("malformed bytes ({message})"))
+            }
+            PileupError::ReferenceMismatch { message } => {
+                HelixError::option(input, format!("is over another reference ({message})"))
+            }
+        }
+    }
+}
+
+impl From<AlignError> for HelixError {
+    /// Index options and read batches are arguments: a bad one is an
+    /// [`HelixError::InvalidOption`] or [`HelixError::Format`] naming it.
+    fn from(error: AlignError) -> Self {
+        match error {
+            AlignError::InvalidKmerLength { kmer_length } => HelixError::option(
+                "kmerLength",
+                format!("must be odd and between 11 and 31, got {kmer_length}"),
+            ),
+            AlignError::EmptyReference => HelixError::option("reference", "has no bases"),
+            AlignError::ReferenceTooLong { length } => HelixError::option(
+                "reference",
+                format!("has {length} bases; an index holds at most {MAX_REFERENCE_LENGTH}"),
+            ),
+            AlignError::InvalidBatch { message } => HelixError::format("read batch", message),
         }
     }
 }
@@ -132,6 +167,27 @@ mod tests {
         );
         let e = HelixError::io("ref.fa", io::Error::from(io::ErrorKind::NotFound));
         assert!(e.to_string().starts_with("ref.fa: "));
+    }
+
+    #[test]
+    fn detection_errors_name_the_argument() {
+        let e = HelixError::from(AlignError::InvalidKmerLength { kmer_length: 20 });
+        assert_eq!(
+            e.to_string(),
+            "kmerLength: must be odd and between 11 and 31, got 20"
+        );
+        let e = HelixError::from(AlignError::InvalidBatch {
+            message: "offsets decrease at read 3".into(),
+        });
+        assert_eq!(e.to_string(), "read batch: offsets decrease at read 3");
+        assert_eq!(to_js(e).status, napi::Status::InvalidArg);
+        let corrupt = PileupError::Corrupt {
+            message: "truncated".into(),
+        };
+        assert_eq!(
+            HelixError::pileup("evidence", corrupt).to_string(),
+            "evidence: malformed bytes (truncated)"
+        );
     }
 
     #[test]

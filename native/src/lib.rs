@@ -1,12 +1,18 @@
 //! Node-API bindings of the Helix-Throttle native core. Bindings only: the
 //! algorithms live in the plain Rust modules below, with their own tests.
+//! Detection's bindings (index, detector, pileup, caller) are in
+//! `detect_bindings.rs`.
 
 #![deny(clippy::all)]
 
+pub mod align;
 pub mod batch;
+pub mod caller;
+mod detect_bindings;
 pub mod error;
 pub mod fastq;
 pub mod files;
+pub mod pileup;
 pub mod producer;
 pub mod reference;
 pub mod rng;
