@@ -13,6 +13,8 @@ commands:
   serve [--port 4000] [--host 127.0.0.1]   run the API and the pipeline
   simulate ...                             write a reference, simulated reads and the truth
                                            (helix simulate --help)
+  analyze ...                              call variants from FASTQ against a FASTA, write VCF
+                                           (helix analyze --help)
 `;
 
 async function runServe(args: string[]): Promise<void> {
@@ -44,6 +46,10 @@ async function runServe(args: string[]): Promise<void> {
 /** Subcommands are loaded on demand so `helix serve` never pays for the others' imports. */
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; usage?: () => Promise<string> }> = {
   serve: { run: runServe },
+  analyze: {
+    run: async (args) => (await import('./commands/analyze.js')).analyze(args),
+    usage: async () => (await import('./commands/analyze.js')).ANALYZE_USAGE,
+  },
   simulate: {
     run: async (args) => (await import('./commands/simulate.js')).simulate(args),
     usage: async () => (await import('./commands/simulate.js')).SIMULATE_USAGE,

@@ -64,8 +64,15 @@ export interface PipelineMetrics {
   throttleEvents: number;
   highWater: number;
   lowWater: number;
+  /** Reads taken from the producer into the pipeline. */
   readsProduced: number;
   readsAnalysed: number;
+  /** Reads waiting in the queue. */
+  readsQueued: number;
+  /** Reads inside a detector thread now. */
+  readsInFlight: number;
+  /** Reads dropped by a stop without drain; `produced = analysed + queued + in flight + discarded`. */
+  readsDiscarded: number;
   batchesProduced: number;
   batchesAnalysed: number;
   /** Rows produced but not yet written by the sink. */

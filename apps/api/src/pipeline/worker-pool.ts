@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /** Messages a pool worker sends back. */
@@ -34,16 +34,24 @@ export interface WorkerPoolOptions {
   onWorkerCrash?: (error: Error) => void;
 }
 
+/** Consecutive workers dying before they are ready, after which the pool gives up. */
+const MAX_FAILED_STARTS = 3;
+
 /** Workers default to one per core. */
 export function defaultWorkerCount(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** The worker script to run: the built `.js`, or its `.ts` source through tsx when running from source. */
-function resolveScript(script: URL): { path: string; execArgv: string[] } {
+/**
+ * Starts the worker script: the built `.js`, or, when running from source (tests, `npm run dev`),
+ * its `.ts` sibling through tsx's loader, registered inside the new thread.
+ */
+function startWorker(script: URL, workerData: unknown): Worker {
   const path = fileURLToPath(script);
-  if (existsSync(path)) return { path, execArgv: [] };
-  return { path: path.replace(/\.js$/, '.ts'), execArgv: ['--import', 'tsx'] };
+  if (existsSync(path)) return new Worker(path, { workerData });
+  const source = pathToFileURL(path.replace(/\.js$/, '.ts')).href;
+  const bootstrap = `(async () => { (await import('tsx/esm/api')).register(); await import(${JSON.stringify(source)}); })()`;
+  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 /**
@@ -57,6 +65,8 @@ export class WorkerPool<Payload, Result> {
   #nextTask = 0;
   #closed = false;
   #crashes = 0;
+  #failedStarts = 0;
+  #broken: Error | undefined;
 
   constructor(options: WorkerPoolOptions) {
     this.#options = options;
@@ -80,7 +90,7 @@ export class WorkerPool<Payload, Result> {
     return this.#workers.size;
   }
 
-  /** Workers that died and were replaced. */
+  /** Workers that died (and were replaced, unless the pool gave up). */
   get crashes(): number {
     return this.#crashes;
   }
@@ -93,28 +103,36 @@ export class WorkerPool<Payload, Result> {
    */
   run(payload: Payload): Promise<Result> {
     if (this.#closed) return Promise.reject(new Error('the worker pool is closed'));
+    if (this.#broken) return Promise.reject(this.#broken);
     return new Promise((resolve, reject) => {
       this.#waiting.push({ task: this.#nextTask++, payload, resolve, reject });
       this.#dispatch();
     });
   }
 
-  /** Waits until every worker has loaded (useful before timing). */
+  /** Waits until every worker has loaded; rejects if they cannot start. */
   async ready(): Promise<void> {
-    while ([...this.#workers].some((worker) => !worker.ready)) await new Promise((resolve) => setTimeout(resolve, 5));
+    while ([...this.#workers].some((worker) => !worker.ready) || this.#workers.size === 0) {
+      if (this.#broken) throw this.#broken;
+      if (this.#closed) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
-  /** Terminates every worker; jobs still waiting are rejected. */
+  /** Terminates every worker; jobs waiting or running are rejected. */
   async close(): Promise<void> {
     this.#closed = true;
     for (const pending of this.#waiting.splice(0)) pending.reject(new Error('the worker pool was closed'));
+    for (const worker of this.#workers) {
+      worker.busy?.reject(new Error('the worker pool was closed'));
+      worker.busy = undefined;
+    }
     await Promise.all([...this.#workers].map((worker) => worker.thread.terminate()));
     this.#workers.clear();
   }
 
   #spawn(): void {
-    const { path, execArgv } = resolveScript(this.#options.script);
-    const thread = new Worker(path, { workerData: this.#options.workerData, execArgv });
+    const thread = startWorker(this.#options.script, this.#options.workerData);
     const worker: PoolWorker<Payload, Result> = { thread, ready: false, busy: undefined };
     this.#workers.add(worker);
     thread.on('message', (reply: WorkerReply<Result>) => this.#onReply(worker, reply));
@@ -125,6 +143,7 @@ export class WorkerPool<Payload, Result> {
   #onReply(worker: PoolWorker<Payload, Result>, reply: WorkerReply<Result>): void {
     if (reply.kind === 'ready') {
       worker.ready = true;
+      this.#failedStarts = 0;
     } else {
       const pending = worker.busy;
       worker.busy = undefined;
@@ -140,6 +159,19 @@ export class WorkerPool<Payload, Result> {
     if (!this.#workers.delete(worker) || this.#closed) return;
     this.#crashes += 1;
     this.#options.onWorkerCrash?.(error);
+    // Workers that die before they are ready will not start on a retry either: give up loudly
+    // instead of respawning forever.
+    if (!worker.ready && ++this.#failedStarts >= MAX_FAILED_STARTS) {
+      this.#broken = new Error(`worker threads cannot start: ${error.message}`);
+      for (const pending of this.#waiting.splice(0)) pending.reject(this.#broken);
+      worker.busy?.reject(this.#broken);
+      for (const other of this.#workers) {
+        other.busy?.reject(this.#broken);
+        void other.thread.terminate();
+      }
+      this.#workers.clear();
+      return;
+    }
     // The job it held is redone first, on the replacement or another worker.
     if (worker.busy) this.#waiting.unshift(worker.busy);
     this.#spawn();

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/** Defaults of a run, as the API contract gives them. */
+export const DEFAULT_RUN_CONFIG = {
+  source: 'SIMULATED',
+  referenceLength: 200_000,
+  readLength: 150,
+  readsPerSecond: 50_000,
+  batchSize: 256,
+  mutationRate: 0.001,
+  indelFraction: 0.15,
+  errorRate: 0.001,
+  highWater: 500,
+  lowWater: 100,
+  seed: 7,
+  minDepth: 8,
+  minAlleleFrequency: 0.15,
+  minQuality: 20,
+} as const;
+
+const rate = (name: string) =>
+  z.number().min(0, `${name} must be between 0 and 1`).max(1, `${name} must be between 0 and 1`);
+const whole = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .number()
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`);
+
+/** The configuration of one run; every field validated with a message naming it. */
+export const runConfigSchema = z
+  .object({
+    source: z.enum(['SIMULATED', 'FASTQ']).default(DEFAULT_RUN_CONFIG.source),
+    /** FASTA reference (FASTQ runs, or simulated runs from a real genome). */
+    referencePath: z.string().min(1).optional(),
+    /** Length of the random reference of a simulated run without `referencePath`. */
+    referenceLength: whole('referenceLength', 1_000, 2_000_000_000).default(DEFAULT_RUN_CONFIG.referenceLength),
+    /** FASTQ files of a FASTQ run: one file, or two mate files. */
+    readsPaths: z.array(z.string().min(1)).max(2, 'readsPaths takes one file or two mate files').optional(),
+    readLength: whole('readLength', 20, 10_000).default(DEFAULT_RUN_CONFIG.readLength),
+    /** Target reads per second; 0 means as fast as the pipeline takes them. */
+    readsPerSecond: whole('readsPerSecond', 0, 100_000_000).default(DEFAULT_RUN_CONFIG.readsPerSecond),
+    batchSize: whole('batchSize', 1, 65_536).default(DEFAULT_RUN_CONFIG.batchSize),
+    mutationRate: rate('mutationRate').default(DEFAULT_RUN_CONFIG.mutationRate),
+    indelFraction: rate('indelFraction').default(DEFAULT_RUN_CONFIG.indelFraction),
+    errorRate: rate('errorRate').default(DEFAULT_RUN_CONFIG.errorRate),
+    highWater: whole('highWater', 1, 1_000_000).default(DEFAULT_RUN_CONFIG.highWater),
+    lowWater: whole('lowWater', 0, 1_000_000).default(DEFAULT_RUN_CONFIG.lowWater),
+    seed: whole('seed', 0, 2 ** 32 - 1).default(DEFAULT_RUN_CONFIG.seed),
+    /** Stop a simulated run by itself after this many reads. */
+    totalReads: whole('totalReads', 1).optional(),
+    /** Detector worker threads (default: one per core). */
+    workers: whole('workers', 1, 64).optional(),
+    minDepth: whole('minDepth', 1, 1_000_000).default(DEFAULT_RUN_CONFIG.minDepth),
+    minAlleleFrequency: rate('minAlleleFrequency').default(DEFAULT_RUN_CONFIG.minAlleleFrequency),
+    minQuality: z.number().min(0, 'minQuality must be at least 0').default(DEFAULT_RUN_CONFIG.minQuality),
+  })
+  .superRefine((config, context) => {
+    if (config.lowWater >= config.highWater) {
+      context.addIssue({ code: 'custom', path: ['lowWater'], message: 'lowWater must be below highWater' });
+    }
+    if (config.source === 'FASTQ') {
+      if (!config.readsPaths?.length) {
+        context.addIssue({ code: 'custom', path: ['readsPaths'], message: 'a FASTQ run needs readsPaths' });
+      }
+      if (!config.referencePath) {
+        context.addIssue({ code: 'custom', path: ['referencePath'], message: 'a FASTQ run needs referencePath' });
+      }
+    }
+  });
+
+/** A validated run configuration. */
+export type RunConfig = z.output<typeof runConfigSchema>;
+
+/** What callers may pass: every field optional except what a FASTQ run needs. */
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+
+/** Invalid run configuration; `field` names the first offending input field. */
+export class InvalidRunConfigError extends Error {
+  override name = 'InvalidRunConfigError';
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Validates a run configuration, filling defaults. */
+export function parseRunConfig(input: RunConfigInput): RunConfig {
+  const parsed = runConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.join('.') || 'input';
+  const message = issue?.message ?? 'invalid input';
+  throw new InvalidRunConfigError(message.startsWith(field) ? message : `${field}: ${message}`, field);
+}

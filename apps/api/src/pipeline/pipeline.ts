@@ -1,0 +1,213 @@
+import { ActiveRun, type RunOutcome } from './active-run.js';
+import { parseRunConfig, type RunConfig, type RunConfigInput } from './config.js';
+import type { PipelineObserver, PipelineState } from './events.js';
+import type { PipelineMetrics } from './metrics.js';
+import { validateWaterMarks } from './queue.js';
+import type { ResultStore } from './records.js';
+import type { SinkOptions } from './sink.js';
+
+/** Raised by `start` while a run is going on. */
+export class PipelineAlreadyRunningError extends Error {
+  override name = 'PipelineAlreadyRunningError';
+}
+
+/** Raised by `stop`, `spike` or `updateThresholds` when no run is going on. */
+export class PipelineNotRunningError extends Error {
+  override name = 'PipelineNotRunningError';
+}
+
+/** What the pipeline needs from the process. */
+export interface PipelineOptions {
+  store: ResultStore;
+  observer?: PipelineObserver;
+  sinkOptions?: SinkOptions;
+  /** How often metrics are published (default 250 ms). */
+  metricsIntervalMs?: number;
+  /** How often variants are called during a run (default 500 ms). */
+  callIntervalMs?: number;
+}
+
+/** A run as the pipeline reports it. */
+export interface RunHandle {
+  id: string;
+  config: RunConfig;
+}
+
+const IDLE_METRICS = (marks: { highWater: number; lowWater: number }): PipelineMetrics => ({
+  at: new Date(),
+  ingestionRate: 0,
+  processingRate: 0,
+  queueDepth: 0,
+  inFlight: 0,
+  throttled: false,
+  throttleEvents: 0,
+  highWater: marks.highWater,
+  lowWater: marks.lowWater,
+  readsProduced: 0,
+  readsAnalysed: 0,
+  readsQueued: 0,
+  readsInFlight: 0,
+  readsDiscarded: 0,
+  batchesProduced: 0,
+  batchesAnalysed: 0,
+  sinkLag: 0,
+  latencyP50Ms: undefined,
+  latencyP99Ms: undefined,
+  variantsConfirmed: 0,
+});
+
+/**
+ * The orchestrator: one run at a time, states IDLE → RUNNING ⇄ THROTTLED → STOPPING → IDLE.
+ * Knows nothing of GraphQL or Prisma; results go to a {@link ResultStore}, news to a
+ * {@link PipelineObserver}.
+ */
+export class Pipeline {
+  readonly #options: PipelineOptions;
+  readonly #observer: PipelineObserver;
+  #state: PipelineState = 'IDLE';
+  #run: ActiveRun | undefined;
+  #lastMetrics: PipelineMetrics = IDLE_METRICS({ highWater: 500, lowWater: 100 });
+  #ticker: NodeJS.Timeout | undefined;
+  #stopping: Promise<RunOutcome> | undefined;
+  #lastOutcome: RunOutcome | undefined;
+  #ended: ((outcome: RunOutcome) => void)[] = [];
+
+  constructor(options: PipelineOptions) {
+    this.#options = options;
+    this.#observer = options.observer ?? {};
+  }
+
+  get state(): PipelineState {
+    return this.#state;
+  }
+
+  /** The run going on, if any. */
+  get run(): RunHandle | undefined {
+    return this.#run && { id: this.#run.runId, config: this.#run.config };
+  }
+
+  /** How the last run ended. */
+  get lastOutcome(): RunOutcome | undefined {
+    return this.#lastOutcome;
+  }
+
+  /** Live metrics of the current run, or the last snapshot when idle. */
+  metrics(): PipelineMetrics {
+    if (this.#run) this.#lastMetrics = this.#run.metrics();
+    return this.#lastMetrics;
+  }
+
+  /** Starts a run. Throws {@link PipelineAlreadyRunningError} or an invalid-config error naming the field. */
+  async start(input: RunConfigInput): Promise<RunHandle> {
+    if (this.#state !== 'IDLE') throw new PipelineAlreadyRunningError('A run is already going on; stop it first.');
+    const config = parseRunConfig(input);
+    this.#setState('RUNNING', undefined);
+    let run: ActiveRun;
+    try {
+      run = await ActiveRun.start(config, {
+        store: this.#options.store,
+        observer: this.#observer,
+        ...(this.#options.sinkOptions && { sinkOptions: this.#options.sinkOptions }),
+        onThrottleChange: (throttled) => {
+          if (this.#state !== 'STOPPING') this.#setState(throttled ? 'THROTTLED' : 'RUNNING', run.runId);
+        },
+      });
+    } catch (error) {
+      this.#setState('IDLE', undefined);
+      throw error;
+    }
+    this.#run = run;
+    this.#setState('RUNNING', run.runId);
+    this.#startTicking(run);
+    void run.finished.then(() => {
+      if (this.#run === run && !this.#stopping) void this.stop(true).catch(() => undefined);
+    });
+    return { id: run.runId, config };
+  }
+
+  /** Stops the run; with `drain`, everything taken is analysed and stored first. */
+  async stop(drain = true): Promise<RunOutcome> {
+    if (this.#stopping) return this.#stopping;
+    const run = this.#run;
+    if (!run) throw new PipelineNotRunningError('No run is going on.');
+    this.#setState('STOPPING', run.runId);
+    this.#stopping = run.stop(drain).finally(() => {
+      clearInterval(this.#ticker);
+      this.#lastMetrics = run.metrics();
+      this.#observer.metrics?.(this.#lastMetrics);
+      this.#run = undefined;
+      this.#stopping = undefined;
+      this.#setState('IDLE', run.runId);
+    });
+    const outcome = await this.#stopping;
+    this.#lastOutcome = outcome;
+    for (const listener of this.#ended.splice(0)) listener(outcome);
+    return outcome;
+  }
+
+  /** Resolves when the current run ends, by a stop or because its input was consumed. */
+  whenRunEnds(): Promise<RunOutcome> {
+    if (!this.#run && this.#lastOutcome) return Promise.resolve(this.#lastOutcome);
+    return new Promise((resolve) => this.#ended.push(resolve));
+  }
+
+  /** Multiplies the producer's target rate for a while, to show the throttle engage and release. */
+  spike(multiplier: number, durationSeconds: number): void {
+    if (!this.#run || this.#state === 'STOPPING') throw new PipelineNotRunningError('No run is going on.');
+    if (!(multiplier >= 1 && multiplier <= 1_000)) throw new RangeError('multiplier must be between 1 and 1000');
+    if (!(durationSeconds > 0 && durationSeconds <= 3_600)) {
+      throw new RangeError('durationSeconds must be between 0 and 3600');
+    }
+    this.#run.spike(multiplier, durationSeconds);
+  }
+
+  /** Changes the water marks of the current run at once. */
+  updateThresholds(highWater: number, lowWater: number): { highWater: number; lowWater: number } {
+    validateWaterMarks({ highWater, lowWater });
+    if (!this.#run) throw new PipelineNotRunningError('No run is going on.');
+    this.#run.setMarks(highWater, lowWater);
+    return this.#run.marks;
+  }
+
+  /** Stops any run (without drain) and releases resources. */
+  async close(): Promise<void> {
+    if (this.#run) await this.stop(false);
+  }
+
+  #setState(state: PipelineState, runId: string | undefined): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.#observer.status?.({ state, runId, at: new Date() });
+  }
+
+  #startTicking(run: ActiveRun): void {
+    const interval = this.#options.metricsIntervalMs ?? 250;
+    const callEvery = Math.max(1, Math.round((this.#options.callIntervalMs ?? 500) / interval));
+    const sampleEvery = Math.max(1, Math.round(1_000 / interval));
+    let tick = 0;
+    this.#ticker = setInterval(() => {
+      tick += 1;
+      const metrics = run.metrics();
+      this.#lastMetrics = metrics;
+      this.#observer.metrics?.(metrics);
+      if (tick % callEvery === 0) run.callVariants();
+      if (tick % sampleEvery === 0) {
+        run.sink.addMetricSample({
+          runId: run.runId,
+          at: new Date(Math.floor(Date.now() / 1_000) * 1_000),
+          ingestionRate: metrics.ingestionRate,
+          processingRate: metrics.processingRate,
+          queueDepth: metrics.queueDepth,
+          inFlight: metrics.inFlight,
+          throttled: metrics.throttled,
+          sinkLag: metrics.sinkLag,
+          readsProduced: metrics.readsProduced,
+          readsAnalysed: metrics.readsAnalysed,
+          latencyP50Ms: metrics.latencyP50Ms,
+          latencyP99Ms: metrics.latencyP99Ms,
+        });
+        this.#options.store.updateRun(run.runId, run.totals()).catch(() => undefined);
+      }
+    }, interval);
+  }
+}

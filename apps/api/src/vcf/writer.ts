@@ -1,0 +1,79 @@
+/** A contig as VCF's header lists it. */
+export interface VcfContig {
+  name: string;
+  length: number;
+}
+
+/** One confirmed call as a VCF record needs it. */
+export interface VcfVariant {
+  contig: string;
+  /** 1-based; indels include the anchor base before them. */
+  position: number;
+  ref: string;
+  alt: string;
+  type: 'SNV' | 'INSERTION' | 'DELETION';
+  depth: number;
+  altCount: number;
+  alleleFrequency: number;
+  quality: number;
+  genotype: string;
+}
+
+/** What the header says about where the calls came from. */
+export interface VcfHeaderOptions {
+  contigs: VcfContig[];
+  /** `##reference=` value (a path or a name). */
+  reference?: string;
+  /** Sample column name (default "sample"). */
+  sample?: string;
+  /** Extra `##key=value` lines, e.g. the command line. */
+  meta?: Record<string, string>;
+  date?: Date;
+}
+
+/** The VCF 4.3 header: file format, contigs, INFO/FORMAT definitions and the column line. */
+export function vcfHeader(options: VcfHeaderOptions): string {
+  const date = (options.date ?? new Date()).toISOString().slice(0, 10).replaceAll('-', '');
+  const lines = [
+    '##fileformat=VCFv4.3',
+    `##fileDate=${date}`,
+    '##source=helix-throttle',
+    ...(options.reference ? [`##reference=${options.reference}`] : []),
+    ...Object.entries(options.meta ?? {}).map(([key, value]) => `##${key}=${value.replace(/[\r\n]/g, ' ')}`),
+    ...options.contigs.map((contig) => `##contig=<ID=${contig.name},length=${contig.length}>`),
+    '##FILTER=<ID=PASS,Description="All filters passed">',
+    '##INFO=<ID=DP,Number=1,Type=Integer,Description="Read depth at the site">',
+    '##INFO=<ID=AF,Number=A,Type=Float,Description="Fraction of reads supporting the alternate allele">',
+    '##INFO=<ID=TYPE,Number=A,Type=String,Description="Variant type: SNV, INSERTION or DELETION">',
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+    '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
+    '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Read depth of the reference and alternate alleles">',
+    `#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t${options.sample ?? 'sample'}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Formats a number with at most `digits` decimals and no trailing zeros. */
+function compact(value: number, digits: number): string {
+  return Number(value.toFixed(digits)).toString();
+}
+
+/** One VCF 4.3 data line (with its newline). */
+export function vcfRecord(variant: VcfVariant): string {
+  const refCount = Math.max(0, variant.depth - variant.altCount);
+  const info = `DP=${variant.depth};AF=${compact(variant.alleleFrequency, 4)};TYPE=${variant.type}`;
+  const sample = `${variant.genotype}:${variant.depth}:${refCount},${variant.altCount}`;
+  return `${variant.contig}\t${variant.position}\t.\t${variant.ref}\t${variant.alt}\t${compact(variant.quality, 2)}\tPASS\t${info}\tGT:DP:AD\t${sample}\n`;
+}
+
+/** Orders records as VCF requires: by contig in header order, then position. */
+export function sortForVcf<T extends { contig: string; position: number; alt: string }>(
+  variants: T[],
+  contigs: VcfContig[],
+): T[] {
+  const order = new Map(contigs.map((contig, index) => [contig.name, index]));
+  return [...variants].sort(
+    (a, b) =>
+      (order.get(a.contig) ?? 0) - (order.get(b.contig) ?? 0) || a.position - b.position || a.alt.localeCompare(b.alt),
+  );
+}
