@@ -153,14 +153,18 @@ async function livePipeline(): Promise<void> {
     );
 
     const baseRate = 50_000;
-    await pipeline.start({ referenceLength: 200_000, readsPerSecond: baseRate, highWater: 500, lowWater: 100 });
+    // On the 5 Mbp reference the detectors keep up with the base rate but not with ten times it.
+    await pipeline.start({ referenceLength: 5_000_000, readsPerSecond: baseRate, highWater: 500, lowWater: 100 });
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const rssBefore = process.memoryUsage().rss;
     let peakRss = rssBefore;
     let throttled = false;
+    let peakQueue = 0;
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
-      throttled ||= pipeline.metrics().throttled;
+      const metrics = pipeline.metrics();
+      throttled ||= metrics.throttled;
+      peakQueue = Math.max(peakQueue, metrics.queueDepth);
     }, 50);
     pipeline.spike(10, 5);
     await new Promise((resolve) => setTimeout(resolve, 8_000));
