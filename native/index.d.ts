@@ -357,6 +357,11 @@ export interface ReadBatch {
   names: Uint8Array<ArrayBuffer>
   /** `reads + 1` offsets into `names`. */
   nameOffsets: Uint32Array<ArrayBuffer>
+  /**
+   * Reads whose bases held characters other than `ACGTN` (IUPAC codes,
+   * read as `N`; `U`, read as `T`).
+   */
+  ambiguousReads: number
 }
 
 /** How to sample reads. */

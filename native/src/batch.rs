@@ -32,6 +32,9 @@ pub struct Batch {
     pub names: Vec<u8>,
     /// `reads + 1` offsets into `names`; starts at 0.
     pub name_offsets: Vec<u32>,
+    /// Reads whose bases held characters other than `ACGTN` (IUPAC codes read
+    /// as `N`, `U` as `T`): counted so they are reported, not passed silently.
+    pub ambiguous_reads: u32,
 }
 
 /// One read borrowed from a [`Batch`].
@@ -61,6 +64,7 @@ impl Batch {
             offsets,
             names: Vec::with_capacity(reads * 32),
             name_offsets,
+            ambiguous_reads: 0,
         }
     }
 
@@ -73,6 +77,7 @@ impl Batch {
         self.offsets.push(0);
         self.name_offsets.clear();
         self.name_offsets.push(0);
+        self.ambiguous_reads = 0;
     }
 
     /// Number of reads.

@@ -214,9 +214,11 @@ impl FastqReader {
         }
         let offset = batch.bases.len();
         let mut bad = 0u8;
+        let mut ambiguous = false;
         batch.bases.extend(sequence.iter().map(|&c| {
             let base = BASES[c as usize];
             bad |= u8::from(base < 2);
+            ambiguous |= base != c.to_ascii_uppercase();
             base
         }));
         if bad != 0 {
@@ -233,6 +235,7 @@ impl FastqReader {
         }
         batch.qualities.extend_from_slice(qualities);
         batch.names.extend_from_slice(&header[1..1 + name_length]);
+        batch.ambiguous_reads += u32::from(ambiguous);
         batch.end_read();
         self.records += 1;
         self.lines += 4;
@@ -392,6 +395,16 @@ mod tests {
         let mut batch = Batch::with_capacity(4, 4);
         while r.read_into(&mut batch)? {}
         Ok(batch)
+    }
+
+    #[test]
+    fn counts_reads_with_characters_other_than_acgtn() {
+        let batch =
+            read_all("@a\nacgtn\n+\nIIIII\n@b\nACRT\n+\nIIII\n@c\nACGU\n+\nIIII\n").unwrap();
+        assert_eq!(batch.len(), 3);
+        assert_eq!(batch.ambiguous_reads, 2);
+        assert_eq!(batch.read(1).bases, b"ACNT");
+        assert_eq!(batch.read(2).bases, b"ACGT");
     }
 
     #[test]

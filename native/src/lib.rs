@@ -362,6 +362,9 @@ pub struct ReadBatch<'env> {
     /// `reads + 1` offsets into `names`.
     #[napi(ts_type = "Uint32Array<ArrayBuffer>")]
     pub name_offsets: Uint32ArraySlice<'env>,
+    /// Reads whose bases held characters other than `ACGTN` (IUPAC codes,
+    /// read as `N`; `U`, read as `T`).
+    pub ambiguous_reads: u32,
 }
 
 /// Copies a batch into JavaScript-owned (hence transferable) array buffers:
@@ -377,6 +380,7 @@ fn read_batch<'env>(env: &'env Env, batch: &batch::Batch) -> Result<ReadBatch<'e
         offsets: Uint32ArraySlice::copy_from(env, &batch.offsets)?,
         names: Uint8ArraySlice::copy_from(env, &batch.names)?,
         name_offsets: Uint32ArraySlice::copy_from(env, &batch.name_offsets)?,
+        ambiguous_reads: batch.ambiguous_reads,
     })
 }
 

@@ -87,6 +87,21 @@ describe('helix analyze', () => {
     expect(helix.output()).not.toMatch(/\n\s+at /);
   });
 
+  it('should count and report reads with characters other than ACGTN instead of passing them silently', async () => {
+    const ambiguous = file('ambiguous.fq');
+    const read = 'ACGTRYACGT'.repeat(5);
+    await writeFile(
+      ambiguous,
+      `@r1\n${read}\n+\n${'I'.repeat(read.length)}\n@r2\n${'ACGT'.repeat(10)}\n+\n${'I'.repeat(40)}\n`,
+    );
+    const helix = runHelix(
+      ['analyze', '--reference', file('ref.fa'), '--reads', ambiguous, '--vcf', file('amb.vcf')],
+      {},
+    );
+    expect(await helix.exited).toBe(0);
+    expect(helix.output()).toContain('note: 1 reads held characters other than ACGTN');
+  });
+
   it('should exit 1 naming a missing reference and 2 for a missing flag', async () => {
     const missing = runHelix(
       ['analyze', '--reference', file('nope.fa'), '--reads', file('reads_1.fq.gz'), '--vcf', '-'],

@@ -120,6 +120,12 @@ export async function analyze(args: string[]): Promise<void> {
         `${count('DELETION')} deletions)${values.vcf === '-' ? '' : ` → ${values.vcf}`}` +
         `${values.db ? `; run ${outcome.runId} stored` : ''}\n`,
     );
+    if (outcome.ambiguousReads > 0) {
+      process.stderr.write(
+        `note: ${outcome.ambiguousReads.toLocaleString('en-US')} reads held characters other than ACGTN ` +
+          '(IUPAC codes were read as N, U as T)\n',
+      );
+    }
   } finally {
     clearInterval(ticker);
     progress.stop();

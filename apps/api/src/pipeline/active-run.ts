@@ -30,6 +30,8 @@ export interface RunOutcome {
   /** Batches dropped from the queue by a stop without drain. */
   batchesDiscarded: number;
   error: string | undefined;
+  /** Reads whose bases held characters other than ACGTN (read as N), reported to the user. */
+  ambiguousReads: number;
   /** Every call of the run at its end, candidates included. */
   calls: VariantCall[];
   /** The reference's contigs, in file order. */
@@ -113,6 +115,7 @@ export class ActiveRun {
   #readsInFlight = 0;
   #readsDiscarded = 0;
   #batchesDiscarded = 0;
+  #ambiguousReads = 0;
   #inputEnded = false;
   #stopping = false;
   #failure: string | undefined;
@@ -289,6 +292,7 @@ export class ActiveRun {
       totals,
       batchesDiscarded: this.#batchesDiscarded,
       error: this.#failure,
+      ambiguousReads: this.#ambiguousReads,
       calls,
       contigs: this.reference.contigs,
     };
@@ -315,6 +319,7 @@ export class ActiveRun {
         }
         this.#readsProduced += batch.reads;
         this.#batchesProduced += 1;
+        this.#ambiguousReads += batch.ambiguousReads;
         this.#ingestion.record(batch.reads);
         this.#queue.push({ batch, enqueuedAt: performance.now() });
         this.#dispatch();
