@@ -1,0 +1,149 @@
+/**
+ * What Helix asks the model and what it accepts back: the chat messages for a batch of variants
+ * and the zod schema of the JSON answer.
+ */
+import { z } from 'zod';
+import type { InterpretableVariant, RulesInterpretation } from './rules.js';
+import type { ReferenceWindow } from './sequence-context.js';
+
+/** Clinical-significance classes the model may give (ACMG tiers, plus a suspected artefact). */
+export const SIGNIFICANCE_CLASSES = [
+  'benign',
+  'likely_benign',
+  'uncertain',
+  'likely_pathogenic',
+  'pathogenic',
+  'likely_artifact',
+] as const;
+
+/** One of {@link SIGNIFICANCE_CLASSES}. */
+export type Significance = (typeof SIGNIFICANCE_CLASSES)[number];
+
+/** A variant as sent to the model, with what the rules found and the reference around it. */
+export interface PromptVariant {
+  variant: InterpretableVariant;
+  rules: RulesInterpretation;
+  window: ReferenceWindow | undefined;
+}
+
+/** Bases of reference shown either side of the site. */
+export const PROMPT_FLANK = 12;
+
+/** Longest summary accepted from the model. */
+export const MAX_SUMMARY_LENGTH = 400;
+
+const interpretationEntry = z.object({
+  id: z.string(),
+  summary: z.string().trim().min(1).max(MAX_SUMMARY_LENGTH),
+  significance: z.enum(SIGNIFICANCE_CLASSES),
+});
+
+/** One variant's interpretation as the model must give it. */
+export type ModelEntry = z.infer<typeof interpretationEntry>;
+
+/** The whole answer: `{ "interpretations": [ { id, summary, significance }, ... ] }`. */
+export const modelAnswerSchema = z.object({ interpretations: z.array(z.unknown()) });
+
+const SYSTEM_PROMPT = `You are a genomics assistant annotating variant calls from a sequencing pipeline.
+For each variant you get an id, the site, the alleles, the reference around the site with the
+changed bases in brackets, and facts computed by rules (substitution class, indel length and frame,
+repeat context, zygosity from allele frequency, call quality).
+The reference may be synthetic: say nothing about genes you cannot see.
+Answer with one JSON object and nothing else:
+{"interpretations":[{"id":"<id>","summary":"<one sentence, at most 300 characters>","significance":"<class>"}]}
+with exactly one entry per variant id, and significance one of: ${SIGNIFICANCE_CLASSES.join(', ')}.
+Use likely_artifact for calls that look like sequencing or alignment errors (low quality,
+low allele frequency, indels in homopolymers).`;
+
+/** Short id of the `index`-th variant of a batch (few tokens, unambiguous). */
+export function promptId(index: number): string {
+  return `v${index + 1}`;
+}
+
+function contextLine(item: PromptVariant): string {
+  const { variant, window } = item;
+  if (!window) return 'reference: unavailable';
+  const index = variant.position - window.start;
+  const before = window.sequence.slice(Math.max(0, index - PROMPT_FLANK), index);
+  const after = window.sequence.slice(index + variant.ref.length, index + variant.ref.length + PROMPT_FLANK);
+  return `reference: ${before}[${variant.ref}>${variant.alt}]${after}`;
+}
+
+function factsLine(rules: RulesInterpretation): string {
+  const facts: string[] = [rules.type.toLowerCase()];
+  if (rules.substitution) facts.push(rules.substitution.class, ...(rules.substitution.cpg ? ['CpG'] : []));
+  if (rules.indel) facts.push(`${rules.indel.length} bp`, rules.indel.frameshift ? 'frameshift' : 'in-frame');
+  if (rules.repeat) facts.push(`${rules.repeat.kind} ${rules.repeat.unit}×${rules.repeat.copies}`);
+  facts.push(
+    rules.zygosity,
+    `AF ${rules.alleleFrequency.toFixed(2)}`,
+    `depth ${rules.depth}`,
+    `Q${Math.round(rules.quality)} (${rules.qualityBand})`,
+  );
+  return facts.join(', ');
+}
+
+/** The chat messages asking the model to interpret a batch of variants. */
+export function buildMessages(batch: PromptVariant[]): { role: 'system' | 'user'; content: string }[] {
+  const lines = batch.map((item, index) =>
+    [
+      `${promptId(index)}: ${item.variant.contig}:${item.variant.position} ${item.variant.ref}>${item.variant.alt}`,
+      `  ${contextLine(item)}`,
+      `  facts: ${factsLine(item.rules)}`,
+    ].join('\n'),
+  );
+  return [
+    { role: 'system', content: SYSTEM_PROMPT },
+    { role: 'user', content: `Interpret these ${batch.length} variants as JSON:\n${lines.join('\n')}` },
+  ];
+}
+
+/** Why an answer was not accepted. */
+export class InvalidModelAnswerError extends Error {
+  override name = 'InvalidModelAnswerError';
+}
+
+/** What was usable in an answer: entries by batch index, and the indexes left without one. */
+export interface ParsedAnswer {
+  entries: Map<number, ModelEntry>;
+  missing: number[];
+}
+
+/**
+ * Parses and validates the model's answer for a batch of `size` variants. Entries that fail
+ * validation or name no variant of the batch are left out (their variants are `missing`); an answer
+ * that is not JSON, not the expected object, or holds no usable entry throws
+ * {@link InvalidModelAnswerError}.
+ */
+export function parseAnswer(content: string | null | undefined, size: number): ParsedAnswer {
+  if (!content) throw new InvalidModelAnswerError('the answer is empty');
+  let json: unknown;
+  try {
+    json = JSON.parse(content);
+  } catch {
+    throw new InvalidModelAnswerError(`the answer is not JSON: ${JSON.stringify(content.slice(0, 80))}`);
+  }
+  const answer = modelAnswerSchema.safeParse(json);
+  if (!answer.success) {
+    throw new InvalidModelAnswerError(
+      `the answer is not {"interpretations": [...]}: ${answer.error.issues[0]?.message}`,
+    );
+  }
+  const entries = new Map<number, ModelEntry>();
+  for (const raw of answer.data.interpretations) {
+    const entry = interpretationEntry.safeParse(raw);
+    if (!entry.success) continue;
+    const index = Number(/^v(\d+)$/.exec(entry.data.id)?.[1]) - 1;
+    if (Number.isInteger(index) && index >= 0 && index < size && !entries.has(index)) entries.set(index, entry.data);
+  }
+  if (entries.size === 0)
+    throw new InvalidModelAnswerError('the answer holds no valid interpretation of a variant asked about');
+  const missing: number[] = [];
+  for (let index = 0; index < size; index += 1) if (!entries.has(index)) missing.push(index);
+  return { entries, missing };
+}
+
+/** Rough token count of a text (about four characters a token for English and bases). */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}

@@ -1,0 +1,192 @@
+/**
+ * The rule-based interpreter: deterministic, offline, always on. Every confirmed variant gets its
+ * interpretation, with or without a model.
+ */
+import type { VariantRecord } from '../pipeline/records.js';
+import {
+  homopolymerAround,
+  indelRepeat,
+  indexInWindow,
+  isCpG,
+  type ReferenceWindow,
+  type RepeatContext,
+  tandemRepeatAround,
+} from './sequence-context.js';
+
+/** What the interpreters need to know of a variant call. */
+export type InterpretableVariant = Pick<
+  VariantRecord,
+  'runId' | 'contig' | 'position' | 'ref' | 'alt' | 'type' | 'depth' | 'altCount' | 'alleleFrequency' | 'quality'
+>;
+
+/** Transition (purine ↔ purine, pyrimidine ↔ pyrimidine) or transversion. */
+export type SubstitutionClass = 'transition' | 'transversion';
+
+/** Zygosity as read from the allele frequency of a diploid sample. */
+export type Zygosity = 'homozygous' | 'heterozygous' | 'subclonal';
+
+/** How far the call's quality can be trusted. */
+export type QualityBand = 'high' | 'medium' | 'low';
+
+/** An SNV's substitution. */
+export interface SubstitutionFacts {
+  class: SubstitutionClass;
+  /** The site is the C or G of a CpG dinucleotide (a methylation-driven C>T hotspot). */
+  cpg: boolean;
+}
+
+/** An insertion's or deletion's size and effect on a reading frame. */
+export interface IndelFacts {
+  /** Inserted or deleted bases (without the VCF anchor base). */
+  bases: string;
+  length: number;
+  /** `length % 3 !== 0`: would shift the reading frame inside a coding sequence. */
+  frameshift: boolean;
+}
+
+/** The rules' interpretation, stored as the variant's `interpretation` with `source: "rules"`. */
+export interface RulesInterpretation {
+  source: 'rules';
+  /** One sentence for people. */
+  summary: string;
+  type: VariantRecord['type'];
+  substitution: SubstitutionFacts | null;
+  indel: IndelFacts | null;
+  /** Homopolymer or short tandem repeat at the site; null when none (or no reference at hand). */
+  repeat: RepeatContext | null;
+  /** False when the reference around the site could not be read: `repeat` and `cpg` are unknown. */
+  referenceContext: boolean;
+  zygosity: Zygosity;
+  qualityBand: QualityBand;
+  alleleFrequency: number;
+  depth: number;
+  quality: number;
+}
+
+/** Allele frequency from which a call reads as homozygous. */
+export const HOMOZYGOUS_MIN_AF = 0.8;
+/** Allele frequency below which a call reads as subclonal (below a heterozygote's ~0.5). */
+export const HETEROZYGOUS_MIN_AF = 0.3;
+/** Phred quality from which a call is in the high band. */
+export const HIGH_QUALITY_MIN = 50;
+/** Phred quality from which a call is in the medium band. */
+export const MEDIUM_QUALITY_MIN = 30;
+
+const PURINES = new Set(['A', 'G']);
+const PYRIMIDINES = new Set(['C', 'T']);
+
+/** Transition or transversion; undefined when `ref`/`alt` are not single distinct bases. */
+export function substitutionClass(ref: string, alt: string): SubstitutionClass | undefined {
+  if (ref.length !== 1 || alt.length !== 1 || ref === alt) return undefined;
+  if ((PURINES.has(ref) && PURINES.has(alt)) || (PYRIMIDINES.has(ref) && PYRIMIDINES.has(alt))) return 'transition';
+  if ((PURINES.has(ref) || PYRIMIDINES.has(ref)) && (PURINES.has(alt) || PYRIMIDINES.has(alt))) return 'transversion';
+  return undefined;
+}
+
+/** Inserted or deleted bases of a VCF-style indel (the alleles share their leading anchor base). */
+export function indelBases(ref: string, alt: string): string {
+  const length = Math.abs(ref.length - alt.length);
+  const longer = ref.length > alt.length ? ref : alt;
+  let shared = 0;
+  while (shared < ref.length && shared < alt.length && ref[shared] === alt[shared]) shared += 1;
+  // In a repeat the shared prefix runs past the anchor; the indel is then the longer allele's tail.
+  const begin = Math.min(shared, longer.length - length);
+  return longer.slice(begin, begin + length);
+}
+
+/** Size and frame effect of an indel. */
+export function indelFacts(ref: string, alt: string): IndelFacts {
+  const bases = indelBases(ref, alt);
+  return { bases, length: bases.length, frameshift: bases.length % 3 !== 0 };
+}
+
+/** Zygosity class of an allele frequency. */
+export function zygosity(alleleFrequency: number): Zygosity {
+  if (alleleFrequency >= HOMOZYGOUS_MIN_AF) return 'homozygous';
+  if (alleleFrequency >= HETEROZYGOUS_MIN_AF) return 'heterozygous';
+  return 'subclonal';
+}
+
+/** Band of a Phred-scaled call quality. */
+export function qualityBand(quality: number): QualityBand {
+  if (quality >= HIGH_QUALITY_MIN) return 'high';
+  if (quality >= MEDIUM_QUALITY_MIN) return 'medium';
+  return 'low';
+}
+
+/** The repeat context of a variant in `window`, or null. */
+export function repeatContext(variant: InterpretableVariant, window: ReferenceWindow): RepeatContext | null {
+  const index = indexInWindow(window, variant.position);
+  if (index < 0) return null;
+  if (variant.type === 'SNV') {
+    const homopolymer = homopolymerAround(window.sequence, index);
+    const tandem = tandemRepeatAround(window.sequence, index);
+    // A homopolymer also repeats with periods 2–6; prefer it unless the tandem repeat is longer.
+    if (homopolymer && (!tandem || tandem.length <= homopolymer.length)) return homopolymer;
+    return tandem ?? null;
+  }
+  const kind = variant.type === 'INSERTION' ? 'insertion' : 'deletion';
+  return indelRepeat(window.sequence, index, indelBases(variant.ref, variant.alt), kind) ?? null;
+}
+
+function describeRepeat(repeat: RepeatContext): string {
+  const atLeast = repeat.truncated ? '≥' : '';
+  return repeat.kind === 'homopolymer'
+    ? `in a ${atLeast}${repeat.length} bp ${repeat.unit} homopolymer`
+    : `in a (${repeat.unit})×${atLeast}${repeat.copies} short tandem repeat`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Interprets a variant by rules: substitution class or indel effect, repeat and CpG context from
+ * the reference `window` (undefined when the reference is not at hand), zygosity and quality band,
+ * and a one-sentence summary. Deterministic: the same input gives the same output.
+ */
+export function interpretByRules(variant: InterpretableVariant, window?: ReferenceWindow): RulesInterpretation {
+  const index = window ? indexInWindow(window, variant.position) : -1;
+  const known = window !== undefined && index >= 0;
+  const substitutionKind = variant.type === 'SNV' ? substitutionClass(variant.ref, variant.alt) : undefined;
+  const substitution: SubstitutionFacts | null = substitutionKind
+    ? { class: substitutionKind, cpg: known && isCpG(window.sequence, index) }
+    : null;
+  const indel = variant.type === 'SNV' ? null : indelFacts(variant.ref, variant.alt);
+  const repeat = known ? repeatContext(variant, window) : null;
+  const zygosityClass = zygosity(variant.alleleFrequency);
+  const band = qualityBand(variant.quality);
+
+  const site = `${variant.contig}:${variant.position}`;
+  let what: string;
+  if (indel) {
+    const verb = variant.type === 'INSERTION' ? 'insertion' : 'deletion';
+    const bases = indel.length <= 12 ? ` of ${indel.bases}` : '';
+    what = `${zygosityClass} ${indel.length} bp ${verb}${bases} (${indel.frameshift ? 'frameshift' : 'in-frame'} if coding)`;
+  } else {
+    what = `${zygosityClass} ${variant.ref}>${variant.alt} ${substitution?.class ?? 'substitution'}`;
+    if (substitution?.cpg) what += ' at a CpG site';
+  }
+  const context = repeat ? ` ${describeRepeat(repeat)}` : '';
+  const caution =
+    repeat && band !== 'high' && indel ? '; indels in repeats are a common sequencing artefact, confirm it' : '';
+  const summary =
+    `${capitalise(what)} at ${site}${context}, ` +
+    `AF ${variant.alleleFrequency.toFixed(2)} over ${variant.depth} reads, ${band} quality (Q${Math.round(variant.quality)})` +
+    `${caution}.`;
+
+  return {
+    source: 'rules',
+    summary,
+    type: variant.type,
+    substitution,
+    indel,
+    repeat,
+    referenceContext: known,
+    zygosity: zygosityClass,
+    qualityBand: band,
+    alleleFrequency: variant.alleleFrequency,
+    depth: variant.depth,
+    quality: variant.quality,
+  };
+}
