@@ -1,3 +1,4 @@
+import type { Reference } from '@helix/native';
 import { ActiveRun, type RunOutcome } from './active-run.js';
 import { parseRunConfig, type RunConfig, type RunConfigInput } from './config.js';
 import type { PipelineObserver, PipelineState } from './events.js';
@@ -31,6 +32,8 @@ export interface PipelineOptions {
 export interface RunHandle {
   id: string;
   config: RunConfig;
+  /** The run's reference genome (for context around calls, e.g. interpretation). */
+  reference: Reference;
 }
 
 const IDLE_METRICS = (marks: { highWater: number; lowWater: number }): PipelineMetrics => ({
@@ -83,7 +86,7 @@ export class Pipeline {
 
   /** The run going on, if any. */
   get run(): RunHandle | undefined {
-    return this.#run && { id: this.#run.runId, config: this.#run.config };
+    return this.#run && { id: this.#run.runId, config: this.#run.config, reference: this.#run.reference };
   }
 
   /** How the last run ended. */
@@ -122,7 +125,7 @@ export class Pipeline {
     void run.finished.then(() => {
       if (this.#run === run && !this.#stopping) void this.stop(true).catch(() => undefined);
     });
-    return { id: run.runId, config };
+    return { id: run.runId, config, reference: run.reference };
   }
 
   /** Stops the run; with `drain`, everything taken is analysed and stored first. */
