@@ -500,6 +500,8 @@ export class ReadSimulator {
       offsets,
       names: names.bytes(),
       nameOffsets,
+      // Simulated bases are always ACGT.
+      ambiguousReads: 0,
     };
   }
 
