@@ -1,31 +1,63 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { createYoga, type YogaInitialContext } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import { createYoga, maskError, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { bearerKey, type KeyRing } from './auth/keys.js';
 import type { Database } from './db/database.js';
-import type { Role } from './env.js';
+import { BodyTooLargeError, readBodyWithin } from './http/body-limit.js';
+import { attachGraphQLWebSocket } from './http/graphql-ws.js';
+import { type ApiLimits, DEFAULT_LIMITS, limitPlugins } from './http/limits.js';
+import { type ApiMetrics, createApiMetrics } from './http/prometheus.js';
+import { TokenBuckets, useMutationRateLimit } from './http/rate-limit.js';
+import { useRequestDuration } from './http/request-metrics.js';
+import { ResponseCache, useResponseCache } from './http/response-cache.js';
+import { callerIdOf, type ServerContext } from './http/server-context.js';
+import { serveVcf } from './http/vcf-route.js';
 import type { Logger } from './logger.js';
+import type { Pipeline } from './pipeline/pipeline.js';
+import type { HelixPubSub } from './pubsub/events.js';
+import { type SharedSubscriptionOptions, SharedSubscriptions } from './pubsub/shared-subscriptions.js';
+import { createLoaders } from './read-model/loaders.js';
+import { ReadModel } from './read-model/read-model.js';
 import type { Context } from './schema/builder.js';
+import { ErrorCode } from './schema/errors.js';
 import { schema } from './schema/index.js';
+
+/** The services the API serves once the database is ready. */
+export interface ApiServices {
+  database: Database;
+  pipeline: Pipeline;
+}
 
 /** What the HTTP server needs from the rest of the process. */
 export interface ServerOptions {
   logger: Logger;
   keyRing: KeyRing;
-  /** The database once it is connected and migrated; undefined while start-up is still trying. */
-  database: () => Database | undefined;
+  /** The database and pipeline once they are ready; undefined while start-up is still trying. */
+  services: () => ApiServices | undefined;
+  /** The pubsub the pipeline publishes to. */
+  pubsub: HelixPubSub;
   /** Origin allowed to call the API from a browser (the dashboard). */
   dashboardOrigin: string;
+  /** The only directory whose files a client may name. */
+  inputDir: string;
+  limits?: Partial<ApiLimits>;
+  /** Cache answers of queries over finished runs (default true). */
+  responseCache?: boolean;
+  /** Bounds on what a subscriber that stops reading may hold (defaults in SharedSubscriptions). */
+  subscriberBuffers?: Pick<SharedSubscriptionOptions, 'socketSoftLimitBytes' | 'socketHardLimitBytes' | 'bufferSize'>;
 }
 
 /** A running API server. */
 export interface ApiServer {
   http: Server;
+  metrics: ApiMetrics;
+  subscriptions: SharedSubscriptions;
   listen(port: number, host: string): Promise<AddressInfo>;
+  /** Forgets cached answers and totals about a run whose stored data changed. */
+  invalidateRun(runId: string): void;
   close(): Promise<void>;
 }
 
@@ -34,111 +66,155 @@ export class PortInUseError extends Error {
   override name = 'PortInUseError';
 }
 
-interface ServerContext {
-  /** Set for graphql-ws operations, whose key was checked once in `connection_init`. */
-  role?: Role | undefined;
-}
-
-function databaseOrFail(options: ServerOptions): Database {
-  const database = options.database();
-  if (!database) {
+function servicesOrFail(options: ServerOptions): ApiServices {
+  const services = options.services();
+  if (!services) {
     throw new GraphQLError('The database is not ready yet; try again shortly.', {
-      extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+      extensions: { code: ErrorCode.ServiceUnavailable, http: { status: 503 } },
     });
   }
-  return database;
+  return services;
 }
 
-/** Serves /health and /ready; returns false for any other path. */
-async function serveProbe(
-  request: IncomingMessage,
-  response: ServerResponse,
-  options: ServerOptions,
-): Promise<boolean> {
-  const path = (request.url ?? '/').split('?')[0];
-  if (path === '/health') {
-    response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-    return true;
-  }
-  if (path === '/ready') {
-    const ready = (await options.database()?.isReady()) ?? false;
-    response
-      .writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ status: ready ? 'ready' : 'not ready' }));
-    return true;
-  }
-  return false;
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response
+    .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+    .end(JSON.stringify(body));
 }
 
 /**
  * Builds the API server: GraphQL over HTTP (with SSE subscriptions) and graphql-ws on the same
- * port and path, GraphiQL with bundled assets, and the /health and /ready probes.
+ * port and path, GraphiQL with bundled assets, the VCF download, Prometheus metrics and the
+ * /health and /ready probes.
  */
 export function createApiServer(options: ServerOptions): ApiServer {
   const { logger, keyRing } = options;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  let readModel: { database: Database; reads: ReadModel } | undefined;
+  const readsFor = (database: Database) => {
+    if (readModel?.database !== database) readModel = { database, reads: new ReadModel(database.pool) };
+    return readModel.reads;
+  };
+  const cache = new ResponseCache();
+  let webSockets: { connections: number } = { connections: 0 };
+  const subscriptions = new SharedSubscriptions({
+    eventContext: (base) => ({ ...(base as Context), loaders: createLoaders((base as Context).reads) }),
+    partition: (context) => (context as Context).role ?? 'anonymous',
+    delivery: (context) => (context as Context).delivery,
+    maskError: (error) => maskError(error, 'Unexpected error.') as GraphQLError,
+    droppable: new Set(['queueMetrics']),
+    replayLatest: new Set(['pipelineStatus']),
+    onDrop: (reason) => metrics.subscriptionDrops.inc({ reason }),
+    ...options.subscriberBuffers,
+  });
+  const metrics = createApiMetrics({
+    pipeline: () => options.services()?.pipeline,
+    subscriptions,
+    webSockets: () => webSockets.connections,
+    cacheEntries: () => cache.size,
+  });
+  metrics.follow(options.pubsub);
+
+  const plugins: Plugin[] = [
+    useCSRFPrevention(),
+    ...limitPlugins(limits),
+    useRequestDuration(metrics.graphqlDuration),
+    useMutationRateLimit(
+      new TokenBuckets(limits.mutationBurst, limits.mutationsPerMinute),
+      limits.mutationsPerMinute,
+    ) as Plugin,
+    ...(options.responseCache === false ? [] : [useResponseCache(cache, metrics.cache) as Plugin]),
+    subscriptions.plugin(),
+  ];
+
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     renderGraphiQL,
     graphiql: { subscriptionsProtocol: 'WS', title: 'Helix-Throttle' },
-    cors: { origin: options.dashboardOrigin, credentials: true, methods: ['GET', 'POST'] },
+    landingPage: false,
+    // The body is read and limited before yoga sees it (route below), without a stream per request.
+    maxRequestBodySize: false,
+    plugins,
+    cors: (request) =>
+      request.headers.get('origin') === options.dashboardOrigin
+        ? {
+            origin: options.dashboardOrigin,
+            credentials: false,
+            methods: ['GET', 'POST'],
+            allowedHeaders: ['authorization', 'content-type', 'accept', 'x-graphql-yoga-csrf'],
+          }
+        : false,
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
       warn: (...args) => logger.warn(args.map(String).join(' ')),
       error: (...args) => logger.error(args.map(String).join(' ')),
     },
-    context: (initial: YogaInitialContext & ServerContext) => ({
-      role: initial.role ?? keyRing.roleOf(bearerKey(initial.request.headers.get('authorization'))),
-      database: databaseOrFail(options),
-    }),
+    context: (initial: YogaInitialContext & ServerContext): Context => {
+      const { database, pipeline } = servicesOrFail(options);
+      const reads = readsFor(database);
+      const key = initial.role === undefined ? bearerKey(initial.request.headers.get('authorization')) : undefined;
+      return {
+        role: initial.role ?? keyRing.roleOf(key),
+        callerId: initial.callerId ?? callerIdOf(key, initial.req?.socket.remoteAddress),
+        database,
+        pipeline,
+        pubsub: options.pubsub,
+        reads,
+        loaders: createLoaders(reads),
+        inputDir: options.inputDir,
+        ...(initial.delivery && { delivery: initial.delivery }),
+      };
+    },
   });
 
-  const http = createHttpServer(async (request, response) => {
-    try {
-      if (await serveProbe(request, response, options)) return;
-      await yoga.requestListener(request, response);
-    } catch (error) {
+  const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === '/health') return sendJson(response, 200, { status: 'ok' });
+    if (path === '/ready') {
+      const ready = (await options.services()?.database.isReady()) ?? false;
+      return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+    }
+    if (path === '/metrics') {
+      const text = await metrics.registry.metrics();
+      response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
+      return;
+    }
+    const database = options.services()?.database;
+    const vcf = {
+      keyRing,
+      reads: () => (database ? readsFor(database) : undefined),
+      dashboardOrigin: options.dashboardOrigin,
+    };
+    if (await serveVcf(request, response, vcf)) return;
+    if (request.method === 'POST') {
+      try {
+        const body = await readBodyWithin(request, limits.maxBodyBytes);
+        // @whatwg-node/server takes an already-read body from here instead of the stream.
+        if (body.length > 0) (request as IncomingMessage & { body?: Buffer }).body = body;
+      } catch (error) {
+        if (!(error instanceof BodyTooLargeError)) throw error;
+        return sendJson(response, 413, { errors: [{ message: error.message }] }, { connection: 'close' });
+      }
+    }
+    await yoga.requestListener(request, response);
+  };
+
+  const http = createHttpServer((request, response) => {
+    route(request, response).catch((error: unknown) => {
       logger.error({ err: error }, 'request failed');
       if (!response.headersSent) response.writeHead(500).end();
-    }
+      else response.destroy();
+    });
   });
-
-  const sockets = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint });
-  const subscriptions = useServer<Record<string, unknown>, { role: Role }>(
-    {
-      onConnect: (context) => {
-        const role = keyRing.roleOf(bearerKey(context.connectionParams?.authorization));
-        if (!role) return false;
-        context.extra.role = role;
-        return true;
-      },
-      execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
-      subscribe: (args) => (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
-      onSubscribe: async (context, _id, payload) => {
-        const enveloped = yoga.getEnveloped({
-          req: context.extra.request,
-          socket: context.extra.socket,
-          params: payload,
-          role: context.extra.role,
-        });
-        const args = {
-          schema: enveloped.schema,
-          operationName: payload.operationName ?? null,
-          document: enveloped.parse(payload.query),
-          variableValues: payload.variables ?? null,
-          contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
-        };
-        const errors = enveloped.validate(args.schema, args.document);
-        return errors.length > 0 ? errors : args;
-      },
-    },
-    sockets,
-  );
+  const endpoint = attachGraphQLWebSocket(http, yoga, keyRing);
+  webSockets = endpoint;
 
   return {
     http,
+    metrics,
+    subscriptions,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once('error', (error: NodeJS.ErrnoException) => {
@@ -152,9 +228,14 @@ export function createApiServer(options: ServerOptions): ApiServer {
         });
         http.listen(port, host, () => resolve(http.address() as AddressInfo));
       }),
+    invalidateRun(runId) {
+      cache.invalidateRun(runId);
+      readModel?.reads.invalidateRun(runId);
+    },
     async close() {
+      metrics.close();
       // Closes every socket with 1001 Going Away and stops the WebSocket server.
-      await subscriptions.dispose();
+      await endpoint.dispose();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },

@@ -1,8 +1,14 @@
 import { createKeyRing, loadKeys } from '../auth/keys.js';
 import { type Database, openDatabase } from '../db/database.js';
+import { PostgresResultStore } from '../db/result-store.js';
 import type { Config } from '../env.js';
+import { RunReferenceContext } from '../interpret/reference-context.js';
+import { createInterpretationService, type InterpretationService } from '../interpret/service.js';
 import type { Logger } from '../logger.js';
-import { createApiServer } from '../server.js';
+import { Pipeline } from '../pipeline/pipeline.js';
+import { createHelixPubSub } from '../pubsub/events.js';
+import { bridgePipeline, combineObservers } from '../pubsub/pipeline-bridge.js';
+import { type ApiServices, createApiServer } from '../server.js';
 
 /** A running `helix serve`: stop it to shut everything down in order. */
 export interface RunningService {
@@ -12,7 +18,10 @@ export interface RunningService {
 
 /**
  * Starts the API: listens first (so /health answers and /ready says 503 while the database is
- * still coming up), then connects to the database with backoff and applies migrations.
+ * still coming up), then connects to the database with backoff, applies migrations and creates
+ * the pipeline, whose news reaches subscribers through the pubsub and whose confirmed variants
+ * the interpretation service interprets. Stops in order: HTTP, the run (drained), the
+ * interpreter, the database.
  */
 export async function serve(config: Config, logger: Logger): Promise<RunningService> {
   const { keys, generatedOperatorKey } = await loadKeys(config.apiKeys, config.dataDir);
@@ -23,22 +32,50 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
         'Send it as "Authorization: Bearer <key>". Set HELIX_API_KEYS to manage keys yourself.\n\n',
     );
   }
-  let database: Database | undefined;
+  let services: ApiServices | undefined;
+  const pubsub = createHelixPubSub();
   const server = createApiServer({
     logger,
     keyRing: createKeyRing(keys),
-    database: () => database,
+    services: () => services,
+    pubsub,
     dashboardOrigin: config.dashboardOrigin,
+    inputDir: config.inputDir,
   });
+  const bridge = bridgePipeline({ pubsub, logger, onRunChanged: (runId) => server.invalidateRun(runId) });
   const address = await server.listen(config.port, config.host);
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}/graphql`;
   logger.info({ url }, 'API listening');
   let stopping = false;
+  let database: Database | undefined;
+  let interpretation: InterpretationService | undefined;
   const connecting = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger }).then(
-    (opened) => {
+    async (opened) => {
       if (stopping) return opened.close();
       database = opened;
-      logger.info('database ready');
+      // The bridge logs the "mutation detected" alarm; the interpreter only interprets.
+      interpretation = createInterpretationService({ pool: opened.pool, logger, config, logAlarm: false });
+      interpretation.onInterpreted((event) => server.invalidateRun(event.runId));
+      server.metrics.followInterpretation(interpretation);
+      const interpreter = interpretation;
+      const pipeline: Pipeline = new Pipeline({
+        store: new PostgresResultStore(opened.pool),
+        observer: combineObservers(bridge.observer, interpretation.observer, {
+          // The interpreter reads context around calls from the live run's reference, not a rebuilt one.
+          status(change) {
+            const run = pipeline.run;
+            if (run && change.state === 'RUNNING' && run.id === change.runId) {
+              if (interpreter.referenceContext instanceof RunReferenceContext) {
+                interpreter.referenceContext.attach(run.id, run.reference);
+              }
+            }
+          },
+        }),
+      });
+      bridge.attach(pipeline);
+      services = { database: opened, pipeline };
+      await interpretation.start();
+      logger.info({ interpreter: interpretation.model ?? 'rules' }, 'database ready');
     },
   );
   connecting.catch((error: Error) => {
@@ -51,6 +88,14 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
     async stop() {
       stopping = true;
       await server.close();
+      if (services?.pipeline.run) {
+        logger.info({ runId: services.pipeline.run.id }, 'stopping the run (draining)');
+        await services.pipeline
+          .stop(true)
+          .catch((error: Error) => logger.error({ reason: error.message }, 'run did not stop cleanly'));
+      }
+      await interpretation?.stop();
+      bridge.close();
       await database?.close();
     },
   };

@@ -4,20 +4,48 @@ import RelayPlugin from '@pothos/plugin-relay';
 import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
 import type { Database } from '../db/database.js';
 import type { Role } from '../env.js';
+import type { CacheScope } from '../http/response-cache.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import type { HelixPubSub } from '../pubsub/events.js';
+import type { SocketDelivery } from '../pubsub/shared-subscriptions.js';
+import type { Loaders } from '../read-model/loaders.js';
+import type { ReadModel } from '../read-model/read-model.js';
 
 /** What every resolver can reach: the caller's role and the process's services. */
 export interface Context {
   /** The role the request's key grants; undefined for anonymous callers. */
   role: Role | undefined;
+  /** Who is calling, for per-caller limits: a digest of the key, or the remote address. */
+  callerId: string;
   database: Database;
+  pipeline: Pipeline;
+  pubsub: HelixPubSub;
+  /** Hand-written SQL over the stored results. */
+  reads: ReadModel;
+  /** Per-request batching loaders (no N+1 on connections). */
+  loaders: Loaders;
+  /** The only directory whose files a client may name (`HELIX_INPUT_DIR`). */
+  inputDir: string;
+  /** Set by the response cache for queries: resolvers say which runs the answer depends on. */
+  cacheScope?: CacheScope;
+  /** Set for graphql-ws subscriptions: where shared results are written directly. */
+  delivery?: SocketDelivery;
+}
+
+/** The shape every connection resolver returns beside its edges: a lazily computed total. */
+export interface ConnectionExtras {
+  totalCount: () => Promise<number>;
 }
 
 /** The one Pothos builder; each domain file under schema/ registers its types on it. */
 export const builder = new SchemaBuilder<{
   Context: Context;
   DefaultFieldNullability: false;
+  DefaultEdgesNullability: { list: false; items: false };
+  DefaultNodeNullability: false;
+  Connection: ConnectionExtras;
   Scalars: {
-    DateTime: { Input: Date; Output: Date };
+    DateTime: { Input: Date; Output: Date | string };
     SafeInt: { Input: number; Output: number | bigint };
   };
 }>({
@@ -26,9 +54,12 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    edgesFieldOptions: { nullable: { list: false, items: false } },
+    nodeFieldOptions: { nullable: false },
   },
   errors: {
     defaultTypes: [],
+    directResult: true,
   },
 });
 
@@ -45,3 +76,5 @@ builder.addScalarType('SafeInt', SafeIntResolver, {
 });
 
 builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({});

@@ -1,6 +1,10 @@
 import { builder } from './builder.js';
 import './errors.js';
 import './run.js';
+import './pipeline.js';
+import './analysis.js';
+import './variant.js';
+import './metrics.js';
 
 /** The executable GraphQL schema, assembled from every domain file. */
 export const schema = builder.toSchema({ sortSchema: false });

@@ -1,13 +1,33 @@
-import { resolveOffsetConnection } from '@pothos/plugin-relay';
-import type { Run as RunRow } from '../generated/prisma/client.js';
-import { builder } from './builder.js';
+import { RUN_ORDERS } from '../read-model/read-model.js';
+import { isFinished, type RunRow } from '../read-model/rows.js';
+import { isUuid } from '../read-model/sql.js';
+import { builder, type Context } from './builder.js';
 import { requireRole } from './errors.js';
+import { keysetRequest, toConnection } from './pagination.js';
 
-const ReadSource = builder.enumType('ReadSource', { values: ['SIMULATED', 'FASTQ'] as const });
+export const ReadSource = builder.enumType('ReadSource', {
+  description: 'Where a run reads from: reads simulated from a reference, or FASTQ files.',
+  values: ['SIMULATED', 'FASTQ'] as const,
+});
 
-const RunStatus = builder.enumType('RunStatus', {
+export const RunStatus = builder.enumType('RunStatus', {
+  description: 'Lifecycle of a run. COMPLETED: its input was consumed; STOPPED: stopped by request.',
   values: ['RUNNING', 'STOPPING', 'COMPLETED', 'STOPPED', 'FAILED'] as const,
 });
+
+/** Config keys that name server files: shown to operators only. */
+const FILE_KEYS = ['referencePath', 'readsPaths'];
+
+/**
+ * Loads a run for a resolver (null when there is none, including malformed ids) and tells the
+ * response cache whether the answer may be kept.
+ */
+export async function loadRun(context: Context, id: string): Promise<RunRow | null> {
+  const run = isUuid(id) ? await context.loaders.run.load(id.toLowerCase()) : null;
+  if (run) context.cacheScope?.dependOnRun(run.id, isFinished(run));
+  else context.cacheScope?.uncacheable();
+  return run;
+}
 
 /** A pipeline run as stored. */
 export const Run = builder.objectRef<RunRow>('Run').implement({
@@ -16,55 +36,122 @@ export const Run = builder.objectRef<RunRow>('Run').implement({
     id: t.exposeID('id'),
     status: t.field({ type: RunStatus, resolve: (run) => run.status }),
     source: t.field({ type: ReadSource, resolve: (run) => run.source }),
-    config: t.string({ description: 'The run configuration as JSON.', resolve: (run) => JSON.stringify(run.config) }),
+    config: t.string({
+      description: 'The run configuration as JSON (file names only for operators).',
+      resolve: (run, _args, context) => {
+        if (context.role === 'operator') return JSON.stringify(run.config);
+        const shown = Object.fromEntries(Object.entries(run.config).filter(([key]) => !FILE_KEYS.includes(key)));
+        return JSON.stringify(shown);
+      },
+    }),
     referenceName: t.exposeString('referenceName'),
     referenceLength: t.field({ type: 'SafeInt', resolve: (run) => run.referenceLength }),
     error: t.exposeString('error', { nullable: true }),
     startedAt: t.expose('startedAt', { type: 'DateTime' }),
     stoppedAt: t.expose('stoppedAt', { type: 'DateTime', nullable: true }),
+    finished: t.boolean({
+      description: 'True once the run has ended; its results no longer change.',
+      resolve: (run) => isFinished(run),
+    }),
     readsProduced: t.field({ type: 'SafeInt', resolve: (run) => run.readsProduced }),
     readsAnalysed: t.field({ type: 'SafeInt', resolve: (run) => run.readsAnalysed }),
     batchesAnalysed: t.exposeInt('batchesAnalysed'),
     variantsConfirmed: t.exposeInt('variantsConfirmed'),
+    vcfPath: t.string({
+      description: "Where to download the run's confirmed variants as VCF 4.3 (viewer key).",
+      resolve: (run) => `/runs/${run.id}/variants.vcf`,
+    }),
   }),
 });
 
-/** Largest page any connection serves. */
-export const MAX_PAGE_SIZE = 100;
+/** A run's totals, live while it goes on. */
+const RunStats = builder.objectRef<RunRow & { live: boolean }>('RunStats').implement({
+  description: 'Totals of one run: live from the pipeline while it goes on, stored once it has ended.',
+  fields: (t) => ({
+    runId: t.exposeID('id'),
+    status: t.field({ type: RunStatus, resolve: (run) => run.status }),
+    live: t.exposeBoolean('live', { description: 'True while the figures come from the running pipeline.' }),
+    readsProduced: t.field({ type: 'SafeInt', resolve: (run) => run.readsProduced }),
+    readsAnalysed: t.field({ type: 'SafeInt', resolve: (run) => run.readsAnalysed }),
+    batchesAnalysed: t.field({ type: 'SafeInt', resolve: (run) => run.batchesAnalysed }),
+    variantsConfirmed: t.field({ type: 'SafeInt', resolve: (run) => run.variantsConfirmed }),
+    durationSeconds: t.float({
+      description: 'From start to stop (or to now while running).',
+      resolve: (run) => ((run.stoppedAt ?? new Date()).getTime() - run.startedAt.getTime()) / 1_000,
+    }),
+    readsPerSecond: t.float({
+      description: 'Reads analysed per second over the whole run.',
+      resolve: (run) => {
+        const seconds = ((run.stoppedAt ?? new Date()).getTime() - run.startedAt.getTime()) / 1_000;
+        return seconds > 0 ? run.readsAnalysed / seconds : 0;
+      },
+    }),
+  }),
+});
+
+const RunFilter = builder.inputType('RunFilter', {
+  fields: (t) => ({
+    status: t.field({ type: [RunStatus], required: false, description: 'Only runs in one of these states.' }),
+  }),
+});
 
 builder.queryFields((t) => ({
   runs: t.connection(
     {
       type: Run,
       description: 'Runs, newest first.',
+      args: { filter: t.arg({ type: RunFilter, required: false }) },
       resolve: async (_root, args, context) => {
         requireRole(context.role, 'viewer');
-        return resolveOffsetConnection({ args, defaultSize: 20, maxSize: MAX_PAGE_SIZE }, ({ limit, offset }) =>
-          context.database.prisma.run.findMany({
-            orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
-            skip: offset,
-            take: limit,
-          }),
-        );
+        context.cacheScope?.uncacheable();
+        const filter = { status: args.filter?.status ?? undefined };
+        const request = keysetRequest(args, RUN_ORDERS.NEWEST as never);
+        const page = await context.reads.runsPage(filter, request);
+        return toConnection(page, RUN_ORDERS.NEWEST, request, () => context.reads.runsCount(filter));
       },
     },
     {
+      name: 'RunConnection',
       fields: (connection) => ({
-        totalCount: connection.int({
-          resolve: (_connection, _args, context) => context.database.prisma.run.count(),
+        totalCount: connection.field({
+          type: 'SafeInt',
+          description: 'How many items match the filter, across all pages.',
+          resolve: (page) => page.totalCount(),
         }),
       }),
     },
+    { name: 'RunEdge' },
   ),
   run: t.field({
     type: Run,
     nullable: true,
     description: 'One run by id; null when there is none.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, { id }, context) => {
+    resolve: (_root, { id }, context) => {
       requireRole(context.role, 'viewer');
-      if (!/^[0-9a-f-]{36}$/i.test(String(id))) return null;
-      return context.database.prisma.run.findUnique({ where: { id: String(id) } });
+      return loadRun(context, String(id));
+    },
+  }),
+  stats: t.field({
+    type: RunStats,
+    nullable: true,
+    description: "A run's totals; null when there is no such run.",
+    args: { runId: t.arg.id({ required: true }) },
+    resolve: async (_root, { runId }, context) => {
+      requireRole(context.role, 'viewer');
+      const run = await loadRun(context, String(runId));
+      if (!run) return null;
+      const pipeline = context.pipeline;
+      if (pipeline.run?.id !== run.id || isFinished(run)) return { ...run, live: false };
+      const metrics = pipeline.metrics();
+      return {
+        ...run,
+        live: true,
+        readsProduced: metrics.readsProduced,
+        readsAnalysed: metrics.readsAnalysed,
+        batchesAnalysed: metrics.batchesAnalysed,
+        variantsConfirmed: metrics.variantsConfirmed,
+      };
     },
   }),
 }));

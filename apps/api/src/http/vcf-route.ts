@@ -1,0 +1,128 @@
+import { once } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bearerKey, type KeyRing } from '../auth/keys.js';
+import type { ReadModel } from '../read-model/read-model.js';
+import type { RunRow } from '../read-model/rows.js';
+import { isUuid } from '../read-model/sql.js';
+import { type VcfContig, vcfHeader, vcfRecord } from '../vcf/writer.js';
+
+const ROUTE = /^\/runs\/([^/]+)\/variants\.vcf$/;
+
+/** What the VCF route needs from the server. */
+export interface VcfRouteOptions {
+  keyRing: KeyRing;
+  /** The read model once the database is ready. */
+  reads(): ReadModel | undefined;
+  dashboardOrigin: string;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response
+    .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+    .end(JSON.stringify(body));
+}
+
+/** A run made by the pipeline from one reference names it and knows its length. */
+function knownContigs(run: RunRow): VcfContig[] {
+  return /^\d+ contigs$/.test(run.referenceName) ? [] : [{ name: run.referenceName, length: run.referenceLength }];
+}
+
+/** The header, with `##contig` lines (ID only) for contigs whose length the run row does not keep. */
+function header(run: RunRow, contigs: string[]): string {
+  const known = knownContigs(run);
+  const text = vcfHeader({
+    contigs: known,
+    reference: run.referenceName,
+    meta: { helixRunId: run.id, helixRunStatus: run.status },
+  });
+  const unknown = contigs.filter((name) => !known.some((contig) => contig.name === name));
+  if (unknown.length === 0) return text;
+  return text.replace('##FILTER=', `${unknown.map((name) => `##contig=<ID=${name}>`).join('\n')}\n##FILTER=`);
+}
+
+/**
+ * `GET /runs/:id/variants.vcf`: a run's confirmed variants as VCF 4.3, streamed in chunks read by
+ * keyset (constant memory), respecting the client's pace. Viewer key required.
+ * @returns false when the path is not this route's.
+ */
+export async function serveVcf(
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: VcfRouteOptions,
+): Promise<boolean> {
+  const path = (request.url ?? '/').split('?')[0] ?? '/';
+  const match = ROUTE.exec(path);
+  if (!match) return false;
+  const origin = request.headers.origin;
+  const cors: Record<string, string> =
+    origin === options.dashboardOrigin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
+  if (request.method === 'OPTIONS') {
+    response
+      .writeHead(204, {
+        ...cors,
+        ...(cors['access-control-allow-origin'] && {
+          'access-control-allow-methods': 'GET',
+          'access-control-allow-headers': 'authorization',
+        }),
+      })
+      .end();
+    return true;
+  }
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    sendJson(response, 405, { error: 'Use GET.' }, { allow: 'GET, HEAD', ...cors });
+    return true;
+  }
+  if (!options.keyRing.roleOf(bearerKey(request.headers.authorization))) {
+    sendJson(
+      response,
+      401,
+      { error: 'Authentication required: send "Authorization: Bearer <key>" (viewer key).' },
+      {
+        'www-authenticate': 'Bearer',
+        ...cors,
+      },
+    );
+    return true;
+  }
+  const reads = options.reads();
+  if (!reads) {
+    sendJson(
+      response,
+      503,
+      { error: 'The database is not ready yet; try again shortly.' },
+      { 'retry-after': '2', ...cors },
+    );
+    return true;
+  }
+  const runId = decodeURIComponent(match[1] ?? '').toLowerCase();
+  const [run] = isUuid(runId) ? await reads.runsById([runId]) : [null];
+  if (!run) {
+    sendJson(response, 404, { error: `No run with id ${match[1]}.` }, cors);
+    return true;
+  }
+  const contigs =
+    knownContigs(run).length > 0
+      ? knownContigs(run).map((contig) => contig.name)
+      : await reads.confirmedContigs(run.id);
+  response.writeHead(200, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-disposition': `attachment; filename="helix-${run.id}.vcf"`,
+    'cache-control': 'no-store',
+    ...cors,
+  });
+  if (request.method === 'HEAD') {
+    response.end();
+    return true;
+  }
+  response.write(header(run, contigs));
+  for (const contig of contigs) {
+    for await (const chunk of reads.confirmedVariants(run.id, contig)) {
+      if (response.destroyed) return true;
+      let text = '';
+      for (const variant of chunk) text += vcfRecord({ ...variant, genotype: variant.genotype ?? './.' });
+      if (!response.write(text)) await Promise.race([once(response, 'drain'), once(response, 'close')]);
+    }
+  }
+  response.end();
+  return true;
+}

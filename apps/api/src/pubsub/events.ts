@@ -1,0 +1,24 @@
+import { createPubSub, type PubSub } from 'graphql-yoga';
+import type { MutationDetected, PipelineState, PipelineStatusChange } from '../pipeline/events.js';
+import type { PipelineMetrics } from '../pipeline/metrics.js';
+
+/** One tick of the live metrics, with the state and run it belongs to. */
+export interface MetricsEvent extends PipelineMetrics {
+  state: PipelineState;
+  runId: string | undefined;
+}
+
+/** The typed event map of the process's pubsub. */
+export type HelixEvents = {
+  metrics: [MetricsEvent];
+  mutationDetected: [MutationDetected];
+  pipelineStatus: [PipelineStatusChange];
+};
+
+/** The process's one pubsub: the pipeline publishes, subscriptions and exporters listen. */
+export type HelixPubSub = PubSub<HelixEvents>;
+
+/** Creates the pubsub (in-process; a Redis event target can be passed here for scale-out). */
+export function createHelixPubSub(): HelixPubSub {
+  return createPubSub<HelixEvents>();
+}

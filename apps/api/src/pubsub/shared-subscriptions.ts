@@ -1,0 +1,387 @@
+import {
+  createSourceEventStream,
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute,
+  GraphQLError,
+  getOperationAST,
+  print,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import WebSocket from 'ws';
+import { HelixCloseCode } from './close-codes.js';
+
+/** Where a graphql-ws subscription's results go: the socket and the client's subscription id. */
+export interface SocketDelivery {
+  socket: WebSocket;
+  id: string;
+}
+
+/** How shared subscriptions behave; every field has a sensible default. */
+export interface SharedSubscriptionOptions {
+  /** The context one event executes with, from the first subscriber's (fresh loaders per event). */
+  eventContext?(base: unknown): unknown;
+  /** Which subscribers may share one execution (e.g. the role: answers may differ by role). */
+  partition?(context: unknown): string;
+  /** A subscriber that writes straight to its socket (graphql-ws), if any. */
+  delivery?(context: unknown): SocketDelivery | undefined;
+  /** Hides unexpected errors from clients, as the HTTP path does. */
+  maskError?(error: GraphQLError): GraphQLError;
+  /** Root fields whose events supersede each other: skipped for a subscriber that is behind. */
+  droppable?: ReadonlySet<string>;
+  /** Root fields whose latest event a new subscriber receives at once. */
+  replayLatest?: ReadonlySet<string>;
+  /** Above this many unsent bytes on a socket, droppable events are skipped for it (default 256 KiB). */
+  socketSoftLimitBytes?: number;
+  /** Above this many unsent bytes a socket is closed as a slow consumer (default 4 MiB). */
+  socketHardLimitBytes?: number;
+  /** Results held for a subscriber that pulls (SSE); the oldest go first when it falls behind (default 16). */
+  bufferSize?: number;
+  /** Told whenever an event is dropped for a subscriber that is not keeping up. */
+  onDrop?(reason: 'behind' | 'closed-slow'): void;
+}
+
+/** A subscriber of a shared execution. */
+interface Subscriber {
+  deliver(result: ExecutionResult, json: string): void;
+  /** The execution ended: end this subscriber's stream. */
+  end(): void;
+}
+
+/** One result as every subscriber receives it: executed once, serialised once. */
+interface SharedResult {
+  result: ExecutionResult;
+  json: string;
+}
+
+/**
+ * Subscriptions executed once per distinct operation, variables and partition, however many
+ * clients subscribe: one source stream, one execution and one `JSON.stringify` per event, then
+ * the same serialised payload is written to every socket that shares it (framed with each client's
+ * subscription id). Subscribers that pull (SSE) get the shared result object through a bounded
+ * buffer that drops the oldest result when they fall behind; sockets that stop reading skip
+ * droppable events and are closed past a hard limit, so no subscriber grows memory without bound.
+ */
+export class SharedSubscriptions {
+  readonly #groups = new Map<string, SharedExecution>();
+  readonly options: Required<Omit<SharedSubscriptionOptions, 'onDrop'>> & Pick<SharedSubscriptionOptions, 'onDrop'>;
+
+  constructor(options: SharedSubscriptionOptions = {}) {
+    this.options = {
+      eventContext: options.eventContext ?? ((base) => base),
+      partition: options.partition ?? (() => ''),
+      delivery: options.delivery ?? (() => undefined),
+      maskError: options.maskError ?? ((error) => error),
+      droppable: options.droppable ?? new Set(),
+      replayLatest: options.replayLatest ?? new Set(),
+      socketSoftLimitBytes: options.socketSoftLimitBytes ?? 256 * 1024,
+      socketHardLimitBytes: options.socketHardLimitBytes ?? 4 * 1024 * 1024,
+      bufferSize: options.bufferSize ?? 16,
+      onDrop: options.onDrop,
+    };
+  }
+
+  /** Distinct executions running now. */
+  get executions(): number {
+    return this.#groups.size;
+  }
+
+  /** Subscribers across all executions. */
+  get subscribers(): number {
+    let count = 0;
+    for (const group of this.#groups.values()) count += group.size;
+    return count;
+  }
+
+  /**
+   * Subscribes like graphql's `subscribe`: an async iterator of results, or a result with the
+   * errors that prevented subscribing (bad arguments, missing role).
+   */
+  async subscribe(args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> {
+    const operation = getOperationAST(args.document, args.operationName);
+    if (operation?.operation !== 'subscription') {
+      return { errors: [new GraphQLError('Only subscription operations can be subscribed to.')] };
+    }
+    const field = operation.selectionSet.selections.find((selection) => selection.kind === 'Field');
+    const fieldName = field?.kind === 'Field' ? field.name.value : '';
+    const key = [
+      this.options.partition(args.contextValue),
+      args.operationName ?? '',
+      JSON.stringify(args.variableValues ?? {}),
+      print(args.document),
+    ].join('\u0000');
+    let group = this.#groups.get(key);
+    if (!group) {
+      group = new SharedExecution(key, fieldName, args, this, () => this.#groups.delete(key));
+      this.#groups.set(key, group);
+    }
+    const failure = await group.started;
+    if (failure) return failure;
+    const delivery = this.options.delivery(args.contextValue);
+    return delivery ? group.addSocket(delivery) : group.addBuffered();
+  }
+
+  /** An envelop/yoga plugin routing every subscription (SSE and graphql-ws) through this registry. */
+  plugin(): Plugin {
+    return {
+      onSubscribe: ({ setSubscribeFn }) => {
+        setSubscribeFn((args) => this.subscribe(args as ExecutionArgs) as never);
+      },
+    };
+  }
+}
+
+/** One shared execution and its subscribers. */
+class SharedExecution {
+  readonly started: Promise<ExecutionResult | undefined>;
+  readonly #subscribers = new Set<Subscriber>();
+  readonly #registry: SharedSubscriptions;
+  readonly #args: ExecutionArgs;
+  readonly #fieldName: string;
+  readonly #forget: () => void;
+  #source: AsyncIterator<unknown> | undefined;
+  #latest: SharedResult | undefined;
+  #closed = false;
+
+  constructor(
+    readonly key: string,
+    fieldName: string,
+    args: ExecutionArgs,
+    registry: SharedSubscriptions,
+    forget: () => void,
+  ) {
+    this.#args = args;
+    this.#fieldName = fieldName;
+    this.#registry = registry;
+    this.#forget = forget;
+    this.started = this.#start();
+  }
+
+  get size(): number {
+    return this.#subscribers.size;
+  }
+
+  async #start(): Promise<ExecutionResult | undefined> {
+    let stream: Awaited<ReturnType<typeof createSourceEventStream>>;
+    try {
+      stream = await createSourceEventStream(this.#args);
+    } catch (error) {
+      stream = { errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message)] };
+    }
+    if (!(Symbol.asyncIterator in stream)) {
+      this.#close();
+      return this.#mask(stream);
+    }
+    this.#source = stream[Symbol.asyncIterator]();
+    void this.#pump();
+    return undefined;
+  }
+
+  async #pump(): Promise<void> {
+    const source = this.#source as AsyncIterator<unknown>;
+    const { options } = this.#registry;
+    try {
+      for (;;) {
+        const next = await source.next();
+        if (next.done || this.#closed) break;
+        const executed = await execute({
+          ...this.#args,
+          rootValue: next.value,
+          contextValue: options.eventContext(this.#args.contextValue),
+        });
+        const result = this.#mask(executed);
+        const shared = { result, json: JSON.stringify(result) };
+        if (options.replayLatest.has(this.#fieldName)) this.#latest = shared;
+        for (const subscriber of this.#subscribers) subscriber.deliver(shared.result, shared.json);
+      }
+    } catch (error) {
+      const result = this.#mask({
+        errors: [new GraphQLError((error as Error).message, { originalError: error as Error })],
+      });
+      const json = JSON.stringify(result);
+      for (const subscriber of this.#subscribers) subscriber.deliver(result, json);
+    }
+    this.#close();
+    for (const subscriber of this.#subscribers) subscriber.end();
+    this.#subscribers.clear();
+  }
+
+  #mask(result: ExecutionResult): ExecutionResult {
+    if (!result.errors?.length) return result;
+    return { ...result, errors: result.errors.map((error) => this.#registry.options.maskError(error)) };
+  }
+
+  addSocket(delivery: SocketDelivery): AsyncGenerator<ExecutionResult> {
+    const subscriber = new SocketSubscriber(delivery, this.#registry.options, this.#fieldName, () =>
+      this.#remove(subscriber),
+    );
+    return this.#add(subscriber);
+  }
+
+  addBuffered(): AsyncGenerator<ExecutionResult> {
+    const subscriber = new BufferedSubscriber(this.#registry.options.bufferSize, this.#registry.options, () =>
+      this.#remove(subscriber),
+    );
+    return this.#add(subscriber);
+  }
+
+  #add<T extends Subscriber & { iterator: AsyncGenerator<ExecutionResult> }>(
+    subscriber: T,
+  ): AsyncGenerator<ExecutionResult> {
+    if (this.#closed) {
+      subscriber.end();
+      return subscriber.iterator;
+    }
+    this.#subscribers.add(subscriber);
+    if (this.#latest) subscriber.deliver(this.#latest.result, this.#latest.json);
+    return subscriber.iterator;
+  }
+
+  #remove(subscriber: Subscriber): void {
+    this.#subscribers.delete(subscriber);
+    if (this.#subscribers.size === 0) {
+      this.#close();
+      void this.#source?.return?.();
+    }
+  }
+
+  #close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#forget();
+  }
+}
+
+type Options = SharedSubscriptions['options'];
+
+/**
+ * A stream that ends on demand: `next()` waits for `pull`, `return()` unsubscribes. Shaped like an
+ * async generator, which is what graphql-ws and yoga expect of a subscription.
+ */
+function endableIterator(
+  pull: () => Promise<IteratorResult<ExecutionResult>>,
+  unsubscribe: () => void,
+): AsyncGenerator<ExecutionResult> {
+  const iterator: AsyncGenerator<ExecutionResult> = {
+    next: pull,
+    return: async () => {
+      unsubscribe();
+      return { done: true, value: undefined };
+    },
+    throw: async (error) => {
+      unsubscribe();
+      throw error;
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
+/**
+ * A graphql-ws subscriber: frames are written straight to its socket with the shared payload; its
+ * iterator yields nothing and ends when the execution ends (graphql-ws then sends `complete`).
+ */
+class SocketSubscriber implements Subscriber {
+  readonly iterator: AsyncGenerator<ExecutionResult>;
+  readonly #socket: WebSocket;
+  readonly #prefix: string;
+  readonly #options: Options;
+  readonly #droppable: boolean;
+  #ended = false;
+  #wake: ((result: IteratorResult<ExecutionResult>) => void) | undefined;
+
+  constructor(delivery: SocketDelivery, options: Options, fieldName: string, unsubscribe: () => void) {
+    this.#socket = delivery.socket;
+    this.#prefix = `{"id":${JSON.stringify(delivery.id)},"type":"next","payload":`;
+    this.#options = options;
+    this.#droppable = options.droppable.has(fieldName);
+    this.iterator = endableIterator(
+      () =>
+        this.#ended
+          ? Promise.resolve({ done: true, value: undefined })
+          : new Promise((resolve) => {
+              this.#wake = resolve;
+            }),
+      () => {
+        this.end();
+        unsubscribe();
+      },
+    );
+  }
+
+  deliver(_result: ExecutionResult, json: string): void {
+    const socket = this.#socket;
+    if (socket.readyState !== WebSocket.OPEN) return;
+    const unsent = socket.bufferedAmount;
+    if (unsent > this.#options.socketHardLimitBytes) {
+      this.#options.onDrop?.('closed-slow');
+      socket.close(HelixCloseCode.SlowConsumer, 'Subscriber is not reading; reconnect when ready');
+      // A client that does not read cannot read the close frame either: let go of it soon.
+      setTimeout(() => socket.terminate(), 1_000).unref();
+      return;
+    }
+    if (this.#droppable && unsent > this.#options.socketSoftLimitBytes) {
+      this.#options.onDrop?.('behind');
+      return;
+    }
+    socket.send(`${this.#prefix}${json}}`);
+  }
+
+  end(): void {
+    this.#ended = true;
+    this.#wake?.({ done: true, value: undefined });
+    this.#wake = undefined;
+  }
+}
+
+/** A subscriber that pulls (SSE): a bounded buffer that drops its oldest result when full. */
+class BufferedSubscriber implements Subscriber {
+  readonly iterator: AsyncGenerator<ExecutionResult>;
+  readonly #buffer: ExecutionResult[] = [];
+  readonly #capacity: number;
+  readonly #options: Options;
+  #ended = false;
+  #wake: ((result: IteratorResult<ExecutionResult>) => void) | undefined;
+
+  constructor(capacity: number, options: Options, unsubscribe: () => void) {
+    this.#capacity = capacity;
+    this.#options = options;
+    this.iterator = endableIterator(
+      () => {
+        const result = this.#buffer.shift();
+        if (result) return Promise.resolve({ done: false, value: result });
+        if (this.#ended) return Promise.resolve({ done: true, value: undefined });
+        return new Promise((resolve) => {
+          this.#wake = resolve;
+        });
+      },
+      () => {
+        this.end();
+        unsubscribe();
+      },
+    );
+  }
+
+  deliver(result: ExecutionResult): void {
+    if (this.#ended) return;
+    if (this.#wake) {
+      const wake = this.#wake;
+      this.#wake = undefined;
+      wake({ done: false, value: result });
+      return;
+    }
+    this.#buffer.push(result);
+    if (this.#buffer.length > this.#capacity) {
+      this.#buffer.shift();
+      this.#options.onDrop?.('behind');
+    }
+  }
+
+  end(): void {
+    this.#ended = true;
+    if (this.#wake && this.#buffer.length === 0) {
+      this.#wake({ done: true, value: undefined });
+      this.#wake = undefined;
+    }
+  }
+}

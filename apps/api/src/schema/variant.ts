@@ -1,0 +1,244 @@
+import { filter, pipe } from 'graphql-yoga';
+import type { MutationDetected } from '../pipeline/events.js';
+import { parseVariantId, variantId } from '../read-model/ids.js';
+import { VARIANT_ORDERS, type VariantFilter as VariantFilterShape } from '../read-model/read-model.js';
+import type { VariantRow } from '../read-model/rows.js';
+import { isUuid } from '../read-model/sql.js';
+import { builder } from './builder.js';
+import { badUserInput, requireRole } from './errors.js';
+import { emptyConnection, keysetRequest, selectedNodeFields, toConnection } from './pagination.js';
+import { loadRun, Run } from './run.js';
+
+export const VariantType = builder.enumType('VariantType', {
+  values: ['SNV', 'INSERTION', 'DELETION'] as const,
+});
+
+export const VariantStatus = builder.enumType('VariantStatus', {
+  description: 'CANDIDATE: evidence so far falls short of the thresholds; CONFIRMED: it passes them.',
+  values: ['CANDIDATE', 'CONFIRMED'] as const,
+});
+
+const VariantOrder = builder.enumType('VariantOrder', {
+  description: 'How variant calls are ordered.',
+  values: {
+    POSITION: { description: 'By run, then contig, position, ref and alt (genome order).' },
+    QUALITY: { description: 'Highest quality first.' },
+    ALLELE_FREQUENCY: { description: 'Highest allele frequency first.' },
+    DEPTH: { description: 'Deepest coverage first.' },
+    FIRST_SEEN: { description: 'In the order they were first called, oldest first.' },
+  } as const,
+});
+
+/** The interpretation of a variant, as the interpreter stored it. */
+interface InterpretationShape {
+  source: string;
+  body: Record<string, unknown>;
+  at: Date | null;
+}
+
+const Interpretation = builder.objectRef<InterpretationShape>('Interpretation').implement({
+  description: 'What a variant probably means.',
+  fields: (t) => ({
+    source: t.string({ description: '"rules" or the name of the model that wrote it.', resolve: (it) => it.source }),
+    summary: t.string({
+      resolve: (it) => (typeof it.body.summary === 'string' ? it.body.summary : JSON.stringify(it.body)),
+    }),
+    significance: t.string({
+      nullable: true,
+      description: "The model's clinical significance class; null for the rules' interpretation.",
+      resolve: (it) => (typeof it.body.significance === 'string' ? it.body.significance : null),
+    }),
+    details: t.string({ description: 'The whole interpretation as JSON.', resolve: (it) => JSON.stringify(it.body) }),
+    interpretedAt: t.field({ type: 'DateTime', nullable: true, resolve: (it) => it.at }),
+  }),
+});
+
+/** A variant call: stored, or announced live by the pipeline. */
+export const Variant = builder.objectRef<VariantRow>('Variant').implement({
+  description: 'One variant call of a run at one site (contig, position, ref, alt).',
+  fields: (t) => ({
+    id: t.id({
+      description: 'Opaque; the same for the live alarm and the stored call.',
+      resolve: (variant) => variantId(variant),
+    }),
+    runId: t.exposeID('runId'),
+    run: t.field({
+      type: Run,
+      resolve: async (variant, _args, context) => {
+        const run = await loadRun(context, variant.runId);
+        if (!run) throw new Error(`run ${variant.runId} of a variant is missing`);
+        return run;
+      },
+    }),
+    contig: t.exposeString('contig'),
+    position: t.exposeInt('position', { description: '1-based, VCF convention (indels include the anchor base).' }),
+    ref: t.exposeString('ref'),
+    alt: t.exposeString('alt'),
+    type: t.field({ type: VariantType, resolve: (variant) => variant.type }),
+    genotype: t.exposeString('genotype', { nullable: true }),
+    depth: t.exposeInt('depth'),
+    altCount: t.exposeInt('altCount'),
+    alleleFrequency: t.exposeFloat('alleleFrequency'),
+    quality: t.exposeFloat('quality', { description: 'Phred-scaled quality of the call.' }),
+    status: t.field({ type: VariantStatus, resolve: (variant) => variant.status }),
+    firstSeenAt: t.expose('firstSeenAt', { type: 'DateTime' }),
+    lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime' }),
+    confirmedAt: t.expose('confirmedAt', { type: 'DateTime', nullable: true }),
+    interpretation: t.field({
+      type: Interpretation,
+      nullable: true,
+      description: 'Null until the variant has been interpreted.',
+      resolve: (variant) =>
+        variant.interpretation && typeof variant.interpretation === 'object'
+          ? {
+              source: variant.interpretationSource ?? 'rules',
+              body: variant.interpretation as Record<string, unknown>,
+              at: variant.interpretedAt,
+            }
+          : null,
+    }),
+  }),
+});
+
+const VariantFilter = builder.inputType('VariantFilter', {
+  description: 'Which variant calls to list; every condition given must hold.',
+  fields: (t) => ({
+    runId: t.id({ required: false }),
+    types: t.field({ type: [VariantType], required: false }),
+    status: t.field({ type: VariantStatus, required: false }),
+    minQuality: t.float({ required: false }),
+    maxQuality: t.float({ required: false }),
+    minAlleleFrequency: t.float({ required: false }),
+    maxAlleleFrequency: t.float({ required: false }),
+    minDepth: t.int({ required: false }),
+    contig: t.string({ required: false }),
+    positionFrom: t.int({ required: false, description: 'Inclusive, 1-based.' }),
+    positionTo: t.int({ required: false, description: 'Inclusive, 1-based.' }),
+    from: t.field({ type: 'DateTime', required: false, description: 'First seen at or after this time.' }),
+    to: t.field({ type: 'DateTime', required: false, description: 'First seen before this time.' }),
+  }),
+});
+
+/** A live alarm as a variant: first and last seen at its detection, not yet interpreted. */
+function liveVariant(detected: MutationDetected): VariantRow {
+  return {
+    runId: detected.runId,
+    contig: detected.contig,
+    position: detected.position,
+    ref: detected.ref,
+    alt: detected.alt,
+    type: detected.type,
+    genotype: detected.genotype,
+    depth: detected.depth,
+    altCount: detected.altCount,
+    alleleFrequency: detected.alleleFrequency,
+    quality: detected.quality,
+    status: detected.status,
+    firstSeenAt: detected.seenAt,
+    lastSeenAt: detected.seenAt,
+    confirmedAt: detected.status === 'CONFIRMED' ? detected.seenAt : null,
+    interpretation: null,
+    interpretationSource: null,
+    interpretedAt: null,
+  };
+}
+
+const nullable = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
+
+builder.queryFields((t) => ({
+  variants: t.connection(
+    {
+      type: Variant,
+      description: 'Variant calls, filtered and ordered (POSITION by default); at most 100 a page.',
+      args: {
+        filter: t.arg({ type: VariantFilter, required: false }),
+        orderBy: t.arg({ type: VariantOrder, required: false, defaultValue: 'POSITION' }),
+      },
+      resolve: async (_root, args, context, info) => {
+        requireRole(context.role, 'viewer');
+        const given = args.filter;
+        const filter: VariantFilterShape = {
+          runId: given?.runId == null ? undefined : String(given.runId),
+          types: nullable(given?.types),
+          status: nullable(given?.status),
+          minQuality: nullable(given?.minQuality),
+          maxQuality: nullable(given?.maxQuality),
+          minAlleleFrequency: nullable(given?.minAlleleFrequency),
+          maxAlleleFrequency: nullable(given?.maxAlleleFrequency),
+          minDepth: nullable(given?.minDepth),
+          contig: nullable(given?.contig),
+          positionFrom: nullable(given?.positionFrom),
+          positionTo: nullable(given?.positionTo),
+          from: nullable(given?.from),
+          to: nullable(given?.to),
+        };
+        const orderName = args.orderBy ?? 'POSITION';
+        const order = VARIANT_ORDERS[orderName];
+        const request = keysetRequest(args, order as never);
+        let run: Awaited<ReturnType<typeof loadRun>> | undefined;
+        if (filter.runId !== undefined) {
+          if (!isUuid(filter.runId)) throw badUserInput('filter.runId must be a run id (a UUID)', 'filter.runId');
+          filter.runId = filter.runId.toLowerCase();
+          run = await loadRun(context, filter.runId);
+          if (!run) return emptyConnection();
+        } else {
+          context.cacheScope?.uncacheable();
+        }
+        const page = await context.reads.variantsPage(filter, orderName, request, selectedNodeFields(info));
+        return toConnection(page, order, request, () => context.reads.variantsCount(filter, run ?? undefined));
+      },
+    },
+    {
+      name: 'VariantConnection',
+      fields: (connection) => ({
+        totalCount: connection.field({
+          type: 'SafeInt',
+          description: 'How many items match the filter, across all pages.',
+          resolve: (page) => page.totalCount(),
+        }),
+      }),
+    },
+    { name: 'VariantEdge' },
+  ),
+  variant: t.field({
+    type: Variant,
+    nullable: true,
+    description: 'One variant call by id; null when there is none.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, context) => {
+      requireRole(context.role, 'viewer');
+      const key = parseVariantId(String(id));
+      if (!key || !isUuid(key.runId)) return null;
+      const run = await loadRun(context, key.runId);
+      if (!run) return null;
+      const variant = await context.reads.variantByKey(key);
+      if (!variant) context.cacheScope?.uncacheable();
+      return variant;
+    },
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  mutationDetected: t.field({
+    type: Variant,
+    description: 'A variant as soon as the pipeline confirms it (the "mutation detected" alarm).',
+    args: {
+      runId: t.arg.id({ required: false, description: 'Only alarms of this run.' }),
+      minQuality: t.arg.float({ required: false, description: 'Only calls at least this good.' }),
+    },
+    subscribe: (_root, args, context) => {
+      requireRole(context.role, 'viewer');
+      const runId = args.runId == null ? undefined : String(args.runId).toLowerCase();
+      const minQuality = args.minQuality ?? undefined;
+      return pipe(
+        context.pubsub.subscribe('mutationDetected'),
+        filter(
+          (detected: MutationDetected) =>
+            (runId === undefined || detected.runId === runId) &&
+            (minQuality === undefined || detected.quality >= minQuality),
+        ),
+      );
+    },
+    resolve: (detected: MutationDetected) => liveVariant(detected),
+  }),
+}));
