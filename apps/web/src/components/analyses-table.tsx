@@ -1,0 +1,109 @@
+'use client';
+
+import { useState } from 'react';
+import { useQuery } from 'urql';
+import { useCursorPages } from '@/hooks/use-cursor-pages';
+import { useRetryWhileUnreachable } from '@/hooks/use-retry';
+import { isSchemaMismatch } from '@/hooks/use-tolerant-subscription';
+import { formatCount, formatPercent, formatTime } from '@/lib/format';
+import { AnalysesOrderedQuery, AnalysesQuery, type AnalysisOrder } from '@/lib/graphql/operations';
+import { Pager } from './pager';
+import { QueryProblem } from './query-problem';
+
+const PAGE_SIZE = 50;
+
+/** A run's analysed batches, in producer order or by time analysed, a page at a time. */
+export function AnalysesTable({ runId }: { runId: string }) {
+  const pages = useCursorPages();
+  const [orderBy, setOrderBy] = useState<AnalysisOrder>('SEQUENCE');
+  const [basic, setBasic] = useState(false);
+  const variables = { run: runId, first: PAGE_SIZE, after: pages.after };
+  // API.md's query as written, or with the order when the API offers `AnalysisOrder`.
+  const [result, reexecute] = useQuery({
+    query: (basic ? AnalysesQuery : AnalysesOrderedQuery) as typeof AnalysesOrderedQuery,
+    variables: basic ? (variables as typeof variables & { orderBy: AnalysisOrder }) : { ...variables, orderBy },
+    requestPolicy: 'cache-and-network',
+  });
+  if (!basic && isSchemaMismatch(result.error)) setBasic(true);
+  useRetryWhileUnreachable(result.error, () => reexecute({ requestPolicy: 'network-only' }));
+  const analyses = result.data?.analyses;
+  return (
+    <section className="panel" aria-labelledby="analyses-title">
+      <div className="panel-head">
+        <h2 id="analyses-title">Analysed batches</h2>
+        {!basic ? (
+          <div className="field field-inline">
+            <label htmlFor="analyses-order">Order</label>
+            <select
+              id="analyses-order"
+              value={orderBy}
+              onChange={(event) => {
+                setOrderBy(event.target.value as AnalysisOrder);
+                pages.reset();
+              }}
+            >
+              <option value="SEQUENCE">Batch sequence</option>
+              <option value="CREATED_AT">Time analysed</option>
+            </select>
+          </div>
+        ) : null}
+      </div>
+      <QueryProblem error={isSchemaMismatch(result.error) ? undefined : result.error} />
+      <div className="table-wrap">
+        <table className="table">
+          <caption className="visually-hidden">Analysed batches of this run</caption>
+          <thead>
+            <tr>
+              <th scope="col" className="numeric">
+                Batch
+              </th>
+              <th scope="col" className="numeric">
+                Reads
+              </th>
+              <th scope="col" className="numeric">
+                Mapped
+              </th>
+              <th scope="col" className="numeric">
+                With mutations
+              </th>
+              <th scope="col">Analysed at</th>
+            </tr>
+          </thead>
+          <tbody>
+            {analyses?.edges.map(({ node: analysis }) => (
+              <tr key={analysis.id}>
+                <td className="numeric mono">{analysis.sequence}</td>
+                <td className="numeric">{formatCount(analysis.reads)}</td>
+                <td className="numeric">
+                  {formatCount(analysis.mappedReads)}{' '}
+                  <span className="muted">
+                    ({formatPercent(analysis.reads ? analysis.mappedReads / analysis.reads : 0)})
+                  </span>
+                </td>
+                <td className="numeric">{formatCount(analysis.mutatedReads)}</td>
+                <td>{formatTime(analysis.createdAt)}</td>
+              </tr>
+            ))}
+            {analyses && analyses.edges.length === 0 ? (
+              <tr>
+                <td colSpan={5} className="muted">
+                  No batches analysed yet.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+      <Pager
+        label="Analyses"
+        page={pages.page}
+        pageSize={PAGE_SIZE}
+        totalCount={analyses?.totalCount}
+        hasNextPage={analyses?.pageInfo.hasNextPage ?? false}
+        onPrevious={pages.previous}
+        onNext={() => pages.next(analyses?.pageInfo.endCursor ?? null)}
+        busy={result.fetching}
+      />
+    </section>
+  );
+}

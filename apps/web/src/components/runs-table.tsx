@@ -1,0 +1,96 @@
+'use client';
+
+import Link from 'next/link';
+import { useQuery } from 'urql';
+import { useCursorPages } from '@/hooks/use-cursor-pages';
+import { useRetryWhileUnreachable } from '@/hooks/use-retry';
+import { formatCount, formatDateTime, shortId } from '@/lib/format';
+import { RunsQuery } from '@/lib/graphql/operations';
+import { Pager } from './pager';
+import { QueryProblem } from './query-problem';
+import { StatusBadge } from './status-badge';
+
+const PAGE_SIZE = 20;
+
+/** Every run, newest first, a page at a time. */
+export function RunsTable() {
+  const pages = useCursorPages();
+  const [result, reexecute] = useQuery({
+    query: RunsQuery,
+    variables: { first: PAGE_SIZE, after: pages.after },
+    requestPolicy: 'cache-and-network',
+  });
+  useRetryWhileUnreachable(result.error, () => reexecute({ requestPolicy: 'network-only' }));
+  const runs = result.data?.runs;
+  return (
+    <section className="panel" aria-labelledby="runs-title">
+      <h2 id="runs-title" className="visually-hidden">
+        All runs
+      </h2>
+      <QueryProblem error={result.error} />
+      <div className="table-wrap">
+        <table className="table">
+          <caption className="visually-hidden">Runs, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Run</th>
+              <th scope="col">Status</th>
+              <th scope="col">Source</th>
+              <th scope="col">Started</th>
+              <th scope="col">Stopped</th>
+              <th scope="col" className="numeric">
+                Reads analysed
+              </th>
+              <th scope="col" className="numeric">
+                Variants confirmed
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs?.edges.map(({ node: run }) => (
+              <tr key={run.id}>
+                <td>
+                  <Link href={`/runs/${run.id}`} className="mono">
+                    {shortId(run.id)}
+                  </Link>
+                </td>
+                <td>
+                  <StatusBadge status={run.status} />
+                </td>
+                <td>{run.source === 'FASTQ' ? 'FASTQ' : 'Simulated'}</td>
+                <td>{formatDateTime(run.startedAt)}</td>
+                <td>{formatDateTime(run.stoppedAt ?? null)}</td>
+                <td className="numeric">{formatCount(run.readsAnalysed)}</td>
+                <td className="numeric">{formatCount(run.variantsConfirmed)}</td>
+              </tr>
+            ))}
+            {runs && runs.edges.length === 0 ? (
+              <tr>
+                <td colSpan={7} className="muted">
+                  No runs yet. Start one from the overview.
+                </td>
+              </tr>
+            ) : null}
+            {!runs && !result.error ? (
+              <tr>
+                <td colSpan={7} className="muted">
+                  Loading runs…
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+      <Pager
+        label="Runs"
+        page={pages.page}
+        pageSize={PAGE_SIZE}
+        totalCount={runs?.totalCount}
+        hasNextPage={runs?.pageInfo.hasNextPage ?? false}
+        onPrevious={pages.previous}
+        onNext={() => pages.next(runs?.pageInfo.endCursor ?? null)}
+        busy={result.fetching}
+      />
+    </section>
+  );
+}

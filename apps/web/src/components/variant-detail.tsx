@@ -1,0 +1,82 @@
+'use client';
+
+import { useEffect, useRef } from 'react';
+import { useQuery } from 'urql';
+import { formatCount, formatDateTime, formatPercent, formatQuality } from '@/lib/format';
+import { type Variant, VariantQuery } from '@/lib/graphql/operations';
+
+/** Pretty-prints an interpretation's JSON details, or passes text through. */
+function details(text: string | null | undefined): string | undefined {
+  if (!text) return undefined;
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+/** One variant call in a modal dialog (Escape or "Close" returns to the table). */
+export function VariantDetail({ variant: row, onClose }: { variant: Variant; onClose(): void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [result] = useQuery({ query: VariantQuery, variables: { id: row.id } });
+  const variant = { ...row, ...(result.data?.variant ?? {}) };
+  useEffect(() => {
+    const element = dialog.current;
+    if (element && !element.open) element.showModal();
+  }, []);
+  const rows: [string, string][] = [
+    ['Contig', variant.contig ?? '—'],
+    ['Position', formatCount(variant.position)],
+    ['Reference allele', variant.ref],
+    ['Alternate allele', variant.alt],
+    ['Type', variant.type ?? '—'],
+    ['Genotype', variant.genotype ?? '—'],
+    ['Depth', formatCount(variant.depth)],
+    ['Alt reads', formatCount(variant.altCount)],
+    ['Allele frequency', formatPercent(variant.alleleFrequency)],
+    ['Quality (Phred)', formatQuality(variant.quality)],
+    ['Status', variant.status ?? '—'],
+    ['First seen', formatDateTime(variant.firstSeenAt ?? null)],
+    ['Last seen', formatDateTime(variant.lastSeenAt ?? null)],
+  ];
+  const more = details(variant.interpretation?.details);
+  return (
+    <dialog ref={dialog} className="dialog" aria-labelledby="variant-detail-title" onClose={onClose}>
+      <div className="dialog-head">
+        <h2 id="variant-detail-title">
+          Variant at <span className="mono">{formatCount(variant.position)}</span>{' '}
+          <span className="mono allele">
+            {variant.ref} → {variant.alt}
+          </span>
+        </h2>
+        <button type="button" className="button button-small" onClick={() => dialog.current?.close()}>
+          Close
+        </button>
+      </div>
+      <dl className="summary summary-compact">
+        {rows.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <h3>Interpretation</h3>
+      {variant.interpretation ? (
+        <>
+          <p>
+            <span className="tag tag-source">{variant.interpretation.source}</span> {variant.interpretation.summary}
+          </p>
+          {more ? (
+            <details>
+              <summary>Full interpretation</summary>
+              <pre className="code">{more}</pre>
+            </details>
+          ) : null}
+        </>
+      ) : (
+        <p className="muted">Not interpreted yet.</p>
+      )}
+    </dialog>
+  );
+}

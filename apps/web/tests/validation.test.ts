@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formFieldOf,
+  RUN_CONFIG_DEFAULTS,
+  type RunConfigValues,
+  validateRunConfig,
+  validateSpike,
+  validateThresholds,
+} from '@/lib/validation';
+
+const defaults = (): RunConfigValues => ({ ...RUN_CONFIG_DEFAULTS });
+
+describe('run configuration form', () => {
+  it("should send API.md's defaults as they are", () => {
+    const result = validateRunConfig(defaults());
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        source: 'SIMULATED',
+        referenceLength: 200000,
+        readLength: 150,
+        readsPerSecond: 50000,
+        batchSize: 256,
+        mutationRate: 0.001,
+        errorRate: 0.001,
+        highWater: 500,
+        lowWater: 100,
+        seed: 7,
+        indelFraction: 0.15,
+      },
+    });
+  });
+
+  it('should put a message at each invalid field', () => {
+    const result = validateRunConfig({
+      ...defaults(),
+      readLength: '150.5',
+      mutationRate: '2',
+      batchSize: '',
+      seed: 'x',
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual({
+      readLength: 'Read length must be a whole number.',
+      mutationRate: 'Mutation rate must be at most 1.',
+      batchSize: 'Batch size is required.',
+      seed: 'Seed must be a number.',
+    });
+  });
+
+  it('should require low-water below high-water', () => {
+    const result = validateRunConfig({ ...defaults(), highWater: '100', lowWater: '100' });
+    expect(result).toEqual({ ok: false, errors: { lowWater: 'Low-water mark must be below the high-water mark.' } });
+  });
+
+  it('should require files for a FASTQ run and pass them on', () => {
+    expect(validateRunConfig({ ...defaults(), source: 'FASTQ' })).toMatchObject({
+      ok: false,
+      errors: { referencePath: expect.any(String), readsPaths: expect.any(String) },
+    });
+    const result = validateRunConfig({
+      ...defaults(),
+      source: 'FASTQ',
+      referencePath: 'ref.fa',
+      readsPaths: 'a.fq, b.fq',
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { source: 'FASTQ', referencePath: 'ref.fa', readsPaths: ['a.fq', 'b.fq'] },
+    });
+  });
+});
+
+describe('spike and threshold forms', () => {
+  it('should accept a spike within limits and refuse one outside', () => {
+    expect(validateSpike({ multiplier: '10', durationSeconds: '5' })).toEqual({
+      ok: true,
+      value: { multiplier: 10, durationSeconds: 5 },
+    });
+    expect(validateSpike({ multiplier: '0.5', durationSeconds: '0' })).toEqual({
+      ok: false,
+      errors: { multiplier: 'Multiplier must be at least 1.', durationSeconds: 'Duration must be more than 0.' },
+    });
+  });
+
+  it('should refuse water marks in the wrong order', () => {
+    expect(validateThresholds({ highWater: '300', lowWater: '50' })).toEqual({
+      ok: true,
+      value: { highWater: 300, lowWater: 50 },
+    });
+    expect(validateThresholds({ highWater: '30', lowWater: '50' })).toMatchObject({
+      ok: false,
+      errors: { lowWater: expect.any(String) },
+    });
+  });
+
+  it("should map the API's field names to form fields", () => {
+    expect(formFieldOf('readsPaths.1', ['readsPaths', 'seed'])).toBe('readsPaths');
+    expect(formFieldOf('input.lowWater', ['highWater', 'lowWater'])).toBe('lowWater');
+    expect(formFieldOf('input', ['seed'])).toBeUndefined();
+  });
+});
