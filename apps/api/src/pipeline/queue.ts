@@ -7,17 +7,24 @@ export interface WaterMarks {
 /** Raised for water marks that cannot work (low must be below high, both positive). */
 export class InvalidWaterMarksError extends Error {
   override name = 'InvalidWaterMarksError';
+  constructor(
+    message: string,
+    /** The field at fault: `highWater` or `lowWater`. */
+    readonly field: 'highWater' | 'lowWater',
+  ) {
+    super(message);
+  }
 }
 
 /** Checks water marks, naming the field at fault. */
 export function validateWaterMarks({ highWater, lowWater }: WaterMarks): void {
   if (!Number.isInteger(highWater) || highWater < 1) {
-    throw new InvalidWaterMarksError('highWater must be a whole number of batches, at least 1');
+    throw new InvalidWaterMarksError('highWater must be a whole number of batches, at least 1', 'highWater');
   }
   if (!Number.isInteger(lowWater) || lowWater < 0) {
-    throw new InvalidWaterMarksError('lowWater must be a whole number of batches, at least 0');
+    throw new InvalidWaterMarksError('lowWater must be a whole number of batches, at least 0', 'lowWater');
   }
-  if (lowWater >= highWater) throw new InvalidWaterMarksError('lowWater must be below highWater');
+  if (lowWater >= highWater) throw new InvalidWaterMarksError('lowWater must be below highWater', 'lowWater');
 }
 
 /** Receives the throttle decisions of a {@link BoundedQueue}. */

@@ -12,6 +12,8 @@ export interface SinkOptions {
   maxRetryDelayMs?: number;
   /** Told about each failed write; the rows are kept and retried. */
   onWriteError?: (error: Error, retryInMs: number) => void;
+  /** Told after each successful write, so backpressure can ease as soon as the lag shrinks. */
+  onWritten?: () => void;
 }
 
 /**
@@ -22,7 +24,8 @@ export interface SinkOptions {
  */
 export class BatchedSink {
   readonly #store: ResultStore;
-  readonly #options: Required<Omit<SinkOptions, 'onWriteError'>> & Pick<SinkOptions, 'onWriteError'>;
+  readonly #options: Required<Omit<SinkOptions, 'onWriteError' | 'onWritten'>> &
+    Pick<SinkOptions, 'onWriteError' | 'onWritten'>;
   #analyses: AnalysisRecord[] = [];
   #variants = new Map<string, VariantRecord>();
   #samples: MetricSampleRecord[] = [];
@@ -40,6 +43,7 @@ export class BatchedSink {
       retryDelayMs: options.retryDelayMs ?? 100,
       maxRetryDelayMs: options.maxRetryDelayMs ?? 5_000,
       onWriteError: options.onWriteError,
+      onWritten: options.onWritten,
     };
   }
 
@@ -130,6 +134,7 @@ export class BatchedSink {
       }
       this.#samples.splice(0, samples.length);
       this.#written += analyses.length + variants.length + samples.length;
+      this.#options.onWritten?.();
     }
   }
 

@@ -263,7 +263,7 @@ builder.mutationFields((t) => ({
         context.pipeline.updateThresholds(highWater, lowWater);
       } catch (error) {
         if (error instanceof InvalidWaterMarksError) {
-          throw badUserInput(error.message, error.message.startsWith('highWater') ? 'highWater' : 'lowWater');
+          throw badUserInput(error.message, error.field);
         }
         notRunning(error);
       }
