@@ -19,9 +19,9 @@ export class PostgresResultStore implements ResultStore {
 
   async createRun(run: NewRun): Promise<string> {
     const { rows } = await this.pool.query<{ id: string }>(
-      `INSERT INTO runs (id, source, config, reference_name, reference_length)
-       VALUES (gen_random_uuid(), $1, $2, $3, $4) RETURNING id`,
-      [run.source, JSON.stringify(run.config), run.referenceName, run.referenceLength],
+      `INSERT INTO runs (id, source, config, reference_name, reference_length, contigs)
+       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5) RETURNING id`,
+      [run.source, JSON.stringify(run.config), run.referenceName, run.referenceLength, JSON.stringify(run.contigs)],
     );
     return (rows[0] as { id: string }).id;
   }

@@ -22,8 +22,9 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
     .end(JSON.stringify(body));
 }
 
-/** A run made by the pipeline from one reference names it and knows its length. */
+/** The run's contigs with their lengths; older rows only name a single-contig reference. */
 function knownContigs(run: RunRow): VcfContig[] {
+  if (run.contigs.length > 0) return run.contigs;
   return /^\d+ contigs$/.test(run.referenceName) ? [] : [{ name: run.referenceName, length: run.referenceLength }];
 }
 

@@ -141,6 +141,9 @@ export class ActiveRun {
       ...services.sinkOptions,
       onWriteError: (error, retryInMs) =>
         services.observer.warning?.('result write failed, retrying', { reason: error.message, retryInMs }),
+      // Re-evaluate the pressure at once: waiting for the next metrics tick would hold the
+      // producer back up to a tick after the database caught up.
+      onWritten: () => this.#queue.setExternalLag(this.sink.pendingAnalyses),
     });
     this.#queue = new BoundedQueue<QueuedBatch>(
       { highWater: config.highWater, lowWater: config.lowWater },
@@ -179,6 +182,7 @@ export class ActiveRun {
         config: { ...config },
         referenceName: contigs.length === 1 ? (contigs[0]?.name ?? 'reference') : `${contigs.length} contigs`,
         referenceLength: inputs.reference.totalLength,
+        contigs: contigs.map(({ name, length }) => ({ name, length })),
       });
       const run = new ActiveRun(runId, config, inputs, services);
       await run.#pool.ready();

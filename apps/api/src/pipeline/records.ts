@@ -15,6 +15,8 @@ export interface NewRun {
   config: Record<string, unknown>;
   referenceName: string;
   referenceLength: number;
+  /** Name and length of every reference contig, in file order. */
+  contigs: { name: string; length: number }[];
 }
 
 /** Totals of a run, written as it progresses and when it ends. */

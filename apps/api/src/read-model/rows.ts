@@ -7,6 +7,8 @@ export interface RunRow {
   config: Record<string, unknown>;
   referenceName: string;
   referenceLength: number;
+  /** Every reference contig with its length (empty for runs stored before contigs were kept). */
+  contigs: { name: string; length: number }[];
   status: RunStatusKind;
   error: string | null;
   startedAt: Date;
@@ -82,7 +84,7 @@ export function isFinished(run: Pick<RunRow, 'status'>): boolean {
 
 // int8 columns are read as float8: JavaScript numbers hold them exactly up to 2^53.
 export const RUN_COLUMNS = `id, source, config, reference_name AS "referenceName",
-  reference_length::float8 AS "referenceLength", status, error, started_at AS "startedAt",
+  reference_length::float8 AS "referenceLength", contigs, status, error, started_at AS "startedAt",
   stopped_at AS "stoppedAt", reads_produced::float8 AS "readsProduced",
   reads_analysed::float8 AS "readsAnalysed", batches_analysed AS "batchesAnalysed",
   variants_confirmed AS "variantsConfirmed"`;

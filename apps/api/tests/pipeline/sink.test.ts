@@ -73,6 +73,7 @@ describe('PostgreSQL result store', () => {
       config: {},
       referenceName: 'random',
       referenceLength: 1000,
+      contigs: [{ name: 'random', length: 1000 }],
     });
     const rows = [analysis(runId, 0), analysis(runId, 1)];
     await store.writeAnalyses(rows);
@@ -86,6 +87,7 @@ describe('PostgreSQL result store', () => {
       config: {},
       referenceName: 'random',
       referenceLength: 1000,
+      contigs: [{ name: 'random', length: 1000 }],
     });
     await store.upsertVariants([variant(runId, 100, 4)]);
     await store.upsertVariants([variant(runId, 100, 12)]);
@@ -111,7 +113,13 @@ describe('batched sink', () => {
     try {
       await applyMigrations(pool, await readMigrations(migrationsDirectory));
       const store = new PostgresResultStore(pool);
-      const runId = await store.createRun({ source: 'SIMULATED', config: {}, referenceName: 'r', referenceLength: 1 });
+      const runId = await store.createRun({
+        source: 'SIMULATED',
+        config: {},
+        referenceName: 'r',
+        referenceLength: 1,
+        contigs: [],
+      });
       const sink = new BatchedSink(store, { flushIntervalMs: 10, retryDelayMs: 20, maxRetryDelayMs: 200 });
 
       for (let sequence = 0; sequence < 50; sequence += 1) sink.addAnalysis(analysis(runId, sequence));

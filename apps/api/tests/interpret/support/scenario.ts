@@ -46,6 +46,7 @@ export function createRun(database: TestDatabase): Promise<string> {
     config: { source: 'SIMULATED', referenceLength: REFERENCE_LENGTH, seed: REFERENCE_SEED },
     referenceName: 'random',
     referenceLength: REFERENCE_LENGTH,
+    contigs: [{ name: 'random', length: REFERENCE_LENGTH }],
   });
 }
 

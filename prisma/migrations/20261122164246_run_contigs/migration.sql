@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "runs" ADD COLUMN     "contigs" JSONB NOT NULL DEFAULT '[]';
