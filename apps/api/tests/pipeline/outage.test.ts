@@ -1,43 +1,21 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { findFreePort, startEmbeddedDatabase } from '../../src/db/embedded.js';
-import { applyMigrations, readMigrations } from '../../src/db/migrations.js';
-import { poolConfigFromUrl } from '../../src/db/pool.js';
 import { PostgresResultStore } from '../../src/db/result-store.js';
-import { createLogger } from '../../src/logger.js';
-import { migrationsDirectory } from '../../src/paths.js';
 import type { PipelineMetrics } from '../../src/pipeline/metrics.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
-
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+import { startRestartableDatabase } from '../support/restartable-database.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('pipeline through a database outage', () => {
   it('should throttle while PostgreSQL is down, resume when it returns, and store every batch once', async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'helix-outage-'));
-    await chmod(directory, 0o755);
-    const logger = createLogger('silent');
-    const port = await findFreePort();
-    let database = await startEmbeddedDatabase(directory, logger, { port });
-    const pool = new pg.Pool({ ...poolConfigFromUrl(database.url), connectionTimeoutMillis: 1_000 });
-    pool.on('error', () => undefined);
+    const database = await startRestartableDatabase();
     const samples: PipelineMetrics[] = [];
     const pipeline = new Pipeline({
-      store: new PostgresResultStore(pool),
+      store: new PostgresResultStore(database.pool),
       observer: { metrics: (snapshot) => samples.push(snapshot) },
       metricsIntervalMs: 25,
       sinkOptions: { retryDelayMs: 50, maxRetryDelayMs: 250 },
     });
     try {
-      await applyMigrations(pool, await readMigrations(migrationsDirectory));
       const run = await pipeline.start({
         referenceLength: 30_000,
         readsPerSecond: 20_000,
@@ -55,22 +33,20 @@ describe('pipeline through a database outage', () => {
       // Throttled: the producer is parked, so hardly anything more is taken in.
       expect((samples.at(-1)?.readsProduced ?? 0) - producedWhileDown).toBeLessThanOrEqual(64 * 2);
 
-      database = await startEmbeddedDatabase(directory, logger, { port });
+      await database.start();
       await waitFor(() => samples.at(-1)?.throttled === false, 20_000, 'the resume');
       await waitFor(() => (samples.at(-1)?.readsProduced ?? 0) > producedWhileDown + 64 * 20, 10_000, 'new batches');
 
       const outcome = await pipeline.stop(true);
       expect(outcome.totals.readsProduced).toBe(outcome.totals.readsAnalysed);
-      const { rows } = await pool.query(
+      const { rows } = await database.pool.query(
         'SELECT count(*)::int AS batches, sum(reads)::int AS reads FROM analyses WHERE run_id = $1',
         [run.id],
       );
       expect(rows[0]).toEqual({ batches: outcome.totals.batchesAnalysed, reads: outcome.totals.readsAnalysed });
     } finally {
       await pipeline.close();
-      await pool.end();
-      await database.stop();
-      await rm(directory, { recursive: true, force: true });
+      await database.dispose();
     }
   }, 90_000);
 });

@@ -9,6 +9,7 @@ import { MemoryResultStore } from '../../src/pipeline/memory-store.js';
 import type { PipelineMetrics } from '../../src/pipeline/metrics.js';
 import { Pipeline, PipelineAlreadyRunningError, PipelineNotRunningError } from '../../src/pipeline/pipeline.js';
 import { withSlowAnalysisWrites } from '../support/slow-store.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** The accounting identity the pipeline keeps at every instant. */
 function expectNothingLost(metrics: PipelineMetrics): void {
@@ -161,11 +162,3 @@ describe('pipeline', () => {
     });
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -1,18 +1,14 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort, startEmbeddedDatabase } from '../../src/db/embedded.js';
 import { applyMigrations, readMigrations } from '../../src/db/migrations.js';
 import { poolConfigFromUrl } from '../../src/db/pool.js';
 import { PostgresResultStore } from '../../src/db/result-store.js';
-import { createLogger } from '../../src/logger.js';
 import { migrationsDirectory } from '../../src/paths.js';
 import type { AnalysisRecord, VariantRecord } from '../../src/pipeline/records.js';
 import { BatchedSink } from '../../src/pipeline/sink.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/database.js';
+import { startRestartableDatabase } from '../support/restartable-database.js';
 
 function analysis(runId: string, sequence: number): AnalysisRecord {
   return {
@@ -103,16 +99,9 @@ describe('PostgreSQL result store', () => {
 
 describe('batched sink', () => {
   it('should keep rows through a database outage and store each exactly once when it returns', async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'helix-sink-'));
-    await chmod(directory, 0o755);
-    const logger = createLogger('silent');
-    const port = await findFreePort();
-    let database = await startEmbeddedDatabase(directory, logger, { port });
-    const pool = new pg.Pool({ ...poolConfigFromUrl(database.url), connectionTimeoutMillis: 1_000 });
-    pool.on('error', () => undefined);
+    const database = await startRestartableDatabase();
     try {
-      await applyMigrations(pool, await readMigrations(migrationsDirectory));
-      const store = new PostgresResultStore(pool);
+      const store = new PostgresResultStore(database.pool);
       const runId = await store.createRun({
         source: 'SIMULATED',
         config: {},
@@ -133,16 +122,14 @@ describe('batched sink', () => {
       expect(sink.lag).toBe(51);
       expect(sink.writeFailures).toBeGreaterThan(0);
 
-      database = await startEmbeddedDatabase(directory, logger, { port });
+      await database.start();
       await sink.drain();
       expect(sink.lag).toBe(0);
-      expect(await count(pool, 'analyses', runId)).toBe(100);
-      expect(await count(pool, 'variants', runId)).toBe(1);
+      expect(await count(database.pool, 'analyses', runId)).toBe(100);
+      expect(await count(database.pool, 'variants', runId)).toBe(1);
       sink.close();
     } finally {
-      await pool.end();
-      await database.stop();
-      await rm(directory, { recursive: true, force: true });
+      await database.dispose();
     }
   });
 });

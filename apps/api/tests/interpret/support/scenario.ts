@@ -105,18 +105,7 @@ export async function interpretationsOf(database: TestDatabase, runId: string): 
   return rows;
 }
 
-/** Polls `check` until it returns true (or throws after `timeoutMs`, with the last state). */
-export async function waitFor(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 15_000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+export { waitFor } from '../../support/wait-for.js';
 
 /** A pino logger whose lines the test reads back. */
 export function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
