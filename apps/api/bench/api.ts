@@ -33,6 +33,7 @@ import { startEmbeddedDatabase } from '../src/db/embedded.js';
 import { poolConfigFromUrl } from '../src/db/pool.js';
 import { PostgresResultStore } from '../src/db/result-store.js';
 import { loadConfig } from '../src/env.js';
+import { createInterpretationService } from '../src/interpret/service.js';
 import { createLogger } from '../src/logger.js';
 import { Pipeline } from '../src/pipeline/pipeline.js';
 import { createHelixPubSub } from '../src/pubsub/events.js';
@@ -58,13 +59,14 @@ async function serveHelix(databaseUrl: string, responseCache: boolean): Promise<
   const logger = createLogger('silent');
   const database = await openDatabase({ databaseUrl, dataDir: tmpdir(), logger, migrate: false });
   const pubsub = createHelixPubSub();
+  const interpretation = createInterpretationService({ pool: database.pool, logger, config: { groq: undefined } });
   const bridge = bridgePipeline({ pubsub, logger });
   const pipeline = new Pipeline({ store: new PostgresResultStore(database.pool), observer: bridge.observer });
   bridge.attach(pipeline);
   const server = createApiServer({
     logger,
     keyRing: createKeyRing([{ role: 'operator', key: KEY }]),
-    services: () => ({ database, pipeline }),
+    services: () => ({ database, pipeline, interpretationMetrics: () => interpretation.metrics() }),
     pubsub,
     dashboardOrigin: 'http://127.0.0.1:3000',
     inputDir: tmpdir(),

@@ -15,6 +15,7 @@ import { useRequestDuration } from './http/request-metrics.js';
 import { ResponseCache, useResponseCache } from './http/response-cache.js';
 import { callerIdOf, type ServerContext } from './http/server-context.js';
 import { serveVcf } from './http/vcf-route.js';
+import type { InterpretationMetrics } from './interpret/metrics.js';
 import type { Logger } from './logger.js';
 import type { Pipeline } from './pipeline/pipeline.js';
 import type { HelixPubSub } from './pubsub/events.js';
@@ -29,6 +30,8 @@ import { schema } from './schema/index.js';
 export interface ApiServices {
   database: Database;
   pipeline: Pipeline;
+  /** Counters of the interpretation service (rules and model). */
+  interpretationMetrics: () => InterpretationMetrics;
 }
 
 /** What the HTTP server needs from the rest of the process. */
@@ -152,7 +155,7 @@ export function createApiServer(options: ServerOptions): ApiServer {
       error: (...args) => logger.error(args.map(String).join(' ')),
     },
     context: (initial: YogaInitialContext & ServerContext): Context => {
-      const { database, pipeline } = servicesOrFail(options);
+      const { database, pipeline, interpretationMetrics } = servicesOrFail(options);
       const reads = readsFor(database);
       const key = initial.role === undefined ? bearerKey(initial.request.headers.get('authorization')) : undefined;
       return {
@@ -160,6 +163,7 @@ export function createApiServer(options: ServerOptions): ApiServer {
         callerId: initial.callerId ?? callerIdOf(key, initial.req?.socket.remoteAddress),
         database,
         pipeline,
+        interpretationMetrics,
         pubsub: options.pubsub,
         reads,
         loaders: createLoaders(reads),

@@ -52,6 +52,26 @@ describe('API server', () => {
       expect(body).toEqual({ data: { runs: { edges: [{ node: { referenceLength: 200_000, readsProduced: 0 } }] } } });
     });
 
+    it('should report interpretation counters to a viewer', async () => {
+      const { body } = await postGraphQL(
+        api.url,
+        '{ interpretation { model interpretedByRules interpretedByModel pending failures breakerState } }',
+        { key: testKeys.viewer },
+      );
+      expect(body).toEqual({
+        data: {
+          interpretation: {
+            model: null,
+            interpretedByRules: 0,
+            interpretedByModel: 0,
+            pending: 0,
+            failures: 0,
+            breakerState: 'CLOSED',
+          },
+        },
+      });
+    });
+
     it('should let a viewer read runs', async () => {
       const { body } = await postGraphQL(api.url, RUNS_QUERY, { key: testKeys.viewer });
       expect(body.errors).toBeUndefined();

@@ -73,7 +73,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
         }),
       });
       bridge.attach(pipeline);
-      services = { database: opened, pipeline };
+      services = { database: opened, pipeline, interpretationMetrics: () => interpreter.metrics() };
       await interpretation.start();
       logger.info({ interpreter: interpretation.model ?? 'rules' }, 'database ready');
     },

@@ -5,6 +5,7 @@ import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
 import type { Database } from '../db/database.js';
 import type { Role } from '../env.js';
 import type { CacheScope } from '../http/response-cache.js';
+import type { InterpretationMetrics } from '../interpret/metrics.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { HelixPubSub } from '../pubsub/events.js';
 import type { SocketDelivery } from '../pubsub/shared-subscriptions.js';
@@ -19,6 +20,8 @@ export interface Context {
   callerId: string;
   database: Database;
   pipeline: Pipeline;
+  /** Counters of the interpretation service. */
+  interpretationMetrics: () => InterpretationMetrics;
   pubsub: HelixPubSub;
   /** Hand-written SQL over the stored results. */
   reads: ReadModel;

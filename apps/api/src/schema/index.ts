@@ -5,6 +5,7 @@ import './pipeline.js';
 import './analysis.js';
 import './variant.js';
 import './metrics.js';
+import './interpretation.js';
 
 /** The executable GraphQL schema, assembled from every domain file. */
 export const schema = builder.toSchema({ sortSchema: false });

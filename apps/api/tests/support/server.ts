@@ -7,6 +7,7 @@ import { type Database, openDatabase } from '../../src/db/database.js';
 import { PostgresResultStore } from '../../src/db/result-store.js';
 import type { ApiKey } from '../../src/env.js';
 import type { ApiLimits } from '../../src/http/limits.js';
+import { createInterpretationService } from '../../src/interpret/service.js';
 import { createLogger } from '../../src/logger.js';
 import { Pipeline, type PipelineOptions } from '../../src/pipeline/pipeline.js';
 import { createHelixPubSub, type HelixPubSub } from '../../src/pubsub/events.js';
@@ -55,11 +56,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     { role: 'viewer', key: testKeys.viewer },
   ];
   const pubsub = createHelixPubSub();
+  // Rules only, and not started: the tests that need interpretation run it in tests/interpret.
+  const interpretation = createInterpretationService({ pool: database.pool, logger, config: { groq: undefined } });
   let pipeline: Pipeline | undefined;
   const server = createApiServer({
     logger,
     keyRing: createKeyRing(keys),
-    services: () => (pipeline ? { database, pipeline } : undefined),
+    services: () =>
+      pipeline ? { database, pipeline, interpretationMetrics: () => interpretation.metrics() } : undefined,
     pubsub,
     dashboardOrigin,
     inputDir,
