@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli/usage-error.js';
 import { serve } from './commands/serve.js';
-import { loadConfig } from './env.js';
+import { loadConfigWith } from './env.js';
 import { createLogger } from './logger.js';
 
 /** Exit codes every helix command uses. */
@@ -19,8 +19,7 @@ commands:
 
 async function runServe(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' } }, strict: true });
-  const config = loadConfig({
-    ...process.env,
+  const config = loadConfigWith({
     ...(values.port !== undefined && { PORT: values.port }),
     ...(values.host !== undefined && { HOST: values.host }),
   });

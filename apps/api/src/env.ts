@@ -94,6 +94,14 @@ export class ConfigError extends Error {
 }
 
 /**
+ * Parses `process.env` with command-line overrides on top (e.g. `--port` as `PORT`), so flags
+ * are validated with the same messages as the variables they stand for.
+ */
+export function loadConfigWith(overrides: Record<string, string | undefined>): Config {
+  return loadConfig({ ...process.env, ...overrides });
+}
+
+/**
  * Parses configuration from an environment (by default `process.env`).
  * This is the only place that reads the environment.
  */

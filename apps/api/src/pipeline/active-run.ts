@@ -226,7 +226,6 @@ export class ActiveRun {
 
   metrics(): PipelineMetrics {
     const now = performance.now();
-    this.#queue.setExternalLag(this.sink.pendingAnalyses);
     return {
       at: new Date(),
       ingestionRate: this.#ingestion.rate(now),
