@@ -175,6 +175,11 @@ export declare class Reference {
   /** Loads a FASTA file on the calling thread (see {@link Reference.loadFasta}). */
   static loadFastaSync(path: string): Reference
   /**
+   * Parses FASTA text held in memory (plain, not gzip), e.g. a reference
+   * sent to a worker process; errors name `source` and the line.
+   */
+  static parseFasta(text: Uint8Array, source: string): Reference
+  /**
    * A random reference of `length` uniform `ACGT` bases in one contig
    * (default name `random`), the same for the same seed.
    */

@@ -113,6 +113,16 @@ impl Reference {
         })
     }
 
+    /// Parses FASTA text held in memory (plain, not gzip), e.g. a reference
+    /// sent to a worker process; errors name `source` and the line.
+    #[napi(factory)]
+    pub fn parse_fasta(text: &[u8], source: String) -> Result<Self> {
+        let inner = reference::Reference::parse_fasta(text, &source).map_err(to_js)?;
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
     /// A random reference of `length` uniform `ACGT` bases in one contig
     /// (default name `random`), the same for the same seed.
     #[napi(factory)]
