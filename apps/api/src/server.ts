@@ -17,7 +17,7 @@ import { callerIdOf, type ServerContext } from './http/server-context.js';
 import { serveVcf } from './http/vcf-route.js';
 import type { InterpretationMetrics } from './interpret/metrics.js';
 import type { Logger } from './logger.js';
-import type { Pipeline } from './pipeline/pipeline.js';
+import type { PipelineControl } from './pipeline/control.js';
 import type { HelixPubSub } from './pubsub/events.js';
 import { type SharedSubscriptionOptions, SharedSubscriptions } from './pubsub/shared-subscriptions.js';
 import { createLoaders } from './read-model/loaders.js';
@@ -29,7 +29,7 @@ import { schema } from './schema/index.js';
 /** The services the API serves once the database is ready. */
 export interface ApiServices {
   database: Database;
-  pipeline: Pipeline;
+  pipeline: PipelineControl;
   /** Counters of the interpretation service (rules and model). */
   interpretationMetrics: () => InterpretationMetrics;
 }

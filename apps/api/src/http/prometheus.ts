@@ -1,7 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { InterpretationMetrics } from '../interpret/metrics.js';
+import type { PipelineControl } from '../pipeline/control.js';
 import type { PipelineMetrics } from '../pipeline/metrics.js';
-import type { Pipeline } from '../pipeline/pipeline.js';
 import type { HelixPubSub, MetricsEvent } from '../pubsub/events.js';
 import type { SharedSubscriptions } from '../pubsub/shared-subscriptions.js';
 import type { CacheCounters } from './response-cache.js';
@@ -10,7 +10,7 @@ const STATES = ['IDLE', 'RUNNING', 'THROTTLED', 'STOPPING'] as const;
 
 /** What the exporter reads at scrape time. */
 export interface MetricSources {
-  pipeline(): Pipeline | undefined;
+  pipeline(): PipelineControl | undefined;
   subscriptions: SharedSubscriptions;
   webSockets(): number;
   cacheEntries(): number;
@@ -22,6 +22,8 @@ export interface ApiMetrics {
   graphqlDuration: Histogram<'operation_type' | 'status'>;
   cache: CacheCounters;
   subscriptionDrops: Counter<'reason'>;
+  /** Batches of this replica's runs that workers gave up on (moved to the dead-letter stream). */
+  deadLetters: Counter;
   /** Starts counting the pipeline's progress from the pubsub's metrics stream. */
   follow(pubsub: HelixPubSub): void;
   /** Exports the interpretation service's counters and gauges. */
@@ -150,9 +152,15 @@ export function createApiMetrics(sources: MetricSources): ApiMetrics {
     }
   };
 
+  const deadLetters = new Counter({
+    name: 'helix_batches_dead_lettered_total',
+    help: "Batches of this replica's runs that detector workers moved to the dead-letter stream.",
+    registers: [registry],
+  });
   return {
     registry,
     graphqlDuration,
+    deadLetters,
     cache: { hit: () => hits.inc(), miss: () => misses.inc() },
     subscriptionDrops,
     follow(pubsub) {

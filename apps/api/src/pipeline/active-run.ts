@@ -9,7 +9,7 @@ import {
   VariantCaller,
 } from '@helix/native';
 import type { RunConfig } from './config.js';
-import { type DetectionResult, DetectorPool } from './detector.js';
+import { type BatchDetectors, BatchDiscardedError, type DetectionResult, DetectorPool } from './detector.js';
 import type { PipelineObserver } from './events.js';
 import { LatencyWindow, type PipelineMetrics, RateMeter } from './metrics.js';
 import { BoundedQueue } from './queue.js';
@@ -45,7 +45,27 @@ export interface RunServices {
   sinkOptions?: SinkOptions;
   /** Called on every throttle / resume so the pipeline can publish its state. */
   onThrottleChange(throttled: boolean): void;
+  /** Where batches are analysed (default: this process's detector threads). */
+  createDetectors?: DetectorsFactory;
 }
+
+/** What a run tells the factory of its detectors. */
+export interface DetectorsContext {
+  runId: string;
+  config: RunConfig;
+  reference: Reference;
+  index: AlignerIndex;
+  /** Called when the detectors' backlog changes, so the throttle can look again. */
+  onBacklogChange(): void;
+  onWorkerCrash(error: Error): void;
+}
+
+/** Creates the detectors of a run (threads, or a stream to worker processes). */
+export type DetectorsFactory = (context: DetectorsContext) => Promise<BatchDetectors>;
+
+/** The default: detector threads in this process sharing the run's index. */
+const threadDetectors: DetectorsFactory = async ({ config, index, onWorkerCrash }) =>
+  new DetectorPool(index, { ...(config.workers !== undefined && { workers: config.workers }), onWorkerCrash });
 
 /** What a run needs before its first batch: reference, index and read source. */
 interface RunInputs {
@@ -100,7 +120,7 @@ export class ActiveRun {
   readonly #producer: Producer;
   readonly #services: RunServices;
   readonly #queue: BoundedQueue<QueuedBatch>;
-  readonly #pool: DetectorPool;
+  #pool!: BatchDetectors;
   readonly #pileup: Pileup;
   readonly #caller: VariantCaller;
   readonly sink: BatchedSink;
@@ -143,7 +163,7 @@ export class ActiveRun {
         services.observer.warning?.('result write failed, retrying', { reason: error.message, retryInMs }),
       // Re-evaluate the pressure at once: waiting for the next metrics tick would hold the
       // producer back up to a tick after the database caught up.
-      onWritten: () => this.#queue.setExternalLag(this.sink.pendingAnalyses),
+      onWritten: () => this.#updatePressure(),
     });
     this.#queue = new BoundedQueue<QueuedBatch>(
       { highWater: config.highWater, lowWater: config.lowWater },
@@ -159,11 +179,6 @@ export class ActiveRun {
         },
       },
     );
-    this.#pool = new DetectorPool(this.#index, {
-      ...(config.workers !== undefined && { workers: config.workers }),
-      onWorkerCrash: (error) =>
-        services.observer.warning?.('detector thread died; replaced, its batch redone', { reason: error.message }),
-    });
     this.#pileup = new Pileup(this.#index);
     this.#caller = new VariantCaller({
       minDepth: config.minDepth,
@@ -185,6 +200,15 @@ export class ActiveRun {
         contigs: contigs.map(({ name, length }) => ({ name, length })),
       });
       const run = new ActiveRun(runId, config, inputs, services);
+      run.#pool = await (services.createDetectors ?? threadDetectors)({
+        runId,
+        config,
+        reference: inputs.reference,
+        index: inputs.index,
+        onBacklogChange: () => run.#updatePressure(),
+        onWorkerCrash: (error) =>
+          services.observer.warning?.('detector thread died; replaced, its batch redone', { reason: error.message }),
+      });
       await run.#pool.ready();
       run.#ingesting = run.#ingest();
       return run;
@@ -230,8 +254,8 @@ export class ActiveRun {
       at: new Date(),
       ingestionRate: this.#ingestion.rate(now),
       processingRate: this.#processing.rate(now),
-      queueDepth: this.#queue.length,
-      inFlight: this.#pool.inFlight,
+      queueDepth: this.#queue.length + this.#pool.queued,
+      inFlight: this.#pool.inFlight - this.#pool.queued,
       throttled: this.#queue.throttled,
       throttleEvents: this.#queue.throttleEvents,
       highWater: this.#queue.marks.highWater,
@@ -275,6 +299,11 @@ export class ActiveRun {
         this.#readsDiscarded += batch.reads;
         this.#batchesDiscarded += 1;
       }
+      await this.#pool
+        .discardQueued?.()
+        .catch((error: Error) =>
+          this.#services.observer.warning?.('queued batches could not be withdrawn', { reason: error.message }),
+        );
     }
     await this.#idle();
     return this.#conclude(this.#failure ? 'FAILED' : drain && this.#inputEnded ? 'COMPLETED' : 'STOPPED');
@@ -339,7 +368,14 @@ export class ActiveRun {
       const item = this.#queue.shift() as QueuedBatch;
       const { batch } = item;
       this.#readsInFlight += batch.reads;
-      this.#pool.analyse({ bases: batch.bases, qualities: batch.qualities, offsets: batch.offsets }).then(
+      const job = {
+        sequence: batch.sequence,
+        reads: batch.reads,
+        bases: batch.bases,
+        qualities: batch.qualities,
+        offsets: batch.offsets,
+      };
+      this.#pool.analyse(job).then(
         (result) => this.#onAnalysed(item, result),
         (error: Error) => this.#onFailed(item, error),
       );
@@ -353,22 +389,36 @@ export class ActiveRun {
     this.#batchesAnalysed += 1;
     this.#processing.record(batch.reads);
     this.#latency.observe(performance.now() - enqueuedAt);
-    this.sink.addAnalysis({
-      runId: this.runId,
-      sequence: batch.sequence,
-      reads: result.reads,
-      mappedReads: result.mappedReads,
-      mutatedReads: result.mutatedReads,
-      mutationsFound: result.mutationsFound,
-      processingTimeMs: result.processingTimeMs,
-      createdAt: new Date(),
-    });
-    this.#queue.setExternalLag(this.sink.pendingAnalyses);
+    if (!result.stored) {
+      this.sink.addAnalysis({
+        runId: this.runId,
+        sequence: batch.sequence,
+        reads: result.reads,
+        mappedReads: result.mappedReads,
+        mutatedReads: result.mutatedReads,
+        mutationsFound: result.mutationsFound,
+        processingTimeMs: result.processingTimeMs,
+        createdAt: new Date(),
+      });
+    }
+    this.#updatePressure();
     this.#dispatch();
     this.#checkFinished();
   }
 
+  /** Pressure beyond the queue: analyses not yet stored, and batches waiting at remote detectors. */
+  #updatePressure(): void {
+    this.#queue.setExternalLag(this.sink.pendingAnalyses + this.#pool.backlog);
+  }
+
   #onFailed({ batch }: QueuedBatch, error: Error): void {
+    if (error instanceof BatchDiscardedError) {
+      this.#readsInFlight -= batch.reads;
+      this.#readsDiscarded += batch.reads;
+      this.#batchesDiscarded += 1;
+      this.#checkFinished();
+      return;
+    }
     // A batch the detector rejects (malformed reads) fails the run: silently skipping it would
     // break `produced = analysed`.
     this.#readsInFlight -= batch.reads;

@@ -1,8 +1,11 @@
 import type { AlignerIndex } from '@helix/native';
 import { WorkerPool } from './worker-pool.js';
 
-/** A batch's reads as a detector thread receives them. */
+/** A batch's reads as a detector receives them. */
 export interface DetectionJob {
+  /** The batch's place in its run (its identity for idempotent writes). */
+  sequence: number;
+  reads: number;
   bases: Uint8Array;
   qualities: Uint8Array;
   offsets: Uint32Array;
@@ -19,6 +22,36 @@ export interface DetectionResult {
   /** Serialised evidence for the pileup. */
   evidence: Uint8Array;
   processingTimeMs: number;
+  /** True when the detector already stored the batch's analysis row (remote workers do). */
+  stored?: boolean;
+}
+
+/**
+ * Where a run's batches are analysed: this process's detector threads ({@link DetectorPool}), or
+ * detector worker processes behind a Redis stream.
+ */
+export interface BatchDetectors {
+  /** Batches handed over and not finished yet. */
+  readonly inFlight: number;
+  /** Of those, batches no detector has started yet (a stream's waiting entries). */
+  readonly queued: number;
+  /** Batches of pressure the detectors add to the run's queue (0 for threads). */
+  readonly backlog: number;
+  /** Whether another batch can be handed over at once. */
+  readonly hasIdleWorker: boolean;
+  ready(): Promise<void>;
+  analyse(job: DetectionJob): Promise<DetectionResult>;
+  /**
+   * Withdraws batches handed over that no detector has started (a stop without drain); their
+   * `analyse` promises reject with {@link BatchDiscardedError}.
+   */
+  discardQueued?(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Raised for a batch withdrawn from the detectors by a stop without drain. */
+export class BatchDiscardedError extends Error {
+  override name = 'BatchDiscardedError';
 }
 
 /** Handed to each detector thread when it starts. */
@@ -38,7 +71,7 @@ export interface DetectorPoolOptions {
  * The detector thread pool: each thread maps batches against one shared alignment index
  * (shared by handle, not copied) and returns their evidence.
  */
-export class DetectorPool {
+export class DetectorPool implements BatchDetectors {
   readonly #pool: WorkerPool<DetectionJob, DetectionResult>;
 
   constructor(index: AlignerIndex, options: DetectorPoolOptions = {}) {
@@ -54,6 +87,15 @@ export class DetectorPool {
   /** Batches being analysed now. */
   get inFlight(): number {
     return this.#pool.inFlight + this.#pool.waiting;
+  }
+
+  /** Jobs wait in no queue of the pool's own: the run hands one over only to an idle thread. */
+  get queued(): number {
+    return 0;
+  }
+
+  get backlog(): number {
+    return 0;
   }
 
   /** Threads in the pool. */

@@ -1,5 +1,5 @@
 import type { Reference } from '@helix/native';
-import { ActiveRun, type RunOutcome } from './active-run.js';
+import { ActiveRun, type DetectorsFactory, type RunOutcome } from './active-run.js';
 import { parseRunConfig, type RunConfig, type RunConfigInput } from './config.js';
 import type { PipelineObserver, PipelineState } from './events.js';
 import type { PipelineMetrics } from './metrics.js';
@@ -26,6 +26,8 @@ export interface PipelineOptions {
   metricsIntervalMs?: number;
   /** How often variants are called during a run (default 500 ms). */
   callIntervalMs?: number;
+  /** Where batches are analysed (default: detector threads in this process). */
+  createDetectors?: DetectorsFactory;
 }
 
 /** A run as the pipeline reports it. */
@@ -111,6 +113,7 @@ export class Pipeline {
         store: this.#options.store,
         observer: this.#observer,
         ...(this.#options.sinkOptions && { sinkOptions: this.#options.sinkOptions }),
+        ...(this.#options.createDetectors && { createDetectors: this.#options.createDetectors }),
         onThrottleChange: (throttled) => {
           if (this.#state !== 'STOPPING') this.#setState(throttled ? 'THROTTLED' : 'RUNNING', run.runId);
         },

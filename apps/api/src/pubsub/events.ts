@@ -1,6 +1,7 @@
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import type { MutationDetected, PipelineState, PipelineStatusChange } from '../pipeline/events.js';
 import type { PipelineMetrics } from '../pipeline/metrics.js';
+import type { RedisEventTarget } from '../transport/redis-pubsub.js';
 
 /** One tick of the live metrics, with the state and run it belongs to. */
 export interface MetricsEvent extends PipelineMetrics {
@@ -18,7 +19,8 @@ export type HelixEvents = {
 /** The process's one pubsub: the pipeline publishes, subscriptions and exporters listen. */
 export type HelixPubSub = PubSub<HelixEvents>;
 
-/** Creates the pubsub (in-process; a Redis event target can be passed here for scale-out). */
-export function createHelixPubSub(): HelixPubSub {
-  return createPubSub<HelixEvents>();
+/** Creates the pubsub: in-process, or across replicas through a Redis event target. */
+export function createHelixPubSub(eventTarget?: RedisEventTarget): HelixPubSub {
+  // The Redis target carries any topic; the typed map above is what this process publishes.
+  return createPubSub<HelixEvents>(eventTarget ? { eventTarget: eventTarget as never } : {});
 }

@@ -1,7 +1,7 @@
 import { logMutationDetected } from '../interpret/alarm.js';
 import type { Logger } from '../logger.js';
+import type { PipelineControl } from '../pipeline/control.js';
 import type { PipelineObserver } from '../pipeline/events.js';
-import type { Pipeline } from '../pipeline/pipeline.js';
 import type { HelixPubSub, MetricsEvent } from './events.js';
 
 /** Options of {@link bridgePipeline}. */
@@ -17,7 +17,7 @@ export interface PipelineBridgeOptions {
 /** Connects a pipeline to the pubsub: the observer to give the pipeline, then `attach` it. */
 export interface PipelineBridge {
   observer: PipelineObserver;
-  attach(pipeline: Pipeline): void;
+  attach(pipeline: PipelineControl): void;
   close(): void;
 }
 
@@ -28,7 +28,7 @@ export interface PipelineBridge {
  */
 export function bridgePipeline(options: PipelineBridgeOptions): PipelineBridge {
   const { pubsub, logger } = options;
-  let pipeline: Pipeline | undefined;
+  let pipeline: PipelineControl | undefined;
   const heartbeat = setInterval(() => {
     if (pipeline?.state !== 'IDLE') return;
     pubsub.publish('metrics', idleSnapshot(pipeline));
@@ -71,7 +71,7 @@ export function bridgePipeline(options: PipelineBridgeOptions): PipelineBridge {
 }
 
 /** What an idle pipeline reports: its last run's totals, nothing moving. */
-function idleSnapshot(pipeline: Pipeline): MetricsEvent {
+function idleSnapshot(pipeline: PipelineControl): MetricsEvent {
   return {
     ...pipeline.metrics(),
     at: new Date(),

@@ -6,7 +6,7 @@ import type { Database } from '../db/database.js';
 import type { Role } from '../env.js';
 import type { CacheScope } from '../http/response-cache.js';
 import type { InterpretationMetrics } from '../interpret/metrics.js';
-import type { Pipeline } from '../pipeline/pipeline.js';
+import type { PipelineControl } from '../pipeline/control.js';
 import type { HelixPubSub } from '../pubsub/events.js';
 import type { SocketDelivery } from '../pubsub/shared-subscriptions.js';
 import type { Loaders } from '../read-model/loaders.js';
@@ -19,7 +19,7 @@ export interface Context {
   /** Who is calling, for per-caller limits: a digest of the key, or the remote address. */
   callerId: string;
   database: Database;
-  pipeline: Pipeline;
+  pipeline: PipelineControl;
   /** Counters of the interpretation service. */
   interpretationMetrics: () => InterpretationMetrics;
   pubsub: HelixPubSub;

@@ -235,7 +235,7 @@ builder.mutationFields((t) => ({
       multiplier: t.arg.float({ required: true, description: 'From 1 to 1000.' }),
       durationSeconds: t.arg.float({ required: true, description: 'More than 0, at most 3600.' }),
     },
-    resolve: (_root, { multiplier, durationSeconds }, context) => {
+    resolve: async (_root, { multiplier, durationSeconds }, context) => {
       requireRole(context.role, 'operator');
       if (!(multiplier >= 1 && multiplier <= 1_000))
         throw badUserInput('multiplier must be between 1 and 1000', 'multiplier');
@@ -243,7 +243,7 @@ builder.mutationFields((t) => ({
         throw badUserInput('durationSeconds must be more than 0 and at most 3600', 'durationSeconds');
       }
       try {
-        context.pipeline.spike(multiplier, durationSeconds);
+        await context.pipeline.spike(multiplier, durationSeconds);
       } catch (error) {
         notRunning(error);
       }
@@ -257,10 +257,10 @@ builder.mutationFields((t) => ({
       highWater: t.arg.int({ required: true }),
       lowWater: t.arg.int({ required: true }),
     },
-    resolve: (_root, { highWater, lowWater }, context) => {
+    resolve: async (_root, { highWater, lowWater }, context) => {
       requireRole(context.role, 'operator');
       try {
-        context.pipeline.updateThresholds(highWater, lowWater);
+        await context.pipeline.updateThresholds(highWater, lowWater);
       } catch (error) {
         if (error instanceof InvalidWaterMarksError) {
           throw badUserInput(error.message, error.field);
