@@ -11,6 +11,7 @@ const USAGE = `usage: helix <command> [options]
 
 commands:
   serve [--port 4000] [--host 127.0.0.1]   run the API and the pipeline
+  worker [--threads N]                     a detector worker process (scale-out, needs REDIS_URL)
   simulate ...                             write a reference, simulated reads and the truth
                                            (helix simulate --help)
   analyze ...                              call variants from FASTQ against a FASTA, write VCF
@@ -48,6 +49,10 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; usage?:
   analyze: {
     run: async (args) => (await import('./commands/analyze.js')).analyze(args),
     usage: async () => (await import('./commands/analyze.js')).ANALYZE_USAGE,
+  },
+  worker: {
+    run: async (args) => (await import('./commands/worker.js')).worker(args),
+    usage: async () => (await import('./commands/worker.js')).WORKER_USAGE,
   },
   simulate: {
     run: async (args) => (await import('./commands/simulate.js')).simulate(args),

@@ -9,6 +9,7 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import { createHelixPubSub } from '../pubsub/events.js';
 import { bridgePipeline, combineObservers } from '../pubsub/pipeline-bridge.js';
 import { type ApiServices, createApiServer } from '../server.js';
+import { connectScaleOut } from '../transport/scale-out.js';
 
 /** A running `helix serve`: stop it to shut everything down in order. */
 export interface RunningService {
@@ -33,7 +34,9 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
     );
   }
   let services: ApiServices | undefined;
-  const pubsub = createHelixPubSub();
+  // Scale-out first: an unreachable Redis is a start-up error, like a port in use.
+  const scaleOut = config.redisUrl ? await connectScaleOut(config.redisUrl, logger) : undefined;
+  const pubsub = scaleOut?.pubsub ?? createHelixPubSub();
   const server = createApiServer({
     logger,
     keyRing: createKeyRing(keys),
@@ -49,6 +52,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
   let stopping = false;
   let database: Database | undefined;
   let interpretation: InterpretationService | undefined;
+  let localPipeline: Pipeline | undefined;
   const connecting = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger }).then(
     async (opened) => {
       if (stopping) return opened.close();
@@ -60,6 +64,12 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
       const interpreter = interpretation;
       const pipeline: Pipeline = new Pipeline({
         store: new PostgresResultStore(opened.pool),
+        ...(scaleOut && {
+          createDetectors: scaleOut.detectors((sequence, reason) => {
+            server.metrics.deadLetters.inc();
+            logger.error({ sequence, reason }, 'a worker gave up on a batch; the run fails');
+          }),
+        }),
         observer: combineObservers(bridge.observer, interpretation.observer, {
           // The interpreter reads context around calls from the live run's reference, not a rebuilt one.
           status(change) {
@@ -72,8 +82,10 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
           },
         }),
       });
-      bridge.attach(pipeline);
-      services = { database: opened, pipeline, interpretationMetrics: () => interpreter.metrics() };
+      localPipeline = pipeline;
+      const control = scaleOut ? await scaleOut.cluster(pipeline) : pipeline;
+      bridge.attach(control);
+      services = { database: opened, pipeline: control, interpretationMetrics: () => interpreter.metrics() };
       await interpretation.start();
       logger.info({ interpreter: interpretation.model ?? 'rules' }, 'database ready');
     },
@@ -88,14 +100,15 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
     async stop() {
       stopping = true;
       await server.close();
-      if (services?.pipeline.run) {
-        logger.info({ runId: services.pipeline.run.id }, 'stopping the run (draining)');
-        await services.pipeline
+      if (localPipeline?.run) {
+        logger.info({ runId: localPipeline.run.id }, 'stopping the run (draining)');
+        await localPipeline
           .stop(true)
           .catch((error: Error) => logger.error({ reason: error.message }, 'run did not stop cleanly'));
       }
       await interpretation?.stop();
       bridge.close();
+      await scaleOut?.close();
       await database?.close();
     },
   };

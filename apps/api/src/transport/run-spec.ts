@@ -1,0 +1,40 @@
+import { Reference } from '@helix/native';
+import type { Redis } from 'ioredis';
+import type { RunConfig } from '../pipeline/config.js';
+import type { StreamKeys } from './stream-keys.js';
+
+/** How long a finished run's spec stays, for batches still being reclaimed. */
+const FINISHED_SPEC_TTL_SECONDS = 3_600;
+
+/**
+ * Makes a run's reference available to worker processes on any machine: a random reference as
+ * its length and seed (rebuilt identically), a FASTA reference as its sequences.
+ */
+export async function publishRunSpec(
+  redis: Redis,
+  keys: StreamKeys,
+  run: { runId: string; config: RunConfig; reference: Reference },
+): Promise<void> {
+  const fields: (string | Buffer)[] = ['config', JSON.stringify(run.config)];
+  if (run.config.referencePath) {
+    const parts: Buffer[] = [];
+    run.reference.contigs.forEach((contig, index) => {
+      parts.push(Buffer.from(`>${contig.name}\n`), run.reference.sequence(index), Buffer.from('\n'));
+    });
+    fields.push('fasta', Buffer.concat(parts));
+  }
+  await redis.hset(keys.runSpec(run.runId), ...fields);
+}
+
+/** Lets a finished run's spec expire (late redeliveries can still be recognised for a while). */
+export async function retireRunSpec(redis: Redis, keys: StreamKeys, runId: string): Promise<void> {
+  await redis.expire(keys.runSpec(runId), FINISHED_SPEC_TTL_SECONDS);
+}
+
+/** The reference of a run as its owner published it, or undefined when the run is gone. */
+export async function loadRunReference(redis: Redis, keys: StreamKeys, runId: string): Promise<Reference | undefined> {
+  const [config, fasta] = await redis.hmgetBuffer(keys.runSpec(runId), 'config', 'fasta');
+  if (!config) return undefined;
+  const { referenceLength, seed } = JSON.parse(config.toString()) as Pick<RunConfig, 'referenceLength' | 'seed'>;
+  return fasta ? Reference.parseFasta(fasta, `reference of run ${runId}`) : Reference.random(referenceLength, seed);
+}

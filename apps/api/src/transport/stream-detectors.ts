@@ -1,0 +1,241 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import type { DetectorsFactory } from '../pipeline/active-run.js';
+import {
+  type BatchDetectors,
+  BatchDiscardedError,
+  type DetectionJob,
+  type DetectionResult,
+} from '../pipeline/detector.js';
+import { decodeResult, encodeBatch, type RawEntry } from './batch-codec.js';
+import { duplicateConnection } from './redis-connection.js';
+import { publishRunSpec, retireRunSpec } from './run-spec.js';
+import type { StreamKeys } from './stream-keys.js';
+
+/** Options of {@link StreamDetectors}. */
+export interface StreamDetectorsOptions {
+  /** The process's command connection; a second one is made for the blocking reads. */
+  redis: Redis;
+  keys: StreamKeys;
+  runId: string;
+  /** How often the stream's length and pending count are read (default 100 ms). */
+  pollIntervalMs?: number;
+  /** Told when the backlog changes, so the run's throttle can look again. */
+  onBacklogChange(): void;
+  /** Told when a worker gave up on a batch (moved it to the dead-letter stream). */
+  onDeadLetter?(sequence: number, reason: string): void;
+}
+
+interface Waiter {
+  resolve(result: DetectionResult): void;
+  reject(error: Error): void;
+}
+
+/** Creates the group at the start of the stream, unless it exists. */
+export async function ensureConsumerGroup(redis: Redis, keys: StreamKeys): Promise<void> {
+  try {
+    await redis.xgroup('CREATE', keys.batches, keys.group, '0', 'MKSTREAM');
+  } catch (error) {
+    if (!(error as Error).message.startsWith('BUSYGROUP')) throw error;
+  }
+}
+
+/**
+ * A run's detectors when they are worker processes: each batch is appended to the `batches`
+ * stream, and settles when its result appears on the `results` stream. A batch may come back
+ * more than once (a worker died after reporting it); only the first settles it, so its evidence
+ * is merged once. The backlog — the stream's length (waiting plus pending entries, as workers
+ * delete what they acknowledge) plus what was sent since it was measured — is the pressure the
+ * run's throttle sees; while Redis does not answer it is unknown, taken as infinite, and the
+ * producer pauses.
+ */
+export class StreamDetectors implements BatchDetectors {
+  readonly #options: StreamDetectorsOptions;
+  readonly #redis: Redis;
+  readonly #waiters = new Map<number, Waiter>();
+  #reader: Redis | undefined;
+  #closed = false;
+  #streamLength = 0;
+  #pendingEntries = 0;
+  #sent = 0;
+  #sentWhenMeasured = 0;
+  #reachable = true;
+  #polling: Promise<void> = Promise.resolve();
+  #reading: Promise<void> = Promise.resolve();
+
+  constructor(options: StreamDetectorsOptions) {
+    this.#options = options;
+    this.#redis = options.redis;
+  }
+
+  get inFlight(): number {
+    return this.#waiters.size;
+  }
+
+  get queued(): number {
+    const waiting = this.#streamLength - this.#pendingEntries + (this.#sent - this.#sentWhenMeasured);
+    return Math.max(0, Math.min(this.#waiters.size, waiting));
+  }
+
+  get backlog(): number {
+    if (!this.#reachable) return Number.POSITIVE_INFINITY;
+    return this.#streamLength + (this.#sent - this.#sentWhenMeasured);
+  }
+
+  /** The stream is the queue: a batch can always be handed over; the throttle bounds it. */
+  get hasIdleWorker(): boolean {
+    return true;
+  }
+
+  async ready(): Promise<void> {
+    await ensureConsumerGroup(this.#redis, this.#options.keys);
+    this.#reader = duplicateConnection(this.#redis, `helix-results-${this.#options.runId}`);
+    this.#reading = this.#readResults(this.#reader);
+    this.#polling = this.#pollBacklog();
+  }
+
+  analyse(job: DetectionJob): Promise<DetectionResult> {
+    const { runId, keys } = this.#options;
+    return new Promise<DetectionResult>((resolve, reject) => {
+      this.#waiters.set(job.sequence, { resolve, reject });
+      this.#sent += 1;
+      this.#redis.xadd(keys.batches, '*', ...encodeBatch({ runId, ...job })).catch((error: Error) => {
+        this.#settle(job.sequence)?.reject(error);
+      });
+    });
+  }
+
+  /**
+   * Removes this run's batches that no worker has taken yet (a stop without drain); each is
+   * rejected with {@link BatchDiscardedError}. Batches a worker holds finish normally.
+   */
+  async discardQueued(): Promise<void> {
+    const { keys } = this.#options;
+    const groups = (await this.#redis.xinfo('GROUPS', keys.batches)) as unknown[][];
+    const group = groups.map(pairsToMap).find((info) => info.get('name') === keys.group);
+    const lastDelivered = String(group?.get('last-delivered-id') ?? '0-0');
+    for (;;) {
+      const entries = (await this.#redis.xrangeBuffer(
+        keys.batches,
+        `(${lastDelivered}`,
+        '+',
+        'COUNT',
+        500,
+      )) as RawEntry[];
+      const mine = entries.filter(([, fields]) => fieldValue(fields, 'run') === this.#options.runId);
+      if (mine.length === 0) return;
+      const removed = await this.#redis.xdel(keys.batches, ...mine.map(([id]) => id));
+      if (removed === 0) return;
+      for (const [, fields] of mine) {
+        const sequence = Number(fieldValue(fields, 'seq'));
+        this.#settle(sequence)?.reject(new BatchDiscardedError(`batch ${sequence} discarded by a stop without drain`));
+      }
+      if (entries.length < 500) return;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#reader?.disconnect();
+    await Promise.allSettled([this.#reading, this.#polling]);
+    await retireRunSpec(this.#redis, this.#options.keys, this.#options.runId);
+  }
+
+  #settle(sequence: number): Waiter | undefined {
+    const waiter = this.#waiters.get(sequence);
+    this.#waiters.delete(sequence);
+    return waiter;
+  }
+
+  async #readResults(reader: Redis): Promise<void> {
+    const { keys, runId } = this.#options;
+    let lastId = '0-0';
+    while (!this.#closed) {
+      let reply: [Buffer, RawEntry[]][] | null;
+      try {
+        reply = (await reader.xreadBuffer('COUNT', 512, 'BLOCK', 1_000, 'STREAMS', keys.results, lastId)) as
+          | [Buffer, RawEntry[]][]
+          | null;
+      } catch (error) {
+        if (this.#closed) return;
+        throw error;
+      }
+      const entries = reply?.[0]?.[1] ?? [];
+      if (entries.length === 0) continue;
+      const done: Buffer[] = [];
+      for (const entry of entries) {
+        lastId = entry[0].toString();
+        const message = decodeResult(entry);
+        // Results of an earlier run whose owner is gone are cleared too.
+        done.push(entry[0]);
+        if (message.runId !== runId) continue;
+        const waiter = this.#settle(message.sequence);
+        if (!waiter) continue;
+        if (message.kind === 'analysed') {
+          waiter.resolve(message.result);
+        } else {
+          this.#options.onDeadLetter?.(message.sequence, message.reason);
+          waiter.reject(new Error(message.reason));
+        }
+      }
+      await this.#redis.xdel(keys.results, ...done);
+    }
+  }
+
+  async #pollBacklog(): Promise<void> {
+    const { keys } = this.#options;
+    const interval = this.#options.pollIntervalMs ?? 100;
+    while (!this.#closed) {
+      const sentBefore = this.#sent;
+      const measured = await Promise.race([
+        this.#redis.status === 'ready'
+          ? this.#redis.multi().xlen(keys.batches).xpending(keys.batches, keys.group).exec()
+          : Promise.resolve(null),
+        sleep(1_000, null, { ref: false }),
+      ]).catch(() => null);
+      const reachable = measured !== null && measured.every(([error]) => !error);
+      if (reachable) {
+        this.#streamLength = Number(measured[0]?.[1] ?? 0);
+        this.#pendingEntries = Number((measured[1]?.[1] as unknown[] | undefined)?.[0] ?? 0);
+        this.#sentWhenMeasured = sentBefore;
+      }
+      this.#reachable = reachable;
+      this.#options.onBacklogChange();
+      await sleep(interval, undefined, { ref: false });
+    }
+  }
+}
+
+function pairsToMap(flat: unknown[]): Map<string, unknown> {
+  const map = new Map<string, unknown>();
+  for (let index = 0; index + 1 < flat.length; index += 2) map.set(String(flat[index]), flat[index + 1]);
+  return map;
+}
+
+function fieldValue(fields: Buffer[], name: string): string | undefined {
+  for (let index = 0; index + 1 < fields.length; index += 2) {
+    if ((fields[index] as Buffer).toString() === name) return (fields[index + 1] as Buffer).toString();
+  }
+  return undefined;
+}
+
+/** Options of {@link streamDetectors}. */
+export interface StreamTransportOptions {
+  redis: Redis;
+  keys: StreamKeys;
+  onDeadLetter?(sequence: number, reason: string): void;
+}
+
+/** Runs' detectors as worker processes: publishes each run's reference, then streams its batches. */
+export function streamDetectors(options: StreamTransportOptions): DetectorsFactory {
+  return async ({ runId, config, reference, onBacklogChange }) => {
+    await publishRunSpec(options.redis, options.keys, { runId, config, reference });
+    return new StreamDetectors({
+      redis: options.redis,
+      keys: options.keys,
+      runId,
+      onBacklogChange,
+      ...(options.onDeadLetter && { onDeadLetter: options.onDeadLetter }),
+    });
+  };
+}

@@ -1,0 +1,316 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AlignerIndex } from '@helix/native';
+import { AlignerIndex as Index } from '@helix/native';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+import { type DetectionResult, DetectorPool } from '../pipeline/detector.js';
+import type { AnalysisRecord } from '../pipeline/records.js';
+import { type BatchMessage, decodeBatch, encodeResult, entryRunId, type RawEntry } from './batch-codec.js';
+import { loadRunReference } from './run-spec.js';
+import { ensureConsumerGroup } from './stream-detectors.js';
+import type { StreamKeys } from './stream-keys.js';
+
+/** Options of a {@link StreamWorker}. */
+export interface StreamWorkerOptions {
+  redis: Redis;
+  keys: StreamKeys;
+  /** Where analyses are stored; must be idempotent by run and sequence. */
+  store: { writeAnalyses(rows: AnalysisRecord[]): Promise<void> };
+  logger: Logger;
+  /** This worker's name in the consumer group (unique per process). */
+  consumer: string;
+  /** Detector threads (default: one per core). */
+  threads?: number;
+  /** A batch pending this long at a worker that went quiet is taken over (default 30 s). */
+  claimIdleMs?: number;
+  /** Deliveries after which a batch goes to the dead-letter stream (default 5). */
+  maxDeliveries?: number;
+  /** Told of every batch moved to the dead-letter stream. */
+  onDeadLetter?(): void;
+}
+
+/** What a worker has done so far. */
+export interface WorkerStats {
+  batches: number;
+  reads: number;
+  reclaimed: number;
+  deadLettered: number;
+}
+
+interface RunDetectors {
+  index: AlignerIndex;
+  pool: DetectorPool;
+}
+
+interface Analysed {
+  id: Buffer;
+  batch: BatchMessage;
+  result: DetectionResult;
+}
+
+/** Runs whose detectors a worker keeps ready (the current one and the one before). */
+const KEPT_RUNS = 2;
+
+/**
+ * A detector worker process's loop: reads batches through the consumer group, analyses them on
+ * its detector threads, stores each batch's analysis (idempotent by run and sequence), reports
+ * the evidence on the results stream, and only then acknowledges and deletes the batch. Batches
+ * pending too long at another worker are taken over (XAUTOCLAIM); one delivered too many times,
+ * or one the detector rejects, goes to the dead-letter stream and its run is told.
+ */
+export class StreamWorker {
+  readonly #options: Required<Omit<StreamWorkerOptions, 'threads' | 'onDeadLetter'>> &
+    Pick<StreamWorkerOptions, 'threads' | 'onDeadLetter'>;
+  readonly #runs = new Map<string, Promise<RunDetectors | undefined>>();
+  readonly stats: WorkerStats = { batches: 0, reads: 0, reclaimed: 0, deadLettered: 0 };
+  #stopping = false;
+  #loop: Promise<void> | undefined;
+
+  constructor(options: StreamWorkerOptions) {
+    this.#options = { claimIdleMs: 30_000, maxDeliveries: 5, ...options };
+  }
+
+  /** Joins the consumer group and starts taking batches. */
+  async start(): Promise<void> {
+    await ensureConsumerGroup(this.#options.redis, this.#options.keys);
+    this.#loop = this.#run();
+  }
+
+  /** Finishes the batches in hand (stored, reported, acknowledged), then stops. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await this.#loop;
+    for (const detectors of this.#runs.values()) await release(detectors);
+    this.#runs.clear();
+  }
+
+  async #run(): Promise<void> {
+    const { redis, keys, consumer } = this.#options;
+    const batchCount = Math.max(2, (this.#options.threads ?? 2) * 2);
+    const claimEvery = Math.min(this.#options.claimIdleMs, 5_000);
+    let nextClaim = 0;
+    while (!this.#stopping) {
+      try {
+        if (Date.now() >= nextClaim) {
+          await this.#reclaim();
+          nextClaim = Date.now() + claimEvery;
+        }
+        const reply = (await redis.callBuffer(
+          'XREADGROUP',
+          'GROUP',
+          keys.group,
+          consumer,
+          'COUNT',
+          batchCount,
+          'BLOCK',
+          1_000,
+          'STREAMS',
+          keys.batches,
+          '>',
+        )) as [Buffer, RawEntry[]][] | null;
+        const entries = reply?.[0]?.[1] ?? [];
+        if (entries.length > 0) await this.#process(entries);
+      } catch (error) {
+        const reason = (error as Error).message;
+        // A Redis that restarted without its data has lost the group too: make it again.
+        if (reason.startsWith('NOGROUP')) {
+          await ensureConsumerGroup(redis, keys).catch(() => undefined);
+          continue;
+        }
+        this.#options.logger.warn({ reason }, 'worker step failed, retrying');
+        await sleep(1_000);
+      }
+    }
+  }
+
+  /** Takes over batches idle at other (presumably dead) workers. */
+  async #reclaim(): Promise<void> {
+    const { redis, keys, consumer, claimIdleMs, maxDeliveries } = this.#options;
+    let cursor = '0-0';
+    do {
+      const [next, entries, deleted] = (await redis.callBuffer(
+        'XAUTOCLAIM',
+        keys.batches,
+        keys.group,
+        consumer,
+        claimIdleMs,
+        cursor,
+        'COUNT',
+        64,
+      )) as [Buffer, RawEntry[], Buffer[]];
+      cursor = next.toString();
+      // Entries deleted from the stream while pending: nothing left to do but forget them.
+      if (deleted.length > 0) await redis.xack(keys.batches, keys.group, ...deleted);
+      if (entries.length === 0) continue;
+      this.stats.reclaimed += entries.length;
+      const deliveries = await this.#deliveries(entries);
+      const fresh: RawEntry[] = [];
+      for (const entry of entries) {
+        const times = deliveries.get(entry[0].toString()) ?? 1;
+        if (times > maxDeliveries) {
+          await this.#deadLetter(entry, `batch delivered ${times} times without being analysed`, times);
+        } else {
+          fresh.push(entry);
+        }
+      }
+      this.#options.logger.info({ batches: entries.length }, 'took over batches from a worker that went quiet');
+      if (fresh.length > 0) await this.#process(fresh);
+    } while (cursor !== '0-0' && !this.#stopping);
+  }
+
+  async #deliveries(entries: RawEntry[]): Promise<Map<string, number>> {
+    const { redis, keys, consumer } = this.#options;
+    const first = entries[0]?.[0].toString() ?? '-';
+    const last = entries.at(-1)?.[0].toString() ?? '+';
+    const rows = (await redis.xpending(keys.batches, keys.group, first, last, entries.length, consumer)) as [
+      string,
+      string,
+      number,
+      number,
+    ][];
+    return new Map(rows.map(([id, , , times]) => [id, times]));
+  }
+
+  async #process(entries: RawEntry[]): Promise<void> {
+    const { redis, keys } = this.#options;
+    const analysed: Analysed[] = [];
+    const forgotten: Buffer[] = [];
+    await Promise.all(
+      entries.map(async (entry) => {
+        let batch: BatchMessage;
+        try {
+          batch = decodeBatch(entry);
+        } catch (error) {
+          await this.#deadLetter(entry, (error as Error).message, 1);
+          return;
+        }
+        const detectors = await this.#detectorsFor(batch.runId);
+        if (!detectors) {
+          forgotten.push(entry[0]);
+          return;
+        }
+        try {
+          analysed.push({ id: entry[0], batch, result: await detectors.pool.analyse(batch) });
+        } catch (error) {
+          // The detector's verdict on a batch does not change on redelivery: give up at once.
+          await this.#deadLetter(entry, `batch ${batch.sequence}: ${(error as Error).message}`, 1);
+        }
+      }),
+    );
+    if (forgotten.length > 0) {
+      this.#options.logger.info({ batches: forgotten.length }, 'dropped batches of a run that is over');
+      await redis
+        .multi()
+        .xack(keys.batches, keys.group, ...forgotten)
+        .xdel(keys.batches, ...forgotten)
+        .exec();
+    }
+    if (analysed.length === 0) return;
+    await this.#store(analysed);
+    const report = redis.multi();
+    for (const { batch, result } of analysed) {
+      report.xadd(
+        keys.results,
+        '*',
+        ...encodeResult({ runId: batch.runId, sequence: batch.sequence, kind: 'analysed', result }),
+      );
+    }
+    const ids = analysed.map(({ id }) => id);
+    await report
+      .xack(keys.batches, keys.group, ...ids)
+      .xdel(keys.batches, ...ids)
+      .exec();
+    for (const { batch } of analysed) {
+      this.stats.batches += 1;
+      this.stats.reads += batch.reads;
+    }
+  }
+
+  /** Stores the analyses, retrying until the database takes them (nothing is acknowledged before). */
+  async #store(analysed: Analysed[]): Promise<void> {
+    const rows: AnalysisRecord[] = analysed.map(({ batch, result }) => ({
+      runId: batch.runId,
+      sequence: batch.sequence,
+      reads: result.reads,
+      mappedReads: result.mappedReads,
+      mutatedReads: result.mutatedReads,
+      mutationsFound: result.mutationsFound,
+      processingTimeMs: result.processingTimeMs,
+      createdAt: new Date(),
+    }));
+    for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
+      try {
+        await this.#options.store.writeAnalyses(rows);
+        return;
+      } catch (error) {
+        this.#options.logger.warn({ reason: (error as Error).message, retryInMs: delay }, 'analysis write failed');
+        await sleep(delay);
+      }
+    }
+  }
+
+  async #deadLetter(entry: RawEntry, reason: string, deliveries: number): Promise<void> {
+    const { redis, keys, consumer, logger } = this.#options;
+    const [id, fields] = entry;
+    let runId: string | undefined;
+    let sequence: number | undefined;
+    try {
+      runId = entryRunId(entry);
+      sequence = decodeBatch(entry).sequence;
+    } catch {
+      // A malformed entry is kept as it is; there is no run to tell.
+    }
+    const move = redis
+      .multi()
+      .xadd(keys.deadLetters, '*', ...fields, 'reason', reason, 'deliveries', String(deliveries), 'consumer', consumer);
+    if (runId !== undefined && sequence !== undefined) {
+      move.xadd(keys.results, '*', ...encodeResult({ runId, sequence, kind: 'failed', reason }));
+    }
+    await move.xack(keys.batches, keys.group, id).xdel(keys.batches, id).exec();
+    this.stats.deadLettered += 1;
+    this.#options.onDeadLetter?.();
+    logger.error(
+      { entry: id.toString(), runId, sequence, deliveries, reason },
+      'batch moved to the dead-letter stream',
+    );
+  }
+
+  #detectorsFor(runId: string): Promise<RunDetectors | undefined> {
+    let detectors = this.#runs.get(runId);
+    if (!detectors) {
+      detectors = this.#prepare(runId);
+      this.#runs.set(runId, detectors);
+      for (const [older, kept] of this.#runs) {
+        if (this.#runs.size <= KEPT_RUNS) break;
+        this.#runs.delete(older);
+        void release(kept);
+      }
+    }
+    return detectors;
+  }
+
+  async #prepare(runId: string): Promise<RunDetectors | undefined> {
+    const reference = await loadRunReference(this.#options.redis, this.#options.keys, runId);
+    if (!reference) return undefined;
+    const started = performance.now();
+    const index = await Index.build(reference);
+    const pool = new DetectorPool(index, {
+      ...(this.#options.threads !== undefined && { workers: this.#options.threads }),
+      onWorkerCrash: (error) =>
+        this.#options.logger.warn({ reason: error.message }, 'detector thread died; replaced, its batch redone'),
+    });
+    await pool.ready();
+    this.#options.logger.info(
+      { runId, contigs: reference.contigs.length, indexMs: Math.round(performance.now() - started) },
+      'ready for a new run',
+    );
+    return { index, pool };
+  }
+}
+
+async function release(detectors: Promise<RunDetectors | undefined>): Promise<void> {
+  const ready = await detectors.catch(() => undefined);
+  if (!ready) return;
+  await ready.pool.close();
+  ready.index.release();
+}
