@@ -12,26 +12,34 @@ interface Service {
   healthcheck?: { test: string[] };
   deploy?: { replicas: number };
   ports?: string[];
+  volumes?: string[];
 }
 
 const composeFile = fileURLToPath(new URL('../../../docker-compose.yml', import.meta.url));
+const proxyConfigFile = fileURLToPath(new URL('../../../docker/nginx.conf', import.meta.url));
+const apiReplicas = ['api-1', 'api-2'];
 
 // No Docker engine runs here, so the topology is checked by reading it, merge keys resolved.
 describe('docker-compose.yml', async () => {
   const compose = parse(await readFile(composeFile, 'utf8'), { merge: true }) as { services: Record<string, Service> };
   const { services } = compose;
 
-  it('should define postgres, redis, api, worker and web', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'postgres', 'redis', 'web', 'worker']);
+  it('should define postgres, redis, two api replicas, the proxy, workers and web', () => {
+    expect(Object.keys(services).sort()).toEqual(['api-1', 'api-2', 'postgres', 'proxy', 'redis', 'web', 'worker']);
   });
 
   it('should give every stateful and serving service a health check', () => {
-    for (const name of ['postgres', 'redis', 'api'])
+    for (const name of ['postgres', 'redis', ...apiReplicas, 'proxy'])
       expect(services[name]?.healthcheck?.test.length).toBeGreaterThan(0);
   });
 
-  it('should wire the api and workers to postgres and redis, waiting until they are healthy', () => {
-    for (const name of ['api', 'worker']) {
+  it('should keep redis data on a volume, with the append-only file on', () => {
+    expect(services.redis?.command).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
+    expect(services.redis?.volumes?.some((volume) => volume.endsWith(':/data'))).toBe(true);
+  });
+
+  it('should wire the api replicas and workers to postgres and redis, waiting until they are healthy', () => {
+    for (const name of [...apiReplicas, 'worker']) {
       const service = services[name];
       expect(service?.environment?.DATABASE_URL).toMatch(/@postgres:5432\//);
       expect(service?.environment?.REDIS_URL).toBe('redis://redis:6379');
@@ -40,15 +48,49 @@ describe('docker-compose.yml', async () => {
     }
   });
 
-  it('should run the helix commands the CLI offers', () => {
-    expect(services.api?.command).toContain('serve');
-    expect(services.api?.command).toEqual(expect.arrayContaining(['--host', '0.0.0.0']));
+  it('should run both api replicas alike, reachable only through the proxy', () => {
+    expect(services['api-2']).toEqual(services['api-1']);
+    for (const name of apiReplicas) {
+      const service = services[name];
+      expect(service?.command).toEqual(expect.arrayContaining(['serve', '--host', '0.0.0.0', '--port', '4000']));
+      expect(service?.environment?.HELIX_API_KEYS).toBeDefined();
+      expect(service?.environment?.HELIX_DASHBOARD_ORIGIN).toBe('http://localhost:3000');
+      expect(service?.ports).toBeUndefined();
+      expect(service?.healthcheck?.test.join(' ')).toContain('/ready');
+    }
+  });
+
+  it('should publish the api port on the proxy once both replicas are healthy', () => {
+    const proxy = services.proxy;
+    expect(proxy?.image).toMatch(/^nginx:/);
+    expect(proxy?.ports).toEqual(['4000:4000']);
+    for (const name of apiReplicas) expect(proxy?.depends_on?.[name]?.condition).toBe('service_healthy');
+    expect(proxy?.volumes?.some((volume) => volume.startsWith('./docker/nginx.conf:'))).toBe(true);
+  });
+
+  it('should run several detector workers', () => {
     expect(services.worker?.command).toContain('worker');
     expect(services.worker?.deploy?.replicas).toBeGreaterThan(1);
   });
 
-  it('should point the dashboard at the api service', () => {
-    expect(services.web?.environment?.HELIX_API_URL).toBe('http://api:4000/graphql');
-    expect(services.web?.depends_on?.api?.condition).toBe('service_healthy');
+  it('should point the dashboard at the proxy', () => {
+    expect(services.web?.environment?.HELIX_API_URL).toBe('http://proxy:4000/graphql');
+    expect(services.web?.depends_on?.proxy?.condition).toBe('service_healthy');
+  });
+});
+
+describe('docker/nginx.conf', async () => {
+  const config = await readFile(proxyConfigFile, 'utf8');
+
+  it('should balance over both api replicas', () => {
+    expect(config).toMatch(/server\s+api-1:4000\b/);
+    expect(config).toMatch(/server\s+api-2:4000\b/);
+  });
+
+  it('should pass WebSocket upgrades and stream SSE unbuffered', () => {
+    expect(config).toMatch(/proxy_http_version\s+1\.1;/);
+    expect(config).toMatch(/proxy_set_header\s+Upgrade\s+\$http_upgrade;/);
+    expect(config).toMatch(/proxy_set_header\s+Connection\s+/);
+    expect(config).toMatch(/proxy_buffering\s+off;/);
   });
 });
