@@ -95,7 +95,10 @@ export class ClusterPipeline implements PipelineControl {
 
   async updateThresholds(highWater: number, lowWater: number): Promise<WaterMarks> {
     if (this.#local.run) return this.#local.updateThresholds(highWater, lowWater);
-    return (await this.#forward({ name: 'updateThresholds', highWater, lowWater })) as WaterMarks;
+    const marks = (await this.#forward({ name: 'updateThresholds', highWater, lowWater })) as WaterMarks;
+    // The owner's next tick will say so too; until then, answer with what it just applied.
+    if (this.#remote) this.#remote = { ...this.#remote, ...marks };
+    return marks;
   }
 
   /** Stops following the cluster's metrics. */

@@ -1,0 +1,159 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { type Delivered, EventLog } from '../api/support.js';
+import { createScratchDatabase, type ScratchDatabase } from '../support/database.js';
+import { type HelixProcess, runHelix } from '../support/process.js';
+import { type RedisServer, startRedisServer } from '../support/redis.js';
+import { testKeys } from '../support/server.js';
+
+interface Replica {
+  process: HelixProcess;
+  url: string;
+}
+
+interface MetricsEvent {
+  queueMetrics: { state: string; readsAnalysed: number; at: string };
+}
+
+async function graphql<T>(replica: Replica, query: string): Promise<T> {
+  const response = await fetch(replica.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${testKeys.operator}` },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors) throw new Error(body.errors.map((error) => error.message).join('; '));
+  return body.data as T;
+}
+
+describe('two API replicas on one Redis', () => {
+  let redisServer: RedisServer;
+  let scratch: ScratchDatabase;
+  const processes: HelixProcess[] = [];
+  const replicas: Replica[] = [];
+
+  beforeAll(async () => {
+    redisServer = await startRedisServer();
+    scratch = await createScratchDatabase();
+    const env = {
+      DATABASE_URL: scratch.url,
+      REDIS_URL: redisServer.url,
+      HELIX_API_KEYS: `operator:${testKeys.operator},viewer:${testKeys.viewer}`,
+      HELIX_DATA_DIR: await mkdtemp(join(tmpdir(), 'helix-replicas-')),
+      PORT: '0',
+    };
+    // One at a time: the first applies the migrations.
+    for (let index = 0; index < 2; index += 1) {
+      const replica = runHelix(['serve'], env);
+      processes.push(replica);
+      await replica.waitFor('database ready');
+      const url = /"url":"(http:[^"]+)"/.exec(replica.output())?.[1] as string;
+      replicas.push({ process: replica, url });
+    }
+    const worker = runHelix(['worker', '--threads', '1'], env);
+    processes.push(worker);
+    await worker.waitFor('worker ready');
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(processes.map((child) => child.stop()));
+    await scratch?.drop();
+    await redisServer?.destroy();
+  });
+
+  it('should show a run started through one replica to subscribers of the other, and take its commands', async () => {
+    const [first, second] = replicas as [Replica, Replica];
+    const client = createClient({
+      url: second.url.replace('http:', 'ws:'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${testKeys.viewer}` },
+    });
+    const log = new EventLog<Delivered<MetricsEvent>>();
+    const unsubscribe = client.subscribe<MetricsEvent>(
+      { query: 'subscription { queueMetrics(intervalMs: 100) { state readsAnalysed at } }' },
+      {
+        next: (result) => log.push(result as Delivered<MetricsEvent>),
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    try {
+      await log.waitFor((event) => event.data?.queueMetrics.state === 'IDLE');
+      const started = await graphql<{ startPipeline: { __typename: string; id: string } }>(
+        first,
+        'mutation { startPipeline(input: { referenceLength: 100000, readsPerSecond: 5000, seed: 3 }) { __typename ... on Run { id } } }',
+      );
+      expect(started.startPipeline.__typename).toBe('Run');
+      const running = await log.waitFor(
+        (event) => event.data?.queueMetrics.state === 'RUNNING' && event.data.queueMetrics.readsAnalysed > 0,
+      );
+      expect(new Date(running.data?.queueMetrics.at as string).getTime()).toBeGreaterThan(Date.now() - 10_000);
+
+      // One producer per run: the second replica refuses another, and knows the first's run.
+      const refused = await graphql<{ startPipeline: { __typename: string; message: string } }>(
+        second,
+        'mutation { startPipeline(input: { seed: 4 }) { __typename ... on PipelineAlreadyRunningError { message } } }',
+      );
+      expect(refused.startPipeline.__typename).toBe('PipelineAlreadyRunningError');
+      const seen = await graphql<{ pipeline: { state: string; run: { id: string } | null } }>(
+        second,
+        '{ pipeline { state run { id } } }',
+      );
+      expect(seen.pipeline).toEqual({ state: 'RUNNING', run: { id: started.startPipeline.id } });
+
+      // Commands sent to the second replica are carried out by the first.
+      const thresholds = await graphql<{ updateThresholds: { highWater: number; lowWater: number } }>(
+        second,
+        'mutation { updateThresholds(highWater: 300, lowWater: 50) { highWater lowWater } }',
+      );
+      expect(thresholds.updateThresholds).toEqual({ highWater: 300, lowWater: 50 });
+      const stopped = await graphql<{ stopPipeline: { __typename: string; id: string; status: string } }>(
+        second,
+        'mutation { stopPipeline(drain: true) { __typename ... on Run { id status } } }',
+      );
+      expect(stopped.stopPipeline).toEqual({ __typename: 'Run', id: started.startPipeline.id, status: 'STOPPED' });
+      const from = log.events.length;
+      await log.waitFor((event) => event.data?.queueMetrics.state === 'IDLE', 15_000, from);
+      const idle = await graphql<{ pipeline: { state: string } }>(second, '{ pipeline { state } }');
+      expect(idle.pipeline.state).toBe('IDLE');
+      const stats = await graphql<{ stats: { readsAnalysed: number; batchesAnalysed: number } }>(
+        second,
+        `{ stats(runId: "${started.startPipeline.id}") { readsAnalysed batchesAnalysed } }`,
+      );
+      expect(stats.stats.readsAnalysed).toBeGreaterThan(0);
+    } finally {
+      unsubscribe();
+      await client.dispose();
+    }
+  }, 90_000);
+});
+
+describe('Redis unreachable at start', () => {
+  it('should make helix serve and helix worker exit 1 naming the URL, password hidden', async () => {
+    const redisUrl = 'redis://:secret-password@127.0.0.1:1/0';
+    const env = {
+      REDIS_URL: redisUrl,
+      DATABASE_URL: 'postgresql://helix:helix@127.0.0.1:1/helix',
+      HELIX_API_KEYS: `operator:${testKeys.operator}`,
+      HELIX_DATA_DIR: await mkdtemp(join(tmpdir(), 'helix-no-redis-')),
+      PORT: '0',
+    };
+    for (const args of [['serve'], ['worker']]) {
+      const child = runHelix(args, env);
+      expect(await child.exited).toBe(1);
+      expect(child.output()).toMatch(/Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1\/0 is not reachable/);
+      expect(child.output()).not.toContain('secret-password');
+    }
+  }, 30_000);
+
+  it('should make helix worker say which setting is missing', async () => {
+    const child = runHelix(['worker'], { DATABASE_URL: 'postgresql://helix:helix@127.0.0.1:1/helix' });
+    expect(await child.exited).toBe(1);
+    expect(child.output()).toContain('REDIS_URL is not set');
+  });
+});
