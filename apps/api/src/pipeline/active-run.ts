@@ -58,6 +58,8 @@ export interface DetectorsContext {
   /** Called when the detectors' backlog changes, so the throttle can look again. */
   onBacklogChange(): void;
   onWorkerCrash(error: Error): void;
+  /** Something the operator should know (e.g. no worker is taking batches). */
+  warning(message: string, detail?: Record<string, unknown>): void;
 }
 
 /** Creates the detectors of a run (threads, or a stream to worker processes). */
@@ -208,6 +210,7 @@ export class ActiveRun {
         onBacklogChange: () => run.#updatePressure(),
         onWorkerCrash: (error) =>
           services.observer.warning?.('detector thread died; replaced, its batch redone', { reason: error.message }),
+        warning: (message, detail) => services.observer.warning?.(message, detail),
       });
       await run.#pool.ready();
       run.#ingesting = run.#ingest();

@@ -24,6 +24,10 @@ export interface StreamDetectorsOptions {
   onBacklogChange(): void;
   /** Told when a worker gave up on a batch (moved it to the dead-letter stream). */
   onDeadLetter?(sequence: number, reason: string): void;
+  /** Told once when batches wait and no result has come back for `stallAfterMs`. */
+  onStalled?(waitingMs: number): void;
+  /** Default 10 s. */
+  stallAfterMs?: number;
 }
 
 interface Waiter {
@@ -60,6 +64,9 @@ export class StreamDetectors implements BatchDetectors {
   #sent = 0;
   #sentWhenMeasured = 0;
   #reachable = true;
+  /** When the last result arrived, or the first batch was sent after a quiet spell. */
+  #progressAt = performance.now();
+  #stallReported = false;
   #polling: Promise<void> = Promise.resolve();
   #reading: Promise<void> = Promise.resolve();
 
@@ -97,6 +104,7 @@ export class StreamDetectors implements BatchDetectors {
   analyse(job: DetectionJob): Promise<DetectionResult> {
     const { runId, keys } = this.#options;
     return new Promise<DetectionResult>((resolve, reject) => {
+      if (this.#waiters.size === 0) this.#progressAt = performance.now();
       this.#waiters.set(job.sequence, { resolve, reject });
       this.#sent += 1;
       this.#redis.xadd(keys.batches, '*', ...encodeBatch({ runId, ...job })).catch((error: Error) => {
@@ -141,6 +149,13 @@ export class StreamDetectors implements BatchDetectors {
     await retireRunSpec(this.#redis, this.#options.keys, this.#options.runId);
   }
 
+  #checkStalled(): void {
+    const waitingMs = performance.now() - this.#progressAt;
+    if (this.#waiters.size === 0 || this.#stallReported || waitingMs < (this.#options.stallAfterMs ?? 10_000)) return;
+    this.#stallReported = true;
+    this.#options.onStalled?.(Math.round(waitingMs));
+  }
+
   #settle(sequence: number): Waiter | undefined {
     const waiter = this.#waiters.get(sequence);
     this.#waiters.delete(sequence);
@@ -171,6 +186,8 @@ export class StreamDetectors implements BatchDetectors {
         if (message.runId !== runId) continue;
         const waiter = this.#settle(message.sequence);
         if (!waiter) continue;
+        this.#progressAt = performance.now();
+        this.#stallReported = false;
         if (message.kind === 'analysed') {
           waiter.resolve(message.result);
         } else {
@@ -201,6 +218,7 @@ export class StreamDetectors implements BatchDetectors {
       }
       this.#reachable = reachable;
       this.#options.onBacklogChange();
+      this.#checkStalled();
       await sleep(interval, undefined, { ref: false });
     }
   }
@@ -224,18 +242,25 @@ export interface StreamTransportOptions {
   redis: Redis;
   keys: StreamKeys;
   onDeadLetter?(sequence: number, reason: string): void;
+  /** How long batches may wait with no result before the run warns (default 10 s). */
+  stallAfterMs?: number;
 }
 
 /** Runs' detectors as worker processes: publishes each run's reference, then streams its batches. */
 export function streamDetectors(options: StreamTransportOptions): DetectorsFactory {
-  return async ({ runId, config, reference, onBacklogChange }) => {
+  return async ({ runId, config, reference, onBacklogChange, warning }) => {
     await publishRunSpec(options.redis, options.keys, { runId, config, reference });
     return new StreamDetectors({
       redis: options.redis,
       keys: options.keys,
       runId,
       onBacklogChange,
+      onStalled: (waitingMs) =>
+        warning('no detector worker has reported a batch; is `helix worker` running with this REDIS_URL?', {
+          waitingMs,
+        }),
       ...(options.onDeadLetter && { onDeadLetter: options.onDeadLetter }),
+      ...(options.stallAfterMs !== undefined && { stallAfterMs: options.stallAfterMs }),
     });
   };
 }

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 
 /** A private `redis-server` for one test file, with its data kept across restarts. */
 export interface RedisServer {
@@ -71,4 +72,33 @@ export async function startRedisServer(): Promise<RedisServer> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A Redis database for one test file: on the shared server .ci/run starts, or a private one. */
+export interface TestRedis {
+  url: string;
+  release(): Promise<void>;
+}
+
+/**
+ * Database `database` (1–15, one per test file) of the Redis at `REDIS_TEST_URL`, emptied
+ * before and after, or, without that variable, a private `redis-server`. Tests that restart
+ * Redis use {@link startRedisServer} instead.
+ */
+export async function testRedis(database: number): Promise<TestRedis> {
+  const shared = process.env.REDIS_TEST_URL;
+  if (!shared) {
+    const server = await startRedisServer();
+    return { url: server.url, release: () => server.destroy() };
+  }
+  const url = new URL(shared);
+  url.pathname = `/${database}`;
+  const flush = async () => {
+    const client = new Redis(url.toString(), { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await client.connect();
+    await client.flushdb();
+    client.disconnect();
+  };
+  await flush();
+  return { url: url.toString(), release: flush };
 }

@@ -5,26 +5,27 @@ import { type Database, openDatabase } from '../../src/db/database.js';
 import { PostgresResultStore } from '../../src/db/result-store.js';
 import { createLogger } from '../../src/logger.js';
 import { parseRunConfig } from '../../src/pipeline/config.js';
-import { connectRedis } from '../../src/transport/redis-connection.js';
+import { connectRedis, redisDatabaseIndex } from '../../src/transport/redis-connection.js';
 import { publishRunSpec } from '../../src/transport/run-spec.js';
 import { ensureConsumerGroup, StreamDetectors } from '../../src/transport/stream-detectors.js';
-import { streamKeys } from '../../src/transport/stream-keys.js';
+import { type StreamKeys, streamKeys } from '../../src/transport/stream-keys.js';
 import { StreamWorker } from '../../src/transport/stream-worker.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/database.js';
-import { type RedisServer, startRedisServer } from '../support/redis.js';
+import { type TestRedis, testRedis } from '../support/redis.js';
 import { waitFor } from '../support/wait-for.js';
 
 const logger = createLogger('silent');
-const keys = streamKeys(0);
 
 describe('dead letters', () => {
-  let redisServer: RedisServer;
+  let redisServer: TestRedis;
+  let keys: StreamKeys;
   let scratch: ScratchDatabase;
   let database: Database;
   let redis: Redis;
 
   beforeAll(async () => {
-    redisServer = await startRedisServer();
+    redisServer = await testRedis(2);
+    keys = streamKeys(redisDatabaseIndex(redisServer.url));
     scratch = await createScratchDatabase();
     database = await openDatabase({ databaseUrl: scratch.url, dataDir: '/nonexistent', logger });
     redis = await connectRedis(redisServer.url, { name: 'test', logger });
@@ -34,7 +35,7 @@ describe('dead letters', () => {
     redis?.disconnect();
     await database?.close();
     await scratch?.drop();
-    await redisServer?.destroy();
+    await redisServer?.release();
   });
 
   it('should move a batch delivered too often, and a malformed entry, to the dead-letter stream and tell the run', async () => {

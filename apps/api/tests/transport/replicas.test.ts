@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { type Delivered, EventLog } from '../api/support.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/database.js';
 import { type HelixProcess, runHelix } from '../support/process.js';
-import { type RedisServer, startRedisServer } from '../support/redis.js';
+import { type TestRedis, testRedis } from '../support/redis.js';
 import { testKeys } from '../support/server.js';
 
 interface Replica {
@@ -31,13 +31,13 @@ async function graphql<T>(replica: Replica, query: string): Promise<T> {
 }
 
 describe('two API replicas on one Redis', () => {
-  let redisServer: RedisServer;
+  let redisServer: TestRedis;
   let scratch: ScratchDatabase;
   const processes: HelixProcess[] = [];
   const replicas: Replica[] = [];
 
   beforeAll(async () => {
-    redisServer = await startRedisServer();
+    redisServer = await testRedis(1);
     scratch = await createScratchDatabase();
     const env = {
       DATABASE_URL: scratch.url,
@@ -62,7 +62,7 @@ describe('two API replicas on one Redis', () => {
   afterAll(async () => {
     await Promise.all(processes.map((child) => child.stop()));
     await scratch?.drop();
-    await redisServer?.destroy();
+    await redisServer?.release();
   });
 
   it('should show a run started through one replica to subscribers of the other, and take its commands', async () => {

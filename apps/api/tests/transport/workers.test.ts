@@ -188,4 +188,24 @@ describe('detector workers on Redis Streams', () => {
     });
     expect(outcome.totals.readsAnalysed).toBe(120_000);
   }, 120_000);
+
+  it('should warn when no worker takes batches, and withdraw queued ones on a stop without drain', async () => {
+    await Promise.all(workers.map((worker) => worker.stop()));
+    const warnings: string[] = [];
+    const distributed = new Pipeline({
+      store: new PostgresResultStore(database.pool),
+      createDetectors: streamDetectors({ redis, keys, stallAfterMs: 500 }),
+      observer: { warning: (message) => warnings.push(message) },
+    });
+    await distributed.start({ ...config, seed: 13, totalReads: 1_000_000, highWater: 50, lowWater: 10 });
+    await waitFor(() => warnings.some((message) => message.includes('no detector worker')), 10_000, 'the warning');
+    expect(distributed.state).toBe('THROTTLED');
+    const outcome = await distributed.stop(false);
+    expect(outcome.status).toBe('STOPPED');
+    expect(outcome.totals.readsAnalysed).toBe(0);
+    expect(outcome.batchesDiscarded).toBeGreaterThan(50);
+    const metrics = distributed.metrics();
+    expect(metrics.readsDiscarded).toBe(metrics.readsProduced);
+    expect(await redis.xlen(keys.batches)).toBe(0);
+  }, 60_000);
 });
