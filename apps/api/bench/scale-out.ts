@@ -10,14 +10,14 @@
  * the per-worker overhead of the stream ((c) with 1 worker against (a)) and the scaling curve.
  *
  *   npm run bench -w @helix/api          (all benchmarks)
- *   npx tsx bench/scale-out.ts           (this one; BENCH_SCALE_READS=600000 BENCH_SCALE_REFERENCE=1000000)
+ *   npx tsx bench/scale-out.ts           (this one; BENCH_SCALE_READS=1200000 BENCH_SCALE_REFERENCE=1000000)
  *
  * Uses DATABASE_URL's server or an embedded PostgreSQL, and a private redis-server on a free port.
  * The workers run the built CLI (bin/helix.js → dist): run `npm run build` first.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -35,7 +35,7 @@ import { connectRedis } from '../src/transport/redis-connection.js';
 import { streamDetectors } from '../src/transport/stream-detectors.js';
 import { streamKeys } from '../src/transport/stream-keys.js';
 
-const READS = Number(process.env.BENCH_SCALE_READS ?? 600_000);
+const READS = Number(process.env.BENCH_SCALE_READS ?? 1_200_000);
 const RUN: RunConfigInput = {
   seed: 7,
   referenceLength: Number(process.env.BENCH_SCALE_REFERENCE ?? 1_000_000),
@@ -103,19 +103,6 @@ function startChild(command: string, args: string[], env?: Record<string, string
   return handle;
 }
 
-/** Last resort (an exception, Ctrl-C): no child outlives the benchmark. */
-function killChildren(): void {
-  for (const child of children) child.process.kill('SIGKILL');
-  children.clear();
-}
-process.once('exit', killChildren);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    killChildren();
-    process.exit(130);
-  });
-}
-
 /** A private redis-server without persistence, data in `dir`. */
 async function startRedis(dir: string): Promise<{ url: string; child: Child }> {
   const port = await findFreePort();
@@ -139,8 +126,9 @@ async function startRedis(dir: string): Promise<{ url: string; child: Child }> {
 async function postgres(dir: string): Promise<{ url: string; stop(): Promise<void> }> {
   const configured = loadConfig().databaseUrl;
   if (configured) return { url: configured, stop: async () => undefined };
-  const embedded = await startEmbeddedDatabase(join(dir, 'postgres'), createLogger('warn'));
-  return embedded;
+  // As root the embedded server runs as `postgres`, which must be able to enter the scratch directory.
+  await chmod(dir, 0o711);
+  return startEmbeddedDatabase(join(dir, 'postgres'), createLogger('warn'));
 }
 
 /**
@@ -183,6 +171,16 @@ async function startWorkers(count: number, env: Record<string, string>): Promise
   return workers;
 }
 
+/** How long a worker took to build its run's index (logged when its first batch of the run arrived). */
+function indexMs(worker: Child): number | undefined {
+  for (const text of worker.output().split('\n')) {
+    if (!text.includes('ready for a new run')) continue;
+    const entry = JSON.parse(text) as { indexMs?: number };
+    return entry.indexMs;
+  }
+  return undefined;
+}
+
 /** Rejects as soon as one of `workers` exits (a run would otherwise wait for it forever). */
 function anyExit(workers: Child[]): Promise<never> {
   return Promise.race(
@@ -204,6 +202,33 @@ let redis: Redis | undefined;
 let database: Database | undefined;
 let redisServer: Child | undefined;
 let stopPostgres: (() => Promise<void>) | undefined;
+let cleaning: Promise<void> | undefined;
+
+/** Stops every child (workers first: they finish the batches in hand, which needs Redis) and removes the scratch. */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    redis?.disconnect();
+    await Promise.all([...children].filter((child) => child !== redisServer).map((child) => child.stop()));
+    await redisServer?.stop();
+    await database?.close();
+    await stopPostgres?.();
+    await rm(directory, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+
+// Last resorts: on Ctrl-C or a kill, clean up and leave; if the process exits anyway, no child outlives it.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    // The interrupted run's Redis reads fail as their connection closes; nobody is left to care.
+    process.on('unhandledRejection', () => undefined);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+process.once('exit', () => {
+  for (const child of children) child.process.kill('SIGKILL');
+});
+
 try {
   const pg = await postgres(directory);
   stopPostgres = () => pg.stop();
@@ -231,6 +256,7 @@ try {
   results.push(await measure('(a) in-process, 1 detector thread', database, { workers: 1 }));
   results.push(await measure(`(b) in-process, ${cores} detector threads (one per core)`, database, {}));
   const createDetectors = streamDetectors({ redis, keys: streamKeys(0) });
+  const indexTimes: string[] = [];
   for (const count of WORKER_COUNTS) {
     // Start-up (process, database, Redis connections) is outside the timing; each worker builds
     // the run's index when its first batch arrives, which is inside it.
@@ -238,6 +264,7 @@ try {
     try {
       const setup = `(c) ${count} worker process${count > 1 ? 'es' : ''} × 1 thread, via Redis`;
       results.push(await measure(setup, database, { createDetectors }, anyExit(workers)));
+      indexTimes.push(`${count}: ${workers.map((worker) => `${indexMs(worker) ?? '?'} ms`).join(' / ')}`);
     } finally {
       await Promise.all(workers.map((worker) => worker.stop()));
     }
@@ -255,9 +282,9 @@ try {
     );
   }
   console.log(
-    'Times run from start() to the end of the run (every read analysed and stored); they include building the\n' +
-      "run's index: in-process in start(), and in each worker again when its first batch arrives. Worker start-up\n" +
-      'is not included.',
+    'Times run from start() to the end of the run (every read analysed and stored). They include building the\n' +
+      "run's index: in start() (the producer of (c) builds it too), and in each worker again when its first batch\n" +
+      `arrives (workers ${indexTimes.join('; ')}). Worker start-up is not included.`,
   );
 
   const [oneWorker, ...moreWorkers] = results.slice(2) as [Measurement, ...Measurement[]];
@@ -280,20 +307,14 @@ try {
       .join(', '),
   );
   console.log(
-    `  on ${cores} cores shared by the workers, the producer (this process: simulation, pileup, calling) and\n` +
-      '  redis-server, so beyond one worker per spare core the curve flattens',
+    `  on this machine's ${cores} cores, which the workers share with the producer (this process: simulation,\n` +
+      '  pileup, calling), redis-server and PostgreSQL',
   );
 } catch (error) {
   console.error(error);
   process.exitCode = 1;
 } finally {
-  redis?.disconnect();
-  // Workers first: they finish the batches in hand, which needs Redis.
-  await Promise.all([...children].filter((child) => child !== redisServer).map((child) => child.stop()));
-  await redisServer?.stop();
-  await database?.close();
-  await stopPostgres?.();
-  await rm(directory, { recursive: true, force: true });
+  await cleanUp();
 }
 // A run that failed half-way may leave timers behind; nothing more is to be done.
 if (process.exitCode) process.exit();

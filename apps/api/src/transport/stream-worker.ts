@@ -5,7 +5,9 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { type DetectionResult, DetectorPool } from '../pipeline/detector.js';
 import type { AnalysisRecord } from '../pipeline/records.js';
+import { defaultWorkerCount } from '../pipeline/worker-pool.js';
 import { type BatchMessage, decodeBatch, encodeResult, entryRunId, type RawEntry } from './batch-codec.js';
+import { duplicateConnection } from './redis-connection.js';
 import { loadRunReference } from './run-spec.js';
 import { ensureConsumerGroup } from './stream-detectors.js';
 import type { StreamKeys } from './stream-keys.js';
@@ -48,6 +50,9 @@ interface Analysed {
   result: DetectionResult;
 }
 
+/** Batches taken per read and detector thread: enough to spread each read's round trips. */
+const BATCHES_PER_READ_PER_THREAD = 8;
+
 /** Runs whose detectors a worker keeps ready (the current one and the one before). */
 const KEPT_RUNS = 2;
 
@@ -84,18 +89,26 @@ export class StreamWorker {
     this.#runs.clear();
   }
 
+  /**
+   * Reads, analyses, and hands the analysed batches to a store-and-acknowledge step that runs
+   * while the next batches are read and analysed (one such step at a time, so at most two
+   * reads' worth of batches are pending here). Blocking reads use a connection of their own so
+   * they never hold up an acknowledgement.
+   */
   async #run(): Promise<void> {
     const { redis, keys, consumer } = this.#options;
-    const batchCount = Math.max(2, (this.#options.threads ?? 2) * 2);
+    const reader = duplicateConnection(redis, `helix-worker-reads-${consumer}`);
+    const batchCount = BATCHES_PER_READ_PER_THREAD * (this.#options.threads ?? defaultWorkerCount());
     const claimEvery = Math.min(this.#options.claimIdleMs, 5_000);
     let nextClaim = 0;
+    let finishing: Promise<void> = Promise.resolve();
     while (!this.#stopping) {
       try {
         if (Date.now() >= nextClaim) {
           await this.#reclaim();
           nextClaim = Date.now() + claimEvery;
         }
-        const reply = (await redis.callBuffer(
+        const reply = (await reader.callBuffer(
           'XREADGROUP',
           'GROUP',
           keys.group,
@@ -109,7 +122,13 @@ export class StreamWorker {
           '>',
         )) as [Buffer, RawEntry[]][] | null;
         const entries = reply?.[0]?.[1] ?? [];
-        if (entries.length > 0) await this.#process(entries);
+        if (entries.length === 0) continue;
+        const analysed = await this.#analyse(entries);
+        await finishing;
+        finishing = this.#finish(analysed).catch((error: Error) =>
+          // Left pending: this worker or another takes the batches over after the idle timeout.
+          this.#options.logger.warn({ reason: error.message }, 'batches could not be acknowledged'),
+        );
       } catch (error) {
         const reason = (error as Error).message;
         // A Redis that restarted without its data has lost the group too: make it again.
@@ -121,6 +140,8 @@ export class StreamWorker {
         await sleep(1_000);
       }
     }
+    await finishing;
+    reader.disconnect();
   }
 
   /** Takes over batches idle at other (presumably dead) workers. */
@@ -154,7 +175,7 @@ export class StreamWorker {
         }
       }
       this.#options.logger.info({ batches: entries.length }, 'took over batches from a worker that went quiet');
-      if (fresh.length > 0) await this.#process(fresh);
+      if (fresh.length > 0) await this.#finish(await this.#analyse(fresh));
     } while (cursor !== '0-0' && !this.#stopping);
   }
 
@@ -171,7 +192,8 @@ export class StreamWorker {
     return new Map(rows.map(([id, , , times]) => [id, times]));
   }
 
-  async #process(entries: RawEntry[]): Promise<void> {
+  /** Analyses entries; dead-letters those that cannot be, and acknowledges those of ended runs. */
+  async #analyse(entries: RawEntry[]): Promise<Analysed[]> {
     const { redis, keys } = this.#options;
     const analysed: Analysed[] = [];
     const forgotten: Buffer[] = [];
@@ -205,7 +227,13 @@ export class StreamWorker {
         .xdel(keys.batches, ...forgotten)
         .exec();
     }
+    return analysed;
+  }
+
+  /** Stores, reports and only then acknowledges analysed batches. */
+  async #finish(analysed: Analysed[]): Promise<void> {
     if (analysed.length === 0) return;
+    const { redis, keys } = this.#options;
     await this.#store(analysed);
     const report = redis.multi();
     for (const { batch, result } of analysed) {
