@@ -9,7 +9,13 @@ import {
   VariantCaller,
 } from '@helix/native';
 import type { RunConfig } from './config.js';
-import { type BatchDetectors, BatchDiscardedError, type DetectionResult, DetectorPool } from './detector.js';
+import {
+  analysisRecord,
+  type BatchDetectors,
+  BatchDiscardedError,
+  type DetectionResult,
+  DetectorPool,
+} from './detector.js';
 import type { PipelineObserver } from './events.js';
 import { LatencyWindow, type PipelineMetrics, RateMeter } from './metrics.js';
 import { BoundedQueue } from './queue.js';
@@ -392,18 +398,7 @@ export class ActiveRun {
     this.#batchesAnalysed += 1;
     this.#processing.record(batch.reads);
     this.#latency.observe(performance.now() - enqueuedAt);
-    if (!result.stored) {
-      this.sink.addAnalysis({
-        runId: this.runId,
-        sequence: batch.sequence,
-        reads: result.reads,
-        mappedReads: result.mappedReads,
-        mutatedReads: result.mutatedReads,
-        mutationsFound: result.mutationsFound,
-        processingTimeMs: result.processingTimeMs,
-        createdAt: new Date(),
-      });
-    }
+    if (!result.stored) this.sink.addAnalysis(analysisRecord(this.runId, batch.sequence, result));
     this.#updatePressure();
     this.#dispatch();
     this.#checkFinished();

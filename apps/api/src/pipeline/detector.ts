@@ -1,4 +1,5 @@
 import type { AlignerIndex } from '@helix/native';
+import type { AnalysisRecord } from './records.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** A batch's reads as a detector receives them. */
@@ -24,6 +25,20 @@ export interface DetectionResult {
   processingTimeMs: number;
   /** True when the detector already stored the batch's analysis row (remote workers do). */
   stored?: boolean;
+}
+
+/** The stored row of one analysed batch. */
+export function analysisRecord(runId: string, sequence: number, result: DetectionResult): AnalysisRecord {
+  return {
+    runId,
+    sequence,
+    reads: result.reads,
+    mappedReads: result.mappedReads,
+    mutatedReads: result.mutatedReads,
+    mutationsFound: result.mutationsFound,
+    processingTimeMs: result.processingTimeMs,
+    createdAt: new Date(),
+  };
 }
 
 /**

@@ -210,8 +210,8 @@ export class StreamDetectors implements BatchDetectors {
           : Promise.resolve(null),
         sleep(1_000, null, { ref: false }),
       ]).catch(() => null);
-      const reachable = measured !== null && measured.every(([error]) => !error);
-      if (reachable) {
+      const reachable = Boolean(measured?.every(([error]) => !error));
+      if (measured && reachable) {
         this.#streamLength = Number(measured[0]?.[1] ?? 0);
         this.#pendingEntries = Number((measured[1]?.[1] as unknown[] | undefined)?.[0] ?? 0);
         this.#sentWhenMeasured = sentBefore;

@@ -3,7 +3,7 @@ import type { AlignerIndex } from '@helix/native';
 import { AlignerIndex as Index } from '@helix/native';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import { type DetectionResult, DetectorPool } from '../pipeline/detector.js';
+import { analysisRecord, type DetectionResult, DetectorPool } from '../pipeline/detector.js';
 import type { AnalysisRecord } from '../pipeline/records.js';
 import { defaultWorkerCount } from '../pipeline/worker-pool.js';
 import { type BatchMessage, decodeBatch, encodeResult, entryRunId, type RawEntry } from './batch-codec.js';
@@ -256,16 +256,7 @@ export class StreamWorker {
 
   /** Stores the analyses, retrying until the database takes them (nothing is acknowledged before). */
   async #store(analysed: Analysed[]): Promise<void> {
-    const rows: AnalysisRecord[] = analysed.map(({ batch, result }) => ({
-      runId: batch.runId,
-      sequence: batch.sequence,
-      reads: result.reads,
-      mappedReads: result.mappedReads,
-      mutatedReads: result.mutatedReads,
-      mutationsFound: result.mutationsFound,
-      processingTimeMs: result.processingTimeMs,
-      createdAt: new Date(),
-    }));
+    const rows = analysed.map(({ batch, result }) => analysisRecord(batch.runId, batch.sequence, result));
     for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
       try {
         await this.#options.store.writeAnalyses(rows);

@@ -99,6 +99,19 @@ describe('detector workers on Redis Streams', () => {
     };
   }
 
+  /** Checks that the run's batches 0…n-1 are each stored once, holding `reads` reads; returns n. */
+  async function expectEveryBatchOnce(runId: string, reads: number): Promise<number> {
+    const batches = Math.ceil(reads / 256);
+    expect(await storedBatches(runId)).toEqual({
+      rows: batches,
+      sequences: batches,
+      first: 0,
+      last: batches - 1,
+      reads,
+    });
+    return batches;
+  }
+
   async function storedVariants(runId: string): Promise<string[]> {
     const { rows } = await database.pool.query<{ site: string }>(
       `SELECT concat_ws(' ', contig, position, ref, alt, genotype, depth, alt_count, quality, status) AS site
@@ -141,14 +154,7 @@ describe('detector workers on Redis Streams', () => {
     const outcome = await distributed.whenRunEnds();
     expect(outcome.status).toBe('COMPLETED');
     expect(survivor.output()).toContain('took over batches from a worker that went quiet');
-    const batches = Math.ceil(150_000 / 256);
-    expect(await storedBatches(run.id)).toEqual({
-      rows: batches,
-      sequences: batches,
-      first: 0,
-      last: batches - 1,
-      reads: 150_000,
-    });
+    const batches = await expectEveryBatchOnce(run.id, 150_000);
     expect(outcome.totals).toMatchObject({ readsProduced: 150_000, readsAnalysed: 150_000, batchesAnalysed: batches });
     expect(callsOf(outcome)).toEqual(callsOf(alone));
     expect(outcome.calls.filter((call) => call.status === 'CONFIRMED').length).toBeGreaterThan(50);
@@ -178,14 +184,7 @@ describe('detector workers on Redis Streams', () => {
     const outcome = await distributed.whenRunEnds();
     expect(outcome.status).toBe('COMPLETED');
     expect(states.map((change) => change.state)).toContain('THROTTLED');
-    const batches = Math.ceil(120_000 / 256);
-    expect(await storedBatches(run.id)).toEqual({
-      rows: batches,
-      sequences: batches,
-      first: 0,
-      last: batches - 1,
-      reads: 120_000,
-    });
+    await expectEveryBatchOnce(run.id, 120_000);
     expect(outcome.totals.readsAnalysed).toBe(120_000);
   }, 120_000);
 
