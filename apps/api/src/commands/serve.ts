@@ -6,7 +6,7 @@ import { RunReferenceContext } from '../interpret/reference-context.js';
 import { createInterpretationService, type InterpretationService } from '../interpret/service.js';
 import type { Logger } from '../logger.js';
 import { Pipeline } from '../pipeline/pipeline.js';
-import { createHelixPubSub } from '../pubsub/events.js';
+import { createHelixPubSub, type HelixPubSub } from '../pubsub/events.js';
 import { bridgePipeline, combineObservers } from '../pubsub/pipeline-bridge.js';
 import { type ApiServices, createApiServer } from '../server.js';
 import { connectScaleOut } from '../transport/scale-out.js';
@@ -45,7 +45,13 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
     dashboardOrigin: config.dashboardOrigin,
     inputDir: config.inputDir,
   });
-  const bridge = bridgePipeline({ pubsub, logger, onRunChanged: (runId) => server.invalidateRun(runId) });
+  // Cached answers about a run go at once here and, through the shared pubsub, at every replica.
+  const runChanged = (runId: string) => {
+    server.invalidateRun(runId);
+    if (scaleOut) pubsub.publish('runChanged', runId);
+  };
+  if (scaleOut) void followRunChanges(pubsub, (runId) => server.invalidateRun(runId));
+  const bridge = bridgePipeline({ pubsub, logger, onRunChanged: runChanged });
   const address = await server.listen(config.port, config.host);
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}/graphql`;
   logger.info({ url }, 'API listening');
@@ -59,7 +65,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
       database = opened;
       // The bridge logs the "mutation detected" alarm; the interpreter only interprets.
       interpretation = createInterpretationService({ pool: opened.pool, logger, config, logAlarm: false });
-      interpretation.onInterpreted((event) => server.invalidateRun(event.runId));
+      interpretation.onInterpreted((event) => runChanged(event.runId));
       server.metrics.followInterpretation(interpretation);
       const interpreter = interpretation;
       const pipeline: Pipeline = new Pipeline({
@@ -112,4 +118,9 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
       await database?.close();
     },
   };
+}
+
+/** Calls `invalidate` for every run another replica reports changed. */
+async function followRunChanges(pubsub: HelixPubSub, invalidate: (runId: string) => void): Promise<void> {
+  for await (const runId of pubsub.subscribe('runChanged')) invalidate(runId);
 }

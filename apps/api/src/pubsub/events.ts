@@ -14,6 +14,8 @@ export type HelixEvents = {
   metrics: [MetricsEvent];
   mutationDetected: [MutationDetected];
   pipelineStatus: [PipelineStatusChange];
+  /** A run's stored data changed (cached answers about it must go); shared by replicas. */
+  runChanged: [runId: string];
 };
 
 /** The process's one pubsub: the pipeline publishes, subscriptions and exporters listen. */
