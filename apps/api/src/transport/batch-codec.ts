@@ -70,9 +70,14 @@ export function encodeBatch(message: BatchMessage): (string | Buffer)[] {
   ];
 }
 
-/** The run a stream entry belongs to (read before the rest, to skip other runs cheaply). */
-export function entryRunId(entry: RawEntry): string {
-  return field(fieldsOf(entry), 'run', entry).toString();
+/** The run and sequence of a batch entry without decoding its reads; undefined if malformed. */
+export function entryIdentity(entry: RawEntry): { runId: string; sequence: number } | undefined {
+  try {
+    const fields = fieldsOf(entry);
+    return { runId: field(fields, 'run', entry).toString(), sequence: whole(fields, 'seq', entry) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads a batch back from a stream entry. */

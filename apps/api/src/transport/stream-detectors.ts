@@ -7,7 +7,7 @@ import {
   type DetectionJob,
   type DetectionResult,
 } from '../pipeline/detector.js';
-import { decodeResult, encodeBatch, type RawEntry } from './batch-codec.js';
+import { decodeResult, encodeBatch, entryIdentity, type RawEntry } from './batch-codec.js';
 import { duplicateConnection } from './redis-connection.js';
 import { publishRunSpec, retireRunSpec } from './run-spec.js';
 import type { StreamKeys } from './stream-keys.js';
@@ -121,24 +121,21 @@ export class StreamDetectors implements BatchDetectors {
     const { keys } = this.#options;
     const groups = (await this.#redis.xinfo('GROUPS', keys.batches)) as unknown[][];
     const group = groups.map(pairsToMap).find((info) => info.get('name') === keys.group);
-    const lastDelivered = String(group?.get('last-delivered-id') ?? '0-0');
+    let after = String(group?.get('last-delivered-id') ?? '0-0');
     for (;;) {
-      const entries = (await this.#redis.xrangeBuffer(
-        keys.batches,
-        `(${lastDelivered}`,
-        '+',
-        'COUNT',
-        500,
-      )) as RawEntry[];
-      const mine = entries.filter(([, fields]) => fieldValue(fields, 'run') === this.#options.runId);
-      if (mine.length === 0) return;
-      const removed = await this.#redis.xdel(keys.batches, ...mine.map(([id]) => id));
-      if (removed === 0) return;
-      for (const [, fields] of mine) {
-        const sequence = Number(fieldValue(fields, 'seq'));
+      const entries = (await this.#redis.xrangeBuffer(keys.batches, `(${after}`, '+', 'COUNT', 500)) as RawEntry[];
+      const last = entries.at(-1);
+      if (!last) return;
+      after = last[0].toString();
+      const mine = entries.flatMap(([id, fields]) => {
+        const identity = entryIdentity([id, fields]);
+        return identity?.runId === this.#options.runId ? [{ id, sequence: identity.sequence }] : [];
+      });
+      if (mine.length === 0) continue;
+      await this.#redis.xdel(keys.batches, ...mine.map(({ id }) => id));
+      for (const { sequence } of mine) {
         this.#settle(sequence)?.reject(new BatchDiscardedError(`batch ${sequence} discarded by a stop without drain`));
       }
-      if (entries.length < 500) return;
     }
   }
 
@@ -228,13 +225,6 @@ function pairsToMap(flat: unknown[]): Map<string, unknown> {
   const map = new Map<string, unknown>();
   for (let index = 0; index + 1 < flat.length; index += 2) map.set(String(flat[index]), flat[index + 1]);
   return map;
-}
-
-function fieldValue(fields: Buffer[], name: string): string | undefined {
-  for (let index = 0; index + 1 < fields.length; index += 2) {
-    if ((fields[index] as Buffer).toString() === name) return (fields[index + 1] as Buffer).toString();
-  }
-  return undefined;
 }
 
 /** Options of {@link streamDetectors}. */

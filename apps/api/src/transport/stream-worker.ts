@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AlignerIndex } from '@helix/native';
-import { AlignerIndex as Index } from '@helix/native';
+import { AlignerIndex } from '@helix/native';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { analysisRecord, type DetectionResult, DetectorPool } from '../pipeline/detector.js';
 import type { AnalysisRecord } from '../pipeline/records.js';
 import { defaultWorkerCount } from '../pipeline/worker-pool.js';
-import { type BatchMessage, decodeBatch, encodeResult, entryRunId, type RawEntry } from './batch-codec.js';
+import { type BatchMessage, decodeBatch, encodeResult, entryIdentity, type RawEntry } from './batch-codec.js';
 import { duplicateConnection } from './redis-connection.js';
 import { loadRunReference } from './run-spec.js';
 import { ensureConsumerGroup } from './stream-detectors.js';
@@ -271,27 +270,16 @@ export class StreamWorker {
   async #deadLetter(entry: RawEntry, reason: string, deliveries: number): Promise<void> {
     const { redis, keys, consumer, logger } = this.#options;
     const [id, fields] = entry;
-    let runId: string | undefined;
-    let sequence: number | undefined;
-    try {
-      runId = entryRunId(entry);
-      sequence = decodeBatch(entry).sequence;
-    } catch {
-      // A malformed entry is kept as it is; there is no run to tell.
-    }
+    // A malformed entry is kept as it is; there is no run to tell.
+    const identity = entryIdentity(entry);
     const move = redis
       .multi()
       .xadd(keys.deadLetters, '*', ...fields, 'reason', reason, 'deliveries', String(deliveries), 'consumer', consumer);
-    if (runId !== undefined && sequence !== undefined) {
-      move.xadd(keys.results, '*', ...encodeResult({ runId, sequence, kind: 'failed', reason }));
-    }
+    if (identity) move.xadd(keys.results, '*', ...encodeResult({ ...identity, kind: 'failed', reason }));
     await move.xack(keys.batches, keys.group, id).xdel(keys.batches, id).exec();
     this.stats.deadLettered += 1;
     this.#options.onDeadLetter?.();
-    logger.error(
-      { entry: id.toString(), runId, sequence, deliveries, reason },
-      'batch moved to the dead-letter stream',
-    );
+    logger.error({ entry: id.toString(), ...identity, deliveries, reason }, 'batch moved to the dead-letter stream');
   }
 
   #detectorsFor(runId: string): Promise<RunDetectors | undefined> {
@@ -312,7 +300,7 @@ export class StreamWorker {
     const reference = await loadRunReference(this.#options.redis, this.#options.keys, runId);
     if (!reference) return undefined;
     const started = performance.now();
-    const index = await Index.build(reference);
+    const index = await AlignerIndex.build(reference);
     const pool = new DetectorPool(index, {
       ...(this.#options.threads !== undefined && { workers: this.#options.threads }),
       onWorkerCrash: (error) =>

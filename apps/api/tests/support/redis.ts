@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { findFreePort } from '../../src/db/embedded.js';
 
 /** A private `redis-server` for one test file, with its data kept across restarts. */
 export interface RedisServer {
@@ -17,22 +17,12 @@ export interface RedisServer {
   destroy(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 /**
  * Starts the machine's `redis-server` (installed by .ci/run) on a free loopback port with
  * append-only persistence, so a restart (SIGTERM) keeps every queued batch.
  */
 export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort();
+  const port = await findFreePort();
   const dir = await mkdtemp(join(tmpdir(), 'helix-redis-'));
   let child: ChildProcess | undefined;
   const start = async () => {
