@@ -6,6 +6,7 @@ import './analysis.js';
 import './variant.js';
 import './metrics.js';
 import './interpretation.js';
+import './me.js';
 
 /** The executable GraphQL schema, assembled from every domain file. */
 export const schema = builder.toSchema({ sortSchema: false });

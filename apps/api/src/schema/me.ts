@@ -1,0 +1,38 @@
+import type { Role as RoleName } from '../env.js';
+import { builder } from './builder.js';
+import { requireRole } from './errors.js';
+
+/** The caller as `me` describes it: the role its key grants, and the key's label if it has one. */
+interface Caller {
+  role: RoleName;
+  label: string | null;
+}
+
+const Role = builder.enumType('Role', {
+  description: 'What a key lets its holder do: operators change the pipeline, viewers read and watch.',
+  values: { OPERATOR: { value: 'operator' }, VIEWER: { value: 'viewer' } } as const,
+});
+
+const CallerRef = builder.objectRef<Caller>('Caller').implement({
+  description: 'The key a request was made with.',
+  fields: (t) => ({
+    role: t.field({ type: Role, resolve: (caller) => caller.role }),
+    label: t.exposeString('label', {
+      nullable: true,
+      description: 'The name given to the key; null for keys that have none (HELIX_API_KEYS, the generated one).',
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  me: t.field({
+    type: CallerRef,
+    description: 'Who is calling: the role and label of the key sent. Refused (UNAUTHENTICATED) without a key.',
+    resolve: (_root, _args, { role }): Caller => {
+      requireRole(role, 'viewer');
+      // requireRole has thrown for a request without a key. Keys from HELIX_API_KEYS and the generated
+      // operator key carry no label.
+      return { role: role as RoleName, label: null };
+    },
+  }),
+}));
