@@ -24,7 +24,7 @@ interface ConnectionExtra {
 /**
  * Serves graphql-ws (`graphql-transport-ws`) through yoga's envelop, so the same limits, masking
  * and shared subscriptions apply as over HTTP. The key is checked once, in `connection_init`; a
- * socket without a valid key is closed with 4403 Forbidden.
+ * socket without a valid key is closed with graphql-ws's `CloseCode.Forbidden`.
  */
 export function attachGraphQLWebSocket(
   http: Server,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Role } from '../env.js';
-import type { SocketDelivery } from '../pubsub/shared-subscriptions.js';
+import type { SocketDelivery } from '../pubsub/socket-subscriber.js';
 
 /** What the transports add to yoga's initial context. */
 export interface ServerContext {

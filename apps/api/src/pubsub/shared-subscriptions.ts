@@ -8,14 +8,9 @@ import {
   print,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import WebSocket from 'ws';
-import { HelixCloseCode } from './close-codes.js';
-
-/** Where a graphql-ws subscription's results go: the socket and the client's subscription id. */
-export interface SocketDelivery {
-  socket: WebSocket;
-  id: string;
-}
+import { BufferedSubscriber } from './buffered-subscriber.js';
+import { type SocketDelivery, SocketSubscriber } from './socket-subscriber.js';
+import type { StreamingSubscriber, Subscriber } from './subscriber.js';
 
 /** How shared subscriptions behave; every field has a sensible default. */
 export interface SharedSubscriptionOptions {
@@ -41,13 +36,6 @@ export interface SharedSubscriptionOptions {
   onDrop?(reason: 'behind' | 'closed-slow'): void;
 }
 
-/** A subscriber of a shared execution. */
-interface Subscriber {
-  deliver(result: ExecutionResult, json: string): void;
-  /** The execution ended: end this subscriber's stream. */
-  end(): void;
-}
-
 /** One result as every subscriber receives it: executed once, serialised once. */
 interface SharedResult {
   result: ExecutionResult;
@@ -57,10 +45,11 @@ interface SharedResult {
 /**
  * Subscriptions executed once per distinct operation, variables and partition, however many
  * clients subscribe: one source stream, one execution and one `JSON.stringify` per event, then
- * the same serialised payload is written to every socket that shares it (framed with each client's
- * subscription id). Subscribers that pull (SSE) get the shared result object through a bounded
- * buffer that drops the oldest result when they fall behind; sockets that stop reading skip
- * droppable events and are closed past a hard limit, so no subscriber grows memory without bound.
+ * the same serialised payload is written to every socket that shares it, as the graphql-ws `next`
+ * message of each client's subscription id. Subscribers that pull (SSE) get the shared result
+ * object through a bounded buffer that drops the oldest result when they fall behind; sockets that
+ * stop reading skip droppable events and are closed past a hard limit, so no subscriber grows
+ * memory without bound.
  */
 export class SharedSubscriptions {
   readonly #groups = new Map<string, SharedExecution>();
@@ -212,22 +201,20 @@ class SharedExecution {
   }
 
   addSocket(delivery: SocketDelivery): AsyncGenerator<ExecutionResult> {
-    const subscriber = new SocketSubscriber(delivery, this.#registry.options, this.#fieldName, () =>
+    const { options } = this.#registry;
+    const subscriber = new SocketSubscriber(delivery, options, options.droppable.has(this.#fieldName), () =>
       this.#remove(subscriber),
     );
     return this.#add(subscriber);
   }
 
   addBuffered(): AsyncGenerator<ExecutionResult> {
-    const subscriber = new BufferedSubscriber(this.#registry.options.bufferSize, this.#registry.options, () =>
-      this.#remove(subscriber),
-    );
+    const { options } = this.#registry;
+    const subscriber = new BufferedSubscriber(options.bufferSize, options.onDrop, () => this.#remove(subscriber));
     return this.#add(subscriber);
   }
 
-  #add<T extends Subscriber & { iterator: AsyncGenerator<ExecutionResult> }>(
-    subscriber: T,
-  ): AsyncGenerator<ExecutionResult> {
+  #add(subscriber: StreamingSubscriber): AsyncGenerator<ExecutionResult> {
     if (this.#closed) {
       subscriber.end();
       return subscriber.iterator;
@@ -249,139 +236,5 @@ class SharedExecution {
     if (this.#closed) return;
     this.#closed = true;
     this.#forget();
-  }
-}
-
-type Options = SharedSubscriptions['options'];
-
-/**
- * A stream that ends on demand: `next()` waits for `pull`, `return()` unsubscribes. Shaped like an
- * async generator, which is what graphql-ws and yoga expect of a subscription.
- */
-function endableIterator(
-  pull: () => Promise<IteratorResult<ExecutionResult>>,
-  unsubscribe: () => void,
-): AsyncGenerator<ExecutionResult> {
-  const iterator: AsyncGenerator<ExecutionResult> = {
-    next: pull,
-    return: async () => {
-      unsubscribe();
-      return { done: true, value: undefined };
-    },
-    throw: async (error) => {
-      unsubscribe();
-      throw error;
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
-}
-
-/**
- * A graphql-ws subscriber: frames are written straight to its socket with the shared payload; its
- * iterator yields nothing and ends when the execution ends (graphql-ws then sends `complete`).
- */
-class SocketSubscriber implements Subscriber {
-  readonly iterator: AsyncGenerator<ExecutionResult>;
-  readonly #socket: WebSocket;
-  readonly #prefix: string;
-  readonly #options: Options;
-  readonly #droppable: boolean;
-  #ended = false;
-  #wake: ((result: IteratorResult<ExecutionResult>) => void) | undefined;
-
-  constructor(delivery: SocketDelivery, options: Options, fieldName: string, unsubscribe: () => void) {
-    this.#socket = delivery.socket;
-    this.#prefix = `{"id":${JSON.stringify(delivery.id)},"type":"next","payload":`;
-    this.#options = options;
-    this.#droppable = options.droppable.has(fieldName);
-    this.iterator = endableIterator(
-      () =>
-        this.#ended
-          ? Promise.resolve({ done: true, value: undefined })
-          : new Promise((resolve) => {
-              this.#wake = resolve;
-            }),
-      () => {
-        this.end();
-        unsubscribe();
-      },
-    );
-  }
-
-  deliver(_result: ExecutionResult, json: string): void {
-    const socket = this.#socket;
-    if (socket.readyState !== WebSocket.OPEN) return;
-    const unsent = socket.bufferedAmount;
-    if (unsent > this.#options.socketHardLimitBytes) {
-      this.#options.onDrop?.('closed-slow');
-      socket.close(HelixCloseCode.SlowConsumer, 'Subscriber is not reading; reconnect when ready');
-      // A client that does not read cannot read the close frame either: let go of it soon.
-      setTimeout(() => socket.terminate(), 1_000).unref();
-      return;
-    }
-    if (this.#droppable && unsent > this.#options.socketSoftLimitBytes) {
-      this.#options.onDrop?.('behind');
-      return;
-    }
-    socket.send(`${this.#prefix}${json}}`);
-  }
-
-  end(): void {
-    this.#ended = true;
-    this.#wake?.({ done: true, value: undefined });
-    this.#wake = undefined;
-  }
-}
-
-/** A subscriber that pulls (SSE): a bounded buffer that drops its oldest result when full. */
-class BufferedSubscriber implements Subscriber {
-  readonly iterator: AsyncGenerator<ExecutionResult>;
-  readonly #buffer: ExecutionResult[] = [];
-  readonly #capacity: number;
-  readonly #options: Options;
-  #ended = false;
-  #wake: ((result: IteratorResult<ExecutionResult>) => void) | undefined;
-
-  constructor(capacity: number, options: Options, unsubscribe: () => void) {
-    this.#capacity = capacity;
-    this.#options = options;
-    this.iterator = endableIterator(
-      () => {
-        const result = this.#buffer.shift();
-        if (result) return Promise.resolve({ done: false, value: result });
-        if (this.#ended) return Promise.resolve({ done: true, value: undefined });
-        return new Promise((resolve) => {
-          this.#wake = resolve;
-        });
-      },
-      () => {
-        this.end();
-        unsubscribe();
-      },
-    );
-  }
-
-  deliver(result: ExecutionResult): void {
-    if (this.#ended) return;
-    if (this.#wake) {
-      const wake = this.#wake;
-      this.#wake = undefined;
-      wake({ done: false, value: result });
-      return;
-    }
-    this.#buffer.push(result);
-    if (this.#buffer.length > this.#capacity) {
-      this.#buffer.shift();
-      this.#options.onDrop?.('behind');
-    }
-  }
-
-  end(): void {
-    this.#ended = true;
-    if (this.#wake && this.#buffer.length === 0) {
-      this.#wake({ done: true, value: undefined });
-      this.#wake = undefined;
-    }
   }
 }

@@ -8,7 +8,7 @@ import type { CacheScope } from '../http/response-cache.js';
 import type { InterpretationMetrics } from '../interpret/metrics.js';
 import type { PipelineControl } from '../pipeline/control.js';
 import type { HelixPubSub } from '../pubsub/events.js';
-import type { SocketDelivery } from '../pubsub/shared-subscriptions.js';
+import type { SocketDelivery } from '../pubsub/socket-subscriber.js';
 import type { Loaders } from '../read-model/loaders.js';
 import type { ReadModel } from '../read-model/read-model.js';
 
