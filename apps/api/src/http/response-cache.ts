@@ -1,6 +1,5 @@
 import { type ExecutionResult, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Context } from '../schema/builder.js';
 
 /**
  * What one query's answer depends on. Resolvers of stored data call {@link dependOnRun}; anything
@@ -129,21 +128,23 @@ export class ResponseCache {
   }
 }
 
-interface CacheKeyContext {
+/** What the cache reads of a request's context, and the scope it adds for resolvers to fill. */
+interface CacheContext {
   role?: string | undefined;
   params?: { query?: string; variables?: unknown; operationName?: string | null };
+  cacheScope?: CacheScope;
 }
 
 /**
  * The envelop plugin: serves cached answers before execution, and stores answers whose
  * {@link CacheScope} says they depend on finished runs only.
  */
-export function useResponseCache(cache: ResponseCache, counters: CacheCounters): Plugin<Context> {
+export function useResponseCache(cache: ResponseCache, counters: CacheCounters): Plugin<CacheContext> {
   return {
     onExecute({ args, setResultAndStopExecution, extendContext }) {
       const operation = getOperationAST(args.document, args.operationName);
       if (operation?.operation !== 'query') return;
-      const context = args.contextValue as unknown as CacheKeyContext;
+      const context = args.contextValue;
       const query = context.params?.query;
       if (!query || !context.role) return;
       const key = `${context.role}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}\u0000${query}`;
