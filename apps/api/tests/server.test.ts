@@ -1,4 +1,4 @@
-import { createClient } from 'graphql-ws';
+import { CloseCode, createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { postGraphQL, startTestServer, type TestServer, testKeys } from './support/server.js';
@@ -138,7 +138,7 @@ describe('API server', () => {
       }
     });
 
-    it('should close the socket with 4403 Forbidden without a key', async () => {
+    it('should close the socket as forbidden without a key', async () => {
       const closeCode = await new Promise<number>((resolve) => {
         const client = createClient({
           url: wsUrl(),
@@ -152,7 +152,7 @@ describe('API server', () => {
           { next: () => undefined, error: () => undefined, complete: () => undefined },
         );
       });
-      expect(closeCode).toBe(4403);
+      expect(closeCode).toBe(CloseCode.Forbidden);
     });
   });
 

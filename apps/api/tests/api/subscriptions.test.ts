@@ -1,13 +1,17 @@
 import { once } from 'node:events';
-import type { Client } from 'graphql-ws';
+import { type Client, GRAPHQL_TRANSPORT_WS_PROTOCOL, MessageType, stringifyMessage } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { MutationDetected } from '../../src/pipeline/events.js';
+import { HelixCloseCode } from '../../src/pubsub/close-codes.js';
 import type { MetricsEvent } from '../../src/pubsub/events.js';
 import { startTestServer, type TestServer, testKeys } from '../support/server.js';
 import { sleep, subscribeSse, subscribeWs, wsClient } from './support.js';
 
 const RUN_ID = '11111111-2222-4333-8444-555555555555';
+
+/** RFC 6455's code for a connection that ended without a close frame (the server let go of it). */
+const ABNORMAL_CLOSURE = 1006;
 
 function metricsEvent(overrides: Partial<MetricsEvent> = {}): MetricsEvent {
   return {
@@ -160,21 +164,26 @@ describe('live subscriptions', () => {
   });
 
   it('should skip metrics for a socket that stops reading and close it once it falls too far behind', async () => {
-    const socket = new WebSocket(api.wsUrl, 'graphql-transport-ws');
+    const socket = new WebSocket(api.wsUrl, GRAPHQL_TRANSPORT_WS_PROTOCOL);
     await once(socket, 'open');
-    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${testKeys.viewer}` } }));
+    socket.send(
+      stringifyMessage({
+        type: MessageType.ConnectionInit,
+        payload: { authorization: `Bearer ${testKeys.viewer}` },
+      }),
+    );
     await once(socket, 'message');
     socket.send(
-      JSON.stringify({
+      stringifyMessage({
         id: 'metrics',
-        type: 'subscribe',
+        type: MessageType.Subscribe,
         payload: { query: 'subscription { queueMetrics(intervalMs: 100) { at queueDepth } }' },
       }),
     );
     socket.send(
-      JSON.stringify({
+      stringifyMessage({
         id: 'alarms',
-        type: 'subscribe',
+        type: MessageType.Subscribe,
         payload: { query: 'subscription { mutationDetected { id contig position ref alt quality } }' },
       }),
     );
@@ -200,7 +209,7 @@ describe('live subscriptions', () => {
     expect(counted.closedSlow).toBe(1);
     socket.resume();
     const [code] = (await closed) as [number];
-    expect([1013, 1006]).toContain(code);
+    expect([HelixCloseCode.SlowConsumer, ABNORMAL_CLOSURE]).toContain(code);
     await sleep(50);
     expect(api.server.subscriptions.subscribers).toBe(0);
   });
