@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LOCATION_FILE } from '../src/db/cluster-location.js';
 import { findFreePort } from '../src/db/embedded.js';
 import { runHelix } from './support/process.js';
 import { postGraphQL } from './support/server.js';
@@ -97,4 +99,71 @@ describe('helix serve', () => {
       expect(await second.stop('SIGTERM')).toBe(0);
     }
   }, 120_000);
+
+  describe('in a folder the postgres user cannot enter (a clone under /root)', () => {
+    let privateFolder: string;
+    const asRoot = process.getuid?.() === 0;
+
+    beforeEach(async () => {
+      privateFolder = await mkdtemp(join(tmpdir(), 'helix-private-'));
+      await chmod(privateFolder, 0o700);
+    });
+
+    afterEach(async () => {
+      const location = join(privateFolder, '.helix/postgres', LOCATION_FILE);
+      if (existsSync(location)) await rm((await readFile(location, 'utf8')).trim(), { recursive: true, force: true });
+      await rm(privateFolder, { recursive: true, force: true });
+    });
+
+    it('should start the embedded PostgreSQL and keep its data across restarts', async () => {
+      const helixDataDir = join(privateFolder, '.helix');
+      const port = await findFreePort();
+      const first = runHelix(['serve', '--port', String(port)], { HELIX_DATA_DIR: helixDataDir });
+      await first.waitFor('database ready', 60_000);
+      expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
+      const key = (await readFile(join(helixDataDir, 'operator-key'), 'utf8')).trim();
+      const { body: created } = await postGraphQL(
+        `http://127.0.0.1:${port}/graphql`,
+        'mutation { startPipeline(input: { referenceLength: 2000, totalReads: 200, workers: 1 }) { __typename } }',
+        { key },
+      );
+      expect(created).toEqual({ data: { startPipeline: { __typename: 'Run' } } });
+      expect(await first.stop('SIGINT')).toBe(0);
+      if (asRoot) {
+        const location = (await readFile(join(helixDataDir, 'postgres', LOCATION_FILE), 'utf8')).trim();
+        expect(location.startsWith(privateFolder)).toBe(false);
+        expect(existsSync(join(location, 'PG_VERSION'))).toBe(true);
+      }
+
+      const second = runHelix(['serve', '--port', String(port)], { HELIX_DATA_DIR: helixDataDir });
+      try {
+        await second.waitFor('database ready', 60_000);
+        const { body } = await postGraphQL(`http://127.0.0.1:${port}/graphql`, '{ runs(first: 1) { totalCount } }', {
+          key,
+        });
+        expect(body).toEqual({ data: { runs: { totalCount: 1 } } });
+      } finally {
+        expect(await second.stop('SIGTERM')).toBe(0);
+      }
+    }, 120_000);
+
+    it.runIf(asRoot)(
+      'should exit 1 naming the chmod when data it made earlier is now out of reach (as root)',
+      async () => {
+        const helixDataDir = join(privateFolder, '.helix');
+        await chmod(privateFolder, 0o755);
+        const port = await findFreePort();
+        const first = runHelix(['serve', '--port', String(port)], { HELIX_DATA_DIR: helixDataDir });
+        await first.waitFor('database ready', 60_000);
+        expect(await first.stop('SIGINT')).toBe(0);
+        await chmod(privateFolder, 0o700);
+
+        const second = runHelix(['serve', '--port', String(port)], { HELIX_DATA_DIR: helixDataDir });
+        expect(await second.exited).toBe(1);
+        expect(second.output()).toContain(`chmod o+x ${privateFolder}`);
+        expect(second.output()).not.toMatch(/\n\s+at /);
+      },
+      120_000,
+    );
+  });
 });

