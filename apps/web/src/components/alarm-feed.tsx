@@ -1,28 +1,28 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import { useClient } from 'urql';
-import { isSchemaMismatch, useTolerantSubscription } from '@/hooks/use-tolerant-subscription';
+import { useClient, useSubscription } from 'urql';
 import { formatPercent, formatQuality, formatTime } from '@/lib/format';
 import {
+  type Alarm,
   type Interpretation,
-  interpretationsQuery,
+  InterpretationQuery,
   MutationDetectedSubscription,
-  MutationDetectedSubscriptionBasic,
-  type Variant,
 } from '@/lib/graphql/operations';
 
 /** How many alarms the feed keeps. */
 const FEED_LENGTH = 50;
 /** How long after an alarm the feed looks for its interpretation. */
 const INTERPRETATION_WAIT_MS = 120_000;
+/** How many interpretations the feed looks up at a time. */
+const LOOKUPS_PER_ROUND = 5;
 
-interface Alarm extends Variant {
+interface ReceivedAlarm extends Alarm {
   receivedAt: number;
 }
 
 /** Keeps the newest alarms first, one entry per variant. */
-function addAlarm(feed: Alarm[] | undefined, data: { mutationDetected: Variant }): Alarm[] {
+function addAlarm(feed: ReceivedAlarm[] | undefined, data: { mutationDetected: Alarm }): ReceivedAlarm[] {
   const alarm = { ...data.mutationDetected, receivedAt: Date.now() };
   const rest = (feed ?? []).filter((entry) => entry.id !== alarm.id);
   return [alarm, ...rest].slice(0, FEED_LENGTH);
@@ -34,13 +34,8 @@ function addAlarm(feed: Alarm[] | undefined, data: { mutationDetected: Variant }
  */
 export function AlarmFeed() {
   const client = useClient();
-  const { data: alarms, basic } = useTolerantSubscription(
-    MutationDetectedSubscription,
-    MutationDetectedSubscriptionBasic,
-    addAlarm,
-  );
+  const [{ data: alarms }] = useSubscription({ query: MutationDetectedSubscription }, addAlarm);
   const [interpretations, setInterpretations] = useState<Record<string, Interpretation>>({});
-  const lookups = useRef(true);
   const latest = useRef(alarms);
   latest.current = alarms;
   const interpretationsRef = useRef(interpretations);
@@ -48,37 +43,24 @@ export function AlarmFeed() {
 
   // Interpretations arrive after the alarm: look the newest uninterpreted ones up every 3 s.
   useEffect(() => {
-    if (basic) return;
     const timer = setInterval(async () => {
-      if (!lookups.current) return;
       const pending = (latest.current ?? [])
         .filter((alarm) => !alarm.interpretation && Date.now() - alarm.receivedAt < INTERPRETATION_WAIT_MS)
         .filter((alarm) => !interpretationsRef.current[alarm.id])
-        .slice(0, 5);
+        .slice(0, LOOKUPS_PER_ROUND);
       if (pending.length === 0) return;
-      const variables = Object.fromEntries(pending.map((alarm, index) => [`id${index}`, alarm.id]));
-      const result = await client
-        .query<Record<string, { id: string; interpretation: Interpretation | null } | null>>(
-          interpretationsQuery(pending.length),
-          variables,
-          { requestPolicy: 'network-only' },
-        )
-        .toPromise();
-      if (isSchemaMismatch(result.error)) {
-        lookups.current = false;
-        return;
-      }
-      const found = Object.values(result.data ?? {}).filter((variant) => variant?.interpretation);
-      if (found.length > 0) {
-        setInterpretations((current) => {
-          const next = { ...current };
-          for (const variant of found) if (variant?.interpretation) next[variant.id] = variant.interpretation;
-          return next;
-        });
-      }
+      const results = await Promise.all(
+        pending.map((alarm) =>
+          client.query(InterpretationQuery, { id: alarm.id }, { requestPolicy: 'network-only' }).toPromise(),
+        ),
+      );
+      const found = results.flatMap(({ data }) =>
+        data?.variant?.interpretation ? [[data.variant.id, data.variant.interpretation] as const] : [],
+      );
+      if (found.length > 0) setInterpretations((current) => ({ ...current, ...Object.fromEntries(found) }));
     }, 3000);
     return () => clearInterval(timer);
-  }, [basic, client]);
+  }, [client]);
   return (
     <section className="panel alarm-feed" aria-labelledby="alarms-title">
       <h2 id="alarms-title">Mutation alarms</h2>
@@ -112,7 +94,7 @@ export function AlarmFeed() {
                   <p className="alarm-interpretation">
                     <span className="tag tag-source">{interpretation.source}</span> {interpretation.summary}
                   </p>
-                ) : basic ? null : (
+                ) : (
                   <p className="alarm-interpretation muted">Interpretation pending…</p>
                 )}
               </li>

@@ -4,9 +4,8 @@ import { useState } from 'react';
 import { useQuery } from 'urql';
 import { useCursorPages } from '@/hooks/use-cursor-pages';
 import { useRetryWhileUnreachable } from '@/hooks/use-retry';
-import { isSchemaMismatch } from '@/hooks/use-tolerant-subscription';
 import { formatCount, formatPercent, formatTime } from '@/lib/format';
-import { AnalysesOrderedQuery, AnalysesQuery, type AnalysisOrder } from '@/lib/graphql/operations';
+import { AnalysesQuery, type AnalysisOrder } from '@/lib/graphql/operations';
 import { Pager } from './pager';
 import { QueryProblem } from './query-problem';
 
@@ -16,39 +15,33 @@ const PAGE_SIZE = 50;
 export function AnalysesTable({ runId }: { runId: string }) {
   const pages = useCursorPages();
   const [orderBy, setOrderBy] = useState<AnalysisOrder>('SEQUENCE');
-  const [basic, setBasic] = useState(false);
-  const variables = { run: runId, first: PAGE_SIZE, after: pages.after };
-  // API.md's query as written, or with the order when the API offers `AnalysisOrder`.
   const [result, reexecute] = useQuery({
-    query: (basic ? AnalysesQuery : AnalysesOrderedQuery) as typeof AnalysesOrderedQuery,
-    variables: basic ? (variables as typeof variables & { orderBy: AnalysisOrder }) : { ...variables, orderBy },
+    query: AnalysesQuery,
+    variables: { run: runId, first: PAGE_SIZE, after: pages.after, orderBy },
     requestPolicy: 'cache-and-network',
   });
-  if (!basic && isSchemaMismatch(result.error)) setBasic(true);
   useRetryWhileUnreachable(result.error, () => reexecute({ requestPolicy: 'network-only' }));
   const analyses = result.data?.analyses;
   return (
     <section className="panel" aria-labelledby="analyses-title">
       <div className="panel-head">
         <h2 id="analyses-title">Analysed batches</h2>
-        {!basic ? (
-          <div className="field field-inline">
-            <label htmlFor="analyses-order">Order</label>
-            <select
-              id="analyses-order"
-              value={orderBy}
-              onChange={(event) => {
-                setOrderBy(event.target.value as AnalysisOrder);
-                pages.reset();
-              }}
-            >
-              <option value="SEQUENCE">Batch sequence</option>
-              <option value="CREATED_AT">Time analysed</option>
-            </select>
-          </div>
-        ) : null}
+        <div className="field field-inline">
+          <label htmlFor="analyses-order">Order</label>
+          <select
+            id="analyses-order"
+            value={orderBy}
+            onChange={(event) => {
+              setOrderBy(event.target.value as AnalysisOrder);
+              pages.reset();
+            }}
+          >
+            <option value="SEQUENCE">Batch sequence</option>
+            <option value="CREATED_AT">Time analysed</option>
+          </select>
+        </div>
       </div>
-      <QueryProblem error={isSchemaMismatch(result.error) ? undefined : result.error} />
+      <QueryProblem error={result.error} />
       <div className="table-wrap">
         <table className="table">
           <caption className="visually-hidden">Analysed batches of this run</caption>

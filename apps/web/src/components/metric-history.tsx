@@ -2,7 +2,6 @@
 
 import { useEffect } from 'react';
 import { useQuery } from 'urql';
-import { isSchemaMismatch } from '@/hooks/use-tolerant-subscription';
 import { yDomainMax } from '@/lib/chart';
 import { formatCompact } from '@/lib/format';
 import { MetricsHistoryQuery } from '@/lib/graphql/operations';
@@ -27,9 +26,7 @@ export function MetricHistory({ runId, live }: { runId: string; live: boolean })
   return (
     <section className="panel" aria-labelledby="history-title">
       <h2 id="history-title">Metric history</h2>
-      {isSchemaMismatch(result.error) ? (
-        <p className="muted">This API does not offer a metric history.</p>
-      ) : result.error ? (
+      {result.error ? (
         <p className="notice notice-error">{result.error.graphQLErrors[0]?.message ?? result.error.message}</p>
       ) : samples.length === 0 ? (
         <p className="muted">{result.fetching ? 'Loading…' : 'No samples stored for this run.'}</p>

@@ -3,7 +3,7 @@
 import { useEffect, useRef } from 'react';
 import { useQuery } from 'urql';
 import { formatCount, formatDateTime, formatPercent, formatQuality } from '@/lib/format';
-import { type Variant, VariantQuery } from '@/lib/graphql/operations';
+import { VariantQuery, type VariantRow } from '@/lib/graphql/operations';
 
 /** Pretty-prints an interpretation's JSON details, or passes text through. */
 function details(text: string | null | undefined): string | undefined {
@@ -16,7 +16,7 @@ function details(text: string | null | undefined): string | undefined {
 }
 
 /** One variant call in a modal dialog (Escape or "Close" returns to the table). */
-export function VariantDetail({ variant: row, onClose }: { variant: Variant; onClose(): void }) {
+export function VariantDetail({ variant: row, onClose }: { variant: VariantRow; onClose(): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [result] = useQuery({ query: VariantQuery, variables: { id: row.id } });
   const variant = { ...row, ...(result.data?.variant ?? {}) };
@@ -39,7 +39,7 @@ export function VariantDetail({ variant: row, onClose }: { variant: Variant; onC
     ['First seen', formatDateTime(variant.firstSeenAt ?? null)],
     ['Last seen', formatDateTime(variant.lastSeenAt ?? null)],
   ];
-  const more = details(variant.interpretation?.details);
+  const more = details(result.data?.variant?.interpretation?.details);
   return (
     <dialog ref={dialog} className="dialog" aria-labelledby="variant-detail-title" onClose={onClose}>
       <div className="dialog-head">

@@ -6,9 +6,9 @@ import { useCursorPages } from '@/hooks/use-cursor-pages';
 import { useRetryWhileUnreachable } from '@/hooks/use-retry';
 import { formatCount, formatPercent, formatQuality } from '@/lib/format';
 import {
-  type Variant,
   type VariantFilter,
   type VariantOrder,
+  type VariantRow,
   type VariantStatus,
   VariantsQuery,
   type VariantType,
@@ -90,7 +90,7 @@ export function VariantsTable({ runId }: { runId: string }) {
   const [errors, setErrors] = useState<Partial<Record<FilterField, string>>>({});
   const [filter, setFilter] = useState<VariantFilter>(() => ({ runId, minQuality: 20 }));
   const [orderBy, setOrderBy] = useState<VariantOrder>('POSITION');
-  const [selected, setSelected] = useState<Variant>();
+  const [selected, setSelected] = useState<VariantRow>();
   const opener = useRef<HTMLButtonElement | null>(null);
   const pages = useCursorPages();
   const [result, reexecute] = useQuery({

@@ -1,16 +1,9 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import { useQuery } from 'urql';
+import { useQuery, useSubscription } from 'urql';
 import { SampleWindow } from '@/lib/chart';
-import {
-  PipelineQuery,
-  type QueueMetrics,
-  QueueMetricsSubscription,
-  QueueMetricsSubscriptionBasic,
-  StatsQuery,
-} from '@/lib/graphql/operations';
-import { useTolerantSubscription } from './use-tolerant-subscription';
+import { PipelineQuery, type QueueMetrics, QueueMetricsSubscription } from '@/lib/graphql/operations';
 
 /** One sample of the live charts. */
 export interface LiveSample {
@@ -31,9 +24,8 @@ export const LIVE_WINDOW_MS = 3 * 60 * 1000;
  */
 export function useLivePipeline() {
   const [pipelineResult, refetchPipeline] = useQuery({ query: PipelineQuery, requestPolicy: 'network-only' });
-  const subscription = useTolerantSubscription(
-    QueueMetricsSubscription,
-    QueueMetricsSubscriptionBasic,
+  const [subscription] = useSubscription(
+    { query: QueueMetricsSubscription },
     (_previous: QueueMetrics | undefined, data) => data.queueMetrics,
   );
   const metrics = subscription.data;
@@ -61,40 +53,11 @@ export function useLivePipeline() {
     lastState.current = state;
   }, [state, refetchPipeline]);
 
-  const pipeline = pipelineResult.data?.pipeline;
-  const current: QueueMetrics | undefined =
-    metrics ??
-    (pipeline
-      ? {
-          at: new Date().toISOString(),
-          state: pipeline.state,
-          throttled: pipeline.throttled,
-          highWater: pipeline.highWater,
-          lowWater: pipeline.lowWater,
-          ...pipeline.metrics,
-        }
-      : undefined);
-  const runId = metrics?.runId !== undefined ? metrics.runId : (pipeline?.run?.id ?? null);
-
-  // Without `variantsConfirmed` in the metrics (an API.md-only schema), poll the run's stats.
-  const needStats = Boolean(runId) && metrics?.variantsConfirmed === undefined;
-  const [statsResult, refetchStats] = useQuery({
-    query: StatsQuery,
-    variables: { run: runId ?? '' },
-    pause: !needStats,
-    requestPolicy: 'network-only',
-  });
-  const running = current ? current.state !== 'IDLE' : false;
-  useEffect(() => {
-    if (!needStats || !running) return;
-    const timer = setInterval(() => refetchStats({ requestPolicy: 'network-only' }), 2000);
-    return () => clearInterval(timer);
-  }, [needStats, running, refetchStats]);
-
+  const current = metrics ?? pipelineResult.data?.pipeline.metrics;
   return {
     metrics: current,
-    runId,
-    variantsConfirmed: metrics?.variantsConfirmed ?? statsResult.data?.stats?.variantsConfirmed,
+    runId: current?.runId ?? null,
+    variantsConfirmed: current?.variantsConfirmed,
     samples: samples.current.items,
     version,
     error: subscription.error ?? pipelineResult.error,

@@ -1,8 +1,9 @@
 import 'server-only';
+import type { TypedDocumentNode } from '@urql/core';
+import { print } from 'graphql';
 import { ErrorCode, errorResponse, type GraphQLResponseJson, hasErrorCode } from '@/lib/graphql/codes';
 import { createSseParser } from '@/lib/sse-parser';
 import { env } from './env';
-import type { Role } from './session';
 
 /** A GraphQL request as clients send it. */
 export interface GraphQLRequestBody {
@@ -41,52 +42,19 @@ export async function postToApi(body: string, key: string, signal?: AbortSignal)
 }
 
 /** Runs a query or mutation against the API (server components and actions). */
-export async function apiRequest<Data>(
+export async function apiRequest<Data, Variables extends Record<string, unknown>>(
   key: string,
-  query: string,
-  variables?: Record<string, unknown>,
+  document: TypedDocumentNode<Data, Variables>,
+  variables?: Variables,
 ): Promise<GraphQLResponseJson<Data>> {
-  const response = await postToApi(JSON.stringify({ query, variables }), key);
+  const response = await postToApi(JSON.stringify({ query: print(document), variables }), key);
   const text = await response.text();
   try {
     return JSON.parse(text) as GraphQLResponseJson<Data>;
   } catch {
     if (response.status === 401) return errorResponse('The API key was not accepted.', ErrorCode.Unauthenticated);
-    return errorResponse(`The API answered ${response.status} ${response.statusText}.`, 'BAD_RESPONSE');
+    return errorResponse(`The API answered ${response.status} ${response.statusText}.`, ErrorCode.BadResponse);
   }
-}
-
-/** What signing in with a key found out. */
-export type KeyCheck =
-  | { ok: true; role: Role }
-  | { ok: false; reason: 'rejected' | 'unreachable' | 'unexpected'; message: string };
-
-/**
- * Checks a key against the API and finds the role it grants. The API has no "who am I" field, so
- * this asks for an operator-only mutation with arguments the API rejects before doing anything
- * (a multiplier of 0): an operator key gets BAD_USER_INPUT, a viewer key FORBIDDEN, a wrong key
- * UNAUTHENTICATED. Nothing changes on the server either way.
- */
-export async function checkKey(key: string): Promise<KeyCheck> {
-  let response: GraphQLResponseJson;
-  try {
-    response = await apiRequest(
-      key,
-      'mutation HelixRoleProbe { triggerSpike(multiplier: 0, durationSeconds: 0) { state } }',
-    );
-  } catch (error) {
-    if (error instanceof ApiUnreachableError) return { ok: false, reason: 'unreachable', message: error.message };
-    throw error;
-  }
-  if (hasErrorCode(response, ErrorCode.Unauthenticated)) {
-    return { ok: false, reason: 'rejected', message: 'That API key was not accepted. Check it and try again.' };
-  }
-  if (hasErrorCode(response, ErrorCode.Forbidden)) return { ok: true, role: 'viewer' };
-  if (hasErrorCode(response, ErrorCode.BadUserInput) || hasErrorCode(response, 'PIPELINE_NOT_RUNNING')) {
-    return { ok: true, role: 'operator' };
-  }
-  const message = response.errors?.[0]?.message ?? 'The API gave an unexpected answer.';
-  return { ok: false, reason: 'unexpected', message };
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -178,7 +146,7 @@ export async function* subscribeUpstream(
           try {
             yield JSON.parse(text) as GraphQLResponseJson;
           } catch {
-            yield errorResponse(`The API answered ${response.status} ${response.statusText}.`, 'BAD_RESPONSE');
+            yield errorResponse(`The API answered ${response.status} ${response.statusText}.`, ErrorCode.BadResponse);
           }
           return;
         }

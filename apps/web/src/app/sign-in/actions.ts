@@ -2,8 +2,8 @@
 
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { checkKey } from '@/server/key-check';
 import { encodeSession, SESSION_COOKIE, sessionCookieOptions } from '@/server/session';
-import { checkKey } from '@/server/upstream';
 
 /** What the sign-in form shows after an attempt. */
 export interface SignInState {

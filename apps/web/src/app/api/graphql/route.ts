@@ -20,11 +20,12 @@ const json = (body: unknown, status: number, headers: Record<string, string> = {
  * clears the session cookie; the page then returns to sign-in.
  */
 export async function POST(request: Request): Promise<Response> {
-  if (!isSameOrigin(request)) return json(errorResponse('Cross-origin requests are not allowed.', 'FORBIDDEN'), 403);
+  if (!isSameOrigin(request))
+    return json(errorResponse('Cross-origin requests are not allowed.', ErrorCode.Forbidden), 403);
   const session = sessionFromCookieHeader(request.headers.get('cookie'));
   if (!session) return json(errorResponse('Sign in first.', ErrorCode.Unauthenticated), 401);
   const body = await request.text();
-  if (body.length > MAX_BODY_BYTES) return json(errorResponse('The request is too large.', 'BAD_REQUEST'), 413);
+  if (body.length > MAX_BODY_BYTES) return json(errorResponse('The request is too large.', ErrorCode.BadRequest), 413);
 
   let upstream: Response;
   try {

@@ -3,13 +3,9 @@ import { notFound, redirect } from 'next/navigation';
 import { RunView } from '@/components/run-view';
 import { shortId } from '@/lib/format';
 import { ErrorCode, hasErrorCode } from '@/lib/graphql/codes';
-import type { RunDetail } from '@/lib/graphql/operations';
+import { type RunDetail, RunQuery } from '@/lib/graphql/operations';
 import { currentSession } from '@/server/session';
 import { ApiUnreachableError, apiRequest } from '@/server/upstream';
-
-const RUN = `query Run($id: ID!) {
-  run(id: $id) { id status source config referenceName referenceLength error startedAt stoppedAt
-    readsProduced readsAnalysed batchesAnalysed variantsConfirmed } }`;
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   return { title: `Run ${shortId((await params).id)}` };
@@ -22,7 +18,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   if (!session) redirect('/sign-in');
   let initial: RunDetail | null | undefined;
   try {
-    const response = await apiRequest<{ run: RunDetail | null }>(session.key, RUN, { id });
+    const response = await apiRequest(session.key, RunQuery, { id });
     if (hasErrorCode(response, ErrorCode.Unauthenticated)) redirect('/api/session/end?reason=expired');
     if (response.data && response.data.run === null) notFound();
     initial = response.data?.run ?? undefined;

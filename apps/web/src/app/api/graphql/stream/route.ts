@@ -1,4 +1,4 @@
-import { errorResponse } from '@/lib/graphql/codes';
+import { ErrorCode, errorResponse } from '@/lib/graphql/codes';
 import { isSameOrigin } from '@/server/same-origin';
 import { streamHandler } from '@/server/stream-handler';
 
@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 /** Subscriptions for the browser over one event stream per tab; see `streamHandler`. */
 async function handle(request: Request): Promise<Response> {
   if (!isSameOrigin(request)) {
-    return Response.json(errorResponse('Cross-origin requests are not allowed.', 'FORBIDDEN'), { status: 403 });
+    return Response.json(errorResponse('Cross-origin requests are not allowed.', ErrorCode.Forbidden), { status: 403 });
   }
   const response = await streamHandler(request);
   // No proxy or compressor may buffer the event stream.
