@@ -3,6 +3,7 @@ export { logMutationDetected, MUTATION_DETECTED } from './alarm.js';
 export { type BreakerState, CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 export { GroqInterpreter, type GroqInterpreterOptions, type ModelCallOutcome, type ModelFailureKind } from './groq.js';
 export { InterpretationStore, type PendingVariant, siteKey } from './interpretation-store.js';
+export type { ModelInterpretation, VariantInterpreted } from './interpreted-event.js';
 export type { InterpretationMetrics } from './metrics.js';
 export { SIGNIFICANCE_CLASSES, type Significance } from './prompt.js';
 export { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limiter.js';
@@ -22,10 +23,7 @@ export {
 export type { ReferenceWindow, RepeatContext } from './sequence-context.js';
 export {
   createInterpretationService,
-  DEFAULT_TUNING,
   type InterpretationService,
   type InterpretationServiceOptions,
-  type InterpretationTuning,
-  type ModelInterpretation,
-  type VariantInterpreted,
 } from './service.js';
+export { DEFAULT_TUNING, type InterpretationTuning } from './tuning.js';

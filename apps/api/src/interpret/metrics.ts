@@ -32,15 +32,3 @@ export interface InterpretationMetrics {
   /** Latency of the last answered model request, in milliseconds. */
   lastLatencyMs: number | null;
 }
-
-/** The mutable counters behind {@link InterpretationMetrics}. */
-export class InterpretationCounters {
-  interpretedByRules = 0;
-  interpretedByModel = 0;
-  pending = 0;
-  requests = 0;
-  failures = 0;
-  invalidAnswers = 0;
-  rejectedVariants = 0;
-  lastLatencyMs: number | null = null;
-}
