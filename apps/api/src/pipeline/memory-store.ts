@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  AnalysisRecord,
-  MetricSampleRecord,
-  NewRun,
-  ResultStore,
-  RunStatusKind,
-  RunTotals,
-  VariantRecord,
+import {
+  type AnalysisRecord,
+  type MetricSampleRecord,
+  type NewRun,
+  type ResultStore,
+  type RunStatusKind,
+  type RunTotals,
+  type VariantRecord,
+  variantSiteKey,
 } from './records.js';
 
 /** A run as the memory store holds it. */
@@ -51,7 +52,7 @@ export class MemoryResultStore implements ResultStore {
   }
 
   async upsertVariants(rows: VariantRecord[]): Promise<void> {
-    for (const row of rows) this.variants.set(`${row.runId}:${row.contig}:${row.position}:${row.ref}:${row.alt}`, row);
+    for (const row of rows) this.variants.set(variantSiteKey(row), row);
   }
 
   async writeMetricSamples(rows: MetricSampleRecord[]): Promise<void> {

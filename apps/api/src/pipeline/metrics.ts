@@ -1,3 +1,5 @@
+import type { WaterMarks } from './queue.js';
+
 /** A sliding-window rate: events per second over the last `windowMs`. */
 export class RateMeter {
   readonly #samples: { at: number; count: number }[] = [];
@@ -80,4 +82,32 @@ export interface PipelineMetrics {
   latencyP50Ms: number | undefined;
   latencyP99Ms: number | undefined;
   variantsConfirmed: number;
+}
+
+/**
+ * What an idle pipeline reports: the last run's totals and marks, nothing moving (before any run,
+ * only the marks are known and every total is zero).
+ */
+export function idleMetrics(last: PipelineMetrics | WaterMarks): PipelineMetrics {
+  return {
+    throttleEvents: 0,
+    readsProduced: 0,
+    readsAnalysed: 0,
+    readsQueued: 0,
+    readsInFlight: 0,
+    readsDiscarded: 0,
+    batchesProduced: 0,
+    batchesAnalysed: 0,
+    latencyP50Ms: undefined,
+    latencyP99Ms: undefined,
+    variantsConfirmed: 0,
+    ...last,
+    at: new Date(),
+    ingestionRate: 0,
+    processingRate: 0,
+    queueDepth: 0,
+    inFlight: 0,
+    throttled: false,
+    sinkLag: 0,
+  };
 }

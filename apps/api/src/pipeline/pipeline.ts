@@ -1,8 +1,8 @@
 import type { Reference } from '@helix/native';
 import { ActiveRun, type DetectorsFactory, type RunOutcome } from './active-run.js';
-import { parseRunConfig, type RunConfig, type RunConfigInput } from './config.js';
+import { DEFAULT_RUN_CONFIG, parseRunConfig, type RunConfig, type RunConfigInput } from './config.js';
 import type { PipelineObserver, PipelineState } from './events.js';
-import type { PipelineMetrics } from './metrics.js';
+import { idleMetrics, type PipelineMetrics } from './metrics.js';
 import { validateWaterMarks } from './queue.js';
 import type { ResultStore } from './records.js';
 import type { SinkOptions } from './sink.js';
@@ -38,29 +38,6 @@ export interface RunHandle {
   reference: Reference;
 }
 
-const IDLE_METRICS = (marks: { highWater: number; lowWater: number }): PipelineMetrics => ({
-  at: new Date(),
-  ingestionRate: 0,
-  processingRate: 0,
-  queueDepth: 0,
-  inFlight: 0,
-  throttled: false,
-  throttleEvents: 0,
-  highWater: marks.highWater,
-  lowWater: marks.lowWater,
-  readsProduced: 0,
-  readsAnalysed: 0,
-  readsQueued: 0,
-  readsInFlight: 0,
-  readsDiscarded: 0,
-  batchesProduced: 0,
-  batchesAnalysed: 0,
-  sinkLag: 0,
-  latencyP50Ms: undefined,
-  latencyP99Ms: undefined,
-  variantsConfirmed: 0,
-});
-
 /**
  * The orchestrator: one run at a time, states IDLE → RUNNING ⇄ THROTTLED → STOPPING → IDLE.
  * Knows nothing of GraphQL or Prisma; results go to a {@link ResultStore}, news to a
@@ -71,7 +48,10 @@ export class Pipeline {
   readonly #observer: PipelineObserver;
   #state: PipelineState = 'IDLE';
   #run: ActiveRun | undefined;
-  #lastMetrics: PipelineMetrics = IDLE_METRICS({ highWater: 500, lowWater: 100 });
+  #lastMetrics: PipelineMetrics = idleMetrics({
+    highWater: DEFAULT_RUN_CONFIG.highWater,
+    lowWater: DEFAULT_RUN_CONFIG.lowWater,
+  });
   #ticker: NodeJS.Timeout | undefined;
   #stopping: Promise<RunOutcome> | undefined;
   #lastOutcome: RunOutcome | undefined;

@@ -57,6 +57,14 @@ export interface VariantRecord {
   seenAt: Date;
 }
 
+/** What identifies a variant's site: its run, contig, position and alleles. */
+export type VariantSite = Pick<VariantRecord, 'runId' | 'contig' | 'position' | 'ref' | 'alt'>;
+
+/** The key of a variant's site (tab-separated: contig names may hold colons). */
+export function variantSiteKey(site: VariantSite): string {
+  return `${site.runId}\t${site.contig}\t${site.position}\t${site.ref}\t${site.alt}`;
+}
+
 /** One per-second sample of the live metrics. */
 export interface MetricSampleRecord {
   runId: string;

@@ -1,5 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { AnalysisRecord, MetricSampleRecord, ResultStore, VariantRecord } from './records.js';
+import {
+  type AnalysisRecord,
+  type MetricSampleRecord,
+  type ResultStore,
+  type VariantRecord,
+  variantSiteKey,
+} from './records.js';
+import { retryWithBackoff } from './retry.js';
 
 /** How the sink batches and retries. */
 export interface SinkOptions {
@@ -31,7 +37,8 @@ export class BatchedSink {
   #samples: MetricSampleRecord[] = [];
   #flushing: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #closed = false;
+  /** Aborted by `close`, so a write retrying against an absent database ends at once. */
+  readonly #closing = new AbortController();
   #failures = 0;
   #written = 0;
 
@@ -74,7 +81,7 @@ export class BatchedSink {
 
   /** Adds variant calls; a later call for the same site replaces an unwritten earlier one. */
   addVariants(rows: VariantRecord[]): void {
-    for (const row of rows) this.#variants.set(`${row.runId}:${row.contig}:${row.position}:${row.ref}:${row.alt}`, row);
+    for (const row of rows) this.#variants.set(variantSiteKey(row), row);
     if (rows.length > 0) this.#schedule();
   }
 
@@ -91,8 +98,12 @@ export class BatchedSink {
 
   /** Stops retrying; rows still waiting are abandoned (after a drain there are none). */
   close(): void {
-    this.#closed = true;
+    this.#closing.abort();
     clearTimeout(this.#timer);
+  }
+
+  get #closed(): boolean {
+    return this.#closing.signal.aborted;
   }
 
   #schedule(): void {
@@ -119,16 +130,17 @@ export class BatchedSink {
       const analyses = this.#analyses.slice(0, limit);
       const variants = [...this.#variants.values()].slice(0, limit);
       const samples = this.#samples.slice(0, limit);
-      await this.#retry(async () => {
-        // Analyses first: a run's variant evidence never shows before the batches it came from.
-        if (analyses.length > 0) await this.#store.writeAnalyses(analyses);
-        if (variants.length > 0) await this.#store.upsertVariants(variants);
-        if (samples.length > 0) await this.#store.writeMetricSamples(samples);
-      });
+      try {
+        await this.#write(analyses, variants, samples);
+      } catch (error) {
+        // Closed while retrying: the rows are abandoned, as `close` says.
+        if (this.#closed) return;
+        throw error;
+      }
       if (this.#closed) return;
       this.#analyses.splice(0, analyses.length);
       for (const row of variants) {
-        const key = `${row.runId}:${row.contig}:${row.position}:${row.ref}:${row.alt}`;
+        const key = variantSiteKey(row);
         // Keep a newer call for the site that arrived while this one was being written.
         if (this.#variants.get(key) === row) this.#variants.delete(key);
       }
@@ -138,22 +150,24 @@ export class BatchedSink {
     }
   }
 
-  async #retry(write: () => Promise<void>): Promise<void> {
-    for (
-      let delay = this.#options.retryDelayMs;
-      !this.#closed;
-      delay = Math.min(delay * 2, this.#options.maxRetryDelayMs)
-    ) {
-      try {
-        await write();
-        return;
-      } catch (error) {
-        this.#failures += 1;
-        // Jitter spreads retries of many sinks hitting one recovering database.
-        const wait = delay / 2 + Math.random() * (delay / 2);
-        this.#options.onWriteError?.(error as Error, wait);
-        await sleep(wait);
-      }
-    }
+  /** Writes one slice of each kind of row, retrying until the store takes them or the sink closes. */
+  #write(analyses: AnalysisRecord[], variants: VariantRecord[], samples: MetricSampleRecord[]): Promise<void> {
+    return retryWithBackoff(
+      async () => {
+        // Analyses first: a run's variant evidence never shows before the batches it came from.
+        if (analyses.length > 0) await this.#store.writeAnalyses(analyses);
+        if (variants.length > 0) await this.#store.upsertVariants(variants);
+        if (samples.length > 0) await this.#store.writeMetricSamples(samples);
+      },
+      {
+        initialDelayMs: this.#options.retryDelayMs,
+        maxDelayMs: this.#options.maxRetryDelayMs,
+        signal: this.#closing.signal,
+        onFailure: (error, retryInMs) => {
+          this.#failures += 1;
+          this.#options.onWriteError?.(error, retryInMs);
+        },
+      },
+    );
   }
 }

@@ -2,7 +2,8 @@ import { logMutationDetected } from '../interpret/alarm.js';
 import type { Logger } from '../logger.js';
 import type { PipelineControl } from '../pipeline/control.js';
 import type { PipelineObserver } from '../pipeline/events.js';
-import type { HelixPubSub, MetricsEvent } from './events.js';
+import { idleMetrics } from '../pipeline/metrics.js';
+import type { HelixPubSub } from './events.js';
 
 /** Options of {@link bridgePipeline}. */
 export interface PipelineBridgeOptions {
@@ -31,7 +32,7 @@ export function bridgePipeline(options: PipelineBridgeOptions): PipelineBridge {
   let pipeline: PipelineControl | undefined;
   const heartbeat = setInterval(() => {
     if (pipeline?.state !== 'IDLE') return;
-    pubsub.publish('metrics', idleSnapshot(pipeline));
+    pubsub.publish('metrics', { ...idleMetrics(pipeline.metrics()), state: 'IDLE', runId: undefined });
   }, options.idleIntervalMs ?? 1_000);
   heartbeat.unref();
   return {
@@ -67,22 +68,6 @@ export function bridgePipeline(options: PipelineBridgeOptions): PipelineBridge {
     close() {
       clearInterval(heartbeat);
     },
-  };
-}
-
-/** What an idle pipeline reports: its last run's totals, nothing moving. */
-function idleSnapshot(pipeline: PipelineControl): MetricsEvent {
-  return {
-    ...pipeline.metrics(),
-    at: new Date(),
-    ingestionRate: 0,
-    processingRate: 0,
-    queueDepth: 0,
-    inFlight: 0,
-    throttled: false,
-    sinkLag: 0,
-    state: 'IDLE',
-    runId: undefined,
   };
 }
 

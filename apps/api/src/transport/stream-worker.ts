@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { analysisRecord, type DetectionResult, DetectorPool } from '../pipeline/detector.js';
 import type { AnalysisRecord } from '../pipeline/records.js';
+import { retryWithBackoff } from '../pipeline/retry.js';
 import { defaultWorkerCount } from '../pipeline/worker-pool.js';
 import { type BatchMessage, decodeBatch, encodeResult, entryIdentity, type RawEntry } from './batch-codec.js';
 import { duplicateConnection } from './redis-connection.js';
@@ -67,7 +68,8 @@ export class StreamWorker {
     Pick<StreamWorkerOptions, 'threads' | 'onDeadLetter'>;
   readonly #runs = new Map<string, Promise<RunDetectors | undefined>>();
   readonly stats: WorkerStats = { batches: 0, reads: 0, reclaimed: 0, deadLettered: 0 };
-  #stopping = false;
+  /** Aborted by `stop`: ends the loop and any write retrying against an unreachable database. */
+  readonly #stopping = new AbortController();
   #loop: Promise<void> | undefined;
 
   constructor(options: StreamWorkerOptions) {
@@ -80,9 +82,12 @@ export class StreamWorker {
     this.#loop = this.#run();
   }
 
-  /** Finishes the batches in hand (stored, reported, acknowledged), then stops. */
+  /**
+   * Finishes the batches in hand (stored, reported, acknowledged), then stops. Batches whose
+   * analyses the database does not take are left pending, for another worker to take over.
+   */
   async stop(): Promise<void> {
-    this.#stopping = true;
+    this.#stopping.abort();
     await this.#loop;
     for (const detectors of this.#runs.values()) await release(detectors);
     this.#runs.clear();
@@ -101,7 +106,7 @@ export class StreamWorker {
     const claimEvery = Math.min(this.#options.claimIdleMs, 5_000);
     let nextClaim = 0;
     let finishing: Promise<void> = Promise.resolve();
-    while (!this.#stopping) {
+    while (!this.#stopping.signal.aborted) {
       try {
         if (Date.now() >= nextClaim) {
           await this.#reclaim();
@@ -129,6 +134,7 @@ export class StreamWorker {
           this.#options.logger.warn({ reason: error.message }, 'batches could not be acknowledged'),
         );
       } catch (error) {
+        if (this.#stopping.signal.aborted) break;
         const reason = (error as Error).message;
         // A Redis that restarted without its data has lost the group too: make it again.
         if (reason.startsWith('NOGROUP')) {
@@ -175,7 +181,7 @@ export class StreamWorker {
       }
       this.#options.logger.info({ batches: entries.length }, 'took over batches from a worker that went quiet');
       if (fresh.length > 0) await this.#finish(await this.#analyse(fresh));
-    } while (cursor !== '0-0' && !this.#stopping);
+    } while (cursor !== '0-0' && !this.#stopping.signal.aborted);
   }
 
   async #deliveries(entries: RawEntry[]): Promise<Map<string, number>> {
@@ -253,18 +259,19 @@ export class StreamWorker {
     }
   }
 
-  /** Stores the analyses, retrying until the database takes them (nothing is acknowledged before). */
+  /**
+   * Stores the analyses, retrying until the database takes them (nothing is acknowledged before)
+   * or the worker stops; then the batches stay pending for another worker to take over.
+   */
   async #store(analysed: Analysed[]): Promise<void> {
     const rows = analysed.map(({ batch, result }) => analysisRecord(batch.runId, batch.sequence, result));
-    for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
-      try {
-        await this.#options.store.writeAnalyses(rows);
-        return;
-      } catch (error) {
-        this.#options.logger.warn({ reason: (error as Error).message, retryInMs: delay }, 'analysis write failed');
-        await sleep(delay);
-      }
-    }
+    await retryWithBackoff(() => this.#options.store.writeAnalyses(rows), {
+      initialDelayMs: 100,
+      maxDelayMs: 5_000,
+      signal: this.#stopping.signal,
+      onFailure: (error, retryInMs) =>
+        this.#options.logger.warn({ reason: error.message, retryInMs: Math.round(retryInMs) }, 'analysis write failed'),
+    });
   }
 
   async #deadLetter(entry: RawEntry, reason: string, deliveries: number): Promise<void> {
