@@ -7,7 +7,7 @@ import { shortId } from '@/lib/format';
 import { AlarmFeed } from './alarm-feed';
 import { BackpressureBanner } from './backpressure-banner';
 import { ConnectionIndicator } from './connection-indicator';
-import { Controls } from './controls';
+import { Controls } from './controls/controls';
 import { LiveCharts } from './live-charts';
 import { MetricCards } from './metric-cards';
 

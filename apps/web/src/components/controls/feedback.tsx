@@ -1,0 +1,40 @@
+import type { CombinedError } from 'urql';
+import { ErrorCode, findErrorCode } from '@/lib/graphql/codes';
+
+/** What a control says after its request: done, or why not. */
+export interface ControlOutcome {
+  text: string;
+  error: boolean;
+}
+
+/** A message from a failed request: the API's own words where it gave some. */
+export function errorMessage(error: CombinedError): string {
+  if (findErrorCode(error.graphQLErrors, ErrorCode.Forbidden))
+    return 'Your key may not change the pipeline: this needs an operator key.';
+  const first = error.graphQLErrors[0];
+  return first?.message ?? (error.networkError ? 'The dashboard server could not be reached.' : error.message);
+}
+
+/** The field the API's BAD_USER_INPUT error names, if any. */
+export function badInputField(error: CombinedError): string | undefined {
+  const field = findErrorCode(error.graphQLErrors, ErrorCode.BadUserInput)?.extensions?.field;
+  return typeof field === 'string' ? field : undefined;
+}
+
+/** Why a control is disabled, tied to it by `id` (its `aria-describedby`). */
+export function DisabledReason({ id, text }: { id: string; text: string | undefined }) {
+  return text ? (
+    <p id={id} className="field-hint reason">
+      {text}
+    </p>
+  ) : null;
+}
+
+/** The outcome of a control's last request, announced as a status or an alert. */
+export function OutcomeMessage({ outcome }: { outcome: ControlOutcome | undefined }) {
+  return outcome ? (
+    <p className={outcome.error ? 'field-error' : 'field-hint'} role={outcome.error ? 'alert' : 'status'}>
+      {outcome.text}
+    </p>
+  ) : null;
+}

@@ -1,0 +1,173 @@
+'use client';
+
+import Link from 'next/link';
+import { type FormEvent, useState } from 'react';
+import { useMutation } from 'urql';
+import { shortId } from '@/lib/format';
+import { StartPipelineMutation } from '@/lib/graphql/operations';
+import {
+  type FieldErrors,
+  formFieldOf,
+  RUN_CONFIG_DEFAULTS,
+  type RunConfigField,
+  type RunConfigValues,
+  validateRunConfig,
+} from '@/lib/validation';
+import { Field } from '../field';
+import { badInputField, DisabledReason, errorMessage } from './feedback';
+
+const RUN_FIELDS = Object.keys(RUN_CONFIG_DEFAULTS) as RunConfigField[];
+
+/** The new-run form: a configuration, validated here and by the API, then `startPipeline`. */
+export function RunConfigForm({ disabledReason }: { disabledReason: string | undefined }) {
+  const [values, setValues] = useState<RunConfigValues>({ ...RUN_CONFIG_DEFAULTS });
+  const [errors, setErrors] = useState<FieldErrors<RunConfigField>>({});
+  const [formError, setFormError] = useState<string>();
+  const [started, setStarted] = useState<{ id: string }>();
+  const [{ fetching }, start] = useMutation(StartPipelineMutation);
+  const disabled = disabledReason !== undefined;
+
+  const set = (field: RunConfigField) => (event: { target: { value: string } }) => {
+    setValues((current) => ({ ...current, [field]: event.target.value }));
+    if (errors[field]) setErrors((current) => ({ ...current, [field]: undefined }));
+  };
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setFormError(undefined);
+    setStarted(undefined);
+    const validated = validateRunConfig(values);
+    if (!validated.ok) {
+      setErrors(validated.errors);
+      const first = RUN_FIELDS.find((field) => validated.errors[field]);
+      if (first) document.getElementById(`run-${first}`)?.focus();
+      return;
+    }
+    setErrors({});
+    const result = await start({ input: validated.value });
+    if (result.error) {
+      const field = formFieldOf(badInputField(result.error), RUN_FIELDS);
+      if (field) setErrors({ [field]: errorMessage(result.error) });
+      else setFormError(errorMessage(result.error));
+      return;
+    }
+    const outcome = result.data?.startPipeline;
+    if (!outcome) return;
+    if (outcome.__typename === 'Run') setStarted({ id: outcome.id });
+    else if (outcome.__typename === 'InvalidInputError') {
+      const field = formFieldOf(outcome.field, RUN_FIELDS);
+      if (field) setErrors({ [field]: outcome.message });
+      else setFormError(outcome.message);
+    } else setFormError(outcome.message);
+  };
+
+  const number = (field: RunConfigField, label: string, hint?: string, step = 'any') => (
+    <Field
+      id={`run-${field}`}
+      name={field}
+      label={label}
+      type="number"
+      inputMode="decimal"
+      step={step}
+      value={values[field]}
+      onChange={set(field)}
+      error={errors[field]}
+      hint={hint}
+      disabled={disabled}
+    />
+  );
+
+  return (
+    <form className="form run-form" onSubmit={submit} noValidate aria-labelledby="run-form-title">
+      <h3 id="run-form-title">New run</h3>
+      <div className="field-grid">
+        <div className="field">
+          <label htmlFor="run-source">Source</label>
+          <select id="run-source" name="source" value={values.source} onChange={set('source')} disabled={disabled}>
+            <option value="SIMULATED">Simulated reads</option>
+            <option value="FASTQ">FASTQ files</option>
+          </select>
+        </div>
+        {number('referenceLength', 'Reference length', 'bases of the random reference', '1')}
+        {number('readLength', 'Read length', 'bases per read', '1')}
+        {number('readsPerSecond', 'Reads per second', '0 = as fast as the pipeline takes them', '1')}
+        {number('batchSize', 'Batch size', 'reads per batch', '1')}
+        {number('mutationRate', 'Mutation rate', 'per base, 0–1')}
+        {number('errorRate', 'Error rate', 'sequencing errors per base, 0–1')}
+        {number('highWater', 'High-water mark', 'batches queued before throttling', '1')}
+        {number('lowWater', 'Low-water mark', 'batches queued to resume', '1')}
+        {number('seed', 'Seed', undefined, '1')}
+      </div>
+      <details className="advanced">
+        <summary>More settings</summary>
+        <div className="field-grid">
+          {number('indelFraction', 'Indel fraction', 'share of mutations that are indels')}
+          <Field
+            id="run-totalReads"
+            name="totalReads"
+            label="Total reads"
+            type="number"
+            inputMode="numeric"
+            value={values.totalReads}
+            onChange={set('totalReads')}
+            error={errors.totalReads}
+            hint="stop by itself after this many (empty: run until stopped)"
+            disabled={disabled}
+          />
+          <Field
+            id="run-referencePath"
+            name="referencePath"
+            label="Reference FASTA"
+            value={values.referencePath}
+            onChange={set('referencePath')}
+            error={errors.referencePath}
+            hint="a file in the server’s input directory"
+            disabled={disabled}
+          />
+          <Field
+            id="run-readsPaths"
+            name="readsPaths"
+            label="FASTQ files"
+            value={values.readsPaths}
+            onChange={set('readsPaths')}
+            error={errors.readsPaths}
+            hint="one file, or two mate files separated by a comma"
+            disabled={disabled}
+          />
+        </div>
+      </details>
+      {formError ? (
+        <p className="notice notice-error" role="alert">
+          {formError}
+        </p>
+      ) : null}
+      {started ? (
+        <p className="notice notice-ok" role="status">
+          Run <Link href={`/runs/${started.id}`}>{shortId(started.id)}</Link> started.
+        </p>
+      ) : null}
+      <div className="button-row">
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={disabled || fetching}
+          aria-describedby={disabledReason ? 'start-reason' : undefined}
+        >
+          Start
+        </button>
+        <button
+          type="button"
+          className="button button-ghost"
+          disabled={disabled}
+          onClick={() => {
+            setValues({ ...RUN_CONFIG_DEFAULTS });
+            setErrors({});
+          }}
+        >
+          Reset to defaults
+        </button>
+      </div>
+      <DisabledReason id="start-reason" text={disabledReason} />
+    </form>
+  );
+}
