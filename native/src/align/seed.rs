@@ -1,0 +1,224 @@
+//! Seeding and voting: where a read's k-mers hit the reference, and which
+//! strand and diagonal most of them agree on.
+
+use super::index::canonical_kmer;
+use super::{ReferenceIndex, Strand};
+
+/// One candidate placement: strand and diagonal (global reference position
+/// of the oriented read's first base).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Candidate {
+    pub(super) strand: Strand,
+    pub(super) diagonal: i64,
+    pub(super) votes: u32,
+}
+
+/// Hits are packed as `strand << 40 | (diagonal + DIAGONAL_BIAS)` so that
+/// sorting groups them by strand, then diagonal.
+const DIAGONAL_BIAS: i64 = 1 << 33;
+
+#[inline]
+fn pack_hit(strand: Strand, diagonal: i64) -> u64 {
+    ((strand == Strand::Reverse) as u64) << 40 | (diagonal + DIAGONAL_BIAS) as u64
+}
+
+#[inline]
+fn unpack_hit(hit: u64) -> (Strand, i64) {
+    let strand = if hit >> 40 == 1 {
+        Strand::Reverse
+    } else {
+        Strand::Forward
+    };
+    (strand, (hit & ((1 << 40) - 1)) as i64 - DIAGONAL_BIAS)
+}
+
+/// Where a read's seeds go: `seeds` k-mers spread evenly from its first to
+/// its last base. The first, last and middle seeds form the first round,
+/// which settles most reads; the rest are looked up only when those
+/// disagree, miss, or align poorly.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SeedPlan {
+    /// Number of seeds.
+    pub(super) seeds: usize,
+    span: usize,
+    first_round: [usize; 3],
+    first_round_len: usize,
+}
+
+impl SeedPlan {
+    /// The plan for a read of `length`, `None` if it is shorter than `k`.
+    pub(super) fn new(length: usize, k: usize, seeds_per_read: usize) -> Option<Self> {
+        let span = length.checked_sub(k)?;
+        let seeds = seeds_per_read.clamp(1, span + 1);
+        let mut first_round = [0, seeds / 2, seeds - 1];
+        let mut first_round_len = 1;
+        for j in 1..3 {
+            if first_round[j] != first_round[first_round_len - 1] {
+                first_round[first_round_len] = first_round[j];
+                first_round_len += 1;
+            }
+        }
+        Some(SeedPlan {
+            seeds,
+            span,
+            first_round,
+            first_round_len,
+        })
+    }
+
+    /// Read offset of seed `s`.
+    pub(super) fn offset(&self, s: usize) -> usize {
+        if self.seeds == 1 {
+            0
+        } else {
+            s * self.span / (self.seeds - 1)
+        }
+    }
+
+    /// Seeds of the first round.
+    pub(super) fn first_round(&self) -> &[usize] {
+        &self.first_round[..self.first_round_len]
+    }
+}
+
+/// Seed hits of one read and the candidates they vote for; reused across
+/// reads.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Seeds {
+    /// Packed hits (see [`pack_hit`]).
+    hits: Vec<u64>,
+    candidates: Vec<Candidate>,
+}
+
+impl Seeds {
+    /// Forgets the previous read's hits.
+    pub(super) fn clear(&mut self) {
+        self.hits.clear();
+    }
+
+    /// Looks up the k-mer of `read` (normalised) at `offset` and records the
+    /// strand and diagonal of each reference occurrence, unless it occurs
+    /// more than `max_occurrences` times.
+    pub(super) fn seed(
+        &mut self,
+        index: &ReferenceIndex,
+        read: &[u8],
+        offset: usize,
+        max_occurrences: usize,
+    ) {
+        let k = index.kmer_length();
+        let length = read.len();
+        let Some((canonical, orientation)) = canonical_kmer(&read[offset..offset + k]) else {
+            return;
+        };
+        let (entries, check) = index.bucket(canonical);
+        let occurrences = entries.iter().filter(|&&e| e >> 32 == check).count();
+        if occurrences > max_occurrences {
+            return;
+        }
+        for &entry in entries.iter().filter(|&&e| e >> 32 == check) {
+            let position = ((entry & 0xffff_ffff) >> 1) as i64;
+            let hit = if entry & 1 == orientation {
+                pack_hit(Strand::Forward, position - offset as i64)
+            } else {
+                pack_hit(Strand::Reverse, position - (length - offset - k) as i64)
+            };
+            self.hits.push(hit);
+        }
+    }
+
+    /// Groups hits into candidates (same strand, diagonals within `band` of
+    /// the group's first), each placed on its most voted diagonal, best first.
+    pub(super) fn vote(&mut self, band: usize) {
+        self.hits.sort_unstable();
+        self.candidates.clear();
+        let band = band as i64;
+        let mut i = 0;
+        while i < self.hits.len() {
+            let (strand, first) = unpack_hit(self.hits[i]);
+            let mut end = i + 1;
+            while end < self.hits.len() {
+                let (s, d) = unpack_hit(self.hits[end]);
+                if s != strand || d - first > band {
+                    break;
+                }
+                end += 1;
+            }
+            let (mut diagonal, mut most) = (first, 0);
+            let mut run_start = i;
+            while run_start < end {
+                let run_end = (run_start..end)
+                    .find(|&j| self.hits[j] != self.hits[run_start])
+                    .unwrap_or(end);
+                if run_end - run_start > most {
+                    most = run_end - run_start;
+                    diagonal = unpack_hit(self.hits[run_start]).1;
+                }
+                run_start = run_end;
+            }
+            self.candidates.push(Candidate {
+                strand,
+                diagonal,
+                votes: (end - i) as u32,
+            });
+            i = end;
+        }
+        // Stable: among equal votes the leftmost placement comes first.
+        self.candidates.sort_by_key(|c| std::cmp::Reverse(c.votes));
+    }
+
+    /// The candidates of the last [`Seeds::vote`], most votes first.
+    pub(super) fn candidates(&self) -> &[Candidate] {
+        &self.candidates
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::reverse_complement;
+    use crate::align::testing::setup;
+
+    #[test]
+    fn plans_first_last_and_middle_seeds_first() {
+        let plan = SeedPlan::new(150, 19, 12).unwrap();
+        assert_eq!(plan.first_round(), &[0, 6, 11]);
+        assert_eq!((plan.offset(0), plan.offset(11)), (0, 131));
+        let short = SeedPlan::new(20, 19, 12).unwrap();
+        assert_eq!((short.seeds, short.first_round()), (2, [0, 1].as_slice()));
+        assert_eq!(SeedPlan::new(19, 19, 1).unwrap().first_round(), &[0]);
+        assert!(SeedPlan::new(18, 19, 12).is_none());
+    }
+
+    #[test]
+    fn packs_hits_so_they_sort_by_strand_then_diagonal() {
+        for (strand, diagonal) in [(Strand::Forward, -150), (Strand::Reverse, 1 << 30)] {
+            assert_eq!(unpack_hit(pack_hit(strand, diagonal)), (strand, diagonal));
+        }
+        assert!(pack_hit(Strand::Forward, 1 << 30) < pack_hit(Strand::Reverse, -150));
+    }
+
+    #[test]
+    fn votes_for_the_strand_and_diagonal_most_seeds_agree_on() {
+        let (reference, index, _) = setup(12);
+        let mut read = reference[4_000..4_150].to_vec();
+        read[70] = if read[70] == b'A' { b'C' } else { b'A' };
+        let mut seeds = Seeds::default();
+        for read_bases in [read.clone(), reverse_complement(&read)] {
+            seeds.clear();
+            for offset in [0, 20, 65, 131] {
+                seeds.seed(&index, &read_bases, offset, 64);
+            }
+            seeds.vote(16);
+            let candidates = seeds.candidates();
+            assert_eq!(candidates.len(), 1, "one placement");
+            assert_eq!((candidates[0].diagonal, candidates[0].votes), (4_000, 3));
+        }
+        assert_eq!(seeds.candidates()[0].strand, Strand::Reverse);
+        // A seed occurring more often than allowed casts no vote.
+        seeds.clear();
+        seeds.seed(&index, &read, 0, 0);
+        seeds.vote(16);
+        assert!(seeds.candidates().is_empty());
+    }
+}
