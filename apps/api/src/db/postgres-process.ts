@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,8 +27,9 @@ export interface PostgresProcess {
 const MESSAGES_LOCALE = { LC_MESSAGES: 'C' };
 
 /** Spawns one of the programs; the working directory is one its user can enter (root's need not be). */
-function spawnProgram(program: string, args: string[], spec: ClusterSpec): ChildProcess {
+function spawnProgram(program: string, args: string[], spec: ClusterSpec, options: SpawnOptions = {}): ChildProcess {
   return spawn(program, args, {
+    ...options,
     cwd: spec.binaries.directory,
     env: { ...process.env, ...MESSAGES_LOCALE },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -100,6 +101,8 @@ export async function startPostgres(spec: ClusterSpec, port: number): Promise<Po
     spec.binaries.postgres,
     ['-D', spec.dataDirectory, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'lc_messages=C'],
     spec,
+    // Its own process group: a Ctrl-C for Helix must not reach it before Helix has closed its pool.
+    { detached: true },
   );
   const output: string[] = [];
   const exited = ended(postmaster);
