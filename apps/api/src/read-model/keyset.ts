@@ -23,6 +23,9 @@ export const accepts = {
   timestamp: (value: KeyValue) => typeof value === 'string' && !Number.isNaN(Date.parse(value)),
 };
 
+/** A timestamp as a cursor holds it: ISO 8601 text (PostgreSQL may hand back either form). */
+export const timestampKey = (value: Date | string): string => (value instanceof Date ? value.toISOString() : value);
+
 /**
  * A total order over rows (the last columns make it unique), all columns in one direction so that
  * "after this row" is one row-value comparison an index can serve.

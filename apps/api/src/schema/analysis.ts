@@ -1,4 +1,4 @@
-import { ANALYSIS_ORDERS, type AnalysisFilter as AnalysisFilterShape } from '../read-model/read-model.js';
+import { ANALYSIS_ORDERS, type AnalysisFilter as AnalysisFilterShape } from '../read-model/analyses.js';
 import type { AnalysisRow } from '../read-model/rows.js';
 import { isUuid } from '../read-model/sql.js';
 import { builder } from './builder.js';

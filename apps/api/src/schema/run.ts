@@ -1,5 +1,5 @@
-import { RUN_ORDERS } from '../read-model/read-model.js';
 import { isFinished, type RunRow } from '../read-model/rows.js';
+import { RUN_ORDERS } from '../read-model/runs.js';
 import { isUuid } from '../read-model/sql.js';
 import { builder, type Context } from './builder.js';
 import { requireRole } from './errors.js';

@@ -1,9 +1,9 @@
 import { filter, pipe } from 'graphql-yoga';
 import type { MutationDetected } from '../pipeline/events.js';
 import { parseVariantId, variantId } from '../read-model/ids.js';
-import { VARIANT_ORDERS, type VariantFilter as VariantFilterShape } from '../read-model/read-model.js';
 import type { VariantRow } from '../read-model/rows.js';
 import { isUuid } from '../read-model/sql.js';
+import { VARIANT_ORDERS, type VariantFilter as VariantFilterShape } from '../read-model/variants.js';
 import { builder } from './builder.js';
 import { badUserInput, requireRole } from './errors.js';
 import { emptyConnection, keysetRequest, selectedNodeFields, toConnection } from './pagination.js';
