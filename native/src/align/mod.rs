@@ -36,7 +36,7 @@ mod options;
 mod read_batch;
 mod seed;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 mod ungapped;
 
 pub use alignments::{

@@ -1,0 +1,128 @@
+//! Alternate alleles (SNV and indel) and the reads supporting them.
+
+use crate::align::ReferenceIndex;
+
+/// An insertion or deletion, left-normalised, in the global coordinates of a
+/// [`ReferenceIndex`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IndelAllele {
+    /// Global coordinate of the first deleted base, or of the base the
+    /// insertion precedes. The VCF anchor base is the one before it.
+    pub position: u32,
+    /// Number of deleted reference bases (0 for an insertion).
+    pub deleted: u32,
+    /// Inserted bases, upper-case ASCII (empty for a deletion).
+    pub inserted: Vec<u8>,
+}
+
+/// A variant written as VCF writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct VcfAllele {
+    /// Contig index.
+    pub contig: usize,
+    /// 1-based position (`POS`).
+    pub position: u32,
+    /// `REF` bases.
+    pub reference: Vec<u8>,
+    /// `ALT` bases.
+    pub alternate: Vec<u8>,
+}
+
+impl IndelAllele {
+    /// The allele in VCF form: `REF` and `ALT` share the anchor base before
+    /// the event, or the base after it when the event starts a contig.
+    pub fn to_vcf(&self, index: &ReferenceIndex) -> VcfAllele {
+        let (contig, start) = index.locate(self.position);
+        let sequence = index.contig_sequence(contig);
+        let start = start as usize;
+        let deleted_end = (start + self.deleted as usize).min(sequence.len());
+        let (position, reference, alternate) = if start > 0 {
+            let anchor = sequence[start - 1];
+            let mut alternate = vec![anchor];
+            alternate.extend_from_slice(&self.inserted);
+            (start, sequence[start - 1..deleted_end].to_vec(), alternate)
+        } else {
+            let after = deleted_end.min(sequence.len() - 1);
+            let mut alternate = self.inserted.clone();
+            alternate.push(sequence[after]);
+            (1, sequence[..=after].to_vec(), alternate)
+        };
+        VcfAllele {
+            contig,
+            position: position as u32,
+            reference,
+            alternate,
+        }
+    }
+
+    /// Global coordinate of the VCF `POS` base (the anchor).
+    pub fn anchor(&self, index: &ReferenceIndex) -> u32 {
+        let (_, start) = index.locate(self.position);
+        if start > 0 {
+            self.position - 1
+        } else {
+            self.position
+        }
+    }
+}
+
+/// Read count and summed Phred base quality supporting one allele.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AlleleSupport {
+    /// Reads showing the allele.
+    pub count: u32,
+    /// Sum of their base qualities.
+    pub quality_sum: u64,
+}
+
+impl AlleleSupport {
+    /// Adds `count` reads with `quality_sum` summed base quality.
+    pub(super) fn add(&mut self, count: u32, quality_sum: u64) {
+        self.count += count;
+        self.quality_sum += quality_sum;
+    }
+}
+
+/// An SNV allele: a global position and the alternate base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SnvAllele {
+    /// Global coordinate.
+    pub position: u32,
+    /// Alternate base (`A`, `C`, `G` or `T`).
+    pub base: u8,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::testing::index_of;
+
+    #[test]
+    fn writes_indels_in_vcf_form() {
+        let index = index_of(&[("a", b"GGGGG"), ("b", b"ACGTACGT")]);
+        let deletion = IndelAllele {
+            position: 5 + 2,
+            deleted: 2,
+            inserted: Vec::new(),
+        };
+        let vcf = deletion.to_vcf(&index);
+        assert_eq!((vcf.contig, vcf.position), (1, 2));
+        assert_eq!(
+            (vcf.reference.as_slice(), vcf.alternate.as_slice()),
+            (b"CGT".as_slice(), b"C".as_slice())
+        );
+        assert_eq!(deletion.anchor(&index), 6);
+        let insertion = IndelAllele {
+            position: 5,
+            deleted: 0,
+            inserted: b"TT".to_vec(),
+        };
+        let vcf = insertion.to_vcf(&index);
+        assert_eq!((vcf.contig, vcf.position), (1, 1));
+        assert_eq!(
+            (vcf.reference.as_slice(), vcf.alternate.as_slice()),
+            (b"A".as_slice(), b"TTA".as_slice())
+        );
+        assert_eq!(insertion.anchor(&index), 5);
+    }
+}

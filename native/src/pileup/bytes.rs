@@ -1,0 +1,255 @@
+//! Evidence and pileups as bytes (little-endian arrays behind a header), to
+//! cross a thread or process boundary.
+
+use super::hasher::FxHashMap;
+use super::{AlleleSupport, Evidence, IndelAllele, Pileup, PileupError};
+
+/// Header of serialised [`Evidence`].
+const EVIDENCE_MAGIC: &[u8; 8] = b"HXEVID01";
+/// Header of a serialised [`Pileup`].
+const PILEUP_MAGIC: &[u8; 8] = b"HXPILE01";
+
+impl Evidence {
+    /// Serialises to bytes (little-endian arrays behind a header), for
+    /// sending to another thread or process.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(
+            64 + self.span_starts.len() * 9
+                + self.snv_positions.len() * 6
+                + self.indel_positions.len() * 9
+                + self.indel_inserted.len(),
+        );
+        out.extend_from_slice(EVIDENCE_MAGIC);
+        put_u64(&mut out, self.reads);
+        put_u32s(&mut out, &self.span_starts);
+        put_u32s(&mut out, &self.span_ends);
+        put_u32s(&mut out, &self.snv_positions);
+        put_bytes(&mut out, &self.snv_bases);
+        put_bytes(&mut out, &self.snv_qualities);
+        put_u32s(&mut out, &self.indel_positions);
+        let lengths: Vec<u32> = self.indel_lengths.iter().map(|&l| l as u32).collect();
+        put_u32s(&mut out, &lengths);
+        put_bytes(&mut out, &self.indel_qualities);
+        put_bytes(&mut out, &self.indel_inserted);
+        out
+    }
+
+    /// Decodes what [`Evidence::to_bytes`] wrote.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, PileupError> {
+        let mut reader = ByteReader::new(bytes, EVIDENCE_MAGIC)?;
+        let evidence = Evidence {
+            reads: reader.u64()?,
+            span_starts: reader.u32s()?,
+            span_ends: reader.u32s()?,
+            snv_positions: reader.u32s()?,
+            snv_bases: reader.bytes()?,
+            snv_qualities: reader.bytes()?,
+            indel_positions: reader.u32s()?,
+            indel_lengths: reader.u32s()?.into_iter().map(|l| l as i32).collect(),
+            indel_qualities: reader.bytes()?,
+            indel_inserted: reader.bytes()?,
+        };
+        reader.finish()?;
+        evidence.validate()?;
+        Ok(evidence)
+    }
+}
+
+impl Pileup {
+    /// Serialises to bytes (little-endian arrays behind a header).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64 + self.depth_changes.len() * 8 + self.snvs.len() * 24);
+        out.extend_from_slice(PILEUP_MAGIC);
+        put_u32s(&mut out, &self.contig_lengths);
+        put_u64(&mut out, self.reads);
+        put_u64(&mut out, self.used_reads);
+        put_u32s(&mut out, &self.depth_changes);
+        put_u32s(&mut out, &self.indel_depth_changes);
+        put_u64(&mut out, self.snvs.len() as u64);
+        for (&key, support) in &self.snvs {
+            put_u64(&mut out, key);
+            put_u64(&mut out, support.count as u64);
+            put_u64(&mut out, support.quality_sum);
+        }
+        put_u64(&mut out, self.indels.len() as u64);
+        for (allele, support) in &self.indels {
+            put_u64(&mut out, allele.position as u64);
+            put_u64(&mut out, allele.deleted as u64);
+            put_bytes(&mut out, &allele.inserted);
+            put_u64(&mut out, support.count as u64);
+            put_u64(&mut out, support.quality_sum);
+        }
+        out
+    }
+
+    /// Decodes what [`Pileup::to_bytes`] wrote.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, PileupError> {
+        let mut reader = ByteReader::new(bytes, PILEUP_MAGIC)?;
+        let contig_lengths = reader.u32s()?;
+        let reads = reader.u64()?;
+        let used_reads = reader.u64()?;
+        let depth_changes = reader.u32s()?;
+        let indel_depth_changes = reader.u32s()?;
+        let total: u64 = contig_lengths.iter().map(|&l| l as u64).sum();
+        if depth_changes.len() as u64 != total + 1 || indel_depth_changes.len() as u64 != total + 1
+        {
+            return Err(PileupError::Corrupt {
+                message: "depth arrays do not match the contig lengths".into(),
+            });
+        }
+        let mut snvs = FxHashMap::default();
+        for _ in 0..reader.u64()? {
+            let key = reader.u64()?;
+            let count = reader.u64()? as u32;
+            let quality_sum = reader.u64()?;
+            snvs.insert(key, AlleleSupport { count, quality_sum });
+        }
+        let mut indels = FxHashMap::default();
+        for _ in 0..reader.u64()? {
+            let position = reader.u64()? as u32;
+            let deleted = reader.u64()? as u32;
+            let inserted = reader.bytes()?;
+            let count = reader.u64()? as u32;
+            let quality_sum = reader.u64()?;
+            indels.insert(
+                IndelAllele {
+                    position,
+                    deleted,
+                    inserted,
+                },
+                AlleleSupport { count, quality_sum },
+            );
+        }
+        reader.finish()?;
+        Ok(Pileup {
+            contig_lengths,
+            reads,
+            used_reads,
+            depth_changes,
+            indel_depth_changes,
+            snvs,
+            indels,
+        })
+    }
+}
+
+fn put_u64(out: &mut Vec<u8>, value: u64) {
+    out.extend_from_slice(&value.to_le_bytes());
+}
+
+fn put_u32s(out: &mut Vec<u8>, values: &[u32]) {
+    put_u64(out, values.len() as u64);
+    out.reserve(values.len() * 4);
+    for value in values {
+        out.extend_from_slice(&value.to_le_bytes());
+    }
+}
+
+fn put_bytes(out: &mut Vec<u8>, values: &[u8]) {
+    put_u64(out, values.len() as u64);
+    out.extend_from_slice(values);
+}
+
+/// Reads what the `put_*` functions wrote, failing cleanly on short input.
+struct ByteReader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> ByteReader<'a> {
+    fn new(bytes: &'a [u8], magic: &[u8; 8]) -> Result<Self, PileupError> {
+        match bytes.strip_prefix(magic.as_slice()) {
+            Some(rest) => Ok(ByteReader { bytes: rest }),
+            None => Err(PileupError::Corrupt {
+                message: format!("missing header {}", String::from_utf8_lossy(magic)),
+            }),
+        }
+    }
+
+    fn take(&mut self, length: usize) -> Result<&'a [u8], PileupError> {
+        if self.bytes.len() < length {
+            return Err(PileupError::Corrupt {
+                message: "truncated".into(),
+            });
+        }
+        let (head, rest) = self.bytes.split_at(length);
+        self.bytes = rest;
+        Ok(head)
+    }
+
+    fn u64(&mut self) -> Result<u64, PileupError> {
+        Ok(u64::from_le_bytes(self.take(8)?.try_into().unwrap()))
+    }
+
+    fn length(&mut self, element_size: usize) -> Result<usize, PileupError> {
+        let length = self.u64()?;
+        if length.saturating_mul(element_size as u64) > self.bytes.len() as u64 {
+            return Err(PileupError::Corrupt {
+                message: "array longer than the data".into(),
+            });
+        }
+        Ok(length as usize)
+    }
+
+    fn u32s(&mut self) -> Result<Vec<u32>, PileupError> {
+        let length = self.length(4)?;
+        let raw = self.take(length * 4)?;
+        Ok(raw
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+            .collect())
+    }
+
+    fn bytes(&mut self) -> Result<Vec<u8>, PileupError> {
+        let length = self.length(1)?;
+        Ok(self.take(length)?.to_vec())
+    }
+
+    fn finish(self) -> Result<(), PileupError> {
+        if self.bytes.is_empty() {
+            Ok(())
+        } else {
+            Err(PileupError::Corrupt {
+                message: format!("{} unexpected trailing bytes", self.bytes.len()),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pileup::testing::alignments;
+    use crate::pileup::{EvidenceOptions, IndelAllele};
+
+    #[test]
+    fn evidence_and_pileups_survive_a_round_trip_through_bytes() {
+        let (index, alignments) = alignments();
+        let mut evidence = Evidence::new();
+        evidence.add_alignments(&index, &alignments, &EvidenceOptions::default());
+        let bytes = evidence.to_bytes();
+        assert_eq!(Evidence::from_bytes(&bytes).unwrap(), evidence);
+        assert!(Evidence::from_bytes(&bytes[..bytes.len() - 1]).is_err());
+        assert!(Evidence::from_bytes(b"nonsense").is_err());
+
+        let mut pileup = Pileup::new(&index);
+        pileup.add(&evidence);
+        let decoded = Pileup::from_bytes(&pileup.to_bytes()).unwrap();
+        assert_eq!(decoded.coverage(), pileup.coverage());
+        assert_eq!(decoded.allele_counts(), pileup.allele_counts());
+        let deletion = IndelAllele {
+            position: 91,
+            deleted: 1,
+            inserted: Vec::new(),
+        };
+        assert_eq!(decoded.indel_support(&deletion).count, 2);
+        let mut bad = pileup.to_bytes();
+        bad.push(0);
+        assert!(matches!(
+            Pileup::from_bytes(&bad),
+            Err(PileupError::Corrupt { .. })
+        ));
+
+        evidence.clear();
+        assert_eq!(evidence, Evidence::new());
+    }
+}

@@ -1,0 +1,245 @@
+//! Evidence: what a batch's alignments say about each position and allele,
+//! as plain arrays in global coordinates, left-normalised.
+
+use super::{left_shift_deletion, left_shift_insertion, PileupError};
+use crate::align::{BatchAlignments, EventKind, ReferenceIndex};
+
+/// A mismatch in a read's last bases is often no substitution but the start
+/// of an indel the read ends in (too short a stretch to align as a gap), so
+/// SNV support and depth count a read only at positions at least this far
+/// inside its aligned span.
+pub const SNV_MARGIN: u32 = 3;
+
+/// An aligner cannot tell an indel within a few bases of a read's end from a
+/// mismatch or a clipped end, so a read is evidence for or against an indel
+/// only when the indel's anchor lies at least this far inside its aligned
+/// span. Both the indel's support and its depth follow this rule, which
+/// keeps allele frequencies unbiased (a homozygous indel reads as ~100 %).
+pub const INDEL_MARGIN: u32 = 12;
+
+/// Which alignments and bases count as evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceOptions {
+    /// Reads with a lower mapping quality are ignored entirely.
+    pub min_mapping_quality: u8,
+    /// Mismatching bases with a lower Phred quality are not counted as SNV
+    /// support (the read still counts towards depth).
+    pub min_base_quality: u8,
+}
+
+impl Default for EvidenceOptions {
+    fn default() -> Self {
+        EvidenceOptions {
+            min_mapping_quality: 20,
+            min_base_quality: 13,
+        }
+    }
+}
+
+/// Evidence from one or more batches in struct-of-arrays form: everything a
+/// [`Pileup`] needs, nothing it does not, in global reference coordinates.
+/// Built where reads are mapped, added where the pileup lives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// Reads seen (mapped or not).
+    pub reads: u64,
+    /// Reference span of each read that counts: start (global, inclusive).
+    pub span_starts: Vec<u32>,
+    /// End of each span (global, exclusive).
+    pub span_ends: Vec<u32>,
+    /// SNV observations: global position.
+    pub snv_positions: Vec<u32>,
+    /// SNV observations: read base (`A`, `C`, `G` or `T`).
+    pub snv_bases: Vec<u8>,
+    /// SNV observations: Phred base quality.
+    pub snv_qualities: Vec<u8>,
+    /// Indel observations: [`IndelAllele::position`] (left-normalised).
+    pub indel_positions: Vec<u32>,
+    /// Indel observations: inserted length if positive, minus the deleted
+    /// length if negative. Inserted bases follow one another in
+    /// [`Evidence::indel_inserted`].
+    pub indel_lengths: Vec<i32>,
+    /// Indel observations: Phred quality.
+    pub indel_qualities: Vec<u8>,
+    /// Bases of all insertions, in observation order.
+    pub indel_inserted: Vec<u8>,
+}
+
+impl Evidence {
+    /// Empty evidence.
+    pub fn new() -> Self {
+        Evidence::default()
+    }
+
+    /// Empties the arrays, keeping their capacity.
+    pub fn clear(&mut self) {
+        self.reads = 0;
+        self.span_starts.clear();
+        self.span_ends.clear();
+        self.snv_positions.clear();
+        self.snv_bases.clear();
+        self.snv_qualities.clear();
+        self.indel_positions.clear();
+        self.indel_lengths.clear();
+        self.indel_qualities.clear();
+        self.indel_inserted.clear();
+    }
+
+    /// Appends the evidence of a batch's alignments (made against `index`),
+    /// left-normalising indels.
+    pub fn add_alignments(
+        &mut self,
+        index: &ReferenceIndex,
+        alignments: &BatchAlignments,
+        options: &EvidenceOptions,
+    ) {
+        self.reads += alignments.reads.len() as u64;
+        let mut inserted = Vec::new();
+        for (i, read) in alignments.reads.iter().enumerate() {
+            let contig = read.contig as usize;
+            if !read.mapped
+                || read.mapq < options.min_mapping_quality
+                || contig >= index.contig_count()
+            {
+                continue;
+            }
+            let offset = index.contig_offset(contig);
+            let sequence = index.contig_sequence(contig);
+            self.span_starts.push(offset + read.start);
+            self.span_ends.push(offset + read.end);
+            // Whether an indel at (normalised) `position` has its anchor far
+            // enough inside this read; see [`INDEL_MARGIN`].
+            let inside = |position: usize| {
+                let anchor = position.saturating_sub(1) as u32;
+                anchor >= read.start + INDEL_MARGIN && anchor + INDEL_MARGIN < read.end
+            };
+            for event in alignments.events_of(i) {
+                // Alignments made against another reference would index out
+                // of this one; a caller's bug, but not worth a crash.
+                let extent = match event.kind {
+                    EventKind::Insertion => 0,
+                    _ => event.length as usize,
+                };
+                if event.position as usize + extent > sequence.len() {
+                    continue;
+                }
+                match event.kind {
+                    EventKind::Mismatch => {
+                        let inside = event.position >= read.start + SNV_MARGIN
+                            && event.position + SNV_MARGIN < read.end;
+                        if inside && event.quality >= options.min_base_quality {
+                            self.snv_positions.push(offset + event.position);
+                            self.snv_bases.push(event.base);
+                            self.snv_qualities.push(event.quality);
+                        }
+                    }
+                    EventKind::Deletion => {
+                        let position = left_shift_deletion(
+                            sequence,
+                            event.position as usize,
+                            event.length as usize,
+                        );
+                        if !inside(position) {
+                            continue;
+                        }
+                        self.indel_positions.push(offset + position as u32);
+                        self.indel_lengths.push(-(event.length as i32));
+                        self.indel_qualities.push(event.quality);
+                    }
+                    EventKind::Insertion => {
+                        inserted.clear();
+                        inserted.extend_from_slice(alignments.inserted(event));
+                        let position =
+                            left_shift_insertion(sequence, event.position as usize, &mut inserted);
+                        if !inside(position) {
+                            continue;
+                        }
+                        self.indel_positions.push(offset + position as u32);
+                        self.indel_lengths.push(event.length as i32);
+                        self.indel_qualities.push(event.quality);
+                        self.indel_inserted.extend_from_slice(&inserted);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Checks that the parallel arrays agree in length.
+    pub(super) fn validate(&self) -> Result<(), PileupError> {
+        let spans = self.span_starts.len();
+        let snvs = self.snv_positions.len();
+        let indels = self.indel_positions.len();
+        let inserted: usize = self
+            .indel_lengths
+            .iter()
+            .filter(|&&l| l > 0)
+            .map(|&l| l as usize)
+            .sum();
+        let consistent = self.span_ends.len() == spans
+            && self.snv_bases.len() == snvs
+            && self.snv_qualities.len() == snvs
+            && self.indel_lengths.len() == indels
+            && self.indel_qualities.len() == indels
+            && self.indel_inserted.len() == inserted;
+        if consistent {
+            Ok(())
+        } else {
+            Err(PileupError::Corrupt {
+                message: "evidence arrays of different lengths".into(),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pileup::testing::alignments;
+    use crate::pileup::{AlleleSupport, IndelAllele, Pileup};
+
+    #[test]
+    fn turns_alignments_into_normalised_evidence() {
+        let (index, alignments) = alignments();
+        let mut evidence = Evidence::new();
+        evidence.add_alignments(&index, &alignments, &EvidenceOptions::default());
+        assert_eq!(evidence.reads, 5);
+        // The low-mapping-quality read is left out.
+        assert_eq!(evidence.span_starts, vec![50, 55, 60, 80]);
+        assert_eq!(evidence.snv_positions, vec![70]);
+        // Both deletions of a T become the first T; the TT insertion
+        // before position 44 moves to before the first T too.
+        assert_eq!(evidence.indel_positions, vec![91, 91, 91]);
+        assert_eq!(evidence.indel_lengths, vec![-1, -1, 2]);
+        assert_eq!(evidence.indel_inserted, b"TT");
+
+        let mut pileup = Pileup::new(&index);
+        pileup.add(&evidence);
+        let coverage = pileup.coverage();
+        // The first read spans global 50..140; it counts from SNV_MARGIN in.
+        assert_eq!(coverage.depth(52), 0);
+        assert_eq!(coverage.depth(53), 1);
+        assert_eq!(coverage.depth(91), 4);
+        assert_eq!(coverage.depth(149), 0);
+        assert_eq!(coverage.depth(150), 0);
+        // Only reads with room around the anchor (global 90) count for indels.
+        assert_eq!(coverage.indel_depth(90), 3);
+        assert_eq!(coverage.indel_depth(55), 0);
+        let deletion = IndelAllele {
+            position: 91,
+            deleted: 1,
+            inserted: Vec::new(),
+        };
+        assert_eq!(
+            pileup.indel_support(&deletion),
+            AlleleSupport {
+                count: 2,
+                quality_sum: 60
+            }
+        );
+        assert_eq!(pileup.allele_counts(), (1, 2));
+        let (snv, support) = pileup.snv_alleles().next().unwrap();
+        assert_eq!((snv.position, support.count), (70, 1));
+        assert_eq!(pileup.reads(), 5);
+        assert_eq!(pileup.used_reads(), 4);
+    }
+}

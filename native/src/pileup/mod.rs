@@ -1,0 +1,36 @@
+//! Pileup: per-position evidence accumulated over many batches of alignments.
+//!
+//! Flow: a worker maps a batch ([`crate::align::Mapper`]), turns the
+//! alignments into compact [`Evidence`] (left-normalising indels on the way),
+//! and a [`Pileup`] adds it. Evidence is plain arrays, so it can cross a
+//! thread or process boundary as is ([`Evidence::to_bytes`]); pileups held by
+//! several workers combine with [`Pileup::merge`].
+//!
+//! What a pileup keeps:
+//! * per reference position, in arrays sized to the reference: depth (reads
+//!   whose alignment spans it with at least [`SNV_MARGIN`] bases to spare on
+//!   each side, deletions included) and indel depth (the same with
+//!   [`INDEL_MARGIN`]: the reads that could show an indel there). Both are
+//!   stored as changes from one position to the next, so adding a read
+//!   touches two entries instead of every base it covers;
+//!   [`Pileup::coverage`] sums them up;
+//! * per observed alternate allele: read count and summed base quality, in
+//!   hash maps (SNVs by position and base, indels by their left-normalised
+//!   form).
+
+mod allele;
+mod bytes;
+mod counts;
+mod error;
+mod evidence;
+mod hasher;
+mod normalise;
+#[cfg(test)]
+mod testing;
+
+pub use allele::{AlleleSupport, IndelAllele, SnvAllele, VcfAllele};
+pub use counts::{Coverage, Pileup};
+pub use error::PileupError;
+pub use evidence::{Evidence, EvidenceOptions, INDEL_MARGIN, SNV_MARGIN};
+pub(crate) use hasher::FxHashMap;
+pub use normalise::{left_shift_deletion, left_shift_insertion, normalise};
