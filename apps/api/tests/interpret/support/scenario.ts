@@ -10,6 +10,7 @@ import type { Logger } from '../../../src/logger.js';
 import { migrationsDirectory } from '../../../src/paths.js';
 import type { VariantRecord } from '../../../src/pipeline/records.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../support/database.js';
+import { waitFor } from '../../support/wait-for.js';
 
 /** A migrated database of its own. */
 export interface TestDatabase {
@@ -22,6 +23,15 @@ export interface TestDatabase {
 export async function openTestDatabase(): Promise<TestDatabase> {
   const scratch = await createScratchDatabase();
   const pool = new pg.Pool({ ...poolConfigFromUrl(scratch.url), max: 8 });
+  // `pool.end()` resolves before its connections have closed; dropping the database under one
+  // that is still closing makes it fail with an error nobody listens to.
+  let connections = 0;
+  pool.on('connect', () => {
+    connections += 1;
+  });
+  pool.on('remove', () => {
+    connections -= 1;
+  });
   await applyMigrations(pool, await readMigrations(migrationsDirectory));
   return {
     scratch,
@@ -29,6 +39,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     store: new PostgresResultStore(pool),
     async close() {
       await pool.end();
+      await waitFor(() => connections === 0, 5_000, 'the connections of the test database to close');
       await scratch.drop();
     },
   };
@@ -105,7 +116,7 @@ export async function interpretationsOf(database: TestDatabase, runId: string): 
   return rows;
 }
 
-export { waitFor } from '../../support/wait-for.js';
+export { waitFor };
 
 /** A pino logger whose lines the test reads back. */
 export function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
