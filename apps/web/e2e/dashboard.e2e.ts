@@ -261,7 +261,7 @@ describe('dashboard against the real API', () => {
     await stack.api.stop();
     await expect.poll(() => connection.getAttribute('data-status'), { timeout: 15_000 }).toBe('api-down');
     expect(await connection.textContent()).toContain('API unreachable');
-    await stack.restartApi();
+    await stack.api.restart();
     await expect.poll(() => connection.getAttribute('data-status'), { timeout: 20_000 }).toBe('live');
 
     // A key the API no longer accepts: back to sign-in, saying why.

@@ -1,118 +1,117 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { GraphQLResponseJson } from '@/lib/graphql/codes';
+import { ErrorCode, type GraphQLResponseJson } from '@/lib/graphql/codes';
+import { QueueMetricsSubscription } from '@/lib/graphql/operations';
+import { type ApiProcess, startApi } from './support/api-server';
+import { scratchDatabase } from './support/postgres';
 
-/** How many requests the stand-in answers 503 (starting up) before streaming. */
-let notReady = 0;
+type Upstream = typeof import('@/server/upstream');
 
-/** A stand-in for the API's SSE endpoint: one result a tick while up; 401 for the wrong key. */
-function apiHandler(request: IncomingMessage, response: ServerResponse) {
-  if (request.headers.authorization !== 'Bearer good-key') {
-    response.writeHead(401, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ errors: [{ message: 'no', extensions: { code: 'UNAUTHENTICATED' } }] }));
-    return;
-  }
-  let body = '';
-  request.on('data', (chunk) => {
-    body += chunk;
-  });
-  request.on('end', () => {
-    if (notReady > 0) {
-      notReady--;
-      response.writeHead(503, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({
-          errors: [{ message: 'The database is not ready yet', extensions: { code: 'SERVICE_UNAVAILABLE' } }],
-        }),
-      );
-      return;
-    }
-    if (body.includes('invalidField')) {
-      response.writeHead(400, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ errors: [{ message: 'Cannot query field "invalidField"' }] }));
-      return;
-    }
-    response.writeHead(200, { 'content-type': 'text/event-stream' });
-    response.write(':\n\n');
-    let tick = 0;
-    const timer = setInterval(() => {
-      response.write(`event: next\ndata: ${JSON.stringify({ data: { tick: tick++ } })}\n\n`);
-    }, 50);
-    response.on('close', () => clearInterval(timer));
-  });
+/** The dashboard server's upstream module, configured (HELIX_API_URL) for one API. */
+async function upstreamOf(api: ApiProcess): Promise<Upstream> {
+  vi.stubEnv('HELIX_API_URL', api.graphqlUrl);
+  vi.resetModules();
+  return import('@/server/upstream');
 }
 
-let server: Server;
-let port: number;
-const listen = () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-let subscribeUpstream: typeof import('@/server/upstream').subscribeUpstream;
+/** The overview's live metrics, as the browser asks for them. */
+const METRICS = { query: print(QueueMetricsSubscription) };
 
-beforeAll(async () => {
-  server = createServer(apiHandler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-  vi.stubEnv('HELIX_API_URL', `http://127.0.0.1:${port}/graphql`);
-  vi.resetModules();
-  ({ subscribeUpstream } = await import('@/server/upstream'));
-});
+type MetricsResult = GraphQLResponseJson<{ queueMetrics: { state: string } }>;
 
-afterAll(() => {
-  vi.unstubAllEnvs();
-  server.closeAllConnections();
-  server.close();
-});
-
-const request = { query: 'subscription { tick }' };
 const code = (result: GraphQLResponseJson | undefined) => result?.errors?.[0]?.extensions?.code;
 
-describe('subscribeUpstream', () => {
-  it('should keep an operation open across an API restart, saying when it is unreachable', async () => {
+/** Reads results until one passes `test`, and returns it. */
+async function nextWhere(
+  results: AsyncGenerator<GraphQLResponseJson>,
+  test: (result: GraphQLResponseJson) => boolean,
+): Promise<GraphQLResponseJson> {
+  for (;;) {
+    const { value, done } = await results.next();
+    if (done) throw new Error('the operation ended');
+    if (test(value)) return value;
+  }
+}
+
+describe('subscribeUpstream, against the real API', () => {
+  let api: ApiProcess;
+  let upstream: Upstream;
+
+  beforeAll(async () => {
+    api = await startApi();
+    upstream = await upstreamOf(api);
+  });
+
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await api?.close();
+  });
+
+  it('should stream the live metrics with a good key', async () => {
     const controller = new AbortController();
-    const results = subscribeUpstream(request, 'good-key', controller.signal);
-    expect((await results.next()).value).toEqual({ data: { tick: 0 } });
-
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    let result = (await results.next()).value;
-    expect(code(result)).toBe('API_UNREACHABLE');
-    expect(result?.errors?.[0]?.message).toContain(`127.0.0.1:${port}`);
-
-    await listen();
-    do result = (await results.next()).value;
-    while (code(result) === 'API_UNREACHABLE');
-    expect(result).toEqual({ data: { tick: 0 } });
-
+    const results = upstream.subscribeUpstream(METRICS, api.viewerKey, controller.signal);
+    const first = (await results.next()).value as MetricsResult;
+    expect(first.errors).toBeUndefined();
+    expect(first.data?.queueMetrics.state).toBe('IDLE');
     controller.abort();
     expect((await results.next()).done).toBe(true);
   });
 
-  it('should wait while the API starts up (503) and stream once it is ready', async () => {
-    notReady = 2;
+  it('should keep an operation open while the API is stopped and restarted, saying it is unreachable', async () => {
     const controller = new AbortController();
-    const results = subscribeUpstream(request, 'good-key', controller.signal);
-    for (let index = 0; index < 2; index++) {
-      const result = (await results.next()).value;
-      expect(code(result)).toBe('API_UNREACHABLE');
-      expect(result?.errors?.[0]?.message).toContain('not ready (503: The database is not ready yet)');
-    }
-    expect((await results.next()).value).toEqual({ data: { tick: 0 } });
+    const results = upstream.subscribeUpstream(METRICS, api.operatorKey, controller.signal);
+    expect(code((await results.next()).value)).toBeUndefined();
+
+    await api.stop();
+    const down = await nextWhere(results, (result) => code(result) !== undefined);
+    expect(code(down)).toBe(ErrorCode.ApiUnreachable);
+    expect(down.errors?.[0]?.message).toContain(`The Helix API at ${api.graphqlUrl} is not reachable.`);
+
+    await api.restart();
+    const back = (await nextWhere(results, (result) => code(result) === undefined)) as MetricsResult;
+    expect(back.data?.queueMetrics.state).toBe('IDLE');
+
     controller.abort();
+    expect((await results.next()).done).toBe(true);
   });
 
   it('should end with UNAUTHENTICATED when the API rejects the key', async () => {
-    const results = subscribeUpstream(request, 'wrong-key', new AbortController().signal);
-    expect(code((await results.next()).value)).toBe('UNAUTHENTICATED');
+    const results = upstream.subscribeUpstream(METRICS, 'a-key-this-api-never-issued', new AbortController().signal);
+    expect(code((await results.next()).value)).toBe(ErrorCode.Unauthenticated);
     expect((await results.next()).done).toBe(true);
   });
 
-  it("should pass the API's JSON answer on and end (validation errors)", async () => {
-    const results = subscribeUpstream(
+  it("should pass the API's validation errors on and end", async () => {
+    const results = upstream.subscribeUpstream(
       { query: 'subscription { invalidField }' },
-      'good-key',
+      api.operatorKey,
       new AbortController().signal,
     );
-    expect((await results.next()).value).toEqual({ errors: [{ message: 'Cannot query field "invalidField"' }] });
+    const answer = (await results.next()).value;
+    expect(answer?.errors?.[0]?.message).toBe('Cannot query field "invalidField" on type "Subscription".');
     expect((await results.next()).done).toBe(true);
+  });
+});
+
+describe('subscribeUpstream, while the API waits for its database', () => {
+  it('should say the API is not ready, keep trying, and stream once the database is there', async () => {
+    const database = scratchDatabase();
+    const api = await startApi({ database, waitUntil: 'listening' });
+    try {
+      const upstream = await upstreamOf(api);
+      const controller = new AbortController();
+      const results = upstream.subscribeUpstream(METRICS, api.operatorKey, controller.signal);
+      const waiting = (await results.next()).value;
+      expect(code(waiting)).toBe(ErrorCode.ApiUnreachable);
+      expect(waiting?.errors?.[0]?.message).toContain('The database is not ready yet');
+
+      await database.create();
+      const ready = (await nextWhere(results, (result) => code(result) === undefined)) as MetricsResult;
+      expect(ready.data?.queueMetrics.state).toBe('IDLE');
+      controller.abort();
+    } finally {
+      vi.unstubAllEnvs();
+      await api.close();
+    }
   });
 });
