@@ -1,26 +1,22 @@
-import {
-  AlignerIndex,
-  type ContigInfo,
-  Pileup,
-  Producer,
-  type ReadBatch,
-  Reference,
-  type VariantCall,
-  VariantCaller,
-} from '@helix/native';
+import type { AlignerIndex, ContigInfo, Producer, ReadBatch, Reference, VariantCall } from '@helix/native';
+import { Pileup, VariantCaller } from '@helix/native';
 import type { RunConfig } from './config.js';
 import {
   analysisRecord,
   type BatchDetectors,
   BatchDiscardedError,
   type DetectionResult,
-  DetectorPool,
+  type DetectorsFactory,
+  detectorThreads,
 } from './detector.js';
 import type { PipelineObserver } from './events.js';
 import { LatencyWindow, type PipelineMetrics, RateMeter } from './metrics.js';
 import { BoundedQueue } from './queue.js';
-import type { ResultStore, RunStatusKind, RunTotals, VariantRecord } from './records.js';
+import type { ResultStore, RunStatusKind, RunTotals } from './records.js';
+import { acquireRunInputs, type RunInputs } from './run-inputs.js';
+import { RunLedger } from './run-ledger.js';
 import { BatchedSink, type SinkOptions } from './sink.js';
+import { VariantPublisher } from './variant-publisher.js';
 
 /** A batch waiting in the queue, stamped for end-to-end latency. */
 interface QueuedBatch {
@@ -55,95 +51,29 @@ export interface RunServices {
   createDetectors?: DetectorsFactory;
 }
 
-/** What a run tells the factory of its detectors. */
-export interface DetectorsContext {
-  runId: string;
-  config: RunConfig;
-  reference: Reference;
-  index: AlignerIndex;
-  /** Called when the detectors' backlog changes, so the throttle can look again. */
-  onBacklogChange(): void;
-  onWorkerCrash(error: Error): void;
-  /** Something the operator should know (e.g. no worker is taking batches). */
-  warning(message: string, detail?: Record<string, unknown>): void;
-}
-
-/** Creates the detectors of a run (threads, or a stream to worker processes). */
-export type DetectorsFactory = (context: DetectorsContext) => Promise<BatchDetectors>;
-
-/** The default: detector threads in this process sharing the run's index. */
-const threadDetectors: DetectorsFactory = async ({ config, index, onWorkerCrash }) =>
-  new DetectorPool(index, { ...(config.workers !== undefined && { workers: config.workers }), onWorkerCrash });
-
-/** What a run needs before its first batch: reference, index and read source. */
-interface RunInputs {
-  reference: Reference;
-  index: AlignerIndex;
-  producer: Producer;
-}
-
-async function prepareInputs(config: RunConfig): Promise<RunInputs> {
-  const reference = config.referencePath
-    ? await Reference.loadFasta(config.referencePath)
-    : Reference.random(config.referenceLength, config.seed);
-  const index = await AlignerIndex.build(reference);
-  let producer: Producer;
-  if (config.source === 'FASTQ') {
-    const files = config.readsPaths ?? [];
-    producer = Producer.fastq(files, {
-      paired: files.length === 2,
-      batchSize: config.batchSize,
-      readsPerSecond: config.readsPerSecond,
-    });
-  } else {
-    const sample = reference.mutate({
-      mutationRate: config.mutationRate,
-      indelFraction: config.indelFraction,
-      seed: config.seed,
-    });
-    producer = Producer.simulated(sample, {
-      readLength: config.readLength,
-      errorRate: config.errorRate,
-      seed: config.seed,
-      batchSize: config.batchSize,
-      readsPerSecond: config.readsPerSecond,
-      ...(config.totalReads !== undefined && { totalReads: config.totalReads }),
-    });
-  }
-  return { reference, index, producer };
-}
-
 /**
  * One run of the pipeline: pulls batches from the producer into the bounded queue, hands them to
- * the detector threads, accumulates their evidence in a pileup, calls variants, and feeds the
- * sink. Backpressure: above high-water (queue plus sink lag) it stops pulling and pauses the
- * producer; below low-water it resumes. At every instant
- * `readsProduced = readsAnalysed + queued + in flight (+ discarded after a stop without drain)`.
+ * the detectors, accumulates their evidence in a pileup, calls variants, and feeds the sink.
+ * Backpressure: above high-water (queue plus sink lag) it stops pulling and pauses the producer;
+ * below low-water it resumes. Its {@link RunLedger} keeps the count of every read taken.
  */
 export class ActiveRun {
   readonly runId: string;
   readonly config: RunConfig;
   readonly reference: Reference;
-  readonly #index: AlignerIndex;
+  readonly #inputs: RunInputs;
   readonly #producer: Producer;
+  readonly #detectors: BatchDetectors;
   readonly #services: RunServices;
   readonly #queue: BoundedQueue<QueuedBatch>;
-  #pool!: BatchDetectors;
+  readonly #ledger = new RunLedger();
   readonly #pileup: Pileup;
   readonly #caller: VariantCaller;
+  readonly #variants: VariantPublisher;
   readonly sink: BatchedSink;
   readonly #ingestion = new RateMeter();
   readonly #processing = new RateMeter();
   readonly #latency = new LatencyWindow();
-  readonly #confirmed = new Set<string>();
-  #readsProduced = 0;
-  #batchesProduced = 0;
-  #readsAnalysed = 0;
-  #batchesAnalysed = 0;
-  #readsInFlight = 0;
-  #readsDiscarded = 0;
-  #batchesDiscarded = 0;
-  #ambiguousReads = 0;
   #inputEnded = false;
   #stopping = false;
   #failure: string | undefined;
@@ -159,8 +89,9 @@ export class ActiveRun {
     this.runId = runId;
     this.config = config;
     this.reference = inputs.reference;
-    this.#index = inputs.index;
+    this.#inputs = inputs;
     this.#producer = inputs.producer;
+    this.#detectors = inputs.detectors;
     this.#services = services;
     this.finished = new Promise((resolve) => {
       this.#finish = resolve;
@@ -187,45 +118,48 @@ export class ActiveRun {
         },
       },
     );
-    this.#pileup = new Pileup(this.#index);
+    this.#pileup = new Pileup(inputs.index);
     this.#caller = new VariantCaller({
       minDepth: config.minDepth,
       minAlleleFrequency: config.minAlleleFrequency,
       minQuality: config.minQuality,
     });
+    this.#variants = new VariantPublisher(runId, {
+      addVariants: (records) => this.sink.addVariants(records),
+      confirmed: (record) => services.observer.mutationDetected?.(record),
+    });
   }
 
-  /** Loads the reference, builds the index, creates the Run row, and starts pulling batches. */
+  /** Acquires the run's inputs, creates the Run row, and starts pulling batches. */
   static async start(config: RunConfig, services: RunServices): Promise<ActiveRun> {
-    const inputs = await prepareInputs(config);
-    try {
-      const contigs = inputs.reference.contigs;
-      const runId = await services.store.createRun({
+    const warning = (message: string, detail?: Record<string, unknown>) => services.observer.warning?.(message, detail);
+    let runId: string | undefined;
+    let run: ActiveRun | undefined;
+    const inputs = await acquireRunInputs(config, async (reference: Reference, index: AlignerIndex) => {
+      const contigs = reference.contigs;
+      const createdId = await services.store.createRun({
         source: config.source,
         config: { ...config },
         referenceName: contigs.length === 1 ? (contigs[0]?.name ?? 'reference') : `${contigs.length} contigs`,
-        referenceLength: inputs.reference.totalLength,
+        referenceLength: reference.totalLength,
         contigs: contigs.map(({ name, length }) => ({ name, length })),
       });
-      const run = new ActiveRun(runId, config, inputs, services);
-      run.#pool = await (services.createDetectors ?? threadDetectors)({
-        runId,
+      runId = createdId;
+      return (services.createDetectors ?? detectorThreads)({
+        runId: createdId,
         config,
-        reference: inputs.reference,
-        index: inputs.index,
-        onBacklogChange: () => run.#updatePressure(),
-        onWorkerCrash: (error) =>
-          services.observer.warning?.('detector thread died; replaced, its batch redone', { reason: error.message }),
-        warning: (message, detail) => services.observer.warning?.(message, detail),
+        reference,
+        index,
+        // Before the run exists there is no throttle to tell; its first look comes with its first batch.
+        onBacklogChange: () => {
+          if (run) run.#updatePressure();
+        },
+        warning,
       });
-      await run.#pool.ready();
-      run.#ingesting = run.#ingest();
-      return run;
-    } catch (error) {
-      inputs.producer.close();
-      inputs.index.release();
-      throw error;
-    }
+    });
+    run = new ActiveRun(runId as string, config, inputs, services);
+    run.#ingesting = run.#ingest();
+    return run;
   }
 
   get throttled(): boolean {
@@ -249,43 +183,46 @@ export class ActiveRun {
   }
 
   totals(): RunTotals {
+    const reads = this.#ledger.reads;
     return {
-      readsProduced: this.#readsProduced,
-      readsAnalysed: this.#readsAnalysed,
-      batchesAnalysed: this.#batchesAnalysed,
-      variantsConfirmed: this.#confirmed.size,
+      readsProduced: reads.produced,
+      readsAnalysed: reads.analysed,
+      batchesAnalysed: this.#ledger.batches.analysed,
+      variantsConfirmed: this.#variants.confirmed,
     };
   }
 
   metrics(): PipelineMetrics {
     const now = performance.now();
+    const reads = this.#ledger.reads;
+    const batches = this.#ledger.batches;
     return {
       at: new Date(),
       ingestionRate: this.#ingestion.rate(now),
       processingRate: this.#processing.rate(now),
-      queueDepth: this.#queue.length + this.#pool.queued,
-      inFlight: this.#pool.inFlight - this.#pool.queued,
+      queueDepth: this.#queue.length + this.#detectors.queued,
+      inFlight: this.#detectors.inFlight - this.#detectors.queued,
       throttled: this.#queue.throttled,
       throttleEvents: this.#queue.throttleEvents,
       highWater: this.#queue.marks.highWater,
       lowWater: this.#queue.marks.lowWater,
-      readsProduced: this.#readsProduced,
-      readsAnalysed: this.#readsAnalysed,
-      readsQueued: this.#readsQueued(),
-      readsInFlight: this.#readsInFlight,
-      readsDiscarded: this.#readsDiscarded,
-      batchesProduced: this.#batchesProduced,
-      batchesAnalysed: this.#batchesAnalysed,
+      readsProduced: reads.produced,
+      readsAnalysed: reads.analysed,
+      readsQueued: reads.queued,
+      readsInFlight: reads.inFlight,
+      readsDiscarded: reads.discarded,
+      batchesProduced: batches.produced,
+      batchesAnalysed: batches.analysed,
       sinkLag: this.sink.lag,
       latencyP50Ms: this.#latency.percentile(50),
       latencyP99Ms: this.#latency.percentile(99),
-      variantsConfirmed: this.#confirmed.size,
+      variantsConfirmed: this.#variants.confirmed,
     };
   }
 
   /** Calls variants that are new or changed since the last call and hands them to the sink. */
   callVariants(): void {
-    this.#publish(this.#caller.update(this.#pileup));
+    this.#variants.publish(this.#caller.update(this.#pileup));
   }
 
   /** Every call of the run as it stands (for the final write and the VCF). */
@@ -304,11 +241,8 @@ export class ActiveRun {
     clearTimeout(this.#spikeTimer);
     await this.#ingesting;
     if (!drain) {
-      for (const { batch } of this.#queue.clear()) {
-        this.#readsDiscarded += batch.reads;
-        this.#batchesDiscarded += 1;
-      }
-      await this.#pool
+      for (const { batch } of this.#queue.clear()) this.#ledger.withdrawn(batch.reads, 'queued');
+      await this.#detectors
         .discardQueued?.()
         .catch((error: Error) =>
           this.#services.observer.warning?.('queued batches could not be withdrawn', { reason: error.message }),
@@ -320,27 +254,22 @@ export class ActiveRun {
 
   async #conclude(status: RunStatusKind): Promise<RunOutcome> {
     const calls = this.allCalls();
-    this.#publish(calls);
+    this.#variants.publish(calls);
     await this.sink.drain();
     const totals = this.totals();
     await this.#services.store.finishRun(this.runId, status, totals, this.#failure);
     this.sink.close();
-    await this.#pool.close();
-    this.#index.release();
+    await this.#inputs.release();
     return {
       runId: this.runId,
       status,
       totals,
-      batchesDiscarded: this.#batchesDiscarded,
+      batchesDiscarded: this.#ledger.batches.discarded,
       error: this.#failure,
-      ambiguousReads: this.#ambiguousReads,
+      ambiguousReads: this.#ledger.ambiguousReads,
       calls,
       contigs: this.reference.contigs,
     };
-  }
-
-  #readsQueued(): number {
-    return this.#readsProduced - this.#readsAnalysed - this.#readsInFlight - this.#readsDiscarded;
   }
 
   async #ingest(): Promise<void> {
@@ -358,9 +287,7 @@ export class ActiveRun {
           this.#inputEnded = !this.#stopping;
           break;
         }
-        this.#readsProduced += batch.reads;
-        this.#batchesProduced += 1;
-        this.#ambiguousReads += batch.ambiguousReads;
+        this.#ledger.taken(batch);
         this.#ingestion.record(batch.reads);
         this.#queue.push({ batch, enqueuedAt: performance.now() });
         this.#dispatch();
@@ -373,10 +300,10 @@ export class ActiveRun {
   }
 
   #dispatch(): void {
-    while (this.#pool.hasIdleWorker && this.#queue.length > 0) {
+    while (this.#detectors.hasIdleWorker && this.#queue.length > 0) {
       const item = this.#queue.shift() as QueuedBatch;
       const { batch } = item;
-      this.#readsInFlight += batch.reads;
+      this.#ledger.dispatched(batch.reads);
       const job = {
         sequence: batch.sequence,
         reads: batch.reads,
@@ -384,7 +311,7 @@ export class ActiveRun {
         qualities: batch.qualities,
         offsets: batch.offsets,
       };
-      this.#pool.analyse(job).then(
+      this.#detectors.analyse(job).then(
         (result) => this.#onAnalysed(item, result),
         (error: Error) => this.#onFailed(item, error),
       );
@@ -393,9 +320,7 @@ export class ActiveRun {
 
   #onAnalysed({ batch, enqueuedAt }: QueuedBatch, result: DetectionResult): void {
     this.#pileup.add(result.evidence);
-    this.#readsInFlight -= batch.reads;
-    this.#readsAnalysed += batch.reads;
-    this.#batchesAnalysed += 1;
+    this.#ledger.analysed(batch.reads);
     this.#processing.record(batch.reads);
     this.#latency.observe(performance.now() - enqueuedAt);
     if (!result.stored) this.sink.addAnalysis(analysisRecord(this.runId, batch.sequence, result));
@@ -406,21 +331,18 @@ export class ActiveRun {
 
   /** Pressure beyond the queue: analyses not yet stored, and batches waiting at remote detectors. */
   #updatePressure(): void {
-    this.#queue.setExternalLag(this.sink.pendingAnalyses + this.#pool.backlog);
+    this.#queue.setExternalLag(this.sink.pendingAnalyses + this.#detectors.backlog);
   }
 
   #onFailed({ batch }: QueuedBatch, error: Error): void {
     if (error instanceof BatchDiscardedError) {
-      this.#readsInFlight -= batch.reads;
-      this.#readsDiscarded += batch.reads;
-      this.#batchesDiscarded += 1;
+      this.#ledger.withdrawn(batch.reads, 'inFlight');
       this.#checkFinished();
       return;
     }
     // A batch the detector rejects (malformed reads) fails the run: silently skipping it would
     // break `produced = analysed`.
-    this.#readsInFlight -= batch.reads;
-    this.#readsDiscarded += batch.reads;
+    this.#ledger.rejected(batch.reads);
     this.#failure ??= `batch ${batch.sequence}: ${error.message}`;
     this.#stopping = true;
     this.#producer.close();
@@ -428,49 +350,17 @@ export class ActiveRun {
   }
 
   #checkFinished(): void {
-    if (this.#readsInFlight > 0 || (this.#queue.length > 0 && !this.#failure)) return;
+    if (this.#ledger.busy || (this.#queue.length > 0 && !this.#failure)) return;
     this.#idleWaiter?.();
     if (this.#inputEnded || this.#failure) this.#finish();
   }
 
   #idle(): Promise<void> {
-    if (this.#readsInFlight === 0 && this.#queue.length === 0) return Promise.resolve();
+    if (!this.#ledger.busy && this.#queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => {
       this.#idleWaiter = () => {
-        if (this.#readsInFlight === 0 && this.#queue.length === 0) resolve();
+        if (!this.#ledger.busy && this.#queue.length === 0) resolve();
       };
     });
-  }
-
-  #publish(calls: VariantCall[]): void {
-    if (calls.length === 0) return;
-    const seenAt = new Date();
-    const records: VariantRecord[] = calls.map((call) => ({
-      runId: this.runId,
-      contig: call.contig,
-      position: call.position,
-      ref: call.ref,
-      alt: call.alt,
-      type: call.type,
-      genotype: call.genotype,
-      depth: call.depth,
-      altCount: call.altCount,
-      alleleFrequency: call.alleleFrequency,
-      quality: call.quality,
-      status: call.status,
-      seenAt,
-    }));
-    this.sink.addVariants(records);
-    for (const record of records) {
-      const key = `${record.contig}:${record.position}:${record.ref}:${record.alt}`;
-      if (record.status === 'CONFIRMED') {
-        if (!this.#confirmed.has(key)) {
-          this.#confirmed.add(key);
-          this.#services.observer.mutationDetected?.(record);
-        }
-      } else {
-        this.#confirmed.delete(key);
-      }
-    }
   }
 }

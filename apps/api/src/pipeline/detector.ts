@@ -1,4 +1,5 @@
-import type { AlignerIndex } from '@helix/native';
+import type { AlignerIndex, Reference } from '@helix/native';
+import type { RunConfig } from './config.js';
 import type { AnalysisRecord } from './records.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -139,3 +140,37 @@ export class DetectorPool implements BatchDetectors {
     return this.#pool.close();
   }
 }
+
+/** Something the operator should know, with details for the log. */
+export type DetectorWarning = (message: string, detail?: Record<string, unknown>) => void;
+
+/** What a run tells the factory of its detectors. */
+export interface DetectorsContext {
+  runId: string;
+  config: RunConfig;
+  reference: Reference;
+  index: AlignerIndex;
+  /** Called when the detectors' backlog changes, so the throttle can look again. */
+  onBacklogChange(): void;
+  /** E.g. a detector thread died, or no worker is taking batches. */
+  warning: DetectorWarning;
+}
+
+/** Creates the detectors of a run (threads, or a stream to worker processes). */
+export type DetectorsFactory = (context: DetectorsContext) => Promise<BatchDetectors>;
+
+/** Detector threads over `index`; one that dies is replaced, its batch redone, and `warning` told. */
+export function createDetectorThreads(
+  index: AlignerIndex,
+  options: { workers?: number | undefined; warning: DetectorWarning },
+): DetectorPool {
+  return new DetectorPool(index, {
+    ...(options.workers !== undefined && { workers: options.workers }),
+    onWorkerCrash: (error) =>
+      options.warning('detector thread died; replaced, its batch redone', { reason: error.message }),
+  });
+}
+
+/** The default detectors of a run: threads in this process sharing the run's index. */
+export const detectorThreads: DetectorsFactory = async ({ config, index, warning }) =>
+  createDetectorThreads(index, { workers: config.workers, warning });

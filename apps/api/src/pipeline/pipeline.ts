@@ -1,6 +1,7 @@
 import type { Reference } from '@helix/native';
-import { ActiveRun, type DetectorsFactory, type RunOutcome } from './active-run.js';
+import { ActiveRun, type RunOutcome } from './active-run.js';
 import { DEFAULT_RUN_CONFIG, parseRunConfig, type RunConfig, type RunConfigInput } from './config.js';
+import type { DetectorsFactory } from './detector.js';
 import type { PipelineObserver, PipelineState } from './events.js';
 import { idleMetrics, type PipelineMetrics } from './metrics.js';
 import { validateWaterMarks } from './queue.js';

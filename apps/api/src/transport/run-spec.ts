@@ -1,6 +1,7 @@
 import { Reference } from '@helix/native';
 import type { Redis } from 'ioredis';
 import type { RunConfig } from '../pipeline/config.js';
+import { randomReference } from '../pipeline/run-inputs.js';
 import type { StreamKeys } from './stream-keys.js';
 
 /** How long a finished run's spec stays, for batches still being reclaimed. */
@@ -36,5 +37,5 @@ export async function loadRunReference(redis: Redis, keys: StreamKeys, runId: st
   const [config, fasta] = await redis.hmgetBuffer(keys.runSpec(runId), 'config', 'fasta');
   if (!config) return undefined;
   const { referenceLength, seed } = JSON.parse(config.toString()) as Pick<RunConfig, 'referenceLength' | 'seed'>;
-  return fasta ? Reference.parseFasta(fasta, `reference of run ${runId}`) : Reference.random(referenceLength, seed);
+  return fasta ? Reference.parseFasta(fasta, `reference of run ${runId}`) : randomReference({ referenceLength, seed });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import type { DetectorsFactory } from '../pipeline/active-run.js';
+import type { DetectorsFactory } from '../pipeline/detector.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { HelixPubSub } from '../pubsub/events.js';
 import { createHelixPubSub } from '../pubsub/events.js';

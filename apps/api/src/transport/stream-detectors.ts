@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import type { DetectorsFactory } from '../pipeline/active-run.js';
+import type { DetectorsFactory } from '../pipeline/detector.js';
 import {
   type BatchDetectors,
   BatchDiscardedError,

@@ -2,7 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AlignerIndex } from '@helix/native';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import { analysisRecord, type DetectionResult, DetectorPool } from '../pipeline/detector.js';
+import {
+  analysisRecord,
+  createDetectorThreads,
+  type DetectionResult,
+  type DetectorPool,
+} from '../pipeline/detector.js';
 import type { AnalysisRecord } from '../pipeline/records.js';
 import { retryWithBackoff } from '../pipeline/retry.js';
 import { defaultWorkerCount } from '../pipeline/worker-pool.js';
@@ -308,12 +313,16 @@ export class StreamWorker {
     if (!reference) return undefined;
     const started = performance.now();
     const index = await AlignerIndex.build(reference);
-    const pool = new DetectorPool(index, {
-      ...(this.#options.threads !== undefined && { workers: this.#options.threads }),
-      onWorkerCrash: (error) =>
-        this.#options.logger.warn({ reason: error.message }, 'detector thread died; replaced, its batch redone'),
+    const pool = createDetectorThreads(index, {
+      workers: this.#options.threads,
+      warning: (message, detail) => this.#options.logger.warn(detail ?? {}, message),
     });
-    await pool.ready();
+    try {
+      await pool.ready();
+    } catch (error) {
+      await release(Promise.resolve({ index, pool }));
+      throw error;
+    }
     this.#options.logger.info(
       { runId, contigs: reference.contigs.length, indexMs: Math.round(performance.now() - started) },
       'ready for a new run',

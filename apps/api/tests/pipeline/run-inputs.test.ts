@@ -1,0 +1,73 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AlignerIndex, Reference } from '@helix/native';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { poolConfigFromUrl } from '../../src/db/pool.js';
+import { PostgresResultStore } from '../../src/db/result-store.js';
+import { MemoryResultStore } from '../../src/pipeline/memory-store.js';
+import { Pipeline } from '../../src/pipeline/pipeline.js';
+import { serverUrl } from '../support/database.js';
+
+/**
+ * The handle the next aligner index of this process will get. Handles are handed out in order
+ * and test files run one at a time, so the index a run builds next has this handle.
+ */
+async function nextIndexHandle(): Promise<number> {
+  const probe = await AlignerIndex.build(Reference.random(1_000, 1));
+  probe.release();
+  return probe.handle + 1;
+}
+
+describe('a run whose inputs cannot all be acquired', () => {
+  let directory: string;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'helix-run-inputs-'));
+    const reference = Reference.random(5_000, 9);
+    await writeFile(join(directory, 'ref.fa'), `>random\n${Buffer.from(reference.sequence(0)).toString()}\n`);
+  });
+
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('should release the aligner index it built when the read source cannot be opened', async () => {
+    const pipeline = new Pipeline({ store: new MemoryResultStore() });
+    const handle = await nextIndexHandle();
+    await expect(
+      pipeline.start({
+        source: 'FASTQ',
+        referencePath: join(directory, 'ref.fa'),
+        readsPaths: [join(directory, 'missing.fq')],
+      }),
+    ).rejects.toThrow(/missing\.fq/);
+    expect(() => AlignerIndex.fromHandle(handle)).toThrow(/has been released/);
+    expect(pipeline.state).toBe('IDLE');
+  });
+
+  it('should release the aligner index when the run cannot be recorded', async () => {
+    const url = new URL(serverUrl());
+    url.pathname = '/helix_no_such_database';
+    const pool = new pg.Pool(poolConfigFromUrl(url.toString()));
+    const pipeline = new Pipeline({ store: new PostgresResultStore(pool) });
+    try {
+      const handle = await nextIndexHandle();
+      await expect(pipeline.start({ referenceLength: 5_000, workers: 1 })).rejects.toThrow(/helix_no_such_database/);
+      expect(() => AlignerIndex.fromHandle(handle)).toThrow(/has been released/);
+      expect(pipeline.state).toBe('IDLE');
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('should keep the index of a run that starts until the run ends', async () => {
+    const pipeline = new Pipeline({ store: new MemoryResultStore() });
+    const handle = await nextIndexHandle();
+    await pipeline.start({ referenceLength: 5_000, readsPerSecond: 1_000, workers: 1 });
+    expect(AlignerIndex.fromHandle(handle).totalLength).toBe(5_000);
+    await pipeline.stop(true);
+    expect(() => AlignerIndex.fromHandle(handle)).toThrow(/has been released/);
+  });
+});
