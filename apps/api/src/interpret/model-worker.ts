@@ -208,6 +208,7 @@ export class ModelWorker {
     while (!this.#stopped) {
       const oldest = this.#queue.peek();
       if (!oldest) {
+        // New work wakes it at once; the timeout only bounds how long an idle worker sleeps.
         await this.#pause(sweepIntervalMs);
         continue;
       }

@@ -89,33 +89,28 @@ class Service implements InterpretationService {
     this.#alarmLogger = options.logAlarm === false ? undefined : options.logger;
     const logger = options.logger.child({ component: 'interpret' });
     this.#logger = logger;
-    const store = new InterpretationStore(options.pool);
-    const warning = new WriteWarning(logger);
-    const pending = this.#pending;
     this.#listeners = new InterpretationListeners(logger);
-    const listeners = this.#listeners;
-    const referenceContext = options.referenceContext ?? new RunReferenceContext({ pool: options.pool, logger });
-    this.referenceContext = referenceContext;
+    // What every part works with: one store, one reference source, one pending count.
+    const shared = {
+      store: new InterpretationStore(options.pool),
+      referenceContext: options.referenceContext ?? new RunReferenceContext({ pool: options.pool, logger }),
+      listeners: this.#listeners,
+      pending: this.#pending,
+      warning: new WriteWarning(logger),
+    };
+    this.referenceContext = shared.referenceContext;
     const groq = options.config.groq;
-    const model = groq
-      ? new ModelWorker({ groq, store, referenceContext, listeners, pending, warning, logger, tuning })
-      : undefined;
+    const model = groq ? new ModelWorker({ ...shared, groq, logger, tuning }) : undefined;
     this.#modelWorker = model;
     this.model = model?.model;
     this.#rules = new RulesWriter({
-      store,
-      referenceContext,
-      listeners,
-      pending,
-      warning,
+      ...shared,
       capacity: tuning.queueCapacity,
       flushMs: tuning.rulesFlushMs,
       handOff: model && ((id, variant) => model.offer(id, variant)),
     });
     this.#sweep = new PendingSweep({
-      store,
-      pending,
-      warning,
+      ...shared,
       rules: this.#rules,
       model,
       intervalMs: tuning.sweepIntervalMs,
