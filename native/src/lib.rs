@@ -6,6 +6,7 @@
 #![deny(clippy::all)]
 
 pub mod align;
+pub mod annotate;
 pub mod batch;
 pub mod caller;
 mod detect_bindings;

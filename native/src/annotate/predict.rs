@@ -1,0 +1,371 @@
+//! Effect of one edit on one feature: the edit is applied to the feature's
+//! transcript, both are translated, and the difference is named.
+
+use super::effect::{Consequence, VariantEffect, Within};
+use super::feature::{reverse_complement, Biotype, Feature, Strand};
+use super::hgvs::{self, difference, Change};
+
+/// A normalised variant: `deleted` bases from `start` replaced by `inserted`
+/// (a pure insertion goes before `start`). 1-based.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// First deleted base, or the base after an insertion.
+    pub start: u64,
+    /// Number of deleted bases.
+    pub deleted: u64,
+    /// Inserted bases (forward strand).
+    pub inserted: Vec<u8>,
+}
+
+impl Edit {
+    /// Trims the bases a VCF `ref`/`alt` pair shares (the anchor base first,
+    /// then a shared suffix); `None` when nothing changes.
+    pub fn from_vcf(position: u64, reference: &[u8], alternate: &[u8]) -> Option<Edit> {
+        let reference = reference.to_ascii_uppercase();
+        let alternate = alternate.to_ascii_uppercase();
+        let change = difference(&reference, &alternate)?;
+        Some(Edit {
+            start: position + change.start as u64,
+            deleted: change.deleted.len() as u64,
+            inserted: change.inserted.to_vec(),
+        })
+    }
+
+    /// Bases the edit touches: the deleted ones, or the two around an insertion.
+    pub fn span(&self) -> (u64, u64) {
+        if self.deleted == 0 {
+            (self.start.saturating_sub(1).max(1), self.start)
+        } else {
+            (self.start, self.start + self.deleted - 1)
+        }
+    }
+
+    fn deletes(&self, position: u64) -> bool {
+        position >= self.start && position < self.start + self.deleted
+    }
+}
+
+/// The feature's transcript with the edit applied; `None` when the edit does
+/// not change it (it lies outside, or at a segment's outer edge).
+fn edited_transcript(feature: &Feature, contig: &[u8], edit: &Edit) -> Option<Vec<u8>> {
+    let mut edited = Vec::with_capacity(feature.transcript_length() as usize + edit.inserted.len());
+    let mut placed = edit.inserted.is_empty();
+    let mut changed = false;
+    for segment in &feature.segments {
+        let base = |position: u64| contig[position as usize - 1];
+        match segment.strand {
+            Strand::Forward => {
+                for position in segment.start..=segment.end {
+                    if !placed
+                        && position == edit.start
+                        && (position > segment.start || edit.deleted > 0)
+                    {
+                        edited.extend_from_slice(&edit.inserted);
+                        placed = true;
+                        changed = true;
+                    }
+                    if edit.deletes(position) {
+                        changed = true;
+                    } else {
+                        edited.push(base(position));
+                    }
+                }
+            }
+            Strand::Reverse => {
+                for position in (segment.start..=segment.end).rev() {
+                    if edit.deletes(position) {
+                        changed = true;
+                    } else {
+                        edited.push(super::feature::complement(base(position)));
+                    }
+                    if !placed
+                        && position == edit.start
+                        && (position > segment.start || edit.deleted > 0)
+                    {
+                        edited.extend(reverse_complement(&edit.inserted));
+                        placed = true;
+                        changed = true;
+                    }
+                }
+            }
+        }
+    }
+    changed.then_some(edited)
+}
+
+/// Segment holding transcript index `index`, as `rank / count`.
+fn rank(feature: &Feature, index: usize) -> Within {
+    let mut end = 0u64;
+    for (number, segment) in feature.segments.iter().enumerate() {
+        end += segment.len();
+        if (index as u64) < end {
+            return Within {
+                position: number as u64 + 1,
+                length: feature.segments.len() as u64,
+            };
+        }
+    }
+    Within {
+        position: feature.segments.len() as u64,
+        length: feature.segments.len() as u64,
+    }
+}
+
+/// The effect of `edit` on `feature`, `None` when the feature is untouched.
+pub fn predict(feature: &Feature, contig: &[u8], edit: &Edit) -> Option<VariantEffect> {
+    let edited = edited_transcript(feature, contig, edit)?;
+    let transcript = feature.transcript(contig);
+    let change = difference(&transcript, &edited)?;
+    let mut effect = match &feature.biotype {
+        Biotype::ProteinCoding { code, offset } => {
+            coding(&transcript, &edited, &change, *offset as usize, |cds| {
+                code.translate_cds(cds)
+            })?
+        }
+        Biotype::NonCoding(biotype) => {
+            let mut effect = VariantEffect::new(Consequence::NonCoding);
+            effect.biotype = Some(biotype.clone());
+            effect.hgvs_c = Some(hgvs::nucleotide("n.", &change, 0));
+            effect
+        }
+    };
+    effect.gene = feature.gene.clone().or_else(|| feature.locus_tag.clone());
+    effect.locus_tag = feature.locus_tag.clone();
+    effect.product = feature.product.clone();
+    effect.feature_id = Some(feature.transcript_id.clone());
+    effect.rank = Some(rank(feature, change.start));
+    effect.cdna = Some(Within {
+        position: change.start as u64 + 1,
+        length: transcript.len() as u64,
+    });
+    effect.warnings.extend(feature.warnings.iter().cloned());
+    Some(effect)
+}
+
+/// Consequence and changes within a CDS translated from `offset`.
+fn coding(
+    transcript: &[u8],
+    edited: &[u8],
+    change: &Change,
+    offset: usize,
+    translate: impl Fn(&[u8]) -> Vec<u8>,
+) -> Option<VariantEffect> {
+    if change.start + change.deleted.len() <= offset
+        && change.deleted.len() == change.inserted.len()
+    {
+        // Only the bases before /codon_start changed: nothing is translated there.
+        return None;
+    }
+    let start = change.start.saturating_sub(offset);
+    let reference_protein = translate(&transcript[offset..]);
+    let edited_protein = translate(&edited[offset.min(edited.len())..]);
+    let codon = start / 3;
+    let length_change = change.inserted.len() as i64 - change.deleted.len() as i64;
+    let (consequence, protein) = if length_change % 3 != 0 {
+        let first = reference_protein
+            .iter()
+            .zip(&edited_protein)
+            .skip(codon)
+            .position(|(r, a)| r != a)
+            .map_or(codon, |i| i + codon);
+        (
+            Consequence::Frameshift,
+            hgvs::frameshift(&reference_protein, first),
+        )
+    } else {
+        match difference(&reference_protein, &edited_protein) {
+            None => (
+                Consequence::Synonymous,
+                hgvs::synonymous(&reference_protein, codon),
+            ),
+            Some(residues) => (
+                protein_consequence(&residues, length_change),
+                hgvs::in_frame(&reference_protein, &residues),
+            ),
+        }
+    };
+    let mut effect = VariantEffect::new(consequence);
+    effect.biotype = Some("protein_coding".into());
+    effect.hgvs_c = Some(hgvs::nucleotide("c.", change, offset));
+    effect.hgvs_p = Some(protein.hgvs);
+    effect.amino_acid_change = Some(protein.short);
+    if length_change == 0 {
+        effect.codon_change = Some(codon_change(
+            &transcript[offset..],
+            &edited[offset..],
+            start,
+            change.deleted.len(),
+        ));
+    }
+    let cds_length = (transcript.len() - offset) as u64;
+    effect.cds = Some(Within {
+        position: start as u64 + 1,
+        length: cds_length,
+    });
+    let residues =
+        reference_protein.len() as u64 - u64::from(reference_protein.last() == Some(&b'*'));
+    let residue = match &effect.consequence {
+        Consequence::Synonymous | Consequence::Frameshift => codon as u64 + 1,
+        _ => difference(&reference_protein, &edited_protein).map_or(codon, |r| r.start) as u64 + 1,
+    };
+    effect.protein = Some(Within {
+        position: residue,
+        length: residues,
+    });
+    Some(effect)
+}
+
+/// Consequence of an in-frame change of residues, most severe first.
+fn protein_consequence(residues: &Change, length_change: i64) -> Consequence {
+    let (deleted, inserted) = (residues.deleted, residues.inserted);
+    if residues.start == 0 && deleted.first() == Some(&b'M') {
+        Consequence::StartLost
+    } else if inserted.contains(&b'*') && !deleted.contains(&b'*') {
+        Consequence::StopGained
+    } else if deleted.contains(&b'*') && !inserted.contains(&b'*') {
+        Consequence::StopLost
+    } else if length_change > 0 {
+        Consequence::InframeInsertion
+    } else if length_change < 0 {
+        Consequence::InframeDeletion
+    } else {
+        Consequence::Missense
+    }
+}
+
+/// Codons around `length` changed bases from CDS index `start`, unchanged
+/// bases in lower case: `gAc/gGc`.
+fn codon_change(reference: &[u8], edited: &[u8], start: usize, length: usize) -> String {
+    let first = start / 3 * 3;
+    let last = ((start + length.max(1) - 1) / 3 * 3 + 3)
+        .min(reference.len())
+        .min(edited.len());
+    let show = |bases: &[u8]| -> String {
+        (first..last)
+            .map(|i| {
+                let base = bases[i] as char;
+                if i >= start && i < start + length {
+                    base.to_ascii_uppercase()
+                } else {
+                    base.to_ascii_lowercase()
+                }
+            })
+            .collect()
+    };
+    format!("{}/{}", show(reference), show(edited))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::feature::Segment;
+    use super::super::genetic_code::GeneticCode;
+    use super::*;
+
+    // ATG GAC CAG AAA TAA on the forward strand at 3..17.
+    const CONTIG: &[u8] = b"CCATGGACCAGAAATAACC";
+
+    fn cds(strand: Strand, contig_start: u64, contig_end: u64) -> Feature {
+        Feature {
+            contig: 0,
+            gene: Some("abc".into()),
+            locus_tag: Some("T_1".into()),
+            transcript_id: "T_1".into(),
+            product: Some("a protein".into()),
+            segments: vec![Segment {
+                start: contig_start,
+                end: contig_end,
+                strand,
+            }],
+            biotype: Biotype::ProteinCoding {
+                code: GeneticCode::ncbi(11).unwrap(),
+                offset: 0,
+            },
+            origin: "line 1".into(),
+            warnings: vec![],
+        }
+    }
+
+    fn effect(
+        feature: &Feature,
+        contig: &[u8],
+        position: u64,
+        reference: &str,
+        alternate: &str,
+    ) -> VariantEffect {
+        let edit = Edit::from_vcf(position, reference.as_bytes(), alternate.as_bytes()).unwrap();
+        predict(feature, contig, &edit).unwrap()
+    }
+
+    #[test]
+    fn a_missense_snv_names_codon_residue_and_hgvs() {
+        let e = effect(&cds(Strand::Forward, 3, 17), CONTIG, 7, "A", "G");
+        assert_eq!(e.consequence, Consequence::Missense);
+        assert_eq!(e.codon_change.as_deref(), Some("gAc/gGc"));
+        assert_eq!(e.amino_acid_change.as_deref(), Some("D2G"));
+        assert_eq!(e.hgvs_c.as_deref(), Some("c.5A>G"));
+        assert_eq!(e.hgvs_p.as_deref(), Some("p.Asp2Gly"));
+    }
+
+    #[test]
+    fn stops_and_starts_are_named() {
+        let f = cds(Strand::Forward, 3, 17);
+        assert_eq!(
+            effect(&f, CONTIG, 9, "C", "T").consequence,
+            Consequence::StopGained
+        );
+        assert_eq!(
+            effect(&f, CONTIG, 9, "C", "T").amino_acid_change.as_deref(),
+            Some("Q3*")
+        );
+        assert_eq!(
+            effect(&f, CONTIG, 15, "T", "C").consequence,
+            Consequence::StopLost
+        );
+        assert_eq!(
+            effect(&f, CONTIG, 4, "T", "C").consequence,
+            Consequence::StartLost
+        );
+        assert_eq!(
+            effect(&f, CONTIG, 8, "C", "T").consequence,
+            Consequence::Synonymous
+        );
+        assert_eq!(
+            effect(&f, CONTIG, 8, "C", "T").hgvs_p.as_deref(),
+            Some("p.Asp2Asp")
+        );
+    }
+
+    #[test]
+    fn the_reverse_strand_is_read_complemented() {
+        let contig = reverse_complement(CONTIG);
+        let f = cds(Strand::Reverse, 3, 17);
+        // The forward strand's position 7 (A in GAC) is position 13 here, a T.
+        let e = effect(&f, &contig, 13, "T", "C");
+        assert_eq!(e.amino_acid_change.as_deref(), Some("D2G"));
+        assert_eq!(e.hgvs_c.as_deref(), Some("c.5A>G"));
+        assert_eq!(e.codon_change.as_deref(), Some("gAc/gGc"));
+    }
+
+    #[test]
+    fn indels_are_frameshifts_or_in_frame() {
+        let f = cds(Strand::Forward, 3, 17);
+        let e = effect(&f, CONTIG, 8, "C", "CA");
+        assert_eq!(e.consequence, Consequence::Frameshift);
+        assert_eq!(e.hgvs_c.as_deref(), Some("c.6_7insA"));
+        let e = effect(&f, CONTIG, 8, "CCAG", "C");
+        assert_eq!(e.consequence, Consequence::InframeDeletion);
+        assert_eq!(e.hgvs_p.as_deref(), Some("p.Gln3del"));
+        let e = effect(&f, CONTIG, 8, "C", "CGGG");
+        assert_eq!(e.consequence, Consequence::InframeInsertion);
+        assert_eq!(e.hgvs_p.as_deref(), Some("p.Asp2_Gln3insGly"));
+    }
+
+    #[test]
+    fn a_variant_outside_the_segments_changes_nothing() {
+        let f = cds(Strand::Forward, 3, 17);
+        let edit = Edit::from_vcf(1, b"C", b"T").unwrap();
+        assert!(predict(&f, CONTIG, &edit).is_none());
+        let edit = Edit::from_vcf(17, b"A", b"AT").unwrap();
+        assert!(predict(&f, CONTIG, &edit).is_none());
+    }
+}

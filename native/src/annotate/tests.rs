@@ -1,0 +1,185 @@
+//! The annotator end to end: files with genes on both strands, a joined
+//! CDS, overlapping genes and an RNA gene.
+
+use super::*;
+
+/// 300 bases: gene A (forward, 11..70), gene B (reverse, 61..120, overlaps A),
+/// tRNA (151..190), joined CDS C (201..230 + 241..270).
+fn contig() -> Vec<u8> {
+    let mut bases = b"ACGTTGCAAT".repeat(30);
+    let genes: [(usize, &[u8]); 4] = [
+        (
+            10,
+            b"ATGAAAGACCAGTTTGGGCCCAAAGACCAGTTTGGGCCCAAAGACCAGTTTGGGCCCAAAGATTAA",
+        ),
+        (150, b"GGGCCCAAATTTGGGCCCAAATTTGGGCCCAAATTTGGGC"),
+        (200, b"ATGAAAGACCAGTTTGGGCCCAAAGACCAG"),
+        (240, b"TTTGGGCCCAAAGACCAGTTTGGGCCCTAA"),
+    ];
+    for (start, gene) in genes {
+        bases[start..start + gene.len()].copy_from_slice(gene);
+    }
+    bases
+}
+
+fn reference() -> ReferenceContigs {
+    ReferenceContigs {
+        contigs: vec![ContigSequence {
+            name: "chr".into(),
+            sequence: contig(),
+            circular: false,
+        }],
+    }
+}
+
+const GFF: &str = "##gff-version 3\n\
+chr\tt\tgene\t11\t76\t.\t+\t.\tID=gene-A;Name=geneA;locus_tag=A_1\n\
+chr\tt\tCDS\t11\t76\t.\t+\t0\tID=cds-A;Parent=gene-A;product=protein A;transl_table=11\n\
+chr\tt\tgene\t65\t100\t.\t-\t.\tID=gene-B;Name=geneB;locus_tag=B_1\n\
+chr\tt\tCDS\t65\t100\t.\t-\t0\tID=cds-B;Parent=gene-B;transl_table=11\n\
+chr\tt\tgene\t151\t190\t.\t+\t.\tID=gene-T;Name=tRNA-X;locus_tag=T_1\n\
+chr\tt\ttRNA\t151\t190\t.\t+\t.\tID=rna-T;Parent=gene-T;product=tRNA-Gly\n\
+chr\tt\tgene\t201\t270\t.\t+\t.\tID=gene-C;Name=geneC;locus_tag=C_1\n\
+chr\tt\tCDS\t201\t230\t.\t+\t0\tID=cds-C;Parent=gene-C;transl_table=11\n\
+chr\tt\tCDS\t241\t270\t.\t+\t0\tID=cds-C;Parent=gene-C;transl_table=11\n";
+
+fn annotation() -> Annotation {
+    Annotation::from_gff3(GFF.as_bytes(), reference(), "genes.gff3", None).unwrap()
+}
+
+#[test]
+fn a_variant_in_overlapping_genes_has_an_effect_in_each() {
+    let a = annotation();
+    let bases = contig();
+    let position = 70u64;
+    let reference = [bases[position as usize - 1]];
+    let alternate = if reference == *b"A" { b"C" } else { b"A" };
+    let effects = a.annotate("chr", position, &reference, alternate).unwrap();
+    let genes: Vec<_> = effects
+        .iter()
+        .map(|e| {
+            (
+                e.gene.as_deref().unwrap(),
+                e.consequence == Consequence::Upstream,
+            )
+        })
+        .collect();
+    // 81 bases before the tRNA too.
+    assert_eq!(
+        genes,
+        [("geneA", false), ("geneB", false), ("tRNA-X", true)]
+    );
+}
+
+#[test]
+fn a_joined_cds_is_translated_across_the_gap() {
+    let a = annotation();
+    // c.31 is the first base of the second segment (241): TTT → CTT, F11L.
+    let effects = a.annotate("chr", 241, b"T", b"C").unwrap();
+    assert_eq!(effects[0].amino_acid_change.as_deref(), Some("F11L"));
+    assert_eq!(effects[0].hgvs_c.as_deref(), Some("c.31T>C"));
+    assert_eq!(
+        effects[0].rank.map(|r| (r.position, r.length)),
+        Some((2, 2))
+    );
+}
+
+#[test]
+fn rna_genes_upstream_and_intergenic_variants_are_named() {
+    let a = annotation();
+    let bases = contig();
+    let at = |p: u64| [bases[p as usize - 1]];
+    let alt = |p: u64| {
+        if bases[p as usize - 1] == b'A' {
+            *b"C"
+        } else {
+            *b"A"
+        }
+    };
+    let rna = a.annotate("chr", 160, &at(160), &alt(160)).unwrap();
+    assert_eq!(rna[0].consequence, Consequence::NonCoding);
+    assert_eq!(
+        rna[0].hgvs_c.as_deref(),
+        Some(format!("n.10{}>{}", at(160)[0] as char, alt(160)[0] as char).as_str())
+    );
+    let upstream = a.annotate("chr", 195, &at(195), &alt(195)).unwrap();
+    // 6 bases before geneC, and 95 after the end of geneB on the reverse strand.
+    let named: Vec<_> = upstream
+        .iter()
+        .map(|e| (e.consequence, e.gene.as_deref().unwrap(), e.distance))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            (Consequence::Upstream, "geneB", Some(95)),
+            (Consequence::Upstream, "geneC", Some(6))
+        ]
+    );
+    let far = a.annotate("chr", 290, &at(290), &alt(290)).unwrap();
+    assert_eq!(far[0].consequence, Consequence::Intergenic);
+    assert_eq!(far[0].gene.as_deref(), Some("geneC"));
+    assert_eq!(far[0].distance, Some(20));
+}
+
+#[test]
+fn a_wrong_reference_allele_is_an_error() {
+    let a = annotation();
+    let bases = contig();
+    let wrong = if bases[20] == b'A' { b"C" } else { b"A" };
+    assert!(a.annotate("chr", 21, wrong, b"G").is_err());
+    assert!(a.annotate("chrZ", 21, b"A", b"G").is_err());
+}
+
+#[test]
+fn a_cds_running_off_the_contig_is_an_error_naming_it() {
+    let text = "##gff-version 3\nchr\tt\tCDS\t250\t330\t.\t+\t0\tID=cds-Z;locus_tag=Z_1\n";
+    let error = Annotation::from_gff3(text.as_bytes(), reference(), "bad.gff3", None).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "bad.gff3: line 2: feature Z_1 runs off contig chr (ends at 330, the contig has 300 bases)"
+    );
+}
+
+#[test]
+fn a_cds_not_a_multiple_of_three_is_flagged() {
+    let text =
+        "##gff-version 3\nchr\tt\tCDS\t11\t75\t.\t+\t0\tID=cds-Z;locus_tag=Z_1;transl_table=11\n";
+    let a = Annotation::from_gff3(text.as_bytes(), reference(), "odd.gff3", None).unwrap();
+    assert!(
+        a.warnings[0].starts_with("odd.gff3: line 2: CDS Z_1: length 65 is not a multiple of 3"),
+        "{:?}",
+        a.warnings
+    );
+    let effects = a.annotate("chr", 14, b"A", b"G").unwrap();
+    assert!(effects[0]
+        .warnings
+        .contains(&"WARNING_TRANSCRIPT_INCOMPLETE".to_string()));
+}
+
+#[test]
+fn the_rel606_fragment_translates_as_its_genbank_file_says() {
+    // Read in place from the shared data beside the repository, never copied.
+    let path = Path::new("../../shared/data/real/annotation/REL606-fragment.gbk");
+    if !path.exists() {
+        return;
+    }
+    let seqs = genbank::read(path).unwrap();
+    let contigs = genbank::sequences(&seqs, "REL606").unwrap();
+    let a = Annotation::load(path, ReferenceContigs { contigs }, None).unwrap();
+    let coding = a
+        .features()
+        .iter()
+        .filter(|f| matches!(f.biotype, feature::Biotype::ProteinCoding { .. }))
+        .count();
+    // 51 CDS, two of them /pseudo.
+    assert_eq!(coding, 49);
+    // Only yagX is flagged: the fragment ends inside it.
+    assert!(!a.warnings.is_empty());
+    assert!(
+        a.warnings
+            .iter()
+            .all(|w| w.contains("CDS ECB_00250 (yagX)")),
+        "{:?}",
+        a.warnings
+    );
+}
