@@ -8,7 +8,7 @@ export interface ChartSeries {
   id: string;
   label: string;
   points: readonly Point[];
-  /** CSS class that sets the stroke colour (see globals.css). */
+  /** CSS class that sets the stroke colour (see app/styles/charts.css). */
   tone: 'queue' | 'high' | 'low' | 'ingest' | 'process' | 'throttle';
   dashed?: boolean;
 }
