@@ -2,13 +2,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulateToFiles } from '@helix/native';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations, readMigrations } from '../../src/db/migrations.js';
+import { poolConfigFromUrl } from '../../src/db/pool.js';
+import { PostgresResultStore } from '../../src/db/result-store.js';
+import { migrationsDirectory } from '../../src/paths.js';
 import { InvalidRunConfigError } from '../../src/pipeline/config.js';
 import type { PipelineStatusChange } from '../../src/pipeline/events.js';
 import { MemoryResultStore } from '../../src/pipeline/memory-store.js';
 import type { PipelineMetrics } from '../../src/pipeline/metrics.js';
 import { Pipeline, PipelineAlreadyRunningError, PipelineNotRunningError } from '../../src/pipeline/pipeline.js';
-import { withSlowAnalysisWrites } from '../support/slow-store.js';
+import { createScratchDatabase, type ScratchDatabase } from '../support/database.js';
+import { slowDownTable } from '../support/slow-table.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** The accounting identity the pipeline keeps at every instant. */
@@ -70,63 +76,102 @@ describe('pipeline', () => {
     expect(pipeline.state).toBe('IDLE');
   });
 
-  it('should throttle the producer when the sink falls behind, bound the queue, and resume', async () => {
-    const store = withSlowAnalysisWrites(new MemoryResultStore(), 40);
-    const { samples, states, observer } = recordingObserver();
-    const workers = 2;
-    const pipeline = new Pipeline({
-      store,
-      observer,
-      metricsIntervalMs: 25,
-      sinkOptions: { maxRowsPerWrite: 2, flushIntervalMs: 5 },
-    });
-    await pipeline.start({
-      referenceLength: 30_000,
-      readsPerSecond: 0,
-      batchSize: 32,
-      highWater: 20,
-      lowWater: 5,
-      totalReads: 32 * 300,
-      workers,
-    });
-    const outcome = await pipeline.whenRunEnds();
-    expect(states.map((change) => change.state)).toContain('THROTTLED');
-    const throttledSamples = samples.filter((sample) => sample.throttled);
-    expect(throttledSamples.length).toBeGreaterThan(0);
-    expect(samples.some((sample, index) => index > 0 && samples[index - 1]?.throttled && !sample.throttled)).toBe(true);
-    expect(Math.max(...samples.map((sample) => sample.queueDepth))).toBeLessThanOrEqual(20 + workers);
-    for (const sample of samples) expectNothingLost(sample);
-    expect(outcome.totals.readsAnalysed).toBe(32 * 300);
-    expect(store.analyses.size).toBe(300);
-  });
+  describe('against a slow PostgreSQL', () => {
+    let scratch: ScratchDatabase;
+    let pool: pg.Pool;
 
-  it('should show a 10x spike engage the throttle and release it afterwards', async () => {
-    const store = withSlowAnalysisWrites(new MemoryResultStore(), 20);
-    const { samples, observer } = recordingObserver();
-    const pipeline = new Pipeline({
-      store,
-      observer,
-      metricsIntervalMs: 25,
-      sinkOptions: { maxRowsPerWrite: 4, flushIntervalMs: 5 },
+    beforeAll(async () => {
+      scratch = await createScratchDatabase();
+      pool = new pg.Pool(poolConfigFromUrl(scratch.url));
+      await applyMigrations(pool, await readMigrations(migrationsDirectory));
     });
-    // The slow sink stores about 200 batches of 64 reads a second (~12.8k reads/s): the base rate
-    // fits, ten times it does not.
-    await pipeline.start({
-      referenceLength: 30_000,
-      readsPerSecond: 4_000,
-      batchSize: 64,
-      highWater: 30,
-      lowWater: 10,
-      workers: 1,
+
+    afterAll(async () => {
+      await pool?.end();
+      await scratch?.drop();
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(samples.some((sample) => sample.throttled)).toBe(false);
-    pipeline.spike(10, 1.5);
-    await waitFor(() => samples.at(-1)?.throttled === true, 10_000);
-    await waitFor(() => samples.at(-1)?.throttled === false, 15_000);
-    const outcome = await pipeline.stop(true);
-    expect(outcome.totals.readsProduced).toBe(outcome.totals.readsAnalysed);
-    for (const sample of samples) expectNothingLost(sample);
+
+    async function storedBatches(runId: string): Promise<number> {
+      const { rows } = await pool.query<{ batches: number }>(
+        'SELECT count(*)::int AS batches FROM analyses WHERE run_id = $1',
+        [runId],
+      );
+      return (rows[0] as { batches: number }).batches;
+    }
+
+    it('should throttle the producer when the sink falls behind, bound the queue, and resume', async () => {
+      // Each analysis write waits up to 40 ms for the table's lock: about two batches stored per hold.
+      const analyses = await slowDownTable(scratch.url, 'analyses', 40);
+      const { samples, states, observer } = recordingObserver();
+      const workers = 2;
+      const pipeline = new Pipeline({
+        store: new PostgresResultStore(pool),
+        observer,
+        metricsIntervalMs: 25,
+        sinkOptions: { maxRowsPerWrite: 2, flushIntervalMs: 5 },
+      });
+      try {
+        const run = await pipeline.start({
+          referenceLength: 30_000,
+          readsPerSecond: 0,
+          batchSize: 32,
+          highWater: 20,
+          lowWater: 5,
+          totalReads: 32 * 300,
+          workers,
+        });
+        const outcome = await pipeline.whenRunEnds();
+        expect(analyses.writesKeptWaiting).toBeGreaterThan(0);
+        expect(states.map((change) => change.state)).toContain('THROTTLED');
+        const throttledSamples = samples.filter((sample) => sample.throttled);
+        expect(throttledSamples.length).toBeGreaterThan(0);
+        expect(samples.some((sample, index) => index > 0 && samples[index - 1]?.throttled && !sample.throttled)).toBe(
+          true,
+        );
+        expect(Math.max(...samples.map((sample) => sample.queueDepth))).toBeLessThanOrEqual(20 + workers);
+        for (const sample of samples) expectNothingLost(sample);
+        expect(outcome.totals.readsAnalysed).toBe(32 * 300);
+        expect(await storedBatches(run.id)).toBe(300);
+      } finally {
+        await pipeline.close();
+        await analyses.stop();
+      }
+    });
+
+    it('should show a 10x spike engage the throttle and release it afterwards', async () => {
+      // Held 20 ms at a time, the table takes about 200 batches of 64 reads a second (~12.8k
+      // reads/s): the base rate fits, ten times it does not.
+      const analyses = await slowDownTable(scratch.url, 'analyses', 20);
+      const { samples, observer } = recordingObserver();
+      const pipeline = new Pipeline({
+        store: new PostgresResultStore(pool),
+        observer,
+        metricsIntervalMs: 25,
+        sinkOptions: { maxRowsPerWrite: 4, flushIntervalMs: 5 },
+      });
+      try {
+        await pipeline.start({
+          referenceLength: 30_000,
+          readsPerSecond: 4_000,
+          batchSize: 64,
+          highWater: 30,
+          lowWater: 10,
+          workers: 1,
+        });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(samples.some((sample) => sample.throttled)).toBe(false);
+        pipeline.spike(10, 1.5);
+        await waitFor(() => samples.at(-1)?.throttled === true, 10_000);
+        await waitFor(() => samples.at(-1)?.throttled === false, 15_000);
+        const outcome = await pipeline.stop(true);
+        expect(analyses.writesKeptWaiting).toBeGreaterThan(0);
+        expect(outcome.totals.readsProduced).toBe(outcome.totals.readsAnalysed);
+        for (const sample of samples) expectNothingLost(sample);
+      } finally {
+        await pipeline.close();
+        await analyses.stop();
+      }
+    });
   });
 
   describe('over FASTQ files', () => {
