@@ -1,0 +1,136 @@
+//! What the caller reports: variant calls, their kinds, genotypes and
+//! statuses, and the thresholds that decide them.
+
+/// Highest reported quality: beyond it, more evidence changes nothing a
+/// reader would act on.
+pub const MAX_QUALITY: f64 = 999.0;
+
+/// Kind of a called variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VariantType {
+    /// Single-nucleotide variant.
+    Snv,
+    /// Inserted bases.
+    Insertion,
+    /// Deleted bases.
+    Deletion,
+}
+
+impl VariantType {
+    /// `"SNV"`, `"INSERTION"` or `"DELETION"`, as the API spells them.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VariantType::Snv => "SNV",
+            VariantType::Insertion => "INSERTION",
+            VariantType::Deletion => "DELETION",
+        }
+    }
+}
+
+/// Whether a call passes the confirmation thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VariantStatus {
+    /// Seen, but not (yet) enough depth, frequency or quality.
+    Candidate,
+    /// Passes every threshold of [`CallerOptions`].
+    Confirmed,
+}
+
+impl VariantStatus {
+    /// `"CANDIDATE"` or `"CONFIRMED"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VariantStatus::Candidate => "CANDIDATE",
+            VariantStatus::Confirmed => "CONFIRMED",
+        }
+    }
+}
+
+/// Diploid genotype of a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Genotype {
+    /// One copy of the alternate allele (`0/1`).
+    Heterozygous,
+    /// Two copies (`1/1`).
+    HomozygousAlternate,
+}
+
+impl Genotype {
+    /// `"0/1"` or `"1/1"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Genotype::Heterozygous => "0/1",
+            Genotype::HomozygousAlternate => "1/1",
+        }
+    }
+}
+
+/// Thresholds and priors of the caller.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallerOptions {
+    /// Confirmed calls need at least this depth.
+    pub min_depth: u32,
+    /// Confirmed calls need at least this allele frequency. The default,
+    /// 0.15, keeps the heterozygous sites that sampling pushes below 0.2 at
+    /// 30x (about one in a thousand); quality guards against noise.
+    pub min_allele_frequency: f64,
+    /// Confirmed calls need at least this quality.
+    pub min_quality: f64,
+    /// Confirmed calls need at least this many alternate reads.
+    pub min_alt_count: u32,
+    /// Unconfirmed alleles with fewer alternate reads are not reported at
+    /// all (most are sequencing errors).
+    pub candidate_min_alt_count: u32,
+    /// Unconfirmed alleles with a lower frequency are not reported at all.
+    pub candidate_min_allele_frequency: f64,
+    /// Prior probability of a heterozygous site (θ).
+    pub heterozygosity: f64,
+    /// Base qualities are capped here: beyond it, mapping and library errors
+    /// dominate what a base quality says.
+    pub max_base_quality: u8,
+}
+
+impl Default for CallerOptions {
+    fn default() -> Self {
+        CallerOptions {
+            min_depth: 8,
+            min_allele_frequency: 0.15,
+            min_quality: 20.0,
+            min_alt_count: 2,
+            candidate_min_alt_count: 3,
+            candidate_min_allele_frequency: 0.1,
+            heterozygosity: 1e-3,
+            max_base_quality: 40,
+        }
+    }
+}
+
+/// One called variant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariantCall {
+    /// SNV, insertion or deletion.
+    pub variant_type: VariantType,
+    /// Contig index in the [`ReferenceIndex`].
+    pub contig: usize,
+    /// Contig name.
+    pub contig_name: String,
+    /// 1-based position (VCF `POS`; the anchor base for indels).
+    pub position: u32,
+    /// VCF `REF`.
+    pub reference: String,
+    /// VCF `ALT`.
+    pub alternate: String,
+    /// Reads that could show the allele: those spanning the position, with a
+    /// few bases to spare for SNVs and more for indels (see the module docs).
+    pub depth: u32,
+    /// Reads showing the alternate allele.
+    pub alt_count: u32,
+    /// `alt_count / depth`.
+    pub allele_frequency: f64,
+    /// Phred-scaled probability that the site is not variant.
+    pub quality: f64,
+    /// Candidate or confirmed.
+    pub status: VariantStatus,
+    /// Likelier diploid genotype.
+    pub genotype: Genotype,
+}

@@ -1,0 +1,226 @@
+//! Calling a pileup: every allele assessed and dressed as a [`VariantCall`],
+//! over the whole reference or one region.
+
+use super::genotype::{assess, Assessment};
+use super::{CallerOptions, VariantCall, VariantType};
+use crate::align::ReferenceIndex;
+use crate::pileup::{Coverage, IndelAllele, Pileup};
+
+/// An alternate allele as the pileup keys it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) enum AlleleKey {
+    Snv { position: u32, base: u8 },
+    Indel(IndelAllele),
+}
+
+/// Calls every allele of `pileup` in global range `range`, passing each with
+/// its assessment to `visit`. Alleles with too few reads to be reported
+/// (most of them: sequencing errors) are skipped before any work unless
+/// `keep_weak` says to keep them.
+pub(super) fn visit_alleles(
+    pileup: &Pileup,
+    coverage: &Coverage,
+    index: &ReferenceIndex,
+    options: &CallerOptions,
+    range: std::ops::Range<u32>,
+    keep_weak: &dyn Fn(&AlleleKey) -> bool,
+    visit: &mut dyn FnMut(AlleleKey, Assessment),
+) {
+    let sequence = index.global_sequence();
+    let min_count = options.candidate_min_alt_count.min(options.min_alt_count);
+    for (allele, support) in pileup.snv_alleles() {
+        if !range.contains(&allele.position) || sequence[allele.position as usize] == b'N' {
+            continue;
+        }
+        let key = AlleleKey::Snv {
+            position: allele.position,
+            base: allele.base,
+        };
+        if support.count < min_count && !keep_weak(&key) {
+            continue;
+        }
+        let assessment = assess(
+            coverage.depth(allele.position),
+            support.count,
+            support.quality_sum,
+            options,
+        );
+        visit(key, assessment);
+    }
+    for (allele, support) in pileup.indel_alleles() {
+        let anchor = allele.anchor(index);
+        if !range.contains(&anchor) {
+            continue;
+        }
+        let key = AlleleKey::Indel(allele.clone());
+        if support.count < min_count && !keep_weak(&key) {
+            continue;
+        }
+        let assessment = assess(
+            coverage.indel_depth(anchor),
+            support.count,
+            support.quality_sum,
+            options,
+        );
+        visit(key, assessment);
+    }
+}
+
+/// Dresses an assessed allele as a [`VariantCall`].
+pub(super) fn to_call(
+    index: &ReferenceIndex,
+    key: &AlleleKey,
+    assessment: &Assessment,
+) -> VariantCall {
+    let (variant_type, contig, position, reference, alternate) = match key {
+        AlleleKey::Snv { position, base } => {
+            let (contig, local) = index.locate(*position);
+            let reference = index.global_sequence()[*position as usize];
+            (
+                VariantType::Snv,
+                contig,
+                local + 1,
+                vec![reference],
+                vec![*base],
+            )
+        }
+        AlleleKey::Indel(allele) => {
+            let vcf = allele.to_vcf(index);
+            let variant_type = if allele.deleted > 0 {
+                VariantType::Deletion
+            } else {
+                VariantType::Insertion
+            };
+            (
+                variant_type,
+                vcf.contig,
+                vcf.position,
+                vcf.reference,
+                vcf.alternate,
+            )
+        }
+    };
+    VariantCall {
+        variant_type,
+        contig,
+        contig_name: index.contig_name(contig).to_string(),
+        position,
+        reference: String::from_utf8_lossy(&reference).into_owned(),
+        alternate: String::from_utf8_lossy(&alternate).into_owned(),
+        depth: assessment.depth,
+        alt_count: assessment.alt_count,
+        allele_frequency: assessment.allele_frequency,
+        quality: assessment.quality,
+        status: assessment.status,
+        genotype: assessment.genotype,
+    }
+}
+
+/// Sorts calls by contig, position, then alleles, as VCF wants them.
+pub(super) fn sort_calls(calls: &mut [VariantCall]) {
+    calls.sort_by(|a, b| {
+        (a.contig, a.position, &a.reference, &a.alternate).cmp(&(
+            b.contig,
+            b.position,
+            &b.reference,
+            &b.alternate,
+        ))
+    });
+}
+
+/// Calls every reportable variant of `pileup` (candidates and confirmed),
+/// sorted by contig and position.
+pub fn call_variants(
+    pileup: &Pileup,
+    index: &ReferenceIndex,
+    options: &CallerOptions,
+) -> Vec<VariantCall> {
+    call_global_range(pileup, index, options, 0..index.total_length())
+}
+
+/// Calls the reportable variants of `contig` whose 0-based position
+/// (`POS − 1`) lies in `start..end`, sorted by position.
+pub fn call_region(
+    pileup: &Pileup,
+    index: &ReferenceIndex,
+    options: &CallerOptions,
+    contig: usize,
+    start: u32,
+    end: u32,
+) -> Vec<VariantCall> {
+    let end = end.min(index.contig_length(contig));
+    let range = index.to_global(contig, start.min(end))..index.to_global(contig, end);
+    call_global_range(pileup, index, options, range)
+}
+
+/// Calls the reportable variants anchored in a global range.
+fn call_global_range(
+    pileup: &Pileup,
+    index: &ReferenceIndex,
+    options: &CallerOptions,
+    range: std::ops::Range<u32>,
+) -> Vec<VariantCall> {
+    let mut calls = Vec::new();
+    let coverage = pileup.coverage();
+    visit_alleles(
+        pileup,
+        &coverage,
+        index,
+        options,
+        range,
+        &|_| false,
+        &mut |key, a| {
+            if a.reportable {
+                calls.push(to_call(index, &key, &a));
+            }
+        },
+    );
+    sort_calls(&mut calls);
+    calls
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{pile, small_case};
+    use super::*;
+    use crate::caller::{Genotype, VariantStatus};
+    use crate::pileup::normalise;
+
+    #[test]
+    fn calls_snvs_and_indels_with_depth_frequency_and_genotype() {
+        let (index, reads) = small_case(40);
+        let mut pileup = Pileup::new(&index);
+        pile(&index, &reads, &mut pileup);
+        let calls: Vec<_> = call_variants(&pileup, &index, &CallerOptions::default())
+            .into_iter()
+            .filter(|c| c.status == VariantStatus::Confirmed)
+            .collect();
+        assert_eq!(calls.len(), 2, "{calls:#?}");
+        let snv = &calls[0];
+        assert_eq!((snv.variant_type, snv.position), (VariantType::Snv, 1_001));
+        assert_eq!(snv.genotype, Genotype::HomozygousAlternate);
+        assert!(snv.allele_frequency > 0.9 && snv.depth >= 20);
+        assert_eq!(snv.contig_name, "chr1");
+        let deletion = &calls[1];
+        assert_eq!(deletion.variant_type, VariantType::Deletion);
+        let sequence = index.contig_sequence(0);
+        let (position, reference, alternate) = normalise(
+            sequence,
+            3_000,
+            &sequence[3_000..3_004],
+            &sequence[3_000..3_001],
+        );
+        assert_eq!(deletion.position as usize, position + 1);
+        assert_eq!(deletion.reference.as_bytes(), reference);
+        assert_eq!(deletion.alternate.as_bytes(), alternate);
+        assert_eq!(deletion.genotype, Genotype::Heterozygous);
+        assert!((0.3..0.7).contains(&deletion.allele_frequency));
+        assert_eq!(deletion.variant_type.as_str(), "DELETION");
+
+        let region = call_region(&pileup, &index, &CallerOptions::default(), 0, 2_000, 4_000);
+        assert!(region.iter().all(|c| (2_001..=4_000).contains(&c.position)));
+        assert!(region
+            .iter()
+            .any(|c| c.variant_type == VariantType::Deletion));
+    }
+}

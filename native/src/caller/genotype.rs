@@ -1,0 +1,115 @@
+//! The diploid genotype model: scores one allele from its read counts and
+//! summed qualities (see the module documentation of `caller`).
+
+use super::{CallerOptions, Genotype, VariantStatus, MAX_QUALITY};
+
+/// Numbers of one allele before it is dressed as a [`VariantCall`].
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Assessment {
+    pub(super) depth: u32,
+    pub(super) alt_count: u32,
+    pub(super) allele_frequency: f64,
+    pub(super) quality: f64,
+    pub(super) genotype: Genotype,
+    pub(super) status: VariantStatus,
+    /// Passes the candidate thresholds (worth reporting at all).
+    pub(super) reportable: bool,
+}
+
+/// `ln(exp(a) + exp(b) + exp(c))` without overflow.
+fn log_sum_exp(a: f64, b: f64, c: f64) -> f64 {
+    let max = a.max(b).max(c);
+    max + ((a - max).exp() + (b - max).exp() + (c - max).exp()).ln()
+}
+
+/// Error probability of a Phred score.
+fn error_probability(phred: f64) -> f64 {
+    10f64.powf(-phred / 10.0)
+}
+
+/// Scores one allele with `alt_count` supporting reads (summed quality
+/// `alt_quality_sum`) among `depth` informative reads.
+pub(super) fn assess(
+    depth: u32,
+    alt_count: u32,
+    alt_quality_sum: u64,
+    options: &CallerOptions,
+) -> Assessment {
+    // A left-normalised indel may sit just before the reads that carry it.
+    let depth = depth.max(alt_count);
+    let alt = alt_count as f64;
+    let other = (depth - alt_count) as f64;
+    let cap = options.max_base_quality as f64;
+    let alt_quality = (alt_quality_sum as f64 / alt.max(1.0)).min(cap);
+    let other_quality = alt_quality.max(1.0);
+    let (alt_error, other_error) = (
+        error_probability(alt_quality),
+        error_probability(other_quality),
+    );
+    let ln_third = (1.0f64 / 3.0).ln();
+    let theta = options.heterozygosity;
+    let ln10_over_10 = std::f64::consts::LN_10 / 10.0;
+
+    let hom_ref = (1.0 - 1.5 * theta).ln()
+        + alt * (ln_third - ln10_over_10 * alt_quality)
+        + other * (1.0 - other_error).ln();
+    let het = theta.ln() + (alt + other) * 0.5f64.ln();
+    let hom_alt =
+        (theta / 2.0).ln() + alt * (1.0 - alt_error).ln() + other * (other_error.ln() + ln_third);
+    let total = log_sum_exp(hom_ref, het, hom_alt);
+    let quality = (-10.0 / std::f64::consts::LN_10 * (hom_ref - total)).clamp(0.0, MAX_QUALITY);
+    let genotype = if hom_alt > het {
+        Genotype::HomozygousAlternate
+    } else {
+        Genotype::Heterozygous
+    };
+    let allele_frequency = if depth == 0 { 0.0 } else { alt / depth as f64 };
+    let confirmed = depth >= options.min_depth
+        && allele_frequency >= options.min_allele_frequency
+        && quality >= options.min_quality
+        && alt_count >= options.min_alt_count;
+    let reportable = confirmed
+        || (alt_count >= options.candidate_min_alt_count
+            && allele_frequency >= options.candidate_min_allele_frequency);
+    Assessment {
+        depth,
+        alt_count,
+        allele_frequency,
+        quality,
+        genotype,
+        status: if confirmed {
+            VariantStatus::Confirmed
+        } else {
+            VariantStatus::Candidate
+        },
+        reportable,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_genotypes_from_read_counts() {
+        let options = CallerOptions::default();
+        let het = assess(30, 15, 15 * 35, &options);
+        assert_eq!(het.genotype, Genotype::Heterozygous);
+        assert_eq!(het.status, VariantStatus::Confirmed);
+        assert!(het.quality > 100.0);
+        let hom = assess(30, 29, 29 * 35, &options);
+        assert_eq!(hom.genotype, Genotype::HomozygousAlternate);
+        assert_eq!(hom.status, VariantStatus::Confirmed);
+        // Two errors in thirty reads: reportable at most, never confirmed.
+        let noise = assess(30, 2, 2 * 20, &options);
+        assert_eq!(noise.status, VariantStatus::Candidate);
+        assert!(noise.quality < options.min_quality);
+        // Too shallow to confirm, however clean.
+        let shallow = assess(5, 5, 5 * 40, &options);
+        assert_eq!(shallow.status, VariantStatus::Candidate);
+        assert!(shallow.reportable);
+        // More evidence, more confidence; capped.
+        assert!(assess(60, 30, 30 * 35, &options).quality >= het.quality);
+        assert!(assess(100_000, 50_000, 50_000 * 35, &options).quality <= MAX_QUALITY);
+    }
+}

@@ -1,0 +1,38 @@
+//! Variant calling from a [`Pileup`]: SNVs, insertions and deletions with
+//! depth, allele frequency, a Phred quality, a genotype and a status.
+//!
+//! Model (per alternate allele, diploid): every read either shows the allele
+//! or not. With `e` a read's error probability (from its base quality),
+//! * `0/0`: an alternate read is an error turned into this allele (`e / 3`),
+//!   another read is right (`1 − e`);
+//! * `0/1`: each read shows either haplotype (`1/2`);
+//! * `1/1`: an alternate read is right (`1 − e`), another read is an error
+//!   (`e / 3`).
+//!
+//! With priors `1 − 1.5θ`, `θ`, `θ/2`, `QUAL = −10 log10 P(0/0 | reads)`
+//! (capped at [`MAX_QUALITY`]) and the genotype is the likelier of `0/1` and
+//! `1/1`. The pileup keeps the alternate reads' summed qualities, not each
+//! one's, which is all the `e / 3` terms need (log e is linear in the Phred
+//! score); the `1 − e` terms, all close to 1, use the mean. The other reads'
+//! qualities are not kept: their mean is taken to be the alternate reads'.
+//!
+//! Depth counts the reads that could show the allele: for SNVs those
+//! spanning the position with [`crate::pileup::SNV_MARGIN`] bases to spare,
+//! for indels with [`crate::pileup::INDEL_MARGIN`] (an indel near a read's
+//! end is invisible to the aligner), so an indel's depth is a little lower
+//! than an SNV's at the same place.
+
+#[cfg(test)]
+mod accuracy;
+mod call;
+mod calls;
+mod genotype;
+mod incremental;
+#[cfg(test)]
+pub(crate) mod simulation;
+#[cfg(test)]
+mod testing;
+
+pub use call::{CallerOptions, Genotype, VariantCall, VariantStatus, VariantType, MAX_QUALITY};
+pub use calls::{call_region, call_variants};
+pub use incremental::IncrementalCaller;
