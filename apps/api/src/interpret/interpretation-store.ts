@@ -3,7 +3,7 @@
  * statement per batch (`unnest` of column arrays), and the pending rows the sweep picks up.
  */
 import type pg from 'pg';
-import type { VariantTypeKind } from '../pipeline/records.js';
+import { type VariantTypeKind, variantSiteKey } from '../pipeline/records.js';
 import type { InterpretableVariant } from './rules.js';
 
 /** A variant's identity within the database: run, contig, position, ref, alt. */
@@ -11,7 +11,7 @@ export type SiteKey = string;
 
 /** The key of a variant's site (tab-separated: contig names may hold colons). */
 export function siteKey(variant: Pick<InterpretableVariant, 'runId' | 'contig' | 'position' | 'ref' | 'alt'>): SiteKey {
-  return `${variant.runId}\t${variant.contig}\t${variant.position}\t${variant.ref}\t${variant.alt}`;
+  return variantSiteKey(variant);
 }
 
 /** A stored confirmed variant still waiting for (part of) its interpretation. */
