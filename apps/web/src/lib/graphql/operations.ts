@@ -33,7 +33,7 @@ export const QueueMetricsSubscription = graphql(
 /** The pipeline now: the overview's first picture until the subscription's first tick. */
 export const PipelineQuery = graphql(
   `
-  query Pipeline { pipeline { state throttled highWater lowWater run { id } metrics { ...QueueMetricsFields } } }
+  query Pipeline { pipeline { metrics { ...QueueMetricsFields } } }
 `,
   [QueueMetricsFields],
 );
