@@ -13,6 +13,7 @@ import type { WriteWarning } from './write-warning.js';
 export interface RulesDestination {
   /** True while the variant of `key` is queued or being written. */
   holds(key: string): boolean;
+  /** Queues `variant` for its rules' interpretation. */
   offer(variant: InterpretableVariant, origin: RulesOrigin): void;
 }
 
@@ -22,6 +23,7 @@ export interface ModelDestination {
   readonly accepting: boolean;
   /** True while the variant of `key` is queued or being asked about. */
   holds(key: string): boolean;
+  /** Queues the stored variant `id` for the model. */
   offer(id: string, variant: InterpretableVariant): void;
 }
 
