@@ -15,8 +15,10 @@ use napi_derive::napi;
 use crate::align::{self, BatchAlignments, IndexOptions, Mapper, MapperOptions, ReferenceIndex};
 use crate::caller::{self, IncrementalCaller};
 use crate::error::{self, to_js, HelixError};
+use crate::js_options::{whole, MAX_SAFE_INTEGER};
 use crate::pileup::{self, Coverage, Evidence, EvidenceOptions};
-use crate::{reference, whole, ContigInfo, Reference, MAX_SAFE_INTEGER};
+use crate::reference;
+use crate::reference_bindings::{ContigInfo, Reference};
 
 // ----------------------------------------------------------------- registry
 
@@ -531,7 +533,7 @@ fn caller_options(o: CallerOptions) -> error::Result<caller::CallerOptions> {
             Some(depth) => whole("minDepth", depth, 0.0, f64::from(u32::MAX))? as u32,
             None => defaults.min_depth,
         },
-        min_allele_frequency: crate::rate(
+        min_allele_frequency: crate::js_options::rate(
             "minAlleleFrequency",
             o.min_allele_frequency,
             defaults.min_allele_frequency,
