@@ -1,7 +1,7 @@
 //! Node-API bindings of the Helix-Throttle native core. Bindings only: the
 //! algorithms live in the plain Rust modules below, with their own tests; the
 //! bindings of each are in a `*_bindings.rs` module of their own (reference,
-//! sample, reads, producer, simulate files, detection).
+//! sample, reads, producer, simulate files, index, detector, pileup, caller).
 
 #![deny(clippy::all)]
 
@@ -9,12 +9,15 @@ pub mod align;
 pub mod annotate;
 pub mod batch;
 pub mod caller;
-mod detect_bindings;
+pub mod caller_bindings;
+pub mod detector_bindings;
 pub mod error;
 pub mod fastq;
 pub mod files;
+pub mod index_bindings;
 pub mod js_options;
 pub mod pileup;
+pub mod pileup_bindings;
 pub mod producer;
 pub mod producer_bindings;
 pub mod reads_bindings;

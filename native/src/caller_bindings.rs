@@ -1,0 +1,208 @@
+//! Bindings of the variant caller: incremental updates, every call, or the
+//! calls of one region. The algorithms live in [`crate::caller`], with their
+//! own tests.
+
+use std::sync::Arc;
+
+use napi::Result;
+use napi_derive::napi;
+
+use crate::align::ReferenceIndex;
+use crate::caller::{self, IncrementalCaller};
+use crate::error::{self, to_js, HelixError};
+use crate::index_bindings::{contig_id, same_contigs};
+use crate::js_options::{rate, whole, MAX_SAFE_INTEGER};
+use crate::pileup_bindings::Pileup;
+
+/// Thresholds a call must pass to be `CONFIRMED`.
+#[napi(object)]
+#[derive(Default)]
+pub struct CallerOptions {
+    /// Minimum depth (default 8).
+    pub min_depth: Option<f64>,
+    /// Minimum allele frequency, 0–1 (default 0.15).
+    pub min_allele_frequency: Option<f64>,
+    /// Minimum Phred quality (default 20).
+    pub min_quality: Option<f64>,
+}
+
+/// Kind of a called variant.
+#[napi(string_enum = "UPPERCASE")]
+pub enum VariantType {
+    /// Single-nucleotide variant.
+    Snv,
+    /// Inserted bases.
+    Insertion,
+    /// Deleted bases.
+    Deletion,
+}
+
+/// Whether a call passes the caller's thresholds.
+#[napi(string_enum = "UPPERCASE")]
+pub enum VariantStatus {
+    /// Seen, but not (yet) enough depth, allele frequency or quality.
+    Candidate,
+    /// Passes every threshold.
+    Confirmed,
+}
+
+/// One called variant, in VCF convention (indels left-normalised, with the
+/// anchor base before them).
+#[napi(object)]
+pub struct VariantCall {
+    /// Contig name.
+    pub contig: String,
+    /// 1-based position (VCF `POS`; the anchor base for indels).
+    pub position: u32,
+    /// Reference allele (VCF `REF`).
+    pub r#ref: String,
+    /// Alternate allele (VCF `ALT`).
+    pub alt: String,
+    /// `SNV`, `INSERTION` or `DELETION`.
+    pub r#type: VariantType,
+    /// Reads that could show the allele (VCF `DP`).
+    pub depth: u32,
+    /// Reads showing the alternate allele.
+    pub alt_count: u32,
+    /// `altCount / depth`.
+    pub allele_frequency: f64,
+    /// Phred-scaled probability that the site is not variant (VCF `QUAL`, at most 999).
+    pub quality: f64,
+    /// `CONFIRMED` when it passes the caller's thresholds, else `CANDIDATE`.
+    pub status: VariantStatus,
+    /// Likelier diploid genotype (unphased).
+    #[napi(ts_type = "'0/1' | '1/1'")]
+    pub genotype: String,
+}
+
+impl From<caller::VariantCall> for VariantCall {
+    fn from(call: caller::VariantCall) -> Self {
+        VariantCall {
+            contig: call.contig_name,
+            position: call.position,
+            r#ref: call.reference,
+            alt: call.alternate,
+            r#type: match call.variant_type {
+                caller::VariantType::Snv => VariantType::Snv,
+                caller::VariantType::Insertion => VariantType::Insertion,
+                caller::VariantType::Deletion => VariantType::Deletion,
+            },
+            depth: call.depth,
+            alt_count: call.alt_count,
+            allele_frequency: call.allele_frequency,
+            quality: call.quality,
+            status: match call.status {
+                caller::VariantStatus::Candidate => VariantStatus::Candidate,
+                caller::VariantStatus::Confirmed => VariantStatus::Confirmed,
+            },
+            genotype: call.genotype.as_str().to_string(),
+        }
+    }
+}
+
+/// Caller options from JavaScript, checked, with their defaults.
+fn caller_options(o: CallerOptions) -> error::Result<caller::CallerOptions> {
+    let defaults = caller::CallerOptions::default();
+    let min_quality = o.min_quality.unwrap_or(defaults.min_quality);
+    if !(min_quality.is_finite() && min_quality >= 0.0) {
+        return Err(HelixError::option(
+            "minQuality",
+            format!("must be a number of at least 0, got {min_quality}"),
+        ));
+    }
+    Ok(caller::CallerOptions {
+        min_depth: match o.min_depth {
+            Some(depth) => whole("minDepth", depth, 0.0, f64::from(u32::MAX))? as u32,
+            None => defaults.min_depth,
+        },
+        min_allele_frequency: rate(
+            "minAlleleFrequency",
+            o.min_allele_frequency,
+            defaults.min_allele_frequency,
+        )?,
+        min_quality,
+        ..defaults
+    })
+}
+
+/// Calls variants from a pileup. `update` returns only the calls that are new
+/// or changed status since its last update; `callAll` returns every call.
+/// Calls are sorted by contig and position; alleles seen in too few reads to
+/// be worth reporting (sequencing errors) are left out.
+#[napi]
+pub struct VariantCaller {
+    inner: IncrementalCaller,
+    /// The reference of the pileups `update` has seen.
+    reference: Option<Arc<ReferenceIndex>>,
+}
+
+#[napi]
+impl VariantCaller {
+    /// A caller with the given thresholds; throws when one is out of range.
+    #[napi(constructor)]
+    pub fn new(options: Option<CallerOptions>) -> Result<Self> {
+        let options = caller_options(options.unwrap_or_default()).map_err(to_js)?;
+        Ok(Self {
+            inner: IncrementalCaller::new(options),
+            reference: None,
+        })
+    }
+
+    /// Calls the pileup and returns the calls that became reportable or
+    /// changed status (`CANDIDATE` ↔ `CONFIRMED`) since the previous update.
+    /// Throws when the pileup is over another reference than earlier ones.
+    #[napi]
+    pub fn update(&mut self, pileup: &Pileup) -> Result<Vec<VariantCall>> {
+        match &self.reference {
+            Some(reference) if !same_contigs(reference, &pileup.index) => {
+                return Err(to_js(HelixError::option(
+                    "pileup",
+                    "is over another reference than the pileups this caller has updated from",
+                )));
+            }
+            Some(_) => {}
+            None => self.reference = Some(Arc::clone(&pileup.index)),
+        }
+        let calls = self.inner.update(&pileup.inner, &pileup.index);
+        Ok(calls.into_iter().map(VariantCall::from).collect())
+    }
+
+    /// Every reportable call of the pileup, candidates and confirmed.
+    #[napi]
+    pub fn call_all(&self, pileup: &Pileup) -> Vec<VariantCall> {
+        caller::call_variants(&pileup.inner, &pileup.index, self.inner.options())
+            .into_iter()
+            .map(VariantCall::from)
+            .collect()
+    }
+
+    /// The calls in a 1-based inclusive region of a contig (an `end` past the
+    /// contig's end stops there). Throws on an unknown contig or `start < 1`
+    /// or `end < start`.
+    #[napi]
+    pub fn call_region(
+        &self,
+        pileup: &Pileup,
+        contig: String,
+        start: f64,
+        end: f64,
+    ) -> Result<Vec<VariantCall>> {
+        let region = || -> error::Result<(usize, u32, u32)> {
+            let contig = contig_id(&pileup.index, &contig)?;
+            let start = whole("start", start, 1.0, MAX_SAFE_INTEGER)?;
+            let end = whole("end", end, start as f64, MAX_SAFE_INTEGER)?;
+            let clamp = |p: u64| p.min(u64::from(u32::MAX)) as u32;
+            Ok((contig, clamp(start - 1), clamp(end)))
+        };
+        let (contig, start, end) = region().map_err(to_js)?;
+        let calls = caller::call_region(
+            &pileup.inner,
+            &pileup.index,
+            self.inner.options(),
+            contig,
+            start,
+            end,
+        );
+        Ok(calls.into_iter().map(VariantCall::from).collect())
+    }
+}
