@@ -1,130 +1,16 @@
-//! A producer thread that fills batches from a [`Source`] at a target rate,
-//! with pause / resume / set-rate, counters, and a clean close.
-//!
-//! Consumers ask for batches with [`Producer::next`], handing over a callback
-//! that is called at once when a batch is ready, or later from the producer
-//! thread. Nothing blocks the caller, so JavaScript's event loop is never
-//! held. At most `max_buffered` finished batches wait for a consumer; beyond
-//! that the thread parks (backpressure).
-//!
-//! A pause takes effect within one batch: the thread checks the pause flag
-//! before it starts each batch and while it waits for the rate, so after
-//! [`Producer::pause`] returns at most the batch being filled is still
-//! delivered.
+//! The consumer's side of a producer: asking for batches, pausing, pacing,
+//! counting, closing.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::batch::{Batch, BatchPool};
+use super::state::{Shared, State};
+use super::thread::run;
+use super::{Delivery, ProducerOptions, ProducerStats, Source};
+use crate::batch::BatchPool;
 use crate::error::{HelixError, Result};
-use crate::fastq::FastqSource;
-use crate::simulate::ReadSimulator;
-
-/// Where reads come from.
-pub enum Source {
-    /// Simulated reads, endless or up to `limit` reads.
-    Simulated {
-        /// The simulator.
-        simulator: Box<ReadSimulator>,
-        /// Stop after this many reads (mates count one each).
-        limit: Option<u64>,
-    },
-    /// FASTQ files; the stream ends with the input.
-    Fastq(FastqSource),
-}
-
-impl Source {
-    /// Refills `batch` with up to `reads` reads; `false` at the end.
-    fn fill(&mut self, batch: &mut Batch, reads: usize) -> Result<bool> {
-        match self {
-            Source::Simulated { simulator, limit } => {
-                let per_fragment = if simulator.options().paired { 2 } else { 1 };
-                let produced = simulator.fragments() * per_fragment;
-                let wanted = match limit {
-                    Some(limit) => (*limit - produced.min(*limit)).min(reads as u64) as usize,
-                    None => reads,
-                };
-                if wanted == 0 {
-                    return Ok(false);
-                }
-                simulator.fill_batch(batch, wanted.div_ceil(per_fragment as usize));
-                Ok(true)
-            }
-            Source::Fastq(source) => source.fill_batch(batch, reads),
-        }
-    }
-}
-
-/// How a producer runs.
-#[derive(Clone, Copy, Debug)]
-pub struct ProducerOptions {
-    /// Reads per batch (paired sources round up to an even number).
-    pub batch_size: usize,
-    /// Target reads per second; `0` or infinite means as fast as possible.
-    pub reads_per_second: f64,
-    /// Finished batches kept ready for the consumer before the thread parks.
-    pub max_buffered: usize,
-}
-
-impl Default for ProducerOptions {
-    fn default() -> Self {
-        Self {
-            batch_size: 256,
-            reads_per_second: 0.0,
-            max_buffered: 2,
-        }
-    }
-}
-
-/// Counters of a producer.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct ProducerStats {
-    /// Reads delivered or waiting to be taken.
-    pub reads_produced: u64,
-    /// Batches delivered or waiting to be taken.
-    pub batches_produced: u64,
-    /// Total time spent paused, including a pause in progress.
-    pub paused: Duration,
-    /// Whether the producer is paused now.
-    pub is_paused: bool,
-    /// Whether the source is exhausted (or failed, or the producer closed).
-    pub finished: bool,
-    /// Batches finished and not yet taken.
-    pub buffered: usize,
-    /// Target reads per second (`0` = unlimited).
-    pub reads_per_second: f64,
-}
-
-/// Receives the outcome of one [`Producer::next`]: a batch, `None` at the end,
-/// or the error that ended the stream.
-pub type Delivery = Box<dyn FnOnce(Result<Option<Batch>>) + Send>;
-
-struct State {
-    ready: VecDeque<Batch>,
-    waiting: VecDeque<Delivery>,
-    paused_since: Option<Instant>,
-    paused_total: Duration,
-    closed: bool,
-    finished: bool,
-    failure: Option<HelixError>,
-    reads_per_second: f64,
-    rate_changed: bool,
-    reads_produced: u64,
-    batches_produced: u64,
-}
-
-struct Shared {
-    state: Mutex<State>,
-    wake: Condvar,
-}
-
-impl Shared {
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
 
 /// A read producer running on its own thread.
 pub struct Producer {
@@ -286,111 +172,12 @@ impl Drop for Producer {
     }
 }
 
-fn run(shared: Arc<Shared>, pool: Arc<BatchPool>, mut source: Source, options: ProducerOptions) {
-    let mut due = Instant::now();
-    let mut restart_clock = true;
-    loop {
-        // Wait until we may produce: not paused, room for a batch, on time.
-        {
-            let mut state = shared.lock();
-            loop {
-                if state.closed {
-                    return;
-                }
-                if state.paused_since.is_some() {
-                    restart_clock = true;
-                    state = shared.wake.wait(state).unwrap_or_else(|e| e.into_inner());
-                    continue;
-                }
-                if state.ready.len() >= options.max_buffered.max(1) && state.waiting.is_empty() {
-                    state = shared.wake.wait(state).unwrap_or_else(|e| e.into_inner());
-                    continue;
-                }
-                if state.rate_changed {
-                    state.rate_changed = false;
-                    restart_clock = true;
-                }
-                if state.reads_per_second == 0.0 {
-                    break;
-                }
-                let now = Instant::now();
-                let interval =
-                    Duration::from_secs_f64(options.batch_size as f64 / state.reads_per_second);
-                // After a pause or a rate change, or when more than a batch
-                // behind (a slow consumer), start afresh instead of bursting.
-                if restart_clock || due + interval < now {
-                    due = now;
-                    restart_clock = false;
-                }
-                if due <= now {
-                    break;
-                }
-                state = shared
-                    .wake
-                    .wait_timeout(state, due - now)
-                    .unwrap_or_else(|e| e.into_inner())
-                    .0;
-            }
-        }
-        let mut batch = pool.take();
-        let outcome = source
-            .fill(&mut batch, options.batch_size)
-            .map(|more| more.then_some(batch));
-        let mut state = shared.lock();
-        if state.closed {
-            return;
-        }
-        match outcome {
-            Ok(Some(batch)) => {
-                let reads = batch.len() as u64;
-                state.reads_produced += reads;
-                state.batches_produced += 1;
-                if state.reads_per_second > 0.0 {
-                    due += Duration::from_secs_f64(reads as f64 / state.reads_per_second);
-                }
-                if let Some(deliver) = state.waiting.pop_front() {
-                    drop(state);
-                    deliver(Ok(Some(batch)));
-                } else {
-                    state.ready.push_back(batch);
-                }
-            }
-            Ok(None) => {
-                state.finished = true;
-                let waiting = std::mem::take(&mut state.waiting);
-                drop(state);
-                for deliver in waiting {
-                    deliver(Ok(None));
-                }
-                return;
-            }
-            Err(error) => {
-                state.finished = true;
-                let mut waiting = std::mem::take(&mut state.waiting);
-                match waiting.pop_front() {
-                    Some(first) => {
-                        drop(state);
-                        first(Err(error));
-                    }
-                    None => {
-                        state.failure = Some(error);
-                        drop(state);
-                    }
-                }
-                for deliver in waiting {
-                    deliver(Ok(None));
-                }
-                return;
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::batch::Batch;
     use crate::reference::Reference;
-    use crate::simulate::{MutationOptions, ReadOptions, Sample};
+    use crate::simulate::{MutationOptions, ReadOptions, ReadSimulator, Sample};
     use std::sync::mpsc;
 
     fn simulated(limit: Option<u64>) -> Source {
