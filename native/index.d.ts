@@ -41,6 +41,34 @@ export declare class AlignerIndex {
 }
 
 /**
+ * Genes of a GenBank or GFF3 file on the reference's contigs, indexed for
+ * annotating variants.
+ */
+export declare class Annotation {
+  /**
+   * Reads a GenBank or GFF3 file (told apart by content) onto `contigs`
+   * on a worker thread. Rejects naming the file, line or feature when a
+   * contig is not in the reference or a feature runs off its contig.
+   */
+  static load(path: string, contigs: Array<AnnotationContig>, options?: AnnotationOptions | undefined | null): Promise<Annotation>
+  /** Reads an annotation on the calling thread (see {@link Annotation.load}). */
+  static loadSync(path: string, contigs: Array<AnnotationContig>, options?: AnnotationOptions | undefined | null): Annotation
+  /**
+   * Problems found while reading (a CDS not a multiple of 3, internal
+   * stops, no start codon…), each naming the file, feature and where.
+   */
+  get warnings(): Array<string>
+  /** Number of CDS and non-coding transcripts read. */
+  get featureCount(): number
+  /**
+   * Effects of a VCF-style variant (1-based `position`; indels carry the
+   * base before them) on every gene it touches, else upstream or
+   * intergenic effects. Throws when `refAllele` does not match the reference.
+   */
+  annotate(contig: string, position: number, refAllele: string, alt: string): Array<VariantEffect>
+}
+
+/**
  * Maps reads and collects mutation evidence; one per worker thread (it keeps
  * scratch buffers between batches). Synchronous: run it in a worker thread.
  */
@@ -236,6 +264,20 @@ export interface AlignerIndexOptions {
   kmerLength?: number
 }
 
+/** A contig the annotation is placed on: its name and bases. */
+export interface AnnotationContig {
+  /** Name as the reference (and the VCF) writes it. */
+  name: string
+  /** Bases (ASCII), e.g. `reference.sequence(name)`. */
+  sequence: Buffer
+}
+
+/** How to read an annotation. */
+export interface AnnotationOptions {
+  /** NCBI translation table for every CDS, over `/transl_table` and the default. */
+  geneticCode?: number
+}
+
 /** What {@link Detector.analyse} found in one batch. */
 export interface BatchDetection {
   /** Reads in the batch. */
@@ -302,6 +344,16 @@ export interface FastqProducerOptions {
   maxBufferedBatches?: number
 }
 
+/** A sequence read from a GenBank file. */
+export interface GenbankSequence {
+  /** LOCUS name. */
+  name: string
+  /** Bases, upper case. */
+  sequence: Buffer
+  /** Whether LOCUS says `circular`. */
+  circular: boolean
+}
+
 /** How to mutate a reference. */
 export interface MutationOptions {
   /** Probability that a reference position starts a mutation (default 0.001). */
@@ -310,6 +362,14 @@ export interface MutationOptions {
   indelFraction?: number
   /** Seed (a whole number, default 1). */
   seed?: number
+}
+
+/** A position within a length (`ANN`'s `pos / length`). */
+export interface Position {
+  /** 1-based. */
+  position: number
+  /** Total. */
+  length: number
 }
 
 /** Counters of a producer. */
@@ -368,6 +428,12 @@ export interface ReadBatch {
    */
   ambiguousReads: number
 }
+
+/**
+ * The sequences of a GenBank file, so one `.gbk` serves as the reference
+ * too; errors name the file.
+ */
+export declare function readGenbankSequences(path: string): Array<GenbankSequence>
 
 /** How to sample reads. */
 export interface ReadOptions {
@@ -527,6 +593,46 @@ export interface VariantCall {
   status: VariantStatus
   /** Likelier diploid genotype (unphased). */
   genotype: '0/1' | '1/1'
+}
+
+/** What a variant does to one gene (or between genes). */
+export interface VariantEffect {
+  /** GraphQL `Consequence` value, e.g. `MISSENSE`. */
+  consequence: 'SYNONYMOUS' | 'MISSENSE' | 'STOP_GAINED' | 'STOP_LOST' | 'START_LOST' | 'FRAMESHIFT' | 'INFRAME_INSERTION' | 'INFRAME_DELETION' | 'INTERGENIC' | 'UPSTREAM' | 'NON_CODING'
+  /** Sequence Ontology term, e.g. `missense_variant`. */
+  soTerm: string
+  /** snpEff impact. */
+  impact: 'HIGH' | 'MODERATE' | 'LOW' | 'MODIFIER'
+  /** Gene name (`left-right` between genes). */
+  gene?: string
+  /** Locus tag. */
+  locusTag?: string
+  /** Gene product. */
+  product?: string
+  /** Transcript or protein identifier. */
+  featureId?: string
+  /** `protein_coding`, `rRNA`, `tRNA`… */
+  biotype?: string
+  /** Segment (exon) hit, of how many. */
+  rank?: Position
+  /** Codons, changed bases upper case: `gAc/gGc`. */
+  codonChange?: string
+  /** One-letter amino-acid change: `D614G`, `Q57*`. */
+  aminoAcidChange?: string
+  /** HGVS on the transcript: `c.1841A>G`. */
+  hgvsC?: string
+  /** HGVS on the protein: `p.Asp614Gly`. */
+  hgvsP?: string
+  /** Position in the transcript. */
+  cdna?: Position
+  /** Position in the CDS. */
+  cds?: Position
+  /** Position in the protein. */
+  protein?: Position
+  /** Bases to the gene (upstream) or to the nearest gene (intergenic). */
+  distance?: number
+  /** snpEff-style warnings, e.g. `WARNING_TRANSCRIPT_INCOMPLETE`. */
+  warnings: Array<string>
 }
 
 /** Whether a call passes the caller's thresholds. */

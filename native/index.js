@@ -31,6 +31,7 @@ const binding = load();
 
 export const {
   AlignerIndex,
+  Annotation,
   Detector,
   MutatedSample,
   Pileup,
@@ -38,5 +39,6 @@ export const {
   ReadSimulator,
   Reference,
   VariantCaller,
+  readGenbankSequences,
   simulateToFiles,
 } = binding;

@@ -7,6 +7,7 @@
 
 pub mod align;
 pub mod annotate;
+pub mod annotate_bindings;
 pub mod batch;
 pub mod caller;
 pub mod caller_bindings;

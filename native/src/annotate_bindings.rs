@@ -1,0 +1,276 @@
+//! Node-API bindings of gene annotation: an `Annotation` read from GenBank
+//! or GFF3 onto the reference's contigs, and the sequences of a GenBank file
+//! (so one `.gbk` can be the reference too).
+//!
+//! Bindings only: the algorithms live in [`crate::annotate`], with their own tests.
+
+use std::path::PathBuf;
+
+use napi::bindgen_prelude::{AsyncTask, Buffer};
+use napi::{Env, Result, Task};
+use napi_derive::napi;
+
+use crate::annotate::effect::{self, Within};
+use crate::annotate::{self, genbank, ContigSequence, ReferenceContigs};
+use crate::error::{to_js, HelixError};
+
+/// A contig the annotation is placed on: its name and bases.
+#[napi(object)]
+pub struct AnnotationContig {
+    /// Name as the reference (and the VCF) writes it.
+    pub name: String,
+    /// Bases (ASCII), e.g. `reference.sequence(name)`.
+    pub sequence: Buffer,
+}
+
+/// A sequence read from a GenBank file.
+#[napi(object)]
+pub struct GenbankSequence {
+    /// LOCUS name.
+    pub name: String,
+    /// Bases, upper case.
+    pub sequence: Buffer,
+    /// Whether LOCUS says `circular`.
+    pub circular: bool,
+}
+
+/// How to read an annotation.
+#[napi(object)]
+#[derive(Default)]
+pub struct AnnotationOptions {
+    /// NCBI translation table for every CDS, over `/transl_table` and the default.
+    pub genetic_code: Option<u32>,
+}
+
+/// A position within a length (`ANN`'s `pos / length`).
+#[napi(object)]
+pub struct Position {
+    /// 1-based.
+    pub position: f64,
+    /// Total.
+    pub length: f64,
+}
+
+/// What a variant does to one gene (or between genes).
+#[napi(object)]
+pub struct VariantEffect {
+    /// GraphQL `Consequence` value, e.g. `MISSENSE`.
+    #[napi(
+        ts_type = "'SYNONYMOUS' | 'MISSENSE' | 'STOP_GAINED' | 'STOP_LOST' | 'START_LOST' | 'FRAMESHIFT' | 'INFRAME_INSERTION' | 'INFRAME_DELETION' | 'INTERGENIC' | 'UPSTREAM' | 'NON_CODING'"
+    )]
+    pub consequence: String,
+    /// Sequence Ontology term, e.g. `missense_variant`.
+    pub so_term: String,
+    /// snpEff impact.
+    #[napi(ts_type = "'HIGH' | 'MODERATE' | 'LOW' | 'MODIFIER'")]
+    pub impact: String,
+    /// Gene name (`left-right` between genes).
+    pub gene: Option<String>,
+    /// Locus tag.
+    pub locus_tag: Option<String>,
+    /// Gene product.
+    pub product: Option<String>,
+    /// Transcript or protein identifier.
+    pub feature_id: Option<String>,
+    /// `protein_coding`, `rRNA`, `tRNA`…
+    pub biotype: Option<String>,
+    /// Segment (exon) hit, of how many.
+    pub rank: Option<Position>,
+    /// Codons, changed bases upper case: `gAc/gGc`.
+    pub codon_change: Option<String>,
+    /// One-letter amino-acid change: `D614G`, `Q57*`.
+    pub amino_acid_change: Option<String>,
+    /// HGVS on the transcript: `c.1841A>G`.
+    pub hgvs_c: Option<String>,
+    /// HGVS on the protein: `p.Asp614Gly`.
+    pub hgvs_p: Option<String>,
+    /// Position in the transcript.
+    pub cdna: Option<Position>,
+    /// Position in the CDS.
+    pub cds: Option<Position>,
+    /// Position in the protein.
+    pub protein: Option<Position>,
+    /// Bases to the gene (upstream) or to the nearest gene (intergenic).
+    pub distance: Option<f64>,
+    /// snpEff-style warnings, e.g. `WARNING_TRANSCRIPT_INCOMPLETE`.
+    pub warnings: Vec<String>,
+}
+
+fn position(within: Option<Within>) -> Option<Position> {
+    within.map(|w| Position {
+        position: w.position as f64,
+        length: w.length as f64,
+    })
+}
+
+impl From<effect::VariantEffect> for VariantEffect {
+    fn from(e: effect::VariantEffect) -> Self {
+        VariantEffect {
+            consequence: e.consequence.name().into(),
+            so_term: e.consequence.so_term().into(),
+            impact: e.impact().name().into(),
+            gene: e.gene,
+            locus_tag: e.locus_tag,
+            product: e.product,
+            feature_id: e.feature_id,
+            biotype: e.biotype,
+            rank: position(e.rank),
+            codon_change: e.codon_change,
+            amino_acid_change: e.amino_acid_change,
+            hgvs_c: e.hgvs_c,
+            hgvs_p: e.hgvs_p,
+            cdna: position(e.cdna),
+            cds: position(e.cds),
+            protein: position(e.protein),
+            distance: e.distance.map(|d| d as f64),
+            warnings: e.warnings,
+        }
+    }
+}
+
+/// Genes of a GenBank or GFF3 file on the reference's contigs, indexed for
+/// annotating variants.
+#[napi]
+pub struct Annotation {
+    inner: annotate::Annotation,
+}
+
+/// Reads an annotation off the JavaScript thread.
+pub struct LoadAnnotation {
+    path: PathBuf,
+    reference: Option<ReferenceContigs>,
+    genetic_code: Option<u8>,
+}
+
+impl Task for LoadAnnotation {
+    type Output = annotate::Annotation;
+    type JsValue = Annotation;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        let reference = self.reference.take().unwrap_or_default();
+        annotate::Annotation::load(&self.path, reference, self.genetic_code).map_err(to_js)
+    }
+
+    fn resolve(&mut self, _env: Env, inner: Self::Output) -> Result<Self::JsValue> {
+        Ok(Annotation { inner })
+    }
+}
+
+fn genetic_code(options: Option<AnnotationOptions>) -> Result<Option<u8>> {
+    match options.and_then(|o| o.genetic_code) {
+        None => Ok(None),
+        Some(number) => {
+            let number = u8::try_from(number).map_err(|_| {
+                to_js(HelixError::option(
+                    "geneticCode",
+                    format!("{number} is not an NCBI table"),
+                ))
+            })?;
+            annotate::check_genetic_code(number).map_err(to_js)?;
+            Ok(Some(number))
+        }
+    }
+}
+
+fn reference(contigs: Vec<AnnotationContig>) -> ReferenceContigs {
+    ReferenceContigs {
+        contigs: contigs
+            .into_iter()
+            .map(|c| ContigSequence {
+                name: c.name,
+                sequence: c.sequence.to_ascii_uppercase(),
+                circular: false,
+            })
+            .collect(),
+    }
+}
+
+#[napi]
+impl Annotation {
+    /// Reads a GenBank or GFF3 file (told apart by content) onto `contigs`
+    /// on a worker thread. Rejects naming the file, line or feature when a
+    /// contig is not in the reference or a feature runs off its contig.
+    #[napi(ts_return_type = "Promise<Annotation>")]
+    pub fn load(
+        path: String,
+        contigs: Vec<AnnotationContig>,
+        options: Option<AnnotationOptions>,
+    ) -> Result<AsyncTask<LoadAnnotation>> {
+        Ok(AsyncTask::new(LoadAnnotation {
+            path: path.into(),
+            reference: Some(reference(contigs)),
+            genetic_code: genetic_code(options)?,
+        }))
+    }
+
+    /// Reads an annotation on the calling thread (see {@link Annotation.load}).
+    #[napi(factory)]
+    pub fn load_sync(
+        path: String,
+        contigs: Vec<AnnotationContig>,
+        options: Option<AnnotationOptions>,
+    ) -> Result<Self> {
+        let inner =
+            annotate::Annotation::load(path.as_ref(), reference(contigs), genetic_code(options)?)
+                .map_err(to_js)?;
+        Ok(Annotation { inner })
+    }
+
+    /// Problems found while reading (a CDS not a multiple of 3, internal
+    /// stops, no start codon…), each naming the file, feature and where.
+    #[napi(getter)]
+    pub fn warnings(&self) -> Vec<String> {
+        self.inner.warnings.clone()
+    }
+
+    /// Number of CDS and non-coding transcripts read.
+    #[napi(getter)]
+    pub fn feature_count(&self) -> u32 {
+        self.inner.features().len() as u32
+    }
+
+    /// Effects of a VCF-style variant (1-based `position`; indels carry the
+    /// base before them) on every gene it touches, else upstream or
+    /// intergenic effects. Throws when `refAllele` does not match the reference.
+    #[napi]
+    pub fn annotate(
+        &self,
+        contig: String,
+        position: f64,
+        ref_allele: String,
+        alt: String,
+    ) -> Result<Vec<VariantEffect>> {
+        if !(position.is_finite() && position.fract() == 0.0 && position >= 1.0) {
+            return Err(to_js(HelixError::option(
+                "position",
+                format!("must be a whole number from 1, got {position}"),
+            )));
+        }
+        let effects = self
+            .inner
+            .annotate(
+                &contig,
+                position as u64,
+                ref_allele.as_bytes(),
+                alt.as_bytes(),
+            )
+            .map_err(to_js)?;
+        Ok(effects.into_iter().map(VariantEffect::from).collect())
+    }
+}
+
+/// The sequences of a GenBank file, so one `.gbk` serves as the reference
+/// too; errors name the file.
+#[napi]
+pub fn read_genbank_sequences(path: String) -> Result<Vec<GenbankSequence>> {
+    let seqs = genbank::read(path.as_ref()).map_err(to_js)?;
+    let contigs = genbank::sequences(&seqs, &path).map_err(to_js)?;
+    Ok(contigs
+        .into_iter()
+        .map(|c| GenbankSequence {
+            name: c.name,
+            sequence: c.sequence.into(),
+            circular: c.circular,
+        })
+        .collect())
+}
