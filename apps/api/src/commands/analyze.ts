@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { annotateCalls, openRunAnnotation, type RunAnnotation } from '../annotate/run-annotation.js';
 import { estimateReads } from '../cli/fastq-estimate.js';
 import { numberFlag } from '../cli/flags.js';
 import { createProgress } from '../cli/progress.js';
@@ -16,12 +17,16 @@ import type { ResultStore } from '../pipeline/records.js';
 import { sortForVcf, vcfHeader, vcfRecord } from '../vcf/writer.js';
 
 /** `helix analyze` usage text. */
-export const ANALYZE_USAGE = `usage: helix analyze --reference ref.fa[.gz] --reads a.fq[.gz] [b.fq[.gz] ...] --vcf out.vcf
+export const ANALYZE_USAGE = `usage: helix analyze --reference ref.fa[.gz]|ref.gbk --reads a.fq[.gz] [b.fq[.gz] ...] --vcf out.vcf
+                     [--annotation genes.gff3|genes.gbk] [--genetic-code N]
                      [--min-depth 8] [--min-af 0.15] [--min-quality 20] [--threads N] [--db]
 
 Calls SNVs and short indels from FASTQ reads against a FASTA reference and writes VCF 4.3
 (--vcf - for stdout). Two read files are read as mates. --db also stores the run, its analyses
-and its variants in the database (DATABASE_URL, or the embedded one under HELIX_DATA_DIR).`;
+and its variants in the database (DATABASE_URL, or the embedded one under HELIX_DATA_DIR).
+--annotation (GFF3 or GenBank) adds each call's effect on genes as INFO/ANN; a GenBank
+--reference gives sequence and genes at once. --genetic-code overrides the NCBI translation
+table (default: the file's /transl_table, else 11 for bacteria and phages, 1 otherwise).`;
 
 /** Batches of analyze runs are large: fewer hand-offs between threads at full speed. */
 const ANALYZE_BATCH_SIZE = 4_096;
@@ -40,6 +45,8 @@ export async function analyze(args: string[]): Promise<void> {
       'min-af': { type: 'string' },
       'min-quality': { type: 'string' },
       threads: { type: 'string' },
+      annotation: { type: 'string' },
+      'genetic-code': { type: 'string' },
       db: { type: 'boolean', default: false },
     },
   });
@@ -52,6 +59,25 @@ export async function analyze(args: string[]): Promise<void> {
   const minAlleleFrequency = numberFlag('min-af', values['min-af'], { min: 0, max: 1 });
   const minQuality = numberFlag('min-quality', values['min-quality'], { min: 0 });
   const threads = numberFlag('threads', values.threads, { integer: true, min: 1, max: 64 });
+  const geneticCode = numberFlag('genetic-code', values['genetic-code'], { integer: true, min: 1, max: 33 });
+
+  let genes: RunAnnotation;
+  try {
+    genes = await openRunAnnotation({
+      referencePath: resolve(values.reference),
+      ...(values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
+      ...(geneticCode !== undefined && { geneticCode }),
+    });
+  } catch (error) {
+    throw new BadInputError(error instanceof Error ? error.message : String(error));
+  }
+  if (geneticCode !== undefined && !genes.annotation) {
+    await genes.close();
+    throw new UsageError('--genetic-code needs --annotation genes.gff3 (or a GenBank --reference)');
+  }
+  for (const warning of genes.annotation?.warnings.slice(0, 20) ?? []) process.stderr.write(`warning: ${warning}\n`);
+  const moreWarnings = (genes.annotation?.warnings.length ?? 0) - 20;
+  if (moreWarnings > 0) process.stderr.write(`warning: … and ${moreWarnings} more annotation warnings\n`);
 
   let database: Database | undefined;
   let store: ResultStore = new MemoryResultStore();
@@ -74,7 +100,7 @@ export async function analyze(args: string[]): Promise<void> {
   try {
     await pipeline.start({
       source: 'FASTQ',
-      referencePath: resolve(values.reference),
+      referencePath: genes.fastaPath,
       readsPaths: reads,
       readsPerSecond: 0,
       batchSize: ANALYZE_BATCH_SIZE,
@@ -94,15 +120,26 @@ export async function analyze(args: string[]): Promise<void> {
     progress.stop();
     if (outcome.error) throw new BadInputError(outcome.error);
 
-    const confirmed = sortForVcf(
+    const sorted = sortForVcf(
       outcome.calls.filter((call) => call.status === 'CONFIRMED'),
       outcome.contigs,
     );
+    let confirmed: ((typeof sorted)[number] & { annotation?: string })[] = sorted;
+    if (genes.annotation) {
+      try {
+        confirmed = annotateCalls(genes.annotation, sorted);
+      } catch (error) {
+        throw new BadInputError(
+          `annotating with ${values.annotation ?? values.reference}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
     const out = values.vcf === '-' ? process.stdout : createWriteStream(values.vcf);
     out.write(
       vcfHeader({
         contigs: outcome.contigs,
         reference: resolve(values.reference),
+        annotated: genes.annotation !== undefined,
         meta: { helixCommand: `helix analyze ${args.join(' ')}` },
       }),
     );
@@ -131,5 +168,6 @@ export async function analyze(args: string[]): Promise<void> {
     progress.stop();
     await pipeline.close();
     await database?.close();
+    await genes.close();
   }
 }

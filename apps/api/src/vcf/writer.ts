@@ -1,3 +1,5 @@
+import { ANN_HEADER } from '../annotate/ann-field.js';
+
 /** A contig as VCF's header lists it. */
 export interface VcfContig {
   name: string;
@@ -17,6 +19,8 @@ export interface VcfVariant {
   alleleFrequency: number;
   quality: number;
   genotype: string;
+  /** `INFO/ANN` value (see `annField`), when the calls are annotated. */
+  annotation?: string;
 }
 
 /** What the header says about where the calls came from. */
@@ -26,6 +30,8 @@ export interface VcfHeaderOptions {
   reference?: string;
   /** Sample column name (default "sample"). */
   sample?: string;
+  /** Whether records carry `INFO/ANN` (adds its `##INFO` line). */
+  annotated?: boolean;
   /** Extra `##key=value` lines, e.g. the command line. */
   meta?: Record<string, string>;
   date?: Date;
@@ -45,6 +51,7 @@ export function vcfHeader(options: VcfHeaderOptions): string {
     '##INFO=<ID=DP,Number=1,Type=Integer,Description="Read depth at the site">',
     '##INFO=<ID=AF,Number=A,Type=Float,Description="Fraction of reads supporting the alternate allele">',
     '##INFO=<ID=TYPE,Number=A,Type=String,Description="Variant type: SNV, INSERTION or DELETION">',
+    ...(options.annotated ? [ANN_HEADER] : []),
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
     '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
     '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Read depth of the reference and alternate alleles">',
@@ -61,7 +68,8 @@ function compact(value: number, digits: number): string {
 /** One VCF 4.3 data line (with its newline). */
 export function vcfRecord(variant: VcfVariant): string {
   const refCount = Math.max(0, variant.depth - variant.altCount);
-  const info = `DP=${variant.depth};AF=${compact(variant.alleleFrequency, 4)};TYPE=${variant.type}`;
+  const ann = variant.annotation ? `;ANN=${variant.annotation}` : '';
+  const info = `DP=${variant.depth};AF=${compact(variant.alleleFrequency, 4)};TYPE=${variant.type}${ann}`;
   const sample = `${variant.genotype}:${variant.depth}:${refCount},${variant.altCount}`;
   return `${variant.contig}\t${variant.position}\t.\t${variant.ref}\t${variant.alt}\t${compact(variant.quality, 2)}\tPASS\t${info}\tGT:DP:AD\t${sample}\n`;
 }

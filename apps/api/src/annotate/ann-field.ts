@@ -1,0 +1,71 @@
+import type { VariantEffect } from '@helix/native';
+
+/** The snpEff "VCF annotation format" fields of one `ANN` entry, in order. */
+export const ANN_FIELDS = [
+  'Allele',
+  'Annotation',
+  'Annotation_Impact',
+  'Gene_Name',
+  'Gene_ID',
+  'Feature_Type',
+  'Feature_ID',
+  'Transcript_BioType',
+  'Rank',
+  'HGVS.c',
+  'HGVS.p',
+  'cDNA.pos / cDNA.length',
+  'CDS.pos / CDS.length',
+  'AA.pos / AA.length',
+  'Distance',
+  'ERRORS / WARNINGS / INFO',
+] as const;
+
+/** The `##INFO` line for `ANN`, worded as snpEff writes it so `ANN` readers find the field order. */
+export const ANN_HEADER = `##INFO=<ID=ANN,Number=.,Type=String,Description="Functional annotations: '${ANN_FIELDS.join(' | ')}' ">`;
+
+/** Most severe first, as snpEff orders the entries of one variant. */
+const IMPACT_ORDER: Record<VariantEffect['impact'], number> = { HIGH: 0, MODERATE: 1, LOW: 2, MODIFIER: 3 };
+
+/** Characters that would break the INFO column or the entry's fields. */
+const RESERVED = /[|,;=\s]/g;
+
+function clean(value: string | null | undefined): string {
+  return (value ?? '').replace(RESERVED, '_');
+}
+
+function within(value: { position: number; length: number } | null | undefined): string {
+  return value ? `${value.position}/${value.length}` : '';
+}
+
+/** One `ANN` entry: the 16 fields joined by `|`. */
+export function annEntry(allele: string, effect: VariantEffect): string {
+  const genic = effect.consequence !== 'INTERGENIC';
+  const fields = [
+    allele,
+    effect.soTerm,
+    effect.impact,
+    clean(effect.gene),
+    clean(effect.locusTag),
+    genic ? 'transcript' : 'intergenic_region',
+    clean(genic ? effect.featureId : effect.locusTag),
+    clean(effect.biotype),
+    within(effect.rank),
+    clean(effect.hgvsC),
+    clean(effect.hgvsP),
+    within(effect.cdna),
+    within(effect.cds),
+    within(effect.protein),
+    effect.distance == null ? '' : String(effect.distance),
+    effect.warnings.map(clean).join('&'),
+  ];
+  return fields.join('|');
+}
+
+/** The `ANN=` value for a variant's effects, one entry each, most severe first; `undefined` for none. */
+export function annField(allele: string, effects: readonly VariantEffect[]): string | undefined {
+  if (effects.length === 0) return undefined;
+  return [...effects]
+    .sort((a, b) => IMPACT_ORDER[a.impact] - IMPACT_ORDER[b.impact])
+    .map((effect) => annEntry(allele, effect))
+    .join(',');
+}
