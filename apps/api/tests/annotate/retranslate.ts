@@ -38,8 +38,19 @@ export interface TestGene {
   segments: [number, number][];
 }
 
+/** Coding bases already worked out, per gene and contig. */
+const coding = new WeakMap<
+  TestGene,
+  { contig: string; bases: string; positions: number[]; index: Map<number, number> }
+>();
+
 /** The CDS bases in reading order, with each one's contig position. */
-export function codingBases(contig: string, gene: TestGene): { bases: string; positions: number[] } {
+export function codingBases(
+  contig: string,
+  gene: TestGene,
+): { bases: string; positions: number[]; index: Map<number, number> } {
+  const known = coding.get(gene);
+  if (known?.contig === contig) return known;
   const positions = gene.segments.flatMap(([start, end]) =>
     Array.from({ length: end - start + 1 }, (_, i) => start + i),
   );
@@ -50,7 +61,9 @@ export function codingBases(contig: string, gene: TestGene): { bases: string; po
       return gene.strand === '+' ? base : (COMPLEMENT[base] ?? 'N');
     })
     .join('');
-  return { bases, positions };
+  const index = new Map(positions.map((position, i) => [position, i]));
+  coding.set(gene, { contig, bases, positions, index });
+  return { bases, positions, index };
 }
 
 function aminoAcid(codon: string, first: boolean): string {
@@ -65,8 +78,8 @@ export function expectedSnvEffect(
   position: number,
   alt: string,
 ): { consequence: string; aminoAcidChange: string } {
-  const { bases, positions } = codingBases(contig, gene);
-  const index = positions.indexOf(position);
+  const { bases, index: indexOf } = codingBases(contig, gene);
+  const index = indexOf.get(position) ?? -1;
   const codonIndex = Math.floor(index / 3);
   const codon = bases.slice(codonIndex * 3, codonIndex * 3 + 3);
   const base = gene.strand === '+' ? alt : (COMPLEMENT[alt] ?? 'N');
