@@ -17,7 +17,12 @@ export const LOCATION_FILE = 'data-location';
  */
 export async function clusterLocation(directory: string, user: PostgresUser | undefined): Promise<string> {
   const recorded = join(directory, LOCATION_FILE);
-  if (existsSync(recorded)) return (await readFile(recorded, 'utf8')).trim();
+  if (existsSync(recorded)) {
+    const relocated = (await readFile(recorded, 'utf8')).trim();
+    // Emptied by hand (or a new disk): a new cluster starts there, as in an emptied HELIX_DATA_DIR.
+    if (user) await prepareForPostgres(relocated, user);
+    return relocated;
+  }
   const inPlace = join(directory, 'data');
   if (!user) return inPlace;
   await chmod(directory, 0o755);
@@ -30,10 +35,7 @@ export async function clusterLocation(directory: string, user: PostgresUser | un
   }
   const relocated = join(SHARED_ROOT, 'clusters', await keyOf(directory));
   try {
-    await mkdir(dirname(relocated), { recursive: true, mode: 0o755 });
-    await chmod(dirname(relocated), 0o755);
-    await mkdir(relocated, { recursive: true, mode: 0o700 });
-    await chown(relocated, user.uid, user.gid);
+    await prepareForPostgres(relocated, user);
     await writeFile(recorded, `${relocated}\n`);
   } catch (error) {
     throw new Error(
@@ -49,4 +51,13 @@ async function keyOf(directory: string): Promise<string> {
     .update(await realpath(directory))
     .digest('hex')
     .slice(0, 16);
+}
+
+/** A data directory the `postgres` user owns, below directories it may enter. */
+async function prepareForPostgres(dataDirectory: string, user: PostgresUser): Promise<void> {
+  await mkdir(dirname(dataDirectory), { recursive: true, mode: 0o755 });
+  await chmod(dirname(dataDirectory), 0o755);
+  if (existsSync(dataDirectory)) return;
+  await mkdir(dataDirectory, { mode: 0o700 });
+  await chown(dataDirectory, user.uid, user.gid);
 }
