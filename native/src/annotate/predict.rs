@@ -46,49 +46,56 @@ impl Edit {
 }
 
 /// The feature's transcript with the edit applied; `None` when the edit does
-/// not change it (it lies outside, or at a segment's outer edge).
+/// not change it. A pure insertion goes between two bases read one after
+/// the other; a replacement goes where each run of deleted bases begins
+/// (twice for a base that ribosomal slippage reads twice).
 fn edited_transcript(feature: &Feature, contig: &[u8], edit: &Edit) -> Option<Vec<u8>> {
-    let mut edited = Vec::with_capacity(feature.transcript_length() as usize + edit.inserted.len());
-    let mut placed = edit.inserted.is_empty();
+    let read: Vec<(u64, Strand)> = feature
+        .segments
+        .iter()
+        .flat_map(|segment| {
+            let positions: Box<dyn Iterator<Item = u64>> = match segment.strand {
+                Strand::Forward => Box::new(segment.start..=segment.end),
+                Strand::Reverse => Box::new((segment.start..=segment.end).rev()),
+            };
+            positions.map(move |position| (position, segment.strand))
+        })
+        .collect();
+    let oriented = |strand: Strand| match strand {
+        Strand::Forward => edit.inserted.clone(),
+        Strand::Reverse => reverse_complement(&edit.inserted),
+    };
+    let mut edited = Vec::with_capacity(read.len() + edit.inserted.len());
     let mut changed = false;
-    for segment in &feature.segments {
-        let base = |position: u64| contig[position as usize - 1];
-        match segment.strand {
-            Strand::Forward => {
-                for position in segment.start..=segment.end {
-                    if !placed
-                        && position == edit.start
-                        && (position > segment.start || edit.deleted > 0)
-                    {
-                        edited.extend_from_slice(&edit.inserted);
-                        placed = true;
-                        changed = true;
-                    }
-                    if edit.deletes(position) {
-                        changed = true;
-                    } else {
-                        edited.push(base(position));
-                    }
+    for (k, &(position, strand)) in read.iter().enumerate() {
+        let previous = k.checked_sub(1).map(|i| read[i].0);
+        let follows = |previous: u64| match strand {
+            Strand::Forward => previous + 1 == position,
+            Strand::Reverse => previous == position + 1,
+        };
+        if edit.deleted > 0 {
+            if edit.deletes(position) {
+                if !previous.is_some_and(|p| edit.deletes(p) && follows(p)) {
+                    edited.extend(oriented(strand));
                 }
+                changed = true;
+                continue;
             }
-            Strand::Reverse => {
-                for position in (segment.start..=segment.end).rev() {
-                    if edit.deletes(position) {
-                        changed = true;
-                    } else {
-                        edited.push(super::feature::complement(base(position)));
-                    }
-                    if !placed
-                        && position == edit.start
-                        && (position > segment.start || edit.deleted > 0)
-                    {
-                        edited.extend(reverse_complement(&edit.inserted));
-                        placed = true;
-                        changed = true;
-                    }
-                }
+        } else if let Some(previous) = previous {
+            let gap = match strand {
+                Strand::Forward => position,
+                Strand::Reverse => previous,
+            };
+            if follows(previous) && gap == edit.start {
+                edited.extend(oriented(strand));
+                changed = true;
             }
         }
+        let base = contig[position as usize - 1];
+        edited.push(match strand {
+            Strand::Forward => base,
+            Strand::Reverse => super::feature::complement(base),
+        });
     }
     changed.then_some(edited)
 }

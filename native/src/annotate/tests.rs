@@ -183,3 +183,91 @@ fn the_rel606_fragment_translates_as_its_genbank_file_says() {
         a.warnings
     );
 }
+
+/// An annotation from GenBank text, its sequence as the reference.
+fn from_genbank(text: &str) -> Annotation {
+    let seqs = gb_io::reader::parse_slice(text.as_bytes()).unwrap();
+    let contigs = genbank::sequences(&seqs, "test.gbk").unwrap();
+    let reference = ReferenceContigs { contigs };
+    let parsed = genbank::features(&seqs, &reference, "test.gbk", None).unwrap();
+    Annotation::new(reference, parsed, "test.gbk").unwrap()
+}
+
+fn genbank_text(topology: &str, location: &str, bases: &str) -> String {
+    let origin: Vec<String> = bases
+        .to_ascii_lowercase()
+        .as_bytes()
+        .chunks(60)
+        .enumerate()
+        .map(|(i, line)| {
+            let groups: Vec<&str> = line
+                .chunks(10)
+                .map(|g| std::str::from_utf8(g).unwrap())
+                .collect();
+            format!("{:>9} {}", i * 60 + 1, groups.join(" "))
+        })
+        .collect();
+    let q = " ".repeat(21);
+    [
+        format!(
+            "LOCUS       tiny {:>20} bp    DNA     {topology} BCT 01-JAN-2026",
+            bases.len()
+        ),
+        "FEATURES             Location/Qualifiers".to_string(),
+        format!("     CDS             {location}"),
+        format!("{q}/locus_tag=\"W_1\""),
+        format!("{q}/transl_table=11"),
+        "ORIGIN".to_string(),
+        origin.join("\n"),
+        "//\n".to_string(),
+    ]
+    .join("\n")
+}
+
+#[test]
+fn a_cds_across_the_origin_of_a_circular_contig_is_read_in_one_piece() {
+    // ATG AAA CCC GGG TTT TAA: its first 10 bases end the contig, the rest start it.
+    let bases = format!("GGTTTTAA{}ATGAAACCCG", "C".repeat(42));
+    let a = from_genbank(&genbank_text("circular", "join(51..60,1..8)", &bases));
+    assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+    let effects = a.annotate("tiny", 3, b"T", b"C").unwrap();
+    assert_eq!(effects[0].amino_acid_change.as_deref(), Some("F5L"));
+    assert_eq!(effects[0].hgvs_c.as_deref(), Some("c.13T>C"));
+}
+
+#[test]
+fn a_base_read_twice_by_ribosomal_slippage_is_changed_in_both_codons() {
+    // join(1..10,10..17) reads base 10 twice: ATG AAA CCC GGG TTT TAA.
+    let bases = format!("ATGAAACCCGGTTTTAA{}", "C".repeat(43));
+    let a = from_genbank(&genbank_text("linear", "join(1..10,10..17)", &bases));
+    assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+    let effects = a.annotate("tiny", 10, b"G", b"A").unwrap();
+    assert_eq!(effects[0].amino_acid_change.as_deref(), Some("G4K"));
+    assert_eq!(effects[0].hgvs_c.as_deref(), Some("c.10_11delinsAA"));
+}
+
+#[test]
+fn a_gff3_cds_past_the_end_of_a_circular_contig_wraps_around() {
+    let mut bases = contig();
+    let orf = b"ATGAAACCCGGGTTTTAA";
+    bases[290..300].copy_from_slice(&orf[..10]);
+    bases[..8].copy_from_slice(&orf[10..]);
+    let reference = ReferenceContigs {
+        contigs: vec![ContigSequence {
+            name: "chr".into(),
+            sequence: bases,
+            circular: false,
+        }],
+    };
+    let text = "##gff-version 3\n\
+chr\tt\tregion\t1\t300\t.\t+\t.\tID=chr;Is_circular=true\n\
+chr\tt\tCDS\t291\t308\t.\t+\t0\tID=cds-W;locus_tag=W_1;transl_table=11\n";
+    let a = Annotation::from_gff3(text.as_bytes(), reference, "wrap.gff3", None).unwrap();
+    assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+    assert_eq!(
+        a.annotate("chr", 3, b"T", b"C").unwrap()[0]
+            .amino_acid_change
+            .as_deref(),
+        Some("F5L")
+    );
+}
