@@ -54,6 +54,7 @@ impl IntervalList {
 struct ContigIndex {
     segments: IntervalList,
     upstream: IntervalList,
+    gaps: IntervalList,
     /// Feature spans sorted by end, for the nearest feature to the left.
     by_end: Vec<Interval>,
     /// Feature spans sorted by start, for the nearest feature to the right.
@@ -81,6 +82,7 @@ impl FeatureIndex {
         let mut segments = vec![Vec::new(); contigs.len()];
         let mut upstream = vec![Vec::new(); contigs.len()];
         let mut spans = vec![Vec::new(); contigs.len()];
+        let mut gaps = vec![Vec::new(); contigs.len()];
         for (number, feature) in features.iter().enumerate() {
             let (length, circular) = contigs[feature.contig];
             for segment in &feature.segments {
@@ -89,6 +91,21 @@ impl FeatureIndex {
                     end: segment.end,
                     feature: number,
                 });
+            }
+            for pair in feature.segments.windows(2) {
+                let (before, after) = (pair[0], pair[1]);
+                // Across the origin of a circular contig there is no gap.
+                let (start, end) = match before.strand {
+                    Strand::Forward => (before.end + 1, after.start),
+                    Strand::Reverse => (after.end + 1, before.start),
+                };
+                if start < end {
+                    gaps[feature.contig].push(Interval {
+                        start,
+                        end: end - 1,
+                        feature: number,
+                    });
+                }
             }
             let (start, end) = feature.span();
             spans[feature.contig].push(Interval {
@@ -108,7 +125,8 @@ impl FeatureIndex {
             .into_iter()
             .zip(upstream)
             .zip(spans)
-            .map(|((segments, upstream), spans)| {
+            .zip(gaps)
+            .map(|(((segments, upstream), spans), gaps)| {
                 let mut by_end = spans.clone();
                 by_end.sort_by_key(|i| i.end);
                 let mut by_start = spans;
@@ -116,6 +134,7 @@ impl FeatureIndex {
                 ContigIndex {
                     segments: IntervalList::new(segments),
                     upstream: IntervalList::new(upstream),
+                    gaps: IntervalList::new(gaps),
                     by_end,
                     by_start,
                 }
@@ -130,6 +149,14 @@ impl FeatureIndex {
         self.contigs[contig]
             .segments
             .overlapping(from, to, &mut found);
+        found
+    }
+
+    /// Features with a gap between two segments (an intron) overlapping
+    /// `from..=to` of `contig`.
+    pub fn between_segments(&self, contig: usize, from: u64, to: u64) -> Vec<usize> {
+        let mut found = Vec::new();
+        self.contigs[contig].gaps.overlapping(from, to, &mut found);
         found
     }
 
@@ -250,6 +277,34 @@ mod tests {
         let index = FeatureIndex::new(&features, &[(2000, true)]);
         assert_eq!(index.upstream_of(0, 1990, 1990), vec![0]);
         assert_eq!(upstream_distance(&features[0], 1990, 1990, 2000), 40);
+    }
+
+    #[test]
+    fn gaps_between_segments_are_indexed_but_not_across_the_origin() {
+        let mut joined = gene(100, 200, Strand::Reverse);
+        joined.segments = vec![
+            Segment {
+                start: 300,
+                end: 400,
+                strand: Strand::Reverse,
+            },
+            Segment {
+                start: 100,
+                end: 200,
+                strand: Strand::Reverse,
+            },
+        ];
+        let mut wrapped = gene(1900, 2000, Strand::Forward);
+        wrapped.segments.push(Segment {
+            start: 1,
+            end: 50,
+            strand: Strand::Forward,
+        });
+        let index = FeatureIndex::new(&[joined, wrapped], &[(2000, true)]);
+        assert_eq!(index.between_segments(0, 250, 250), vec![0]);
+        assert_eq!(index.between_segments(0, 201, 201), vec![0]);
+        assert_eq!(index.between_segments(0, 300, 300), Vec::<usize>::new());
+        assert_eq!(index.between_segments(0, 1000, 1000), Vec::<usize>::new());
     }
 
     #[test]

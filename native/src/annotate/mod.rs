@@ -228,7 +228,10 @@ impl Annotation {
             effect.distance = Some(upstream_distance(feature, from, to, length));
             effects.push(effect);
         }
-        if !touched && effects.is_empty() {
+        // Between the segments of a joined feature (an intron) is not intergenic;
+        // the consequences API.md fixes have no term for it, so it gets none.
+        if !touched && effects.is_empty() && self.index.between_segments(index, from, to).is_empty()
+        {
             effects.push(self.intergenic(index, from, to));
         }
         Ok(effects)
