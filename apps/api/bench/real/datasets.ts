@@ -92,7 +92,10 @@ export interface WgsimOptions {
 export async function wgsimDataSet(workDirectory: string, options: WgsimOptions): Promise<PreparedDataSet> {
   const [genome] = await readFasta(exampleGenomePath());
   if (!genome) throw new Error('the example genome holds no contig');
-  const contigs = [{ ...genome, sequence: genome.sequence.slice(0, options.genomeLength ?? genome.sequence.length) }];
+  // NCBI headers read `gi|…|ref|NC_008253.1|`: the accession is the name reports can show.
+  const name = /\|ref\|([^|]+)\|/.exec(genome.name)?.[1] ?? genome.name;
+  const sequence = genome.sequence.slice(0, options.genomeLength ?? genome.sequence.length);
+  const contigs = [{ name, sequence, circular: false }];
   const referencePath = await writeReference(workDirectory, contigs);
   const length = contigs[0]?.sequence.length ?? 0;
   const pairs = Math.round((options.depth * length) / (options.readLength * (options.paired ? 2 : 1)));
@@ -107,7 +110,7 @@ export async function wgsimDataSet(workDirectory: string, options: WgsimOptions)
   const shortReads = options.readLength < 100;
   return {
     name: `wgsim-${options.readLength}${options.paired ? 'x2' : ''}`,
-    description: `${genome.name} ${(length / 1e6).toFixed(2)} Mbp, wgsim ${options.readLength} bp ${options.paired ? 'pairs' : 'single'}, ${options.depth}x`,
+    description: `${name} ${(length / 1e6).toFixed(2)} Mbp, wgsim ${options.readLength} bp ${options.paired ? 'pairs' : 'single'}, ${options.depth}x`,
     contigs,
     referencePath,
     reads,

@@ -57,12 +57,7 @@ function distance(a: number, b: number, contig: Contig): number {
 function deletionIntervals(calls: readonly Call[], contig: Contig): { span: Span; calls: Call[] }[] {
   const length = contig.sequence.length;
   const intervals = calls
-    .filter(
-      (call) =>
-        call.contig === contig.name &&
-        call.alt === '' &&
-        call.ref.length >= LARGE_DELETION_MIN - 2 * LARGE_DELETION_TOLERANCE,
-    )
+    .filter((call) => call.contig === contig.name && call.alt === '')
     .map((call) => ({ span: spanOf(call), calls: [call] }))
     .sort((a, b) => a.span.from - b.span.from);
   const first = intervals[0];
@@ -76,7 +71,8 @@ function deletionIntervals(calls: readonly Call[], contig: Contig): { span: Span
       };
     }
   }
-  return intervals;
+  const shortest = LARGE_DELETION_MIN - 2 * LARGE_DELETION_TOLERANCE;
+  return intervals.filter(({ span }) => span.to - span.from + 1 >= shortest);
 }
 
 /**
