@@ -19,7 +19,7 @@ use std::path::Path;
 use effect::{Consequence, VariantEffect};
 use feature::Feature;
 use index::{upstream_distance, FeatureIndex};
-use predict::{predict, Edit};
+use predict::{predict, Edit, Prepared};
 pub use source::{ContigSequence, ReferenceContigs};
 
 use crate::error::{HelixError, Result};
@@ -30,6 +30,8 @@ use crate::files::open_input;
 pub struct Annotation {
     reference: ReferenceContigs,
     features: Vec<Feature>,
+    /// Each feature's transcript and protein, in feature order.
+    prepared: Vec<Prepared>,
     index: FeatureIndex,
     /// Problems found while reading, each naming the feature and where it is.
     pub warnings: Vec<String>,
@@ -158,7 +160,12 @@ impl Annotation {
             .map(|c| (c.sequence.len() as u64, c.circular))
             .collect();
         let index = FeatureIndex::new(&features, &shapes);
+        let prepared = features
+            .iter()
+            .map(|f| Prepared::new(f, &reference.contigs[f.contig].sequence))
+            .collect();
         Ok(Annotation {
+            prepared,
             reference,
             features,
             index,
@@ -212,7 +219,9 @@ impl Annotation {
             .index
             .covering(index, from, to)
             .into_iter()
-            .filter_map(|number| predict(&self.features[number], bases, &edit))
+            .filter_map(|number| {
+                predict(&self.features[number], &self.prepared[number], bases, &edit)
+            })
             .collect();
         let touched = !effects.is_empty();
         let length = bases.len() as u64;

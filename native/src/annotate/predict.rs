@@ -118,17 +118,51 @@ fn rank(feature: &Feature, index: usize) -> Within {
     }
 }
 
-/// The effect of `edit` on `feature`, `None` when the feature is untouched.
-pub fn predict(feature: &Feature, contig: &[u8], edit: &Edit) -> Option<VariantEffect> {
-    let edited = edited_transcript(feature, contig, edit)?;
-    let transcript = feature.transcript(contig);
-    let change = difference(&transcript, &edited)?;
-    let mut effect = match &feature.biotype {
-        Biotype::ProteinCoding { code, offset } => {
-            coding(&transcript, &edited, &change, *offset as usize, |cds| {
-                code.translate_cds(cds)
-            })?
+/// A feature's reference transcript and protein, worked out once when the
+/// annotation is read.
+#[derive(Clone, Debug, Default)]
+pub struct Prepared {
+    /// Transcribed bases in order.
+    pub transcript: Vec<u8>,
+    /// Translation from the CDS offset (empty for a non-coding feature).
+    pub protein: Vec<u8>,
+}
+
+impl Prepared {
+    /// Transcribes (and translates) `feature` on `contig`.
+    pub fn new(feature: &Feature, contig: &[u8]) -> Self {
+        let transcript = feature.transcript(contig);
+        let protein = match &feature.biotype {
+            Biotype::ProteinCoding { code, offset } => {
+                code.translate_cds(&transcript[(*offset as usize).min(transcript.len())..])
+            }
+            Biotype::NonCoding(_) => Vec::new(),
+        };
+        Prepared {
+            transcript,
+            protein,
         }
+    }
+}
+
+/// The effect of `edit` on `feature`, `None` when the feature is untouched.
+pub fn predict(
+    feature: &Feature,
+    prepared: &Prepared,
+    contig: &[u8],
+    edit: &Edit,
+) -> Option<VariantEffect> {
+    let edited = edited_transcript(feature, contig, edit)?;
+    let transcript = &prepared.transcript;
+    let change = difference(transcript, &edited)?;
+    let mut effect = match &feature.biotype {
+        Biotype::ProteinCoding { code, offset } => coding(
+            (transcript, &prepared.protein),
+            &edited,
+            &change,
+            *offset as usize,
+            |cds| code.translate_cds(cds),
+        )?,
         Biotype::NonCoding(biotype) => {
             let mut effect = VariantEffect::new(Consequence::NonCoding);
             effect.biotype = Some(biotype.clone());
@@ -151,7 +185,7 @@ pub fn predict(feature: &Feature, contig: &[u8], edit: &Edit) -> Option<VariantE
 
 /// Consequence and changes within a CDS translated from `offset`.
 fn coding(
-    transcript: &[u8],
+    (transcript, reference_protein): (&[u8], &[u8]),
     edited: &[u8],
     change: &Change,
     offset: usize,
@@ -164,7 +198,6 @@ fn coding(
         return None;
     }
     let start = change.start.saturating_sub(offset);
-    let reference_protein = translate(&transcript[offset..]);
     let edited_protein = translate(&edited[offset.min(edited.len())..]);
     let codon = start / 3;
     let length_change = change.inserted.len() as i64 - change.deleted.len() as i64;
@@ -177,17 +210,17 @@ fn coding(
             .map_or(codon, |i| i + codon);
         (
             Consequence::Frameshift,
-            hgvs::frameshift(&reference_protein, first),
+            hgvs::frameshift(reference_protein, first),
         )
     } else {
-        match difference(&reference_protein, &edited_protein) {
+        match difference(reference_protein, &edited_protein) {
             None => (
                 Consequence::Synonymous,
-                hgvs::synonymous(&reference_protein, codon),
+                hgvs::synonymous(reference_protein, codon),
             ),
             Some(residues) => (
                 protein_consequence(&residues, length_change),
-                hgvs::in_frame(&reference_protein, &residues),
+                hgvs::in_frame(reference_protein, &residues),
             ),
         }
     };
@@ -213,7 +246,7 @@ fn coding(
         reference_protein.len() as u64 - u64::from(reference_protein.last() == Some(&b'*'));
     let residue = match &effect.consequence {
         Consequence::Synonymous | Consequence::Frameshift => codon as u64 + 1,
-        _ => difference(&reference_protein, &edited_protein).map_or(codon, |r| r.start) as u64 + 1,
+        _ => difference(reference_protein, &edited_protein).map_or(codon, |r| r.start) as u64 + 1,
     };
     effect.protein = Some(Within {
         position: residue,
@@ -300,7 +333,7 @@ mod tests {
         alternate: &str,
     ) -> VariantEffect {
         let edit = Edit::from_vcf(position, reference.as_bytes(), alternate.as_bytes()).unwrap();
-        predict(feature, contig, &edit).unwrap()
+        predict(feature, &Prepared::new(feature, contig), contig, &edit).unwrap()
     }
 
     #[test]
@@ -371,8 +404,8 @@ mod tests {
     fn a_variant_outside_the_segments_changes_nothing() {
         let f = cds(Strand::Forward, 3, 17);
         let edit = Edit::from_vcf(1, b"C", b"T").unwrap();
-        assert!(predict(&f, CONTIG, &edit).is_none());
+        assert!(predict(&f, &Prepared::new(&f, CONTIG), CONTIG, &edit).is_none());
         let edit = Edit::from_vcf(17, b"A", b"AT").unwrap();
-        assert!(predict(&f, CONTIG, &edit).is_none());
+        assert!(predict(&f, &Prepared::new(&f, CONTIG), CONTIG, &edit).is_none());
     }
 }
