@@ -99,7 +99,7 @@ fn default_code(seq: &Seq) -> u8 {
         .unwrap_or_default()
         .to_lowercase();
     let bacterial = matches!(seq.division.as_str(), "BCT" | "PHG")
-        || ["bacteria", "archaea", "phage", "escherichia"]
+        || ["bacteria", "archaea", "phage"]
             .iter()
             .any(|word| lineage.contains(word));
     if bacterial {

@@ -66,8 +66,13 @@ pub fn check_translation(
         }
     }
     if cds.len() >= 3 && !code.is_start(&cds[..3]) {
+        let hint = if code.number == 11 {
+            "a partial CDS or wrong coordinates?"
+        } else {
+            "for bacteria, try --genetic-code 11"
+        };
         warnings.push(format!(
-            "{name}: first codon {} is not a start codon of genetic code {} (try --genetic-code 11 for bacteria)",
+            "{name}: first codon {} is not a start codon of genetic code {} ({hint})",
             String::from_utf8_lossy(&cds[..3]),
             code.number
         ));
