@@ -152,10 +152,9 @@ pub fn reverse_complement(bases: &[u8]) -> Vec<u8> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn feature(segments: Vec<Segment>) -> Feature {
+impl Feature {
+    /// A feature for tests: gene `abc`, locus tag `T_1`, read at `line 1` of contig 0.
+    pub fn example(segments: Vec<Segment>, biotype: Biotype) -> Feature {
         Feature {
             contig: 0,
             gene: Some("abc".into()),
@@ -163,10 +162,19 @@ mod tests {
             transcript_id: "T_1".into(),
             product: None,
             segments,
-            biotype: Biotype::NonCoding("rRNA".into()),
+            biotype,
             origin: "line 1".into(),
             warnings: vec![],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feature(segments: Vec<Segment>) -> Feature {
+        Feature::example(segments, Biotype::NonCoding("rRNA".into()))
     }
 
     #[test]

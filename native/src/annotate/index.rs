@@ -230,16 +230,10 @@ mod tests {
     use super::*;
 
     fn gene(start: u64, end: u64, strand: Strand) -> Feature {
+        let segments = vec![Segment { start, end, strand }];
         Feature {
-            contig: 0,
-            gene: None,
-            locus_tag: None,
             transcript_id: format!("g{start}"),
-            product: None,
-            segments: vec![Segment { start, end, strand }],
-            biotype: Biotype::NonCoding("gene".into()),
-            origin: "line 1".into(),
-            warnings: vec![],
+            ..Feature::example(segments, Biotype::NonCoding("gene".into()))
         }
     }
 

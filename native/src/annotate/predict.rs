@@ -304,25 +304,10 @@ mod tests {
     // ATG GAC CAG AAA TAA on the forward strand at 3..17.
     const CONTIG: &[u8] = b"CCATGGACCAGAAATAACC";
 
-    fn cds(strand: Strand, contig_start: u64, contig_end: u64) -> Feature {
-        Feature {
-            contig: 0,
-            gene: Some("abc".into()),
-            locus_tag: Some("T_1".into()),
-            transcript_id: "T_1".into(),
-            product: Some("a protein".into()),
-            segments: vec![Segment {
-                start: contig_start,
-                end: contig_end,
-                strand,
-            }],
-            biotype: Biotype::ProteinCoding {
-                code: GeneticCode::ncbi(11).unwrap(),
-                offset: 0,
-            },
-            origin: "line 1".into(),
-            warnings: vec![],
-        }
+    fn cds(strand: Strand, start: u64, end: u64) -> Feature {
+        let code = GeneticCode::ncbi(11).unwrap();
+        let segments = vec![Segment { start, end, strand }];
+        Feature::example(segments, Biotype::ProteinCoding { code, offset: 0 })
     }
 
     fn effect(

@@ -104,23 +104,15 @@ mod tests {
     use super::*;
 
     fn cds(end: u64, table: u8) -> Feature {
+        let code = GeneticCode::ncbi(table).unwrap();
+        let segments = vec![Segment {
+            start: 1,
+            end,
+            strand: Strand::Forward,
+        }];
         Feature {
-            contig: 0,
-            gene: Some("abc".into()),
-            locus_tag: Some("T_1".into()),
-            transcript_id: "T_1".into(),
-            product: None,
-            segments: vec![Segment {
-                start: 1,
-                end,
-                strand: Strand::Forward,
-            }],
-            biotype: Biotype::ProteinCoding {
-                code: GeneticCode::ncbi(table).unwrap(),
-                offset: 0,
-            },
             origin: "line 4".into(),
-            warnings: vec![],
+            ..Feature::example(segments, Biotype::ProteinCoding { code, offset: 0 })
         }
     }
 
