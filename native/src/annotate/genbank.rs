@@ -1,6 +1,7 @@
 //! GenBank: sequences and features (CDS and RNA genes with their
 //! `join(...)`/`complement(...)` locations), read with `gb-io`.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use gb_io::seq::{After, Before, Location, Seq, Topology};
@@ -146,17 +147,23 @@ pub fn features(
             parsed.circular.push(contig);
         }
         let default = default_code(seq);
-        let coded: Vec<(Option<&str>, String)> = seq
+        // Genes with a CDS or RNA of their own are read through that: by locus tag, else location.
+        let mut tags = HashSet::new();
+        let mut untagged = HashSet::new();
+        let mut locations = HashSet::new();
+        for coded in seq
             .features
             .iter()
             .filter(|f| f.kind == "CDS" || RNA_KINDS.contains(&f.kind.as_ref()))
-            .map(|f| {
-                (
-                    f.qualifier_values("locus_tag").next(),
-                    f.location.to_gb_format(),
-                )
-            })
-            .collect();
+        {
+            let location = coded.location.to_gb_format();
+            if let Some(tag) = coded.qualifier_values("locus_tag").next() {
+                tags.insert(tag);
+            } else {
+                untagged.insert(location.clone());
+            }
+            locations.insert(location);
+        }
         for (number, feature) in seq.features.iter().enumerate() {
             let kind = feature.kind.as_ref();
             let qualifier = |key: &str| {
@@ -199,12 +206,11 @@ pub fn features(
                 }
                 kind if RNA_KINDS.contains(&kind) => Biotype::NonCoding(kind.to_string()),
                 "gene" => {
-                    // A gene with a CDS or RNA of its own is read through that.
                     let location = feature.location.to_gb_format();
-                    let covered = coded.iter().any(|(tag, loc)| match (&locus_tag, tag) {
-                        (Some(a), Some(b)) => a == b,
-                        _ => *loc == location,
-                    });
+                    let covered = match &locus_tag {
+                        Some(tag) => tags.contains(tag.as_str()) || untagged.contains(&location),
+                        None => locations.contains(&location),
+                    };
                     if covered {
                         continue;
                     }

@@ -2,7 +2,7 @@
 //! segments of a CDS) and Ensembl style (gene → mRNA → CDS), read with
 //! `noodles-gff`, line by line so messages can name the line.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
 use noodles_gff::feature::record::Strand as GffStrand;
@@ -200,7 +200,7 @@ pub fn features(
     // CDS rows grouped: by their shared ID (RefSeq), else by parent (Ensembl).
     let mut groups: Vec<(String, Vec<&Row>)> = Vec::new();
     let mut group_of: HashMap<String, usize> = HashMap::new();
-    let mut coded_parents: Vec<String> = Vec::new();
+    let mut coded_parents: HashSet<String> = HashSet::new();
     for row in rows.iter().filter(|r| r.ty == "CDS") {
         let key = row
             .attribute("ID")
@@ -213,7 +213,7 @@ pub fn features(
         });
         groups[index].1.push(row);
     }
-    let mut described: Vec<String> = coded_parents.clone();
+    let mut described: HashSet<String> = coded_parents.clone();
     for (key, group) in &groups {
         let first = group[0];
         let contig = reference.find(&first.seqid).unwrap_or(0);
@@ -270,7 +270,7 @@ pub fn features(
         let pseudo = gene.is_some_and(|g| g.ty == "pseudogene")
             || first.attribute("pseudo").as_deref() == Some("true");
         if let Some(gene) = gene.and_then(|g| g.attribute("ID")) {
-            described.push(gene);
+            described.insert(gene);
         }
         parsed.features.push((
             Feature {
@@ -299,25 +299,29 @@ pub fn features(
         ));
     }
     // Transcripts without a CDS, then genes without any transcript.
+    let parents: HashSet<String> = rows.iter().flat_map(Row::parents).collect();
+    let mut exons_of: HashMap<String, Vec<&Row>> = HashMap::new();
+    for exon in rows.iter().filter(|r| r.ty == "exon") {
+        for parent in exon.parents() {
+            exons_of.entry(parent).or_default().push(exon);
+        }
+    }
     for row in &rows {
         let id = row.attribute("ID").unwrap_or_default();
         let is_rna = RNA_TYPES.contains(&row.ty.as_str()) && !coded_parents.contains(&id);
         let is_bare_gene = GENE_TYPES.contains(&row.ty.as_str())
             && !described.contains(&id)
-            && !rows.iter().any(|r| r.parents().contains(&id));
+            && !parents.contains(&id);
         if !is_rna && !is_bare_gene {
             continue;
         }
         if let Some(gene) = gene_of(row, &by_id).and_then(|g| g.attribute("ID")) {
-            described.push(gene);
+            described.insert(gene);
         }
         let contig = reference.find(&row.seqid).unwrap_or(0);
         let strand = row.strand.unwrap_or(Strand::Forward);
         let length = reference.sequence(contig).len() as u64;
-        let mut exons: Vec<&Row> = rows
-            .iter()
-            .filter(|r| r.ty == "exon" && !id.is_empty() && r.parents().contains(&id))
-            .collect();
+        let mut exons: Vec<&Row> = exons_of.get(&id).cloned().unwrap_or_default();
         exons.sort_by_key(|r| r.start);
         if strand == Strand::Reverse {
             exons.reverse();
