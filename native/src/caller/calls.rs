@@ -2,6 +2,7 @@
 //! over the whole reference or one region.
 
 use super::genotype::{assess, Assessment};
+use super::indel_noise::IndelNoise;
 use super::{CallerOptions, VariantCall, VariantType};
 use crate::align::ReferenceIndex;
 use crate::pileup::{Coverage, IndelAllele, Pileup};
@@ -43,10 +44,12 @@ pub(super) fn visit_alleles(
             coverage.depth(allele.position),
             support.count,
             support.quality_sum,
+            0.0,
             options,
         );
         visit(key, assessment);
     }
+    let noise = IndelNoise::learn(pileup, coverage, index);
     for (allele, support) in pileup.indel_alleles() {
         let anchor = allele.anchor(index);
         if !range.contains(&anchor) {
@@ -60,6 +63,7 @@ pub(super) fn visit_alleles(
             coverage.indel_depth(anchor),
             support.count,
             support.quality_sum,
+            noise.of(allele, index),
             options,
         );
         visit(key, assessment);

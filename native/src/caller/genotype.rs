@@ -28,11 +28,14 @@ fn error_probability(phred: f64) -> f64 {
 }
 
 /// Scores one allele with `alt_count` supporting reads (summed quality
-/// `alt_quality_sum`) among `depth` informative reads.
+/// `alt_quality_sum`) among `depth` informative reads. `noise` is the rate at
+/// which reads show this allele by error whatever their base qualities say
+/// (a homopolymer's indel noise; 0 where qualities tell it all).
 pub(super) fn assess(
     depth: u32,
     alt_count: u32,
     alt_quality_sum: u64,
+    noise: f64,
     options: &CallerOptions,
 ) -> Assessment {
     // A left-normalised indel may sit just before the reads that carry it.
@@ -50,9 +53,10 @@ pub(super) fn assess(
     let theta = options.heterozygosity;
     let ln10_over_10 = std::f64::consts::LN_10 / 10.0;
 
+    let ln_turned_into_allele = (ln_third - ln10_over_10 * alt_quality).max(noise.ln());
     let hom_ref = (1.0 - 1.5 * theta).ln()
-        + alt * (ln_third - ln10_over_10 * alt_quality)
-        + other * (1.0 - other_error).ln();
+        + alt * ln_turned_into_allele
+        + other * (1.0 - other_error.max(noise)).ln();
     let het = theta.ln() + (alt + other) * 0.5f64.ln();
     let hom_alt =
         (theta / 2.0).ln() + alt * (1.0 - alt_error).ln() + other * (other_error.ln() + ln_third);
@@ -93,23 +97,37 @@ mod tests {
     #[test]
     fn scores_genotypes_from_read_counts() {
         let options = CallerOptions::default();
-        let het = assess(30, 15, 15 * 35, &options);
+        let het = assess(30, 15, 15 * 35, 0.0, &options);
         assert_eq!(het.genotype, Genotype::Heterozygous);
         assert_eq!(het.status, VariantStatus::Confirmed);
         assert!(het.quality > 100.0);
-        let hom = assess(30, 29, 29 * 35, &options);
+        let hom = assess(30, 29, 29 * 35, 0.0, &options);
         assert_eq!(hom.genotype, Genotype::HomozygousAlternate);
         assert_eq!(hom.status, VariantStatus::Confirmed);
         // Two errors in thirty reads: reportable at most, never confirmed.
-        let noise = assess(30, 2, 2 * 20, &options);
+        let noise = assess(30, 2, 2 * 20, 0.0, &options);
         assert_eq!(noise.status, VariantStatus::Candidate);
         assert!(noise.quality < options.min_quality);
         // Too shallow to confirm, however clean.
-        let shallow = assess(5, 5, 5 * 40, &options);
+        let shallow = assess(5, 5, 5 * 40, 0.0, &options);
         assert_eq!(shallow.status, VariantStatus::Candidate);
         assert!(shallow.reportable);
         // More evidence, more confidence; capped.
-        assert!(assess(60, 30, 30 * 35, &options).quality >= het.quality);
-        assert!(assess(100_000, 50_000, 50_000 * 35, &options).quality <= MAX_QUALITY);
+        assert!(assess(60, 30, 30 * 35, 0.0, &options).quality >= het.quality);
+        assert!(assess(100_000, 50_000, 50_000 * 35, 0.0, &options).quality <= MAX_QUALITY);
+    }
+
+    #[test]
+    fn weighs_reads_against_the_noise_of_their_site() {
+        let options = CallerOptions::default();
+        // Ten of sixty reads drop a base of a run that noisy reads shorten in
+        // an eighth of them: noise, however good the base qualities.
+        let noisy = assess(60, 10, 10 * 30, 0.125, &options);
+        assert_eq!(noisy.status, VariantStatus::Candidate);
+        assert!(assess(60, 10, 10 * 30, 0.0, &options).status == VariantStatus::Confirmed);
+        // A heterozygous indel stands out of the same noise.
+        let het = assess(60, 30, 30 * 30, 0.125, &options);
+        assert_eq!(het.status, VariantStatus::Confirmed);
+        assert_eq!(het.genotype, Genotype::Heterozygous);
     }
 }

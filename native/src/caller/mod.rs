@@ -15,6 +15,9 @@
 //! one's, which is all the `e / 3` terms need (log e is linear in the Phred
 //! score); the `1 − e` terms, all close to 1, use the mean. The other reads'
 //! qualities are not kept: their mean is taken to be the alternate reads'.
+//! An indel that lengthens or shortens a homopolymer is weighed against the
+//! sample's own noise at runs of its length (see `indel_noise`): under `0/0`
+//! a read shows it by error at least that often, whatever its base quality.
 //!
 //! Depth counts the reads that could show the allele: for SNVs those
 //! spanning the position with [`crate::pileup::SNV_MARGIN`] bases to spare,
@@ -28,6 +31,7 @@ mod call;
 mod calls;
 mod genotype;
 mod incremental;
+mod indel_noise;
 #[cfg(test)]
 pub(crate) mod simulation;
 #[cfg(test)]
