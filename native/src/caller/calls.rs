@@ -27,10 +27,11 @@ pub(super) fn visit_alleles(
     keep_weak: &dyn Fn(&AlleleKey) -> bool,
     visit: &mut dyn FnMut(AlleleKey, Assessment),
 ) {
-    let sequence = index.global_sequence();
     let min_count = options.candidate_min_alt_count.min(options.min_alt_count);
     for (allele, support) in pileup.snv_alleles() {
-        if !range.contains(&allele.position) || sequence[allele.position as usize] == b'N' {
+        // A reference `N` (or IUPAC code) the reads agree on is called too:
+        // `REF` is then `N`.
+        if !range.contains(&allele.position) {
             continue;
         }
         let key = AlleleKey::Snv {
@@ -226,5 +227,26 @@ mod tests {
         assert!(region
             .iter()
             .any(|c| c.variant_type == VariantType::Deletion));
+    }
+
+    #[test]
+    fn calls_a_base_the_reads_agree_on_where_the_reference_has_n() {
+        let index = crate::align::testing::index_of(&[("chr1", b"ACGTANGTACGTACGTACGT")]);
+        let mut evidence = crate::pileup::Evidence::new();
+        for _ in 0..20 {
+            evidence.span_starts.push(0);
+            evidence.span_ends.push(20);
+            evidence.snv_positions.push(5);
+            evidence.snv_bases.push(b'C');
+            evidence.snv_qualities.push(35);
+        }
+        let mut pileup = Pileup::new(&index);
+        pileup.add(&evidence);
+        let calls = call_variants(&pileup, &index, &CallerOptions::default());
+        assert_eq!(calls.len(), 1, "{calls:#?}");
+        let call = &calls[0];
+        assert_eq!((call.position, call.reference.as_str()), (6, "N"));
+        assert_eq!(call.alternate, "C");
+        assert_eq!(call.status, VariantStatus::Confirmed);
     }
 }
