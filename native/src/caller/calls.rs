@@ -230,6 +230,35 @@ mod tests {
     }
 
     #[test]
+    fn keeps_every_snv_of_a_cluster_including_adjacent_ones() {
+        use super::super::simulation::{self, Rng};
+        let mut rng = Rng::new(5);
+        let reference = rng.bases(5_000);
+        let mut alt = reference.clone();
+        // A 2-bp substitution and three more changes within 15 bp.
+        let cluster = [2_000, 2_001, 2_005, 2_009, 2_014];
+        for &position in &cluster {
+            alt[position] = rng.other_base(reference[position]);
+        }
+        let sample = simulation::Sample {
+            contigs: vec![("chr1".into(), reference.clone())],
+            haplotypes: vec![[alt.clone(), alt.clone()]],
+            truth: Vec::new(),
+        };
+        let index = crate::align::testing::index_of(&[("chr1", reference.as_slice())]);
+        let reads = simulation::reads(&mut rng, &sample, 5_000 * 40 / 150, 150, 0.002, 0.0);
+        let mut pileup = Pileup::new(&index);
+        pile(&index, &reads, &mut pileup);
+        let called: Vec<_> = call_variants(&pileup, &index, &CallerOptions::default())
+            .into_iter()
+            .filter(|c| c.status == VariantStatus::Confirmed)
+            .map(|c| (c.position as usize - 1, c.alternate.as_bytes()[0]))
+            .collect();
+        let expected: Vec<_> = cluster.iter().map(|&p| (p, alt[p])).collect();
+        assert_eq!(called, expected);
+    }
+
+    #[test]
     fn calls_a_base_the_reads_agree_on_where_the_reference_has_n() {
         let index = crate::align::testing::index_of(&[("chr1", b"ACGTANGTACGTACGTACGT")]);
         let mut evidence = crate::pileup::Evidence::new();
