@@ -1,7 +1,10 @@
 //! The reference genome and a hash index of its canonical k-mers (one entry
 //! serves both strands), with cache prefetching of what a read will touch.
 
-use super::bases::{CODE, NORMALISED};
+use std::sync::OnceLock;
+
+use super::bases::NORMALISED;
+use super::kmer_table::{canonical_kmer, mix, KmerTable};
 use super::seed::SeedPlan;
 use super::AlignError;
 
@@ -24,11 +27,14 @@ impl Default for IndexOptions {
     }
 }
 
-/// The reference genome and a hash index of all its canonical k-mers.
+/// The reference genome and hash indexes of its canonical k-mers: the seeds
+/// of every read, and a table of shorter k-mers, built on first use, for
+/// reads too short or too changed to hold an exact long seed.
 ///
 /// Contigs are concatenated into one *global* coordinate space
 /// (`global = contig offset + position`); k-mers never span two contigs or
-/// contain `N`. Immutable once built: share one across threads (`&` or `Arc`).
+/// contain `N`. Immutable once built (but for the short table, built once
+/// behind a lock): share one across threads (`&` or `Arc`).
 #[derive(Debug, Clone)]
 pub struct ReferenceIndex {
     names: Vec<String>,
@@ -36,72 +42,19 @@ pub struct ReferenceIndex {
     offsets: Vec<u32>,
     /// All contigs, upper-case `ACGTN`.
     sequence: Vec<u8>,
-    kmer_length: usize,
-    bucket_bits: u32,
-    /// Bucket `b` holds `entries[bucket_starts[b]..bucket_starts[b + 1]]`.
-    bucket_starts: Vec<u32>,
-    /// `check << 32 | position << 1 | orientation`: `check` is the low half of
-    /// the k-mer's hash (to reject other k-mers sharing the bucket),
-    /// `orientation` is 1 when the reference holds the reverse complement of
-    /// the canonical k-mer.
-    entries: Vec<u64>,
+    table: KmerTable,
+    short_kmer_length: Option<usize>,
+    short_table: OnceLock<KmerTable>,
 }
 
-/// Murmur3's 64-bit finaliser: spreads canonical k-mers over the buckets.
-#[inline]
-fn mix(mut key: u64) -> u64 {
-    key ^= key >> 33;
-    key = key.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    key ^= key >> 33;
-    key = key.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    key ^ (key >> 33)
-}
-
-/// Calls `visit(start, canonical, orientation)` for every k-mer of
-/// `sequence` without `N`; `start` is relative to `sequence`.
-fn for_each_kmer(sequence: &[u8], k: usize, mut visit: impl FnMut(usize, u64, u64)) {
-    let mask = (1u64 << (2 * k)) - 1;
-    let shift = 2 * (k - 1);
-    let (mut forward, mut reverse, mut run) = (0u64, 0u64, 0usize);
-    for (i, &base) in sequence.iter().enumerate() {
-        let code = CODE[base as usize] as u64;
-        if code > 3 {
-            run = 0;
-            continue;
-        }
-        forward = ((forward << 2) | code) & mask;
-        reverse = (reverse >> 2) | ((3 - code) << shift);
-        run += 1;
-        if run >= k {
-            let (canonical, orientation) = if forward < reverse {
-                (forward, 0)
-            } else {
-                (reverse, 1)
-            };
-            visit(i + 1 - k, canonical, orientation);
-        }
-    }
-}
-
-/// Canonical form and orientation of the k-mer `bases` (normalised), or
-/// `None` when it contains `N`.
-#[inline]
-pub(super) fn canonical_kmer(bases: &[u8]) -> Option<(u64, u64)> {
-    let (mut forward, mut reverse) = (0u64, 0u64);
-    let shift = 2 * (bases.len() - 1);
-    for &base in bases {
-        let code = CODE[base as usize] as u64;
-        if code > 3 {
-            return None;
-        }
-        forward = (forward << 2) | code;
-        reverse = (reverse >> 2) | ((3 - code) << shift);
-    }
-    Some(if forward < reverse {
-        (forward, 0)
-    } else {
-        (reverse, 1)
-    })
+/// Length of the short seeds for a reference of `total` bases: the shortest
+/// odd length from 11 whose random occurrences stay few (`4^k >= total / 2`),
+/// `None` unless it is at least four shorter than the long seeds (`k`).
+fn short_kmer_length(total: usize, k: usize) -> Option<usize> {
+    let short = (11..=31usize)
+        .step_by(2)
+        .find(|&s| 4f64.powi(s as i32) >= total as f64 / 2.0)?;
+    (short + 4 <= k).then_some(short)
 }
 
 impl ReferenceIndex {
@@ -132,47 +85,30 @@ impl ReferenceIndex {
             return Err(AlignError::EmptyReference);
         }
         offsets.push(sequence.len() as u32);
-
-        // About one k-mer per bucket: collisions are cheap (the check bits
-        // reject them), the table stays a fraction of the entries' size.
-        let bucket_bits = (usize::BITS - sequence.len().leading_zeros()).clamp(8, 32) - 1;
-        let bucket_of = |hash: u64| (hash >> (64 - bucket_bits)) as usize;
-        let mut bucket_starts = vec![0u32; (1usize << bucket_bits) + 1];
-        for contig in 0..names.len() {
-            let bases = &sequence[offsets[contig] as usize..offsets[contig + 1] as usize];
-            for_each_kmer(bases, k, |_, canonical, _| {
-                bucket_starts[bucket_of(mix(canonical))] += 1;
-            });
-        }
-        // Inclusive prefix sums; filling then decrements each bucket's end
-        // down to its start, which leaves `bucket_starts` exact.
-        let mut total = 0u32;
-        for start in bucket_starts.iter_mut() {
-            total += *start;
-            *start = total;
-        }
-        let mut entries = vec![0u64; total as usize];
-        for contig in 0..names.len() {
-            let offset = offsets[contig] as usize;
-            let bases = &sequence[offset..offsets[contig + 1] as usize];
-            for_each_kmer(bases, k, |start, canonical, orientation| {
-                let hash = mix(canonical);
-                let bucket = bucket_of(hash);
-                bucket_starts[bucket] -= 1;
-                let position = (offset + start) as u64;
-                entries[bucket_starts[bucket] as usize] =
-                    (hash & 0xffff_ffff) << 32 | position << 1 | orientation;
-            });
-        }
+        let table = KmerTable::build(&sequence, &offsets, k);
         Ok(ReferenceIndex {
+            short_kmer_length: short_kmer_length(sequence.len(), k),
             names,
             offsets,
             sequence,
-            kmer_length: k,
-            bucket_bits,
-            bucket_starts,
-            entries,
+            table,
+            short_table: OnceLock::new(),
         })
+    }
+
+    /// The table of the long seeds.
+    pub(super) fn table(&self) -> &KmerTable {
+        &self.table
+    }
+
+    /// The table of the short seeds (built by the first call), `None` when
+    /// the reference is too large for short seeds to be specific.
+    pub(super) fn short_table(&self) -> Option<&KmerTable> {
+        let k = self.short_kmer_length?;
+        Some(
+            self.short_table
+                .get_or_init(|| KmerTable::build(&self.sequence, &self.offsets, k)),
+        )
     }
 
     /// Number of contigs.
@@ -229,22 +165,15 @@ impl ReferenceIndex {
 
     /// The k-mer length the index was built with.
     pub fn kmer_length(&self) -> usize {
-        self.kmer_length
+        self.table.kmer_length()
     }
 
-    /// Approximate heap memory held by the index, in bytes.
+    /// Approximate heap memory held by the index, in bytes (the short table
+    /// counts once built).
     pub fn memory_bytes(&self) -> usize {
-        self.sequence.len() + self.bucket_starts.len() * 4 + self.entries.len() * 8
-    }
-
-    /// Index entries of the bucket that `canonical` hashes to, and the check
-    /// value its own entries carry.
-    #[inline]
-    pub(super) fn bucket(&self, canonical: u64) -> (&[u64], u64) {
-        let hash = mix(canonical);
-        let bucket = (hash >> (64 - self.bucket_bits)) as usize;
-        let range = self.bucket_starts[bucket] as usize..self.bucket_starts[bucket + 1] as usize;
-        (&self.entries[range], hash & 0xffff_ffff)
+        self.sequence.len()
+            + self.table.memory_bytes()
+            + self.short_table.get().map_or(0, KmerTable::memory_bytes)
     }
 }
 
@@ -277,7 +206,8 @@ pub(super) enum PrefetchStage {
 impl ReferenceIndex {
     /// Prefetches what mapping read `bases` will touch at `stage`.
     pub(super) fn prefetch(&self, bases: &[u8], seeds_per_read: usize, stage: PrefetchStage) {
-        let k = self.kmer_length;
+        let k = self.kmer_length();
+        let table = &self.table;
         let Some(plan) = SeedPlan::new(bases.len(), k, seeds_per_read) else {
             return;
         };
@@ -287,20 +217,18 @@ impl ReferenceIndex {
                 continue;
             };
             let hash = mix(canonical);
-            let bucket = (hash >> (64 - self.bucket_bits)) as usize;
+            let bucket = table.bucket_of(hash);
             match stage {
-                PrefetchStage::Buckets => prefetch(&self.bucket_starts[bucket]),
+                PrefetchStage::Buckets => prefetch(table.bucket_start(bucket)),
                 PrefetchStage::Entries => {
-                    if let Some(entry) = self.entries.get(self.bucket_starts[bucket] as usize) {
+                    if let Some(entry) = table.first_entry(bucket) {
                         prefetch(entry);
                     }
                 }
                 PrefetchStage::Reference => {
-                    let range = self.bucket_starts[bucket] as usize
-                        ..self.bucket_starts[bucket + 1] as usize;
                     let check = hash & 0xffff_ffff;
-                    let Some(&entry) = self.entries[range].iter().find(|&&e| e >> 32 == check)
-                    else {
+                    let entries = table.bucket_entries(bucket);
+                    let Some(&entry) = entries.iter().find(|&&e| e >> 32 == check) else {
                         continue;
                     };
                     let position = ((entry & 0xffff_ffff) >> 1) as usize;

@@ -1,13 +1,14 @@
-//! The mapper: seeds and votes a read, aligns the leading candidates (the
-//! ungapped fast path, else the banded alignment), keeps the best and grades
-//! its mapping quality.
+//! The mapper: the entry points (batches, single reads), read preparation
+//! (normalising, quality trimming) and the placement of a read: long seeds,
+//! short seeds when needed, split reads joined.
 
-use super::banded::{banded_align, DpScratch, Op, NEG};
-use super::bases::{COMPLEMENT, NORMALISED, OUTSIDE};
+use super::banded::{DpScratch, Op};
+use super::bases::NORMALISED;
 use super::events::emit;
 use super::index::PrefetchStage;
-use super::seed::{Candidate, SeedPlan, Seeds};
-use super::ungapped::ungapped_score;
+use super::seed::Seeds;
+use super::split::join_split_read;
+use super::trim::low_quality_tail;
 use super::{
     BatchAlignments, MapperOptions, ReadAlignment, ReadBatch, ReadPlacement, ReferenceIndex, Strand,
 };
@@ -16,22 +17,35 @@ use super::{
 /// per thread and reuse it across batches.
 #[derive(Debug, Clone, Default)]
 pub struct Mapper {
-    options: MapperOptions,
+    pub(super) options: MapperOptions,
     /// The read, normalised, as given and reverse-complemented (filled only
     /// when a reverse-strand candidate is aligned), with Phred qualities.
-    forward: Vec<u8>,
-    forward_qualities: Vec<u8>,
-    reverse: Vec<u8>,
-    reverse_qualities: Vec<u8>,
-    seeds: Seeds,
-    window: Vec<u8>,
-    dp: DpScratch,
+    pub(super) forward: Vec<u8>,
+    pub(super) forward_qualities: Vec<u8>,
+    pub(super) reverse: Vec<u8>,
+    pub(super) reverse_qualities: Vec<u8>,
+    pub(super) seeds: Seeds,
+    pub(super) window: Vec<u8>,
+    pub(super) dp: DpScratch,
     /// Runs of operations of the alignment being built and of the best one.
-    ops: Vec<(Op, u32)>,
-    best_ops: Vec<(Op, u32)>,
-    columns: Vec<Op>,
-    single: BatchAlignments,
+    pub(super) ops: Vec<(Op, u32)>,
+    pub(super) best_ops: Vec<(Op, u32)>,
+    /// Operations set aside while another alignment is tried.
+    pub(super) narrow_ops: Vec<(Op, u32)>,
+    pub(super) long_seed_ops: Vec<(Op, u32)>,
+    pub(super) columns: Vec<Op>,
+    pub(super) single: BatchAlignments,
 }
+
+/// Reads up to this long that no long seed places are seeded again with the
+/// index's short k-mers.
+const SHORT_SEEDED_READS: usize = 100;
+/// Reads shorter than this are seeded with short k-mers too unless the long
+/// seeds place them perfectly and uniquely (a paralog may hold the exact
+/// long seed the true place lost to an error).
+const SHORT_READS: usize = 50;
+/// Quality trimming never shortens a read below this many bases.
+const TRIMMED_LENGTH: usize = 35;
 
 /// A scored alignment of the oriented read; its operations are in the
 /// mapper's scratch.
@@ -127,8 +141,14 @@ impl Mapper {
             .extend(qualities[..length].iter().map(|&q| q.saturating_sub(33)));
         self.reverse.clear();
         self.reverse_qualities.clear();
+        let tail = match self.options.trim_quality {
+            0 => 0,
+            threshold => low_quality_tail(&self.forward_qualities, threshold, TRIMMED_LENGTH),
+        };
+        self.forward.truncate(length - tail);
+        self.forward_qualities.truncate(length - tail);
 
-        let placement = match self.place(index) {
+        let mut placement = match self.place(index) {
             Some(scored) => {
                 let (read, qualities) = match scored.strand {
                     Strand::Forward => (&self.forward, &self.forward_qualities),
@@ -142,152 +162,55 @@ impl Mapper {
                 ..ReadPlacement::UNMAPPED
             },
         };
+        let tail = tail.min(u16::MAX as usize) as u16;
+        match placement.strand {
+            _ if !placement.mapped => {}
+            Strand::Forward => placement.clip_end = placement.clip_end.saturating_add(tail),
+            Strand::Reverse => placement.clip_start = placement.clip_start.saturating_add(tail),
+        }
         out.reads.push(placement);
     }
 
-    /// Seeds, votes and aligns the read in `self.forward`; the best alignment
-    /// is returned with its operations in `self.best_ops`.
+    /// Seeds, votes and aligns the read in `self.forward` (long seeds, then
+    /// short ones if needed), joining split pieces; the best alignment is
+    /// returned with its operations in `self.best_ops`.
     fn place(&mut self, index: &ReferenceIndex) -> Option<Scored> {
-        let k = index.kmer_length();
         let length = self.forward.len();
-        let plan = SeedPlan::new(length, k, self.options.seeds_per_read)?;
-        let first_round = plan.first_round();
-        let (band, max_occurrences) = (self.options.band, self.options.max_seed_occurrences);
-        self.seeds.clear();
-        for &s in first_round {
-            self.seeds
-                .seed(index, &self.forward, plan.offset(s), max_occurrences);
-        }
-        self.seeds.vote(band);
-        let candidates = self.seeds.candidates();
-        if candidates.len() == 1 && candidates[0].votes >= 2 {
-            let candidate = candidates[0];
-            if let Some(scored) = self.align_candidate(index, candidate) {
-                if scored.score >= self.options.min_score {
-                    std::mem::swap(&mut self.ops, &mut self.best_ops);
-                    return Some(Scored { mapq: 60, ..scored });
-                }
+        let long = self.place_with_long_seeds(index);
+        let short_seeded = match long {
+            None => length <= SHORT_SEEDED_READS,
+            Some(best) => {
+                length < SHORT_READS
+                    && (best.mapq < 60 || best.score < length as i32 * self.options.match_score)
             }
-        }
-        if plan.seeds > first_round.len() {
-            for s in (0..plan.seeds).filter(|s| !first_round.contains(s)) {
-                self.seeds
-                    .seed(index, &self.forward, plan.offset(s), max_occurrences);
-            }
-            self.seeds.vote(band);
-        }
-        self.best_of_candidates(index)
-    }
-
-    /// Aligns the leading candidates and keeps the best; the runner-up's
-    /// score grades the mapping quality.
-    fn best_of_candidates(&mut self, index: &ReferenceIndex) -> Option<Scored> {
-        let top_votes = self.seeds.candidates().first()?.votes;
-        let tried = self
-            .seeds
-            .candidates()
-            .iter()
-            .take(3)
-            .filter(|c| c.votes * 2 >= top_votes)
-            .count();
-        let mut best: Option<Scored> = None;
-        let mut second = NEG;
-        for i in 0..tried {
-            let candidate = self.seeds.candidates()[i];
-            let Some(scored) = self.align_candidate(index, candidate) else {
-                continue;
-            };
-            match best {
-                Some(b) if scored.score <= b.score => second = second.max(scored.score),
-                _ => {
-                    if let Some(b) = best {
-                        second = second.max(b.score);
-                    }
-                    best = Some(scored);
-                    std::mem::swap(&mut self.ops, &mut self.best_ops);
-                }
-            }
-        }
-        let best = best.filter(|b| b.score >= self.options.min_score)?;
-        let mapq = if second == NEG {
-            60
-        } else {
-            ((best.score - second) * 6).clamp(0, 60) as u8
         };
-        Some(Scored { mapq, ..best })
-    }
-
-    /// Aligns the read (oriented for `candidate.strand`) around the
-    /// candidate's diagonal, within the contig holding the read's middle.
-    /// Operations go to `self.ops`.
-    fn align_candidate(&mut self, index: &ReferenceIndex, candidate: Candidate) -> Option<Scored> {
-        let length = self.forward.len();
-        if candidate.strand == Strand::Reverse && self.reverse.is_empty() {
-            self.reverse
-                .extend(self.forward.iter().rev().map(|&b| COMPLEMENT[b as usize]));
-            self.reverse_qualities
-                .extend(self.forward_qualities.iter().rev());
-        }
-        let read: &[u8] = match candidate.strand {
+        let best = if short_seeded {
+            self.place_with_short_seeds(index, long)
+        } else {
+            long
+        }?;
+        let read = match best.strand {
             Strand::Forward => &self.forward,
             Strand::Reverse => &self.reverse,
         };
-        let total = index.total_length() as i64;
-        let middle = (candidate.diagonal + length as i64 / 2).clamp(0, total - 1);
-        let (contig, _) = index.locate(middle as u32);
-        let contig_start = index.contig_offset(contig) as i64;
-        let contig_end = contig_start + index.contig_length(contig) as i64;
-        let sequence = index.global_sequence();
-        let diagonal = candidate.diagonal;
-
-        if diagonal >= contig_start && diagonal + length as i64 <= contig_end {
-            let reference = &sequence[diagonal as usize..diagonal as usize + length];
-            if let Some(score) = ungapped_score(read, reference, &self.options) {
-                self.ops.clear();
-                self.ops.push((Op::Match, length as u32));
-                return Some(Scored {
-                    score,
-                    mapq: 0,
-                    strand: candidate.strand,
-                    contig,
-                    ref_start: diagonal as u32,
-                    ref_end: (diagonal + length as i64) as u32,
-                    clip_start: 0,
-                    clip_end: 0,
-                });
-            }
-        }
-
-        let band = self.options.band;
-        let window_start = diagonal - band as i64;
-        self.window.clear();
-        self.window.extend((0..(length + 2 * band) as i64).map(|x| {
-            let global = window_start + x;
-            if global >= contig_start && global < contig_end {
-                sequence[global as usize]
-            } else {
-                OUTSIDE
-            }
-        }));
-        let result = banded_align(
+        let candidates = self.seeds.candidates();
+        let joined = join_split_read(
+            index,
             read,
-            &self.window,
-            band,
+            &best,
+            &mut self.best_ops,
+            candidates,
             &self.options,
-            &mut self.dp,
-            &mut self.columns,
-            &mut self.ops,
-        )?;
-        Some(Scored {
-            score: result.score,
-            mapq: 0,
-            strand: candidate.strand,
-            contig,
-            ref_start: (window_start + result.window_start as i64) as u32,
-            ref_end: (window_start + result.window_end as i64) as u32,
-            clip_start: result.clip_start,
-            clip_end: result.clip_end,
-        })
+        );
+        Some(joined.unwrap_or(best))
+    }
+
+    /// Lowest score of a mapped read of `length` bases: the configured
+    /// minimum, or half the read's bases for short reads.
+    pub(super) fn min_score(&self, length: usize) -> i32 {
+        self.options
+            .min_score
+            .min(length as i32 * self.options.match_score / 2)
     }
 }
 

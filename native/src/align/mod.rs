@@ -1,42 +1,59 @@
 //! Read mapping: a k-mer index over the reference and a seed-and-extend mapper.
 //!
 //! How a read is placed:
-//! 1. **Seeds.** A few k-mers spread along the read are looked up in a hash
+//! 1. **Trimming.** A low-quality 3' tail (below Phred 10 by default) is
+//!    soft-clipped before anything else, so a failing tail cannot pose as
+//!    SNVs or indels.
+//! 2. **Seeds.** A few k-mers spread along the read are looked up in a hash
 //!    index of every canonical k-mer of the reference (a k-mer and its reverse
-//!    complement share one entry, so one look-up serves both strands).
-//! 2. **Votes.** Each hit implies a strand and a diagonal (reference position
+//!    complement share one entry, so one look-up serves both strands). Reads
+//!    too short or too changed for the long seeds (a 35 bp read with three
+//!    errors) are seeded again with every short k-mer of a second table,
+//!    built on first use, and if need be with those one substitution away.
+//! 3. **Votes.** Each hit implies a strand and a diagonal (reference position
 //!    of the read's first base). Hits whose diagonals lie within the band of
 //!    each other form one candidate; the candidate with most votes wins, and a
 //!    runner-up with comparable votes is aligned too, to grade the mapping
 //!    quality.
-//! 3. **Alignment.** If the read matches the reference on the voted diagonal
+//! 4. **Alignment.** If the read matches the reference on the voted diagonal
 //!    with only isolated mismatches, no gapped alignment can score better and
 //!    the ungapped placement is kept (the common, fast case). Otherwise a
 //!    banded affine-gap alignment (local at both read ends, i.e. soft-clipping)
-//!    finds insertions and deletions.
+//!    finds insertions and deletions; when the seeds beyond a clip vote for a
+//!    diagonal up to `max_indel` away, the band is widened to reach it.
+//! 5. **Split reads.** A long soft clip whose bases align further along the
+//!    same contig and strand is joined to the alignment by one deletion (up
+//!    to `max_split_deletion` bases), its breakpoint left-aligned.
 //!
 //! Results come as [`BatchAlignments`]: one [`ReadPlacement`] per read and a
 //! flat list of [`AlignmentEvent`]s (mismatches, insertions, deletions), ready
 //! to be turned into pileup evidence without per-read allocation.
 //!
-//! Parts: `index` (the k-mer index), `seed` (seeding and voting),
-//! `ungapped` (the fast path), `banded` (the gapped alignment), `mapper`
-//! (choosing the alignment), `events` (its placement and events),
+//! Parts: `index` (the reference and its k-mer tables), `kmer_table`,
+//! `trim`, `seed` (seeding and voting), `placement` (long and short seeds,
+//! choosing among candidates), `candidate_alignment` (one candidate:
+//! `ungapped` fast path, `banded` alignment, widening), `split` (split
+//! reads), `mapper` (the entry points), `events` (placement and events),
 //! `alignments` (the result types), `read_batch`, `options`, `bases`,
 //! `error`.
 
 mod alignments;
 mod banded;
 mod bases;
+mod candidate_alignment;
 mod error;
 mod events;
 mod index;
+mod kmer_table;
 mod mapper;
 mod options;
+mod placement;
 mod read_batch;
 mod seed;
+mod split;
 #[cfg(test)]
 pub(crate) mod testing;
+mod trim;
 mod ungapped;
 
 pub use alignments::{

@@ -27,6 +27,14 @@ pub struct MapperOptions {
     /// Mismatches closer than this on the voted diagonal send the read to
     /// gapped alignment (an indel shows as a run of mismatches).
     pub mismatch_cluster_distance: usize,
+    /// Read tails below this Phred quality are trimmed (soft-clipped) before
+    /// aligning (see BWA's `-q`); 0 keeps every base.
+    pub trim_quality: u8,
+    /// Longest indel found by widening the band when seeds on both sides of
+    /// it vote for diagonals this far apart.
+    pub max_indel: usize,
+    /// Longest deletion found from a read aligning in two pieces (split read).
+    pub max_split_deletion: usize,
 }
 
 impl Default for MapperOptions {
@@ -43,6 +51,9 @@ impl Default for MapperOptions {
             ambiguous_penalty: 1,
             min_score: 30,
             mismatch_cluster_distance: 10,
+            trim_quality: 10,
+            max_indel: 64,
+            max_split_deletion: 100_000,
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Seeding and voting: where a read's k-mers hit the reference, and which
 //! strand and diagonal most of them agree on.
 
-use super::index::canonical_kmer;
-use super::{ReferenceIndex, Strand};
+use super::kmer_table::{canonical_kmer, KmerTable};
+use super::Strand;
 
 /// One candidate placement: strand and diagonal (global reference position
 /// of the oriented read's first base).
@@ -96,22 +96,65 @@ impl Seeds {
         self.hits.clear();
     }
 
-    /// Looks up the k-mer of `read` (normalised) at `offset` and records the
+    /// Looks up the k-mer of `table`'s length in `read` (normalised) at `offset` and records the
     /// strand and diagonal of each reference occurrence, unless it occurs
     /// more than `max_occurrences` times.
     pub(super) fn seed(
         &mut self,
-        index: &ReferenceIndex,
+        table: &KmerTable,
         read: &[u8],
         offset: usize,
         max_occurrences: usize,
     ) {
-        let k = index.kmer_length();
-        let length = read.len();
-        let Some((canonical, orientation)) = canonical_kmer(&read[offset..offset + k]) else {
+        let k = table.kmer_length();
+        self.seed_kmer(
+            table,
+            &read[offset..offset + k],
+            offset,
+            read.len(),
+            max_occurrences,
+        );
+    }
+
+    /// Looks up every k-mer one substitution away from the k-mer of `read`
+    /// at `offset` (for reads whose errors leave no exact seed).
+    pub(super) fn seed_neighbours(
+        &mut self,
+        table: &KmerTable,
+        read: &[u8],
+        offset: usize,
+        max_occurrences: usize,
+    ) {
+        let k = table.kmer_length();
+        let mut kmer = [0u8; 32];
+        kmer[..k].copy_from_slice(&read[offset..offset + k]);
+        for i in 0..k {
+            let original = kmer[i];
+            for base in [b'A', b'C', b'G', b'T']
+                .into_iter()
+                .filter(|&b| b != original)
+            {
+                kmer[i] = base;
+                self.seed_kmer(table, &kmer[..k], offset, read.len(), max_occurrences);
+            }
+            kmer[i] = original;
+        }
+    }
+
+    /// Records the hits of `kmer`, found at `offset` of a read of `length`.
+    fn seed_kmer(
+        &mut self,
+        table: &KmerTable,
+        kmer: &[u8],
+        offset: usize,
+        length: usize,
+        max_occurrences: usize,
+    ) {
+        let k = kmer.len();
+        let Some((canonical, orientation)) = canonical_kmer(kmer) else {
             return;
         };
-        let (entries, check) = index.bucket(canonical);
+        let (entries, check) = table.bucket(canonical);
         let occurrences = entries.iter().filter(|&&e| e >> 32 == check).count();
         if occurrences > max_occurrences {
             return;
@@ -167,6 +210,11 @@ impl Seeds {
         self.candidates.sort_by_key(|c| std::cmp::Reverse(c.votes));
     }
 
+    /// Orders the candidates by `key`, smallest first (stable).
+    pub(super) fn rank_by(&mut self, key: impl FnMut(&Candidate) -> u32) {
+        self.candidates.sort_by_key(key);
+    }
+
     /// The candidates of the last [`Seeds::vote`], most votes first.
     pub(super) fn candidates(&self) -> &[Candidate] {
         &self.candidates
@@ -207,7 +255,7 @@ mod tests {
         for read_bases in [read.clone(), reverse_complement(&read)] {
             seeds.clear();
             for offset in [0, 20, 65, 131] {
-                seeds.seed(&index, &read_bases, offset, 64);
+                seeds.seed(index.table(), &read_bases, offset, 64);
             }
             seeds.vote(16);
             let candidates = seeds.candidates();
@@ -217,7 +265,7 @@ mod tests {
         assert_eq!(seeds.candidates()[0].strand, Strand::Reverse);
         // A seed occurring more often than allowed casts no vote.
         seeds.clear();
-        seeds.seed(&index, &read, 0, 0);
+        seeds.seed(index.table(), &read, 0, 0);
         seeds.vote(16);
         assert!(seeds.candidates().is_empty());
     }
