@@ -17,10 +17,15 @@ pub const SNV_MARGIN: u32 = 3;
 /// keeps allele frequencies unbiased (a homozygous indel reads as ~100 %).
 pub const INDEL_MARGIN: u32 = 12;
 
-/// Which alignments and bases count as evidence.
+/// Which alignments and bases count as evidence. A read's observations
+/// weigh no more than its mapping quality says its placement is worth (each
+/// quality is capped at the read's MAPQ, as `bcftools mpileup` does), so a
+/// read from a repeat still counts, and a call it supports shows the doubt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvidenceOptions {
-    /// Reads with a lower mapping quality are ignored entirely.
+    /// Reads with a lower mapping quality are ignored entirely. The default,
+    /// 1, leaves out only reads placed by a coin toss between equally good
+    /// placements.
     pub min_mapping_quality: u8,
     /// Mismatching bases with a lower Phred quality are not counted as SNV
     /// support (the read still counts towards depth).
@@ -30,7 +35,7 @@ pub struct EvidenceOptions {
 impl Default for EvidenceOptions {
     fn default() -> Self {
         EvidenceOptions {
-            min_mapping_quality: 20,
+            min_mapping_quality: 1,
             min_base_quality: 13,
         }
     }
@@ -130,7 +135,7 @@ impl Evidence {
                         if inside && event.quality >= options.min_base_quality {
                             self.snv_positions.push(offset + event.position);
                             self.snv_bases.push(event.base);
-                            self.snv_qualities.push(event.quality);
+                            self.snv_qualities.push(event.quality.min(read.mapq));
                         }
                     }
                     EventKind::Deletion => {
@@ -144,7 +149,7 @@ impl Evidence {
                         }
                         self.indel_positions.push(offset + position as u32);
                         self.indel_lengths.push(-(event.length as i32));
-                        self.indel_qualities.push(event.quality);
+                        self.indel_qualities.push(event.quality.min(read.mapq));
                     }
                     EventKind::Insertion => {
                         inserted.clear();
@@ -156,7 +161,7 @@ impl Evidence {
                         }
                         self.indel_positions.push(offset + position as u32);
                         self.indel_lengths.push(event.length as i32);
-                        self.indel_qualities.push(event.quality);
+                        self.indel_qualities.push(event.quality.min(read.mapq));
                         self.indel_inserted.extend_from_slice(&inserted);
                     }
                 }
@@ -241,5 +246,17 @@ mod tests {
         assert_eq!((snv.position, support.count), (70, 1));
         assert_eq!(pileup.reads(), 5);
         assert_eq!(pileup.used_reads(), 4);
+    }
+
+    #[test]
+    fn caps_what_a_read_shows_at_its_mapping_quality() {
+        let (index, mut alignments) = alignments();
+        alignments.reads[0].mapq = 12;
+        let mut evidence = Evidence::new();
+        evidence.add_alignments(&index, &alignments, &EvidenceOptions::default());
+        // The first read still counts, for no more than its placement is worth.
+        assert_eq!(evidence.span_starts, vec![50, 55, 60, 80]);
+        assert_eq!(evidence.snv_qualities, vec![12]);
+        assert_eq!(evidence.indel_qualities, vec![12, 30, 30]);
     }
 }

@@ -42,7 +42,7 @@ pub(super) fn alignments() -> (ReferenceIndex, BatchAlignments) {
             read(5, 95, 2..3),
             read(10, 99, 3..4),
             ReadPlacement {
-                mapq: 3,
+                mapq: 0,
                 ..read(10, 99, 4..5)
             },
             // Ends too close to its deletion and its mismatch for them
