@@ -49,18 +49,18 @@ describe('wgsim 36 bp single reads at 30x from a real bacterial genome', () => {
     await measured?.dispose();
   });
 
-  it('should call SNVs from 36 bp reads at recall ≥ 0.96 and precision ≥ 0.998', () => {
-    // Today SNV R 0.969, P 1.000; bowtie2 SNV R 0.990. Issue 13: recall ≥ the better peer's.
+  it('should call SNVs from 36 bp reads at recall ≥ 0.985 and precision ≥ 0.998', () => {
+    // Today SNV R 0.9905 (415/419), P 1.000; bowtie2 SNV R 0.990. Issue 13: recall ≥ the better peer's.
     const { helix, report } = measured;
     expect(helix.classes.SNV.expected, report).toBeGreaterThan(350);
-    expect(helix.classes.SNV.recall, report).toBeGreaterThanOrEqual(0.96);
+    expect(helix.classes.SNV.recall, report).toBeGreaterThanOrEqual(0.985);
     expect(helix.precision, report).toBeGreaterThanOrEqual(0.998);
   });
 
-  it('should count the indels it finds in 36 bp reads (today none)', () => {
-    // Today 0 of ~50; bowtie2 0.96. Issue 13: recall ≥ the better peer's.
+  it('should call indels from 36 bp reads at recall ≥ 0.75', () => {
+    // Today 0.78 (40/51); bowtie2 0.96 (49/51). Issue 13: recall ≥ the better peer's.
     expect(measured.helix.classes.INDEL.expected, measured.report).toBeGreaterThan(30);
-    expect(measured.helix.classes.INDEL.recall, measured.report).toBeGreaterThanOrEqual(0);
+    expect(measured.helix.classes.INDEL.recall, measured.report).toBeGreaterThanOrEqual(0.75);
   });
 
   it('should have scored bowtie2 on the same reads', () => {
