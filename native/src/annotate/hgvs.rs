@@ -185,11 +185,18 @@ pub fn in_frame(reference: &[u8], change: &Change) -> ProteinChange {
     }
 }
 
-/// A synonymous change at 0-based residue `index`: `p.Leu54Leu`, `L54L` (as snpEff writes it).
+/// A synonymous change at 0-based residue `index`: `p.Leu54Leu`, `L54L` (as snpEff writes it);
+/// a start codon changed into another start codon is `p.Met1?` (HGVS: the effect of any
+/// change of the initiation codon is not known), `M1M`.
 pub fn synonymous(reference: &[u8], index: usize) -> ProteinChange {
     let residue = reference.get(index).copied().unwrap_or(b'X');
+    let hgvs = if index == 0 && residue == b'M' {
+        "p.Met1?".to_string()
+    } else {
+        format!("p.{0}{1}{0}", three_letter(residue), index + 1)
+    };
     ProteinChange {
-        hgvs: format!("p.{0}{1}{0}", three_letter(residue), index + 1),
+        hgvs,
         short: format!("{0}{1}{0}", residue as char, index + 1),
     }
 }
@@ -241,5 +248,12 @@ mod tests {
         let change = difference(b"ATGCA", b"ATGGT").unwrap();
         assert_eq!(nucleotide("n.", &change, 1), "n.3_4delinsGT");
         assert!(difference(b"ACGT", b"ACGT").is_none());
+    }
+
+    #[test]
+    fn a_start_codon_changed_into_another_start_is_met1_unknown() {
+        assert_eq!(synonymous(b"MKL*", 0).hgvs, "p.Met1?");
+        assert_eq!(synonymous(b"MKL*", 0).short, "M1M");
+        assert_eq!(synonymous(b"MKL*", 1).hgvs, "p.Lys2Lys");
     }
 }

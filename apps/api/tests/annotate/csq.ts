@@ -28,7 +28,9 @@ const CSQ_CONSEQUENCE: Record<string, string> = {
   inframe_insertion: 'INFRAME_INSERTION',
 };
 
-const key = (variant: GeneVariant) => `${variant.position} ${variant.ref} ${variant.alt} ${variant.gene.locusTag}.1`;
+/** How csq's answers are looked up: its transcripts are the genes' locus tags with `.1`. */
+export const csqKey = (variant: GeneVariant) =>
+  `${variant.position} ${variant.ref} ${variant.alt} ${variant.gene.locusTag}.1`;
 
 /** csq's consequence of each variant on its gene (Ensembl-style GFF3 and FASTA written to `directory`). */
 export function csqConsequences(
@@ -103,11 +105,12 @@ export interface Agreement {
   differences: string[];
 }
 
-/** Tallies how often `ours` names the consequence csq names. */
+/** Tallies how often `ours` names the consequence the peer names (looked up by `key`). */
 export function tally(
   variants: readonly GeneVariant[],
   ours: (variant: GeneVariant) => { consequence: string; aminoAcidChange?: string | null } | undefined,
   theirs: Map<string, string>,
+  key: (variant: GeneVariant) => string = csqKey,
 ): Agreement {
   const perClass = new Map<string, { agree: number; total: number }>();
   const differences: string[] = [];
@@ -120,7 +123,7 @@ export function tally(
     if (name === their) counts.agree++;
     else {
       differences.push(
-        `${variant.gene.name} ${variant.position}${variant.ref}>${variant.alt}: ours ${name} ${effect?.aminoAcidChange}, csq ${their}`,
+        `${variant.gene.name} ${variant.position}${variant.ref}>${variant.alt}: ours ${name} ${effect?.aminoAcidChange}, theirs ${their}`,
       );
     }
     perClass.set(name, counts);
@@ -129,10 +132,10 @@ export function tally(
 }
 
 /** A few lines for the test log: overall and per class, then the first differences. */
-export function report(label: string, agreement: Agreement): string {
+export function report(label: string, agreement: Agreement, peer = 'bcftools csq'): string {
   const percent = (agree: number, total: number) => `${((100 * agree) / total).toFixed(2)} %`;
   return [
-    `${label} vs bcftools csq: ${agreement.agree}/${agreement.total} (${percent(agreement.agree, agreement.total)})`,
+    `${label} vs ${peer}: ${agreement.agree}/${agreement.total} (${percent(agreement.agree, agreement.total)})`,
     ...[...agreement.perClass].map(([name, t]) => `  ${name}: ${t.agree}/${t.total} (${percent(t.agree, t.total)})`),
     ...agreement.differences.slice(0, 30),
   ].join('\n');
