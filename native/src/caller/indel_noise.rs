@@ -84,6 +84,9 @@ impl IndelNoise {
 /// The one base an indel inserts or deletes, if all its bases are one.
 fn homopolymer_base(allele: &IndelAllele, sequence: &[u8]) -> Option<u8> {
     let start = allele.position as usize;
+    if allele.deleted > 0 && !allele.inserted.is_empty() {
+        return None;
+    }
     let bases = if allele.deleted > 0 {
         sequence.get(start..start + allele.deleted as usize)?
     } else {
@@ -133,6 +136,7 @@ mod tests {
                 for _ in 0..4 {
                     evidence.indel_positions.push(start as u32);
                     evidence.indel_lengths.push(-1);
+                    evidence.indel_replaced.push(0);
                     evidence.indel_qualities.push(30);
                 }
             }

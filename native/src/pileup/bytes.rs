@@ -29,6 +29,7 @@ impl Evidence {
         put_u32s(&mut out, &self.indel_positions);
         let lengths: Vec<u32> = self.indel_lengths.iter().map(|&l| l as u32).collect();
         put_u32s(&mut out, &lengths);
+        put_u32s(&mut out, &self.indel_replaced);
         put_bytes(&mut out, &self.indel_qualities);
         put_bytes(&mut out, &self.indel_inserted);
         out
@@ -46,6 +47,7 @@ impl Evidence {
             snv_qualities: reader.bytes()?,
             indel_positions: reader.u32s()?,
             indel_lengths: reader.u32s()?.into_iter().map(|l| l as i32).collect(),
+            indel_replaced: reader.u32s()?,
             indel_qualities: reader.bytes()?,
             indel_inserted: reader.bytes()?,
         };

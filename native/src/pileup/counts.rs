@@ -139,10 +139,11 @@ impl Pileup {
             }
         }
         let mut inserted_at = 0usize;
-        for ((&position, &length), &quality) in evidence
+        for (((&position, &length), &replaced), &quality) in evidence
             .indel_positions
             .iter()
             .zip(&evidence.indel_lengths)
+            .zip(&evidence.indel_replaced)
             .zip(&evidence.indel_qualities)
         {
             let allele = if length > 0 {
@@ -151,7 +152,7 @@ impl Pileup {
                 inserted_at = end;
                 IndelAllele {
                     position,
-                    deleted: 0,
+                    deleted: replaced,
                     inserted,
                 }
             } else {

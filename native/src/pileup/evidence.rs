@@ -1,8 +1,8 @@
 //! Evidence: what a batch's alignments say about each position and allele,
 //! as plain arrays in global coordinates, left-normalised.
 
-use super::{left_shift_deletion, left_shift_insertion, PileupError};
-use crate::align::{BatchAlignments, EventKind, ReferenceIndex};
+use super::{normalise_indel, PileupError};
+use crate::align::{AlignmentEvent, BatchAlignments, EventKind, ReferenceIndex};
 
 /// A mismatch in a read's last bases is often no substitution but the start
 /// of an indel the read ends in (too short a stretch to align as a gap), so
@@ -64,6 +64,9 @@ pub struct Evidence {
     /// length if negative. Inserted bases follow one another in
     /// [`Evidence::indel_inserted`].
     pub indel_lengths: Vec<i32>,
+    /// Indel observations: reference bases an insertion replaces (0 for a
+    /// plain insertion or a deletion).
+    pub indel_replaced: Vec<u32>,
     /// Indel observations: Phred quality.
     pub indel_qualities: Vec<u8>,
     /// Bases of all insertions, in observation order.
@@ -86,6 +89,7 @@ impl Evidence {
         self.snv_qualities.clear();
         self.indel_positions.clear();
         self.indel_lengths.clear();
+        self.indel_replaced.clear();
         self.indel_qualities.clear();
         self.indel_inserted.clear();
     }
@@ -118,7 +122,11 @@ impl Evidence {
                 let anchor = position.saturating_sub(1) as u32;
                 anchor >= read.start + INDEL_MARGIN && anchor + INDEL_MARGIN < read.end
             };
-            for event in alignments.events_of(i) {
+            let events = alignments.events_of(i);
+            let mut k = 0;
+            while k < events.len() {
+                let event = &events[k];
+                k += 1;
                 // Alignments made against another reference would index out
                 // of this one; a caller's bug, but not worth a crash.
                 let extent = match event.kind {
@@ -128,43 +136,56 @@ impl Evidence {
                 if event.position as usize + extent > sequence.len() {
                     continue;
                 }
-                match event.kind {
-                    EventKind::Mismatch => {
-                        let inside = event.position >= read.start + SNV_MARGIN
-                            && event.position + SNV_MARGIN < read.end;
-                        if inside && event.quality >= options.min_base_quality {
-                            self.snv_positions.push(offset + event.position);
-                            self.snv_bases.push(event.base);
-                            self.snv_qualities.push(event.quality.min(read.mapq));
-                        }
+                if event.kind == EventKind::Mismatch {
+                    let inside = event.position >= read.start + SNV_MARGIN
+                        && event.position + SNV_MARGIN < read.end;
+                    if inside && event.quality >= options.min_base_quality {
+                        self.snv_positions.push(offset + event.position);
+                        self.snv_bases.push(event.base);
+                        self.snv_qualities.push(event.quality.min(read.mapq));
                     }
-                    EventKind::Deletion => {
-                        let position = left_shift_deletion(
-                            sequence,
-                            event.position as usize,
-                            event.length as usize,
-                        );
-                        if !inside(position) {
-                            continue;
-                        }
-                        self.indel_positions.push(offset + position as u32);
-                        self.indel_lengths.push(-(event.length as i32));
-                        self.indel_qualities.push(event.quality.min(read.mapq));
-                    }
-                    EventKind::Insertion => {
-                        inserted.clear();
+                    continue;
+                }
+                // A deletion and an insertion that touch are one replacement
+                // (an aligner may write it either way round, or split it
+                // differently from read to read).
+                let mut quality = event.quality;
+                let (mut position, mut deleted) = (event.position as usize, 0);
+                inserted.clear();
+                for event in std::iter::once(event).chain(
+                    events
+                        .get(k)
+                        .filter(|next| touching(event, next, sequence.len())),
+                ) {
+                    quality = quality.min(event.quality);
+                    if event.kind == EventKind::Deletion {
+                        deleted = event.length as usize;
+                        position = event.position as usize;
+                    } else {
                         inserted.extend_from_slice(alignments.inserted(event));
-                        let position =
-                            left_shift_insertion(sequence, event.position as usize, &mut inserted);
-                        if !inside(position) {
-                            continue;
-                        }
-                        self.indel_positions.push(offset + position as u32);
-                        self.indel_lengths.push(event.length as i32);
-                        self.indel_qualities.push(event.quality.min(read.mapq));
-                        self.indel_inserted.extend_from_slice(&inserted);
                     }
                 }
+                if deleted > 0 && !inserted.is_empty() {
+                    k += 1;
+                }
+                let Some((position, deleted)) =
+                    normalise_indel(sequence, position, deleted, &mut inserted)
+                else {
+                    continue;
+                };
+                if !inside(position) {
+                    continue;
+                }
+                self.indel_positions.push(offset + position as u32);
+                if inserted.is_empty() {
+                    self.indel_lengths.push(-(deleted as i32));
+                    self.indel_replaced.push(0);
+                } else {
+                    self.indel_lengths.push(inserted.len() as i32);
+                    self.indel_replaced.push(deleted as u32);
+                }
+                self.indel_qualities.push(quality.min(read.mapq));
+                self.indel_inserted.extend_from_slice(&inserted);
             }
         }
     }
@@ -184,6 +205,7 @@ impl Evidence {
             && self.snv_bases.len() == snvs
             && self.snv_qualities.len() == snvs
             && self.indel_lengths.len() == indels
+            && self.indel_replaced.len() == indels
             && self.indel_qualities.len() == indels
             && self.indel_inserted.len() == inserted;
         if consistent {
@@ -196,9 +218,23 @@ impl Evidence {
     }
 }
 
+/// Whether `next` is a deletion or insertion touching `event`, the other of
+/// the two, within a contig of `length` bases.
+fn touching(event: &AlignmentEvent, next: &AlignmentEvent, length: usize) -> bool {
+    let end = |deletion: &AlignmentEvent| deletion.position + deletion.length;
+    match (event.kind, next.kind) {
+        (EventKind::Deletion, EventKind::Insertion) => next.position == end(event),
+        (EventKind::Insertion, EventKind::Deletion) => {
+            next.position == event.position && end(next) as usize <= length
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::align::ReadPlacement;
     use crate::pileup::testing::alignments;
     use crate::pileup::{AlleleSupport, IndelAllele, Pileup};
 
@@ -246,6 +282,44 @@ mod tests {
         assert_eq!((snv.position, support.count), (70, 1));
         assert_eq!(pileup.reads(), 5);
         assert_eq!(pileup.used_reads(), 4);
+    }
+
+    #[test]
+    fn joins_a_deletion_and_an_insertion_that_touch_into_one_replacement() {
+        let (index, mut alignments) = alignments();
+        let first = alignments.events.len() as u32;
+        let inserted_start = alignments.inserted_bases.len() as u32;
+        alignments.inserted_bases.extend_from_slice(b"GGATT");
+        let touching = [
+            (EventKind::Deletion, 60, 6, 0),
+            (EventKind::Insertion, 66, 5, inserted_start),
+        ];
+        for (kind, position, length, inserted_start) in touching {
+            alignments.events.push(AlignmentEvent {
+                kind,
+                position,
+                length,
+                base: 0,
+                quality: 30,
+                inserted_start,
+            });
+        }
+        alignments.reads.push(ReadPlacement {
+            events_start: first,
+            events_end: first + 2,
+            ..alignments.reads[0]
+        });
+        let mut evidence = Evidence::new();
+        evidence.add_alignments(&index, &alignments, &EvidenceOptions::default());
+        let sequence = index.contig_sequence(1);
+        let mut expected = b"GGATT".to_vec();
+        let (position, deleted) = normalise_indel(sequence, 60, 6, &mut expected).unwrap();
+        assert!(deleted > 0 && !expected.is_empty());
+        let last = evidence.indel_positions.len() - 1;
+        assert_eq!(evidence.indel_positions[last], 50 + position as u32);
+        assert_eq!(evidence.indel_lengths[last], expected.len() as i32);
+        assert_eq!(evidence.indel_replaced[last] as usize, deleted);
+        assert!(evidence.indel_inserted.ends_with(&expected));
     }
 
     #[test]

@@ -33,4 +33,4 @@ pub use counts::{Coverage, Pileup};
 pub use error::PileupError;
 pub use evidence::{Evidence, EvidenceOptions, INDEL_MARGIN, SNV_MARGIN};
 pub(crate) use hasher::FxHashMap;
-pub use normalise::{left_shift_deletion, left_shift_insertion, normalise};
+pub use normalise::{left_shift_deletion, left_shift_insertion, normalise, normalise_indel};

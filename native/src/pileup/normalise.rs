@@ -23,6 +23,37 @@ pub fn left_shift_insertion(sequence: &[u8], mut position: usize, inserted: &mut
     position
 }
 
+/// Normalises what a read shows in place of `sequence[position..position +
+/// deleted]`, `inserted` (either may be empty): trims the bases it shares
+/// with the reference at either end, then shifts a plain deletion or
+/// insertion left. Returns the position and the deleted length, `inserted`
+/// trimmed to match; `None` when nothing differs.
+pub fn normalise_indel(
+    sequence: &[u8],
+    mut position: usize,
+    mut deleted: usize,
+    inserted: &mut Vec<u8>,
+) -> Option<(usize, usize)> {
+    while deleted > 0 && inserted.last() == Some(&sequence[position + deleted - 1]) {
+        deleted -= 1;
+        inserted.pop();
+    }
+    let shared = sequence[position..position + deleted]
+        .iter()
+        .zip(inserted.iter())
+        .take_while(|(a, b)| a == b)
+        .count();
+    inserted.drain(..shared);
+    position += shared;
+    deleted -= shared;
+    match (deleted, inserted.is_empty()) {
+        (0, true) => None,
+        (0, false) => Some((left_shift_insertion(sequence, position, inserted), 0)),
+        (_, true) => Some((left_shift_deletion(sequence, position, deleted), deleted)),
+        _ => Some((position, deleted)),
+    }
+}
+
 /// Left-normalises a VCF allele the way `bcftools norm` does: trims bases
 /// shared at the right end (re-anchoring on the preceding reference base when
 /// an allele runs empty), then bases shared at the left end while both
@@ -107,6 +138,25 @@ mod tests {
         let mut inserted = b"GT".to_vec();
         assert_eq!(left_shift_insertion(sequence, 5, &mut inserted), 5);
         assert_eq!(inserted, b"GT");
+    }
+
+    #[test]
+    fn trims_a_replacement_to_what_differs() {
+        let sequence = b"GCAAAAATCACACAG";
+        // CACA replaced by CGA: C and A shared, AC becomes G.
+        let mut inserted = b"CGA".to_vec();
+        assert_eq!(normalise_indel(sequence, 8, 4, &mut inserted), Some((9, 2)));
+        assert_eq!(inserted, b"G");
+        // A replacement that only deletes is a deletion, shifted left.
+        let mut inserted = b"A".to_vec();
+        assert_eq!(normalise_indel(sequence, 5, 2, &mut inserted), Some((2, 1)));
+        assert!(inserted.is_empty());
+        // One that only inserts is an insertion, shifted left.
+        let mut inserted = b"TCA".to_vec();
+        assert_eq!(normalise_indel(sequence, 7, 1, &mut inserted), Some((8, 0)));
+        assert_eq!(inserted, b"CA");
+        let mut inserted = b"AT".to_vec();
+        assert_eq!(normalise_indel(sequence, 6, 2, &mut inserted), None);
     }
 
     #[test]
