@@ -1,15 +1,13 @@
 //! GFF3: NCBI RefSeq style (gene → CDS by `Parent`, one `ID` over the
 //! segments of a CDS) and Ensembl style (gene → mRNA → CDS), read with
-//! `noodles-gff`, line by line so messages can name the line.
+//! `noodles-gff` line by line (see [`super::gff_row`]) so messages can name the line.
 
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
-use noodles_gff::feature::record::Strand as GffStrand;
-use noodles_gff::{self as gff, line::Kind};
-
 use super::feature::{Biotype, Feature, Segment, Strand};
 use super::genetic_code::GeneticCode;
+use super::gff_row::{rows, Row};
 use super::source::{ParsedAnnotation, ReferenceContigs};
 use crate::error::{HelixError, Result};
 
@@ -34,90 +32,6 @@ const RNA_TYPES: &[&str] = &[
     "pseudogenic_transcript",
     "primary_transcript",
 ];
-
-/// One record line, with what the annotator reads from it.
-#[derive(Clone, Debug)]
-struct Row {
-    line: u64,
-    seqid: String,
-    ty: String,
-    start: u64,
-    end: u64,
-    strand: Option<Strand>,
-    phase: u64,
-    attributes: HashMap<String, String>,
-}
-
-impl Row {
-    fn attribute(&self, key: &str) -> Option<String> {
-        self.attributes.get(key).cloned()
-    }
-
-    fn parents(&self) -> Vec<String> {
-        self.attributes
-            .get("Parent")
-            .map(|p| p.split(',').map(str::to_string).collect())
-            .unwrap_or_default()
-    }
-}
-
-/// Reads the record lines (up to `##FASTA`).
-fn rows(reader: impl BufRead, input: &str) -> Result<Vec<Row>> {
-    let mut reader = gff::io::Reader::new(reader);
-    let mut line = gff::Line::default();
-    let mut number = 0u64;
-    let mut rows = Vec::new();
-    loop {
-        let read = reader
-            .read_line(&mut line)
-            .map_err(|e| HelixError::format(input, format!("line {}: {e}", number + 1)))?;
-        if read == 0 {
-            break;
-        }
-        number += 1;
-        match line.kind() {
-            Kind::Directive => {
-                if line.as_ref().starts_with(b"##FASTA") {
-                    break;
-                }
-            }
-            Kind::Comment => {}
-            Kind::Record => {
-                let bad =
-                    |e: std::io::Error| HelixError::format(input, format!("line {number}: {e}"));
-                let Some(record) = line.as_record() else {
-                    continue;
-                };
-                let record = record.map_err(bad)?;
-                let strand = match record.strand().map_err(bad)? {
-                    GffStrand::Forward => Some(Strand::Forward),
-                    GffStrand::Reverse => Some(Strand::Reverse),
-                    _ => None,
-                };
-                let mut attributes = HashMap::new();
-                for field in record.attributes().iter() {
-                    let (key, value) = field.map_err(bad)?;
-                    attributes.insert(key.to_string(), value.as_ref().to_string());
-                }
-                rows.push(Row {
-                    line: number,
-                    seqid: record.reference_sequence_name().to_string(),
-                    ty: record.ty().to_string(),
-                    start: usize::from(record.start().map_err(bad)?) as u64,
-                    end: usize::from(record.end().map_err(bad)?) as u64,
-                    strand,
-                    phase: record
-                        .phase()
-                        .transpose()
-                        .map_err(bad)?
-                        .map_or(0, |p| p as u64),
-                    attributes,
-                });
-            }
-        }
-    }
-    Ok(rows)
-}
 
 /// `gene:ENSG…` → `ENSG…`, `gene-ECB_00200` → `ECB_00200`.
 fn bare(id: &str) -> String {

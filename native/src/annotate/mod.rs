@@ -7,6 +7,7 @@ pub mod feature;
 pub mod genbank;
 pub mod genetic_code;
 pub mod gff;
+pub mod gff_row;
 pub mod hgvs;
 pub mod index;
 pub mod predict;
