@@ -10,9 +10,9 @@ pub const MAX_QUALITY: f64 = 999.0;
 pub enum VariantType {
     /// Single-nucleotide variant.
     Snv,
-    /// Inserted bases.
+    /// Inserted bases (or bases replaced by more).
     Insertion,
-    /// Deleted bases.
+    /// Deleted bases (or bases replaced by fewer or as many).
     Deletion,
 }
 

@@ -91,10 +91,11 @@ pub(super) fn to_call(
         }
         AlleleKey::Indel(allele) => {
             let vcf = allele.to_vcf(index);
-            let variant_type = if allele.deleted > 0 {
-                VariantType::Deletion
-            } else {
+            // A replacement is named by what it does to the length.
+            let variant_type = if allele.inserted.len() > allele.deleted as usize {
                 VariantType::Insertion
+            } else {
+                VariantType::Deletion
             };
             (
                 variant_type,
@@ -256,6 +257,33 @@ mod tests {
             .collect();
         let expected: Vec<_> = cluster.iter().map(|&p| (p, alt[p])).collect();
         assert_eq!(called, expected);
+    }
+
+    #[test]
+    fn calls_a_replacement_as_one_record_named_by_its_change_of_length() {
+        let reference = super::super::simulation::Rng::new(3).bases(200);
+        let index = crate::align::testing::index_of(&[("chr1", reference.as_slice())]);
+        let mut evidence = crate::pileup::Evidence::new();
+        for _ in 0..20 {
+            evidence.span_starts.push(0);
+            evidence.span_ends.push(200);
+            evidence.indel_positions.push(100);
+            evidence.indel_lengths.push(2);
+            evidence.indel_replaced.push(5);
+            evidence.indel_qualities.push(30);
+            evidence.indel_inserted.extend_from_slice(b"GG");
+        }
+        let mut pileup = Pileup::new(&index);
+        pileup.add(&evidence);
+        let calls = call_variants(&pileup, &index, &CallerOptions::default());
+        assert_eq!(calls.len(), 1, "{calls:#?}");
+        let call = &calls[0];
+        assert_eq!(
+            (call.variant_type, call.position),
+            (VariantType::Deletion, 100)
+        );
+        assert_eq!(call.reference.as_bytes(), &reference[99..105]);
+        assert_eq!(call.alternate.as_bytes(), [reference[99], b'G', b'G']);
     }
 
     #[test]
