@@ -92,54 +92,80 @@ export function compare(
   contigs: readonly Contig[],
 ): Comparison {
   const byName = new Map(contigs.map((contig) => [contig.name, contig]));
-  const contigOf = (name: string) => {
-    const contig = byName.get(name);
-    if (!contig) throw new Error(`no reference contig ${name}`);
-    return contig;
+  const state: MatchState = {
+    contigOf(name) {
+      const contig = byName.get(name);
+      if (!contig) throw new Error(`no reference contig ${name}`);
+      return contig;
+    },
+    outcomes: new Map(events.map((event) => [event, { event, found: false, calls: [] }])),
+    used: new Set(),
+    found(members, matched) {
+      for (const event of members) this.outcomes.set(event, { event, found: true, calls: matched });
+      for (const call of matched) this.used.add(call);
+    },
   };
-  const outcomes = new Map<ExpectedEvent, EventOutcome>(
-    events.map((event) => [event, { event, found: false, calls: [] }]),
-  );
-  const used = new Set<Call>();
+  matchLargeDeletions(state, events, calls);
+  const small = events
+    .filter((event) => event.class !== 'LARGE_DEL')
+    .map((event) => ({ event, edit: leftNormalise(event, state.contigOf(event.contig)) }));
+  const normalised = calls.map((call) => ({ call, edit: leftNormalise(call, state.contigOf(call.contig)) }));
+  matchIdentical(state, small, normalised);
+  matchHaplotypes(state, small, normalised);
 
+  const outcomes = [...state.outcomes.values()];
+  const trueCalls = outcomes.flatMap((outcome) => outcome.calls.map((call) => ({ call, class: outcome.event.class })));
+  return { events: outcomes, falseCalls: calls.filter((call) => !state.used.has(call)), trueCalls };
+}
+
+/** What the matching steps share: the outcomes so far and the calls already spent. */
+interface MatchState {
+  contigOf(name: string): Contig;
+  outcomes: Map<ExpectedEvent, EventOutcome>;
+  used: Set<Call>;
+  found(events: readonly ExpectedEvent[], calls: Call[]): void;
+}
+
+type NormalisedEvent = { event: ExpectedEvent; edit: ExpectedEvent };
+type NormalisedCall = { call: Call; edit: Call };
+
+function matchLargeDeletions(state: MatchState, events: readonly ExpectedEvent[], calls: readonly Call[]): void {
   for (const event of events.filter((candidate) => candidate.class === 'LARGE_DEL')) {
-    const contig = contigOf(event.contig);
+    const contig = state.contigOf(event.contig);
     const wanted = spanOf(event);
-    const match = deletionIntervals(
-      calls.filter((call) => !used.has(call)),
-      contig,
-    ).find(
+    const free = calls.filter((call) => !state.used.has(call));
+    const match = deletionIntervals(free, contig).find(
       ({ span }) =>
         distance(span.from, wanted.from, contig) <= LARGE_DELETION_TOLERANCE &&
         distance(span.to, wanted.to, contig) <= LARGE_DELETION_TOLERANCE,
     );
-    if (!match) continue;
-    outcomes.set(event, { event, found: true, calls: match.calls });
-    for (const call of match.calls) used.add(call);
+    if (match) state.found([event], match.calls);
   }
+}
 
-  const smallEvents = events
-    .filter((event) => event.class !== 'LARGE_DEL')
-    .map((event) => ({ event, edit: leftNormalise(event, contigOf(event.contig)) }));
-  const freeCalls = calls
-    .filter((call) => !used.has(call))
-    .map((call) => ({ call, edit: leftNormalise(call, contigOf(call.contig)) }));
+function matchIdentical(state: MatchState, events: readonly NormalisedEvent[], calls: readonly NormalisedCall[]): void {
   const identity = (edit: Edit) => `${edit.contig}:${edit.start}:${edit.ref}:${edit.alt}`;
-  const byIdentity = new Map(freeCalls.map((entry) => [identity(entry.edit), entry.call]));
-  for (const { event, edit } of smallEvents) {
+  const byIdentity = new Map(
+    calls.filter(({ call }) => !state.used.has(call)).map((entry) => [identity(entry.edit), entry.call]),
+  );
+  for (const { event, edit } of events) {
     const call = byIdentity.get(identity(edit));
-    if (!call || used.has(call)) continue;
-    outcomes.set(event, { event, found: true, calls: [call] });
-    used.add(call);
+    if (call && !state.used.has(call)) state.found([event], [call]);
   }
-  const unmatched = smallEvents.filter(({ event }) => !outcomes.get(event)?.found);
-  for (const cluster of clusters(
-    unmatched,
-    freeCalls.filter(({ call }) => !used.has(call)),
-  )) {
-    const contig = contigOf(cluster.contig);
-    const tryMatch = (members: typeof smallEvents, span: Span) => {
-      const near = cluster.calls.filter(({ call, edit }) => !used.has(call) && overlaps(spanOf(edit), span));
+}
+
+function matchHaplotypes(
+  state: MatchState,
+  events: readonly NormalisedEvent[],
+  calls: readonly NormalisedCall[],
+): void {
+  const unmatched = events.filter(({ event }) => !state.outcomes.get(event)?.found);
+  const free = calls.filter(({ call }) => !state.used.has(call));
+  for (const cluster of clusters(unmatched, free)) {
+    const contig = state.contigOf(cluster.contig);
+    const tryMatch = (members: readonly NormalisedEvent[], span: Span) => {
+      const near = cluster.calls.filter(({ call, edit }) => !state.used.has(call) && overlaps(spanOf(edit), span));
+      if (near.length === 0) return;
       const from = Math.max(1, Math.min(span.from, ...near.map(({ edit }) => spanOf(edit).from)));
       const to = Math.min(contig.sequence.length, Math.max(span.to, ...near.map(({ edit }) => spanOf(edit).to)));
       const expected = applyEdits(
@@ -148,31 +174,24 @@ export function compare(
         to,
         members.map(({ edit }) => edit),
       );
-      if (
-        near.length === 0 ||
-        expected === undefined ||
-        expected !==
-          applyEdits(
-            contig,
-            from,
-            to,
-            near.map(({ edit }) => edit),
-          )
-      )
-        return;
-      for (const { event } of members) outcomes.set(event, { event, found: true, calls: near.map(({ call }) => call) });
-      for (const { call } of near) used.add(call);
+      const called = applyEdits(
+        contig,
+        from,
+        to,
+        near.map(({ edit }) => edit),
+      );
+      if (expected !== undefined && expected === called) {
+        state.found(
+          members.map(({ event }) => event),
+          near.map(({ call }) => call),
+        );
+      }
     };
     tryMatch(cluster.events, cluster.span);
     for (const member of cluster.events) {
-      if (!outcomes.get(member.event)?.found) tryMatch([member], padded(spanOf(member.edit)));
+      if (!state.outcomes.get(member.event)?.found) tryMatch([member], padded(spanOf(member.edit)));
     }
   }
-
-  const trueCalls = [...outcomes.values()].flatMap((outcome) =>
-    outcome.calls.map((call) => ({ call, class: outcome.event.class })),
-  );
-  return { events: [...outcomes.values()], falseCalls: calls.filter((call) => !used.has(call)), trueCalls };
 }
 
 function padded(span: Span): Span {
