@@ -40,25 +40,32 @@ impl IndelNoise {
                 *observed.entry(allele.position).or_default() += support.count;
             }
         }
+        let anchor_depth = |position: u32| {
+            let (_, local) = index.locate(position);
+            coverage.indel_depth(if local > 0 { position - 1 } else { position })
+        };
         let mut sites = [0usize; LONGEST_RUN + 1];
-        let mut frequencies: [Vec<f64>; LONGEST_RUN + 1] = Default::default();
         for contig in 0..index.contig_count() {
-            let offset = index.contig_offset(contig) as usize;
+            let offset = index.contig_offset(contig);
             let bases = index.contig_sequence(contig);
             let mut start = 0;
             while start < bases.len() {
                 let run = run_length(bases, start, bases[start]);
-                let position = (offset + start) as u32;
-                let anchor = if start > 0 { position - 1 } else { position };
-                let depth = coverage.indel_depth(anchor);
+                let position = offset + start as u32;
+                let depth = coverage.indel_depth(if start > 0 { position - 1 } else { position });
                 if bases[start] != b'N' && depth >= MIN_SITE_DEPTH {
-                    let bin = run.min(LONGEST_RUN);
-                    sites[bin] += 1;
-                    if let Some(&count) = observed.get(&position) {
-                        frequencies[bin].push(count as f64 / depth.max(count) as f64);
-                    }
+                    sites[run.min(LONGEST_RUN)] += 1;
                 }
                 start += run;
+            }
+        }
+        let mut frequencies: [Vec<f64>; LONGEST_RUN + 1] = Default::default();
+        for (&position, &count) in &observed {
+            let depth = anchor_depth(position);
+            let base = sequence[position as usize];
+            if base != b'N' && depth >= MIN_SITE_DEPTH {
+                let run = run_length(sequence, position as usize, base);
+                frequencies[run.min(LONGEST_RUN)].push(count as f64 / depth.max(count) as f64);
             }
         }
         let mut levels = [0.0; LONGEST_RUN + 1];
