@@ -2,8 +2,9 @@
 
 use crate::align::ReferenceIndex;
 
-/// An insertion or deletion, left-normalised, in the global coordinates of a
-/// [`ReferenceIndex`].
+/// An insertion or deletion, left-normalised, or a replacement of reference
+/// bases by others (both `deleted` and `inserted`), trimmed to what differs;
+/// in the global coordinates of a [`ReferenceIndex`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IndelAllele {
     /// Global coordinate of the first deleted base, or of the base the

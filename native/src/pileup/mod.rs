@@ -16,7 +16,8 @@
 //!   [`Pileup::coverage`] sums them up;
 //! * per observed alternate allele: read count and summed base quality, in
 //!   hash maps (SNVs by position and base, indels by their left-normalised
-//!   form).
+//!   form; a deletion and an insertion that touch in a read are one
+//!   replacement).
 
 mod allele;
 mod bytes;
