@@ -9,6 +9,9 @@ use super::seed::Candidate;
 use super::ungapped::ungapped_score;
 use super::{ReferenceIndex, Strand};
 
+/// Long reads may drift one diagonal per this many bases.
+const LONG_READ_DRIFT: usize = 16;
+
 impl Mapper {
     /// Aligns the read on `candidate` and, when that clips it or fails while
     /// another candidate on the strand lies within `max_indel` diagonals
@@ -25,13 +28,18 @@ impl Mapper {
         if narrow.is_some_and(|n| n.clip_start == 0 && n.clip_end == 0) {
             return narrow;
         }
+        // A long read's indels add up: its seeds drift further apart.
+        let reach_limit = self
+            .options
+            .max_indel
+            .max(self.forward.len() / LONG_READ_DRIFT);
         let reach = self
             .seeds
             .candidates()
             .iter()
             .filter(|c| c.strand == candidate.strand)
             .map(|c| c.diagonal.abs_diff(candidate.diagonal) as usize)
-            .filter(|&d| d > band && d <= self.options.max_indel)
+            .filter(|&d| d > band && d <= reach_limit)
             .max();
         let Some(reach) = reach else {
             return narrow;
@@ -132,8 +140,33 @@ impl Mapper {
 
 #[cfg(test)]
 mod tests {
-    use crate::align::testing::{qualities, setup};
-    use crate::align::{reverse_complement, ReadEvent};
+    use crate::align::testing::{index_of, qualities, setup};
+    use crate::align::{reverse_complement, Mapper, MapperOptions, ReadEvent};
+    use crate::caller::simulation::Rng;
+
+    #[test]
+    fn aligns_a_long_read_whose_indels_drift_it_off_the_band_end_to_end() {
+        let reference = Rng::new(34).bases(50_000);
+        let index = index_of(&[("chr1", &reference)]);
+        let mut mapper = Mapper::new(MapperOptions::default());
+        // 3 kbp with every 60th base missing: 50 deletions, 50 diagonals.
+        let read: Vec<u8> = (10_000..13_000)
+            .filter(|i| i % 60 != 59)
+            .map(|i| reference[i])
+            .collect();
+        let alignment = mapper
+            .map_read(&index, &read, &qualities(read.len()))
+            .unwrap();
+        assert_eq!((alignment.start, alignment.end), (10_000, 13_000));
+        assert_eq!((alignment.clip_start, alignment.clip_end), (0, 0));
+        assert_eq!(alignment.mapq, 60);
+        let deletions = alignment
+            .events
+            .iter()
+            .filter(|e| matches!(e, ReadEvent::Deletion { length: 1, .. }))
+            .count();
+        assert_eq!((deletions, alignment.events.len()), (50, 50));
+    }
 
     #[test]
     fn finds_indels_longer_than_the_band() {

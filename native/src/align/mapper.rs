@@ -42,8 +42,9 @@ pub struct Mapper {
 const SHORT_SEEDED_READS: usize = 100;
 /// Reads shorter than this are seeded with short k-mers too unless the long
 /// seeds place them perfectly and uniquely (a paralog may hold the exact
-/// long seed the true place lost to an error).
-const SHORT_READS: usize = 50;
+/// long seed the true place lost to an error), and only they are seeded
+/// with the short k-mers' neighbours (many look-ups) when all else fails.
+pub(super) const SHORT_READS: usize = 50;
 /// Quality trimming never shortens a read below this many bases.
 const TRIMMED_LENGTH: usize = 35;
 

@@ -4,10 +4,15 @@
 
 use super::banded::NEG;
 use super::bases::COMPLEMENT;
-use super::mapper::{Mapper, Scored};
+use super::mapper::{Mapper, Scored, SHORT_READS};
 use super::seed::SeedPlan;
 use super::ungapped::for_each_difference;
 use super::{ReferenceIndex, Strand};
+
+/// Whether two alignments place the read identically (strand and ends).
+fn same_place(a: &Scored, b: &Scored) -> bool {
+    (a.strand, a.ref_start, a.ref_end) == (b.strand, b.ref_start, b.ref_end)
+}
 
 /// Mismatches of `read` laid on `sequence` at `diagonal` without gaps
 /// (`u32::MAX` when it does not fit).
@@ -86,7 +91,7 @@ impl Mapper {
         self.seeds.vote(self.options.band);
         // A short read's paralog may keep few exact seeds: try it anyway.
         let mut short = self.best_of_candidates(index, u32::MAX);
-        if short.is_none() {
+        if short.is_none() && length < SHORT_READS {
             // Errors every few bases leave no exact short seed, but one with
             // a single substitution (3 errors in 35 bases always do). Most
             // such hits are chance: rank them by mismatches on their diagonal.
@@ -118,8 +123,7 @@ impl Mapper {
             std::mem::swap(&mut self.best_ops, &mut self.long_seed_ops);
             return Some(long);
         };
-        let same = (long.strand, long.ref_start, long.ref_end)
-            == (short.strand, short.ref_start, short.ref_end);
+        let same = same_place(&long, &short);
         let (best, other) = if same || long.score >= short.score {
             std::mem::swap(&mut self.best_ops, &mut self.long_seed_ops);
             (long, short)
@@ -159,6 +163,13 @@ impl Mapper {
                 continue;
             };
             match best {
+                // Candidates a long read's drift split apart align as one.
+                Some(b) if same_place(&b, &scored) => {
+                    if scored.score > b.score {
+                        best = Some(scored);
+                        std::mem::swap(&mut self.ops, &mut self.best_ops);
+                    }
+                }
                 Some(b) if scored.score <= b.score => second = second.max(scored.score),
                 _ => {
                     if let Some(b) = best {

@@ -32,6 +32,10 @@ fn unpack_hit(hit: u64) -> (Strand, i64) {
     (strand, (hit & ((1 << 40) - 1)) as i64 - DIAGONAL_BIAS)
 }
 
+/// Long reads get at least one seed per this many bases (454 and Ion reads'
+/// indels leave fewer exact seeds than their length suggests).
+const LONG_READ_SEED_SPACING: usize = 32;
+
 /// Where a read's seeds go: `seeds` k-mers spread evenly from its first to
 /// its last base. The first, last and middle seeds form the first round,
 /// which settles most reads; the rest are looked up only when those
@@ -49,7 +53,9 @@ impl SeedPlan {
     /// The plan for a read of `length`, `None` if it is shorter than `k`.
     pub(super) fn new(length: usize, k: usize, seeds_per_read: usize) -> Option<Self> {
         let span = length.checked_sub(k)?;
-        let seeds = seeds_per_read.clamp(1, span + 1);
+        let seeds = seeds_per_read
+            .max(length / LONG_READ_SEED_SPACING)
+            .clamp(1, span + 1);
         let mut first_round = [0, seeds / 2, seeds - 1];
         let mut first_round_len = 1;
         for j in 1..3 {
@@ -96,9 +102,9 @@ impl Seeds {
         self.hits.clear();
     }
 
-    /// Looks up the k-mer of `table`'s length in `read` (normalised) at `offset` and records the
-    /// strand and diagonal of each reference occurrence, unless it occurs
-    /// more than `max_occurrences` times.
+    /// Looks up the k-mer (of the table's length) of `read` (normalised) at
+    /// `offset` and records the strand and diagonal of each reference
+    /// occurrence, unless it occurs more than `max_occurrences` times.
     pub(super) fn seed(
         &mut self,
         table: &KmerTable,
@@ -236,6 +242,7 @@ mod tests {
         assert_eq!((short.seeds, short.first_round()), (2, [0, 1].as_slice()));
         assert_eq!(SeedPlan::new(19, 19, 1).unwrap().first_round(), &[0]);
         assert!(SeedPlan::new(18, 19, 12).is_none());
+        assert_eq!(SeedPlan::new(3_200, 19, 12).unwrap().seeds, 100);
     }
 
     #[test]

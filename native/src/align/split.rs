@@ -301,6 +301,19 @@ mod tests {
     }
 
     #[test]
+    fn joins_the_nearer_of_two_equal_second_pieces_with_mapping_quality_0() {
+        let mut reference = Rng::new(26).bases(30_000);
+        let copy = reference[12_500..12_600].to_vec();
+        reference[20_000..20_100].copy_from_slice(&copy);
+        let index = index_of(&[("chr1", &reference)]);
+        let mut mapper = Mapper::new(MapperOptions::default());
+        let mut read = reference[9_910..10_000].to_vec();
+        read.extend_from_slice(&reference[12_500..12_560]);
+        let alignment = mapper.map_read(&index, &read, &qualities(150)).unwrap();
+        assert_eq!((alignment.end, alignment.mapq), (12_560, 0));
+    }
+
+    #[test]
     fn leaves_a_clipped_read_whose_clipped_part_maps_elsewhere_as_it_is() {
         let reference = Rng::new(22).bases(30_000);
         let index = index_of(&[("chr1", &reference)]);
