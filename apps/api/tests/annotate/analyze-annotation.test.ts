@@ -6,9 +6,8 @@ import { Reference, simulateToFiles } from '@helix/native';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHelix } from '../support/process.js';
 import { toGenbank, toGff3 } from './genome-files.js';
+import { requireBcftools } from './peer-tools.js';
 import type { TestGene } from './retranslate.js';
-
-const hasBcftools = spawnSync('bcftools', ['--version']).status === 0;
 
 /** Genes over the simulated reference (its bases are random, so CDS carry stops: only warnings). */
 const GENES: TestGene[] = [
@@ -93,7 +92,8 @@ describe('helix analyze --annotation', () => {
     expect([...consequences].some((term) => /missense_variant|synonymous_variant|stop_gained/.test(term ?? ''))).toBe(
       true,
     );
-    if (hasBcftools) expect(spawnSync('bcftools', ['view', '-H', file('gff.vcf')]).status).toBe(0);
+    requireBcftools();
+    expect(spawnSync('bcftools', ['view', '-H', file('gff.vcf')]).status).toBe(0);
   });
 
   it('should take sequence and genes from one GenBank reference', async () => {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,10 +5,9 @@ import { Annotation } from '@helix/native';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csqConsequences, type GeneVariant, report, tally } from './csq.js';
 import { toEnsemblGff3 } from './genome-files.js';
+import { requireBcftools } from './peer-tools.js';
 import { codingBases } from './retranslate.js';
 import { BASES, CONTIG, everyCodingSnv, GENES } from './test-genome.js';
-
-const hasBcftools = spawnSync('bcftools', ['--version']).status === 0;
 
 /** Deletions of 1 and 3 bases and insertions of 1 and 3 after every 7th coding base (not the first codon). */
 function codingIndels(): GeneVariant[] {
@@ -29,7 +27,7 @@ function codingIndels(): GeneVariant[] {
   );
 }
 
-describe.skipIf(!hasBcftools)('agreement with bcftools csq', () => {
+describe('agreement with bcftools csq', () => {
   let directory: string;
   let annotation: Annotation;
   const ours = ({ gene, position, ref, alt }: GeneVariant) =>
@@ -39,6 +37,7 @@ describe.skipIf(!hasBcftools)('agreement with bcftools csq', () => {
 
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'helix-csq-'));
+    requireBcftools();
     const gff = join(directory, 'ensembl.gff3');
     await writeFile(gff, toEnsemblGff3(CONTIG, GENES));
     annotation = await Annotation.load(gff, [{ name: CONTIG, sequence: Buffer.from(BASES) }], { geneticCode: 11 });

@@ -1,15 +1,10 @@
 /** Runs Debian's snpEff over test variants on a GenBank genome, for comparison with the annotator. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { vcfHeader, vcfRecord } from '../../src/vcf/writer.js';
 import type { GeneVariant } from './csq.js';
-
-/** Debian's snpEff configuration, for its codon tables. */
-const DEBIAN_CONFIG = '/etc/snpeff/snpEff.config';
-
-/** Whether snpEff (and the configuration its codon tables come from) is installed. */
-export const hasSnpEff = spawnSync('snpEff', ['-version']).status === 0 && existsSync(DEBIAN_CONFIG);
+import { SNPEFF_CONFIG } from './peer-tools.js';
 
 /** snpEff's words, as the annotator's `Consequence` values. */
 const SNPEFF_CONSEQUENCE: Record<string, string> = {
@@ -51,7 +46,7 @@ export function snpEff(
   const genome = 'helixtest';
   mkdirSync(join(directory, 'data', genome), { recursive: true });
   symlinkSync(genbankPath, join(directory, 'data', genome, 'genes.gbk'));
-  const codonTables = readFileSync(DEBIAN_CONFIG, 'utf8')
+  const codonTables = readFileSync(SNPEFF_CONFIG, 'utf8')
     .split('\n')
     .filter((line) => line.startsWith('codon.'));
   const config = join(directory, 'snpEff.config');
@@ -114,4 +109,23 @@ export function snpEff(
     }
   }
   return { consequences, proteinChanges };
+}
+
+/** snpEff is looked up by the gene's locus tag (its Gene_ID). */
+export const snpEffKey = (variant: GeneVariant) =>
+  `${variant.position} ${variant.ref} ${variant.alt} ${variant.gene.locusTag}`;
+
+/** Variants whose HGVS.p differs from snpEff's. */
+export function proteinDifferences(
+  variants: readonly GeneVariant[],
+  ours: (variant: GeneVariant) => { hgvsP?: string | null } | undefined,
+  theirs: Map<string, string>,
+): string[] {
+  return variants
+    .map((variant) => ({ variant, mine: ours(variant)?.hgvsP ?? '', their: theirs.get(snpEffKey(variant)) ?? '' }))
+    .filter(({ mine, their }) => mine !== their)
+    .map(
+      ({ variant, mine, their }) =>
+        `${variant.gene.name} ${variant.position}${variant.ref}>${variant.alt}: ${mine} vs ${their}`,
+    );
 }

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANN_FIELDS, annField } from '../../src/annotate/ann-field.js';
 import { vcfHeader, vcfRecord } from '../../src/vcf/writer.js';
 import { toFasta, toGenbank, toGff3 } from './genome-files.js';
+import { requireBcftools } from './peer-tools.js';
 import { expectedSnvEffect } from './retranslate.js';
 import { BASES, CONTIG, everyCodingSnv, GENES } from './test-genome.js';
 
-const hasBcftools = spawnSync('bcftools', ['--version']).status === 0;
 const contig = BASES;
 const sequences: AnnotationContig[] = [{ name: CONTIG, sequence: Buffer.from(contig) }];
 
@@ -109,53 +109,51 @@ describe('annotation of SNVs against a re-translation', () => {
     expect(annotation.warnings[0]).toMatch(/odd\.gff3: line 2: CDS X_1: length 299 is not a multiple of 3/);
   });
 
-  it.skipIf(!hasBcftools)(
-    'should write an ANN field that bcftools accepts and readers split into 16 fields',
-    async () => {
-      const annotation = await Annotation.load(file('genes.gff3'), sequences);
-      const records: string[] = [];
-      for (let position = 50; position <= 2_450; position += 37) {
-        const ref = contig[position - 1] ?? 'N';
-        const alt = ref === 'G' ? 'T' : 'G';
-        const effects: VariantEffect[] = annotation.annotate(CONTIG, position, ref, alt);
-        const ann = annField(alt, effects);
-        records.push(
-          vcfRecord({
-            contig: CONTIG,
-            position,
-            ref,
-            alt,
-            type: 'SNV',
-            depth: 30,
-            altCount: 30,
-            alleleFrequency: 1,
-            quality: 60,
-            genotype: '1/1',
-            ...(ann !== undefined && { annotation: ann }),
-          }),
-        );
-      }
-      const vcf = vcfHeader({ contigs: [{ name: CONTIG, length: contig.length }], annotated: true }) + records.join('');
-      await writeFile(file('annotated.vcf'), vcf);
-      const view = spawnSync('bcftools', ['view', '-H', file('annotated.vcf')], { encoding: 'utf8' });
-      expect(view.stderr).toBe('');
-      expect(view.status).toBe(0);
-      expect(view.stdout.trim().split('\n')).toHaveLength(records.length);
-      const query = spawnSync('bcftools', ['query', '-f', '%POS\t%INFO/ANN\n', file('annotated.vcf')], {
-        encoding: 'utf8',
-      });
-      const lines = query.stdout
-        .trim()
-        .split('\n')
-        .map((line) => line.split('\t'));
-      // Only a variant between the segments of a joined CDS has no effect (no intron term is fixed).
-      const unannotated = lines.filter(([, ann]) => ann === '.').map(([position]) => Number(position));
-      const inGaps = (position: number) => (position > 1450 && position < 1461) || (position > 1950 && position < 2001);
-      expect(unannotated.every(inGaps)).toBe(true);
-      const entries = lines.flatMap(([, ann]) => (ann === '.' ? [] : (ann ?? '').split(',')));
-      expect(entries.length).toBeGreaterThanOrEqual(records.length - unannotated.length);
-      for (const entry of entries) expect(entry.split('|')).toHaveLength(ANN_FIELDS.length);
-      expect(ANN_FIELDS).toHaveLength(16);
-    },
-  );
+  it('should write an ANN field that bcftools accepts and readers split into 16 fields', async () => {
+    requireBcftools();
+    const annotation = await Annotation.load(file('genes.gff3'), sequences);
+    const records: string[] = [];
+    for (let position = 50; position <= 2_450; position += 37) {
+      const ref = contig[position - 1] ?? 'N';
+      const alt = ref === 'G' ? 'T' : 'G';
+      const effects: VariantEffect[] = annotation.annotate(CONTIG, position, ref, alt);
+      const ann = annField(alt, effects);
+      records.push(
+        vcfRecord({
+          contig: CONTIG,
+          position,
+          ref,
+          alt,
+          type: 'SNV',
+          depth: 30,
+          altCount: 30,
+          alleleFrequency: 1,
+          quality: 60,
+          genotype: '1/1',
+          ...(ann !== undefined && { annotation: ann }),
+        }),
+      );
+    }
+    const vcf = vcfHeader({ contigs: [{ name: CONTIG, length: contig.length }], annotated: true }) + records.join('');
+    await writeFile(file('annotated.vcf'), vcf);
+    const view = spawnSync('bcftools', ['view', '-H', file('annotated.vcf')], { encoding: 'utf8' });
+    expect(view.stderr).toBe('');
+    expect(view.status).toBe(0);
+    expect(view.stdout.trim().split('\n')).toHaveLength(records.length);
+    const query = spawnSync('bcftools', ['query', '-f', '%POS\t%INFO/ANN\n', file('annotated.vcf')], {
+      encoding: 'utf8',
+    });
+    const lines = query.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'));
+    // Only a variant between the segments of a joined CDS has no effect (no intron term is fixed).
+    const unannotated = lines.filter(([, ann]) => ann === '.').map(([position]) => Number(position));
+    const inGaps = (position: number) => (position > 1450 && position < 1461) || (position > 1950 && position < 2001);
+    expect(unannotated.every(inGaps)).toBe(true);
+    const entries = lines.flatMap(([, ann]) => (ann === '.' ? [] : (ann ?? '').split(',')));
+    expect(entries.length).toBeGreaterThanOrEqual(records.length - unannotated.length);
+    for (const entry of entries) expect(entry.split('|')).toHaveLength(ANN_FIELDS.length);
+    expect(ANN_FIELDS).toHaveLength(16);
+  });
 });
