@@ -1,6 +1,5 @@
-import { open, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type GenbankSequence, readGenbankSequences } from '@helix/native';
+import { open } from 'node:fs/promises';
+import { type GenbankSequence, Reference, readGenbankSequences } from '@helix/native';
 
 /** Whether a file is GenBank (its first non-blank line starts with `LOCUS`). */
 export async function isGenbank(path: string): Promise<boolean> {
@@ -24,13 +23,11 @@ export function toFasta(sequences: readonly GenbankSequence[]): string {
     .join('');
 }
 
-/** Writes the sequences of a GenBank reference as `reference.fa` in `directory`, for the pipeline to read. */
-export async function writeGenbankAsFasta(
-  genbankPath: string,
-  directory: string,
-): Promise<{ fastaPath: string; sequences: GenbankSequence[] }> {
-  const sequences = readGenbankSequences(genbankPath);
-  const fastaPath = join(directory, 'reference.fa');
-  await writeFile(fastaPath, toFasta(sequences));
-  return { fastaPath, sequences };
+/**
+ * The reference in a FASTA or GenBank file (its sequences, contigs named by LOCUS), so a run
+ * stores the file it was given and is rebuilt from it later.
+ */
+export async function loadReference(path: string): Promise<Reference> {
+  if (!(await isGenbank(path))) return Reference.loadFasta(path);
+  return Reference.parseFasta(Buffer.from(toFasta(readGenbankSequences(path)), 'latin1'), path);
 }

@@ -1,20 +1,16 @@
-import { Annotation, type AnnotationContig, Reference } from '@helix/native';
+import { Annotation } from '@helix/native';
+import { loadReference } from './genbank-reference.js';
 
-/** Where the contigs an annotation is placed on come from. */
-export type AnnotationReference = { fastaPath: string } | { sequences: readonly AnnotationContig[] };
-
-/** Reads a GenBank or GFF3 annotation onto the reference's contigs; rejects naming the file, line or feature. */
+/**
+ * Reads a GenBank or GFF3 annotation onto the contigs of the FASTA or GenBank reference at
+ * `referencePath`; rejects naming the file, line or feature.
+ */
 export async function loadAnnotation(
   annotationPath: string,
-  reference: AnnotationReference,
+  referencePath: string,
   geneticCode?: number,
 ): Promise<Annotation> {
-  let contigs: AnnotationContig[];
-  if ('fastaPath' in reference) {
-    const fasta = await Reference.loadFasta(reference.fastaPath);
-    contigs = fasta.contigs.map(({ name }) => ({ name, sequence: fasta.sequence(name) }));
-  } else {
-    contigs = reference.sequences.map(({ name, sequence }) => ({ name, sequence }));
-  }
+  const reference = await loadReference(referencePath);
+  const contigs = reference.contigs.map(({ name }) => ({ name, sequence: reference.sequence(name) }));
   return Annotation.load(annotationPath, contigs, geneticCode === undefined ? undefined : { geneticCode });
 }

@@ -1,47 +1,28 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Annotation, VariantEffect } from '@helix/native';
 import { annField } from './ann-field.js';
-import { isGenbank, writeGenbankAsFasta } from './genbank-reference.js';
+import { isGenbank } from './genbank-reference.js';
 import { loadAnnotation } from './load-annotation.js';
 
 /** The reference and annotation a run reads, from `--reference`, `--annotation` and `--genetic-code`. */
 export interface RunAnnotationOptions {
+  /** FASTA or GenBank: the pipeline reads either, and the run stores this path. */
   referencePath: string;
   annotationPath?: string;
   geneticCode?: number;
 }
 
-/** A run's FASTA reference (a GenBank reference written out as FASTA) and its annotation, if any. */
+/** The genes a run annotates its calls with, if any. */
 export interface RunAnnotation {
-  /** FASTA the pipeline reads: the reference itself, or its sequences when it is GenBank. */
-  fastaPath: string;
-  /** Genes to annotate calls with: `--annotation`, else the GenBank reference's own features. */
+  /** `--annotation`, else the GenBank reference's own features. */
   annotation?: Annotation;
-  /** Removes what was written for the run. */
-  close(): Promise<void>;
 }
 
-/** Prepares a run's reference and annotation; rejects naming the file, line or feature at fault. */
+/** Reads a run's annotation; rejects naming the file, line or feature at fault. */
 export async function openRunAnnotation(options: RunAnnotationOptions): Promise<RunAnnotation> {
   const { referencePath, annotationPath, geneticCode } = options;
-  if (!(await isGenbank(referencePath))) {
-    const annotation = annotationPath
-      ? await loadAnnotation(annotationPath, { fastaPath: referencePath }, geneticCode)
-      : undefined;
-    return { fastaPath: referencePath, annotation, close: async () => {} };
-  }
-  const directory = await mkdtemp(join(tmpdir(), 'helix-genbank-'));
-  const close = () => rm(directory, { recursive: true, force: true });
-  try {
-    const { fastaPath, sequences } = await writeGenbankAsFasta(referencePath, directory);
-    const annotation = await loadAnnotation(annotationPath ?? referencePath, { sequences }, geneticCode);
-    return { fastaPath, annotation, close };
-  } catch (error) {
-    await close();
-    throw error;
-  }
+  const genesPath = annotationPath ?? ((await isGenbank(referencePath)) ? referencePath : undefined);
+  if (genesPath === undefined) return {};
+  return { annotation: await loadAnnotation(genesPath, referencePath, geneticCode) };
 }
 
 /** A call as annotation needs it. */

@@ -72,7 +72,6 @@ export async function analyze(args: string[]): Promise<void> {
     throw new BadInputError(error instanceof Error ? error.message : String(error));
   }
   if (geneticCode !== undefined && !genes.annotation) {
-    await genes.close();
     throw new UsageError('--genetic-code needs --annotation genes.gff3 (or a GenBank --reference)');
   }
   for (const warning of genes.annotation?.warnings.slice(0, 20) ?? []) process.stderr.write(`warning: ${warning}\n`);
@@ -100,7 +99,7 @@ export async function analyze(args: string[]): Promise<void> {
   try {
     await pipeline.start({
       source: 'FASTQ',
-      referencePath: genes.fastaPath,
+      referencePath: resolve(values.reference),
       readsPaths: reads,
       readsPerSecond: 0,
       batchSize: ANALYZE_BATCH_SIZE,
@@ -168,6 +167,5 @@ export async function analyze(args: string[]): Promise<void> {
     progress.stop();
     await pipeline.close();
     await database?.close();
-    await genes.close();
   }
 }

@@ -6,6 +6,7 @@
 import { Reference } from '@helix/native';
 import type pg from 'pg';
 import { z } from 'zod';
+import { loadReference } from '../annotate/genbank-reference.js';
 import type { Logger } from '../logger.js';
 import type { ReferenceWindow } from './sequence-context.js';
 
@@ -13,7 +14,7 @@ import type { ReferenceWindow } from './sequence-context.js';
 export interface ReferenceContextSource {
   /**
    * The bases within `flank` of 1-based `position` on `contig` of the run's reference, or undefined
-   * when the reference cannot be had (an unknown run or contig, a FASTA file gone).
+   * when the reference cannot be had (an unknown run or contig, a reference file gone).
    */
   window(runId: string, contig: string, position: number, flank?: number): Promise<ReferenceWindow | undefined>;
 }
@@ -55,7 +56,7 @@ interface CachedRun {
  * {@link ReferenceContextSource} over the runs in the database. Attach a live run's reference with
  * {@link RunReferenceContext.attach} to avoid rebuilding it; otherwise the first site of a run
  * rebuilds its reference from `runs.config` the way the pipeline built it (a simulated run's random
- * reference from `referenceLength` and `seed`, or the FASTA file at `referencePath`).
+ * reference from `referenceLength` and `seed`, or the FASTA or GenBank file at `referencePath`).
  */
 export class RunReferenceContext implements ReferenceContextSource {
   readonly #pool: pg.Pool;
@@ -156,7 +157,7 @@ export class RunReferenceContext implements ReferenceContextSource {
     const parsed = storedReferenceConfig.safeParse(rows[0]?.config);
     if (!parsed.success) return undefined;
     const { referencePath, referenceLength, seed } = parsed.data;
-    if (referencePath) return Reference.loadFasta(referencePath);
+    if (referencePath) return loadReference(referencePath);
     if (referenceLength === undefined || seed === undefined) return undefined;
     return Reference.random(referenceLength, seed);
   }

@@ -1,4 +1,5 @@
 import { AlignerIndex, Producer, Reference } from '@helix/native';
+import { loadReference } from '../annotate/genbank-reference.js';
 import type { RunConfig } from './config.js';
 import type { BatchDetectors } from './detector.js';
 
@@ -27,7 +28,7 @@ export function randomReference(spec: Pick<RunConfig, 'referenceLength' | 'seed'
 export async function acquireRunInputs(config: RunConfig, openDetectors: OpenDetectors): Promise<RunInputs> {
   const releases: (() => void | Promise<void>)[] = [];
   try {
-    const reference = config.referencePath ? await Reference.loadFasta(config.referencePath) : randomReference(config);
+    const reference = config.referencePath ? await loadReference(config.referencePath) : randomReference(config);
     const index = await AlignerIndex.build(reference);
     releases.push(() => index.release());
     const producer = openProducer(config, reference);

@@ -3,7 +3,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Reference, simulateToFiles } from '@helix/native';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { poolConfigFromUrl } from '../../src/db/pool.js';
+import { RunReferenceContext } from '../../src/interpret/reference-context.js';
+import { createScratchDatabase } from '../support/database.js';
 import { runHelix } from '../support/process.js';
 import { toGenbank, toGff3 } from './genome-files.js';
 import { requireBcftools } from './peer-tools.js';
@@ -35,8 +39,8 @@ function annEntries(vcf: string): string[][] {
 describe('helix analyze --annotation', () => {
   let directory: string;
   const file = (name: string) => join(directory, name);
-  /** `helix analyze` of the simulated reads against `reference`, into `vcf`, with extra flags. */
-  const analyze = (reference: string, vcf: string, ...flags: string[]) =>
+  /** `helix analyze` of the simulated reads against `reference`, into `vcf`, with extra flags and `env`. */
+  const analyzeWith = (env: Record<string, string>, reference: string, vcf: string, ...flags: string[]) =>
     runHelix(
       [
         'analyze',
@@ -49,8 +53,9 @@ describe('helix analyze --annotation', () => {
         '--vcf',
         file(vcf),
       ],
-      {},
+      env,
     );
+  const analyze = (reference: string, vcf: string, ...flags: string[]) => analyzeWith({}, reference, vcf, ...flags);
 
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'helix-analyze-annotation-'));
@@ -104,6 +109,32 @@ describe('helix analyze --annotation', () => {
     expect(fromGenbank.length).toBe(fromGff.length);
     const consequences = (records: string[][]) => records.map((record) => record.map((e) => e.split('|')[1]).join(','));
     expect(consequences(fromGenbank)).toEqual(consequences(fromGff));
+  });
+
+  it('should store a --db run with the GenBank file as its reference, and rebuild the reference from it', async () => {
+    const database = await createScratchDatabase();
+    const pool = new pg.Pool(poolConfigFromUrl(database.url));
+    try {
+      const helix = analyzeWith({ DATABASE_URL: database.url }, 'ref.gbk', 'db.vcf', '--db');
+      expect(await helix.exited, helix.output()).toBe(0);
+      const runId = /run (\S+) stored/.exec(helix.output())?.[1] ?? '';
+      const { rows } = await pool.query<{ config: { referencePath?: string } }>(
+        'SELECT config FROM runs WHERE id = $1',
+        [runId],
+      );
+      expect(rows[0]?.config.referencePath).toBe(file('ref.gbk'));
+      const reference = await Reference.loadFasta(file('ref.fa'));
+      const [contig] = reference.contigs;
+      const window = await new RunReferenceContext({ pool }).window(runId, contig?.name ?? '', 5_000, 10);
+      expect(window).toEqual({
+        contig: contig?.name,
+        start: 4_990,
+        sequence: reference.sequence(0).toString('latin1', 4_989, 5_010),
+      });
+    } finally {
+      await pool.end();
+      await database.drop();
+    }
   });
 
   it('should exit 1 naming the line when the annotation names a contig the reference lacks', async () => {
