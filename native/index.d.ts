@@ -320,7 +320,10 @@ export interface ContigInfo {
 
 /** Which reads and bases count as evidence. */
 export interface DetectorOptions {
-  /** Reads mapped with a lower mapping quality (0–60) are ignored (default 20). */
+  /**
+   * Reads mapped with a lower mapping quality (0–60) are ignored (default 1:
+   * only coin-toss placements); the others weigh no more than their MAPQ.
+   */
   minMappingQuality?: number
   /**
    * Mismatching bases with a lower Phred quality are not counted as SNV
