@@ -115,6 +115,7 @@ export function createApiServer(options: ServerOptions): ApiServer {
     subscriptions,
     webSockets: () => webSockets.connections,
     cacheEntries: () => cache.size,
+    databaseReady: async () => (await options.services()?.database.isReady()) ?? false,
   });
   metrics.follow(options.pubsub);
 

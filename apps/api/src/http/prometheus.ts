@@ -14,6 +14,8 @@ export interface MetricSources {
   subscriptions: SharedSubscriptions;
   webSockets(): number;
   cacheEntries(): number;
+  /** Whether the database answers and its migrations are applied (what /ready reports). */
+  databaseReady(): Promise<boolean>;
 }
 
 /** The server's Prometheus instruments, in a registry of their own. */
@@ -68,6 +70,11 @@ export function createApiMetrics(sources: MetricSources): ApiMetrics {
   gauge('helix_ingestion_rate_reads_per_second', 'Reads per second taken from the producer.', (m) => m.ingestionRate);
   gauge('helix_processing_rate_reads_per_second', 'Reads per second analysed.', (m) => m.processingRate);
   gauge('helix_sink_lag_rows', 'Rows produced but not yet stored.', (m) => m.sinkLag);
+  gauge(
+    'helix_run_variants_confirmed',
+    'Variants confirmed so far by the current (or last) run.',
+    (m) => m.variantsConfirmed,
+  );
   gauge('helix_batch_latency_p50_seconds', 'Median queue-to-analysed latency of recent batches.', (m) =>
     m.latencyP50Ms === undefined ? undefined : m.latencyP50Ms / 1_000,
   );
@@ -100,6 +107,14 @@ export function createApiMetrics(sources: MetricSources): ApiMetrics {
     registers: [registry],
     collect() {
       this.set(sources.cacheEntries());
+    },
+  });
+  new Gauge({
+    name: 'helix_database_ready',
+    help: '1 while the database answers with its migrations applied (as /ready reports), 0 otherwise.',
+    registers: [registry],
+    async collect() {
+      this.set((await sources.databaseReady()) ? 1 : 0);
     },
   });
   new Gauge({
