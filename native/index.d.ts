@@ -132,6 +132,11 @@ export declare class Pileup {
   depth(contig: string, position: number): number
   /** Reads added so far, mapped or not. */
   get reads(): number
+  /**
+   * Mean depth and breadth (≥ 1×, ≥ 10×) over the whole reference, from
+   * the depths {@link Pileup.depth} reads (summed up once per change).
+   */
+  depthSummary(): DepthSummary
 }
 
 /**
@@ -316,6 +321,18 @@ export interface ContigInfo {
   name: string
   /** Number of bases. */
   length: number
+}
+
+/** How deep and how wide the reads cover the reference ({@link Pileup.depthSummary}). */
+export interface DepthSummary {
+  /** Positions of the reference (all contigs). */
+  positions: number
+  /** Mean depth over every position, as {@link Pileup.depth} counts it. */
+  meanDepth: number
+  /** Fraction of positions (0–1) covered by at least one read. */
+  breadth1x: number
+  /** Fraction of positions (0–1) covered by at least ten reads. */
+  breadth10x: number
 }
 
 /** Which reads and bases count as evidence. */

@@ -14,6 +14,21 @@ use crate::index_bindings::{contig_id, same_contigs, AlignerIndex};
 use crate::js_options::whole;
 use crate::pileup::{self, Coverage, Evidence};
 
+/// How deep and how wide the reads cover the reference ({@link Pileup.depthSummary}).
+#[napi(object)]
+pub struct DepthSummary {
+    /// Positions of the reference (all contigs).
+    pub positions: f64,
+    /// Mean depth over every position, as {@link Pileup.depth} counts it.
+    pub mean_depth: f64,
+    /// Fraction of positions (0–1) covered by at least one read.
+    #[napi(js_name = "breadth1x")]
+    pub breadth1x: f64,
+    /// Fraction of positions (0–1) covered by at least ten reads.
+    #[napi(js_name = "breadth10x")]
+    pub breadth10x: f64,
+}
+
 /// Per-position evidence accumulated over batches, over one reference;
 /// pileups of several threads merge into one.
 #[napi]
@@ -115,5 +130,36 @@ impl Pileup {
     #[napi(getter)]
     pub fn reads(&self) -> f64 {
         self.inner.reads() as f64
+    }
+
+    /// Mean depth and breadth (≥ 1×, ≥ 10×) over the whole reference, from
+    /// the depths {@link Pileup.depth} reads (summed up once per change).
+    #[napi]
+    pub fn depth_summary(&mut self) -> DepthSummary {
+        let coverage = match &mut self.coverage {
+            Some(coverage) => coverage,
+            empty => empty.insert(self.inner.coverage()),
+        };
+        let depths = coverage.depths();
+        let positions = depths.len() as f64;
+        let (mut total, mut covered, mut deep) = (0u64, 0u64, 0u64);
+        for &depth in depths {
+            total += u64::from(depth);
+            covered += u64::from(depth >= 1);
+            deep += u64::from(depth >= 10);
+        }
+        let fraction = |count: u64| {
+            if positions > 0.0 {
+                count as f64 / positions
+            } else {
+                0.0
+            }
+        };
+        DepthSummary {
+            positions,
+            mean_depth: fraction(total),
+            breadth1x: fraction(covered),
+            breadth10x: fraction(deep),
+        }
     }
 }
