@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -15,6 +16,7 @@ interface Service {
   volumes?: string[];
 }
 
+const root = fileURLToPath(new URL('../../../', import.meta.url));
 const composeFile = fileURLToPath(new URL('../../../docker-compose.yml', import.meta.url));
 const proxyConfigFile = fileURLToPath(new URL('../../../docker/nginx.conf', import.meta.url));
 const apiReplicas = ['api-1', 'api-2'];
@@ -24,8 +26,18 @@ describe('docker-compose.yml', async () => {
   const compose = parse(await readFile(composeFile, 'utf8'), { merge: true }) as { services: Record<string, Service> };
   const { services } = compose;
 
-  it('should define postgres, redis, two api replicas, the proxy, workers and web', () => {
-    expect(Object.keys(services).sort()).toEqual(['api-1', 'api-2', 'postgres', 'proxy', 'redis', 'web', 'worker']);
+  it('should define postgres, redis, two api replicas, the proxy, workers, web, prometheus and grafana', () => {
+    expect(Object.keys(services).sort()).toEqual([
+      'api-1',
+      'api-2',
+      'grafana',
+      'postgres',
+      'prometheus',
+      'proxy',
+      'redis',
+      'web',
+      'worker',
+    ]);
   });
 
   it('should give every stateful and serving service a health check', () => {
@@ -92,5 +104,79 @@ describe('docker/nginx.conf', async () => {
     expect(config).toMatch(/proxy_set_header\s+Upgrade\s+\$http_upgrade;/);
     expect(config).toMatch(/proxy_set_header\s+Connection\s+/);
     expect(config).toMatch(/proxy_buffering\s+off;/);
+  });
+});
+
+interface ScrapeConfig {
+  job_name: string;
+  static_configs?: { targets: string[] }[];
+  dns_sd_configs?: { names: string[]; type: string; port: number }[];
+}
+
+/** The container path a service mounts `hostPath` at (`host:container[:ro]`). */
+function mountOf(service: Service | undefined, hostPath: string): string | undefined {
+  const volume = service?.volumes?.find((entry) => entry.split(':')[0] === hostPath);
+  return volume?.split(':')[1];
+}
+
+describe('the monitoring services', async () => {
+  const compose = parse(await readFile(composeFile, 'utf8'), { merge: true }) as { services: Record<string, Service> };
+  const { services } = compose;
+  const prometheusConfig = parse(
+    await readFile(resolve(root, 'deploy/monitoring/prometheus/prometheus.yml'), 'utf8'),
+  ) as { rule_files: string[]; scrape_configs: ScrapeConfig[] };
+  const job = (name: string) => prometheusConfig.scrape_configs.find((config) => config.job_name === name);
+
+  it('should mount only files and folders that exist in the repository', async () => {
+    for (const name of ['prometheus', 'grafana']) {
+      const binds = (services[name]?.volumes ?? []).filter((volume) => volume.startsWith('./'));
+      expect(binds.length).toBeGreaterThan(0);
+      for (const bind of binds)
+        await expect(access(resolve(root, bind.split(':')[0] as string))).resolves.toBeUndefined();
+    }
+  });
+
+  it('should run prometheus with its config and rules where the config looks for them', () => {
+    const prometheus = services.prometheus;
+    expect(prometheus?.image).toMatch(/^prom\/prometheus:/);
+    expect(prometheus?.command).toContain('--config.file=/etc/prometheus/prometheus.yml');
+    expect(mountOf(prometheus, './deploy/monitoring/prometheus/prometheus.yml')).toBe('/etc/prometheus/prometheus.yml');
+    expect(mountOf(prometheus, './deploy/monitoring/prometheus/rules')).toBe('/etc/prometheus/rules');
+    expect(prometheusConfig.rule_files).toEqual(['rules/*.rules.yml']);
+  });
+
+  it('should scrape every api replica on its api port', () => {
+    expect(job('helix-api')?.static_configs?.flatMap((config) => config.targets)).toEqual(
+      apiReplicas.map((name) => `${name}:4000`),
+    );
+  });
+
+  it("should scrape every worker replica on the metrics port the workers' command opens", () => {
+    const command = services.worker?.command ?? [];
+    const port = Number(command[command.indexOf('--metrics-port') + 1]);
+    expect(port).toBeGreaterThan(0);
+    expect(job('helix-worker')?.dns_sd_configs).toEqual([
+      expect.objectContaining({ names: ['worker'], type: 'A', port }),
+    ]);
+  });
+
+  it('should provision grafana with the prometheus datasource and the dashboards folder', async () => {
+    const grafana = services.grafana;
+    expect(grafana?.image).toMatch(/^grafana\/grafana:/);
+    expect(grafana?.depends_on?.prometheus?.condition).toBe('service_healthy');
+    expect(mountOf(grafana, './deploy/monitoring/grafana/provisioning')).toBe('/etc/grafana/provisioning');
+    const dashboards = mountOf(grafana, './deploy/monitoring/grafana/dashboards');
+    const provider = parse(
+      await readFile(resolve(root, 'deploy/monitoring/grafana/provisioning/dashboards/helix.yml'), 'utf8'),
+    ) as { providers: { options: { path: string } }[] };
+    expect(provider.providers.map((entry) => entry.options.path)).toEqual([dashboards]);
+    const datasources = parse(
+      await readFile(resolve(root, 'deploy/monitoring/grafana/provisioning/datasources/prometheus.yml'), 'utf8'),
+    ) as { datasources: { uid: string; url: string }[] };
+    expect(datasources.datasources).toEqual([expect.objectContaining({ url: 'http://prometheus:9090' })]);
+    const dashboard = JSON.parse(
+      await readFile(resolve(root, 'deploy/monitoring/grafana/dashboards/helix.json'), 'utf8'),
+    ) as { panels: { datasource: { uid: string } }[] };
+    for (const panel of dashboard.panels) expect(panel.datasource.uid).toBe(datasources.datasources[0]?.uid);
   });
 });
