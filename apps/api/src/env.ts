@@ -10,6 +10,16 @@ export interface ApiKey {
   key: string;
 }
 
+/** How bearer JWTs from an OpenID Connect issuer are accepted (single sign-on). */
+export interface OidcConfig {
+  /** The issuer's identifier: tokens' `iss`, and where its discovery document lives. */
+  issuer: string;
+  /** The `aud` a token must carry. */
+  audience: string;
+  /** The claim (a dotted path) whose value, operator or viewer, is the caller's role. */
+  roleClaim: string;
+}
+
 const port = z.coerce.number().int().min(0).max(65_535, 'must be a TCP port between 0 and 65535');
 
 const apiKeys = z
@@ -57,21 +67,37 @@ const url = (protocols: string[]) =>
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
-const schema = z.object({
-  DATABASE_URL: optional(url(['postgres:', 'postgresql:'])),
-  HELIX_DATA_DIR: z.string().trim().min(1).default('.helix'),
-  PORT: port.default(4000),
-  HOST: z.string().trim().min(1).default('127.0.0.1'),
-  HELIX_API_KEYS: optional(apiKeys),
-  HELIX_INPUT_DIR: optional(z.string().trim().min(1)),
-  REDIS_URL: optional(url(['redis:', 'rediss:'])),
-  GROQ_API_KEY: optional(z.string().trim().min(1)),
-  GROQ_BASE_URL: optional(url(['http:', 'https:'])),
-  GROQ_MODEL: z.string().trim().min(1).default('llama-3.3-70b-versatile'),
-  HELIX_API_URL: url(['http:', 'https:']).default('http://127.0.0.1:4000/graphql'),
-  HELIX_DASHBOARD_ORIGIN: url(['http:', 'https:']).default('http://127.0.0.1:3000'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+const schema = z
+  .object({
+    DATABASE_URL: optional(url(['postgres:', 'postgresql:'])),
+    HELIX_DATA_DIR: z.string().trim().min(1).default('.helix'),
+    PORT: port.default(4000),
+    HOST: z.string().trim().min(1).default('127.0.0.1'),
+    HELIX_API_KEYS: optional(apiKeys),
+    HELIX_INPUT_DIR: optional(z.string().trim().min(1)),
+    REDIS_URL: optional(url(['redis:', 'rediss:'])),
+    GROQ_API_KEY: optional(z.string().trim().min(1)),
+    GROQ_BASE_URL: optional(url(['http:', 'https:'])),
+    GROQ_MODEL: z.string().trim().min(1).default('llama-3.3-70b-versatile'),
+    HELIX_API_URL: url(['http:', 'https:']).default('http://127.0.0.1:4000/graphql'),
+    HELIX_DASHBOARD_ORIGIN: url(['http:', 'https:']).default('http://127.0.0.1:3000'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    HELIX_OIDC_ISSUER: optional(url(['http:', 'https:'])),
+    HELIX_OIDC_AUDIENCE: optional(z.string().trim().min(1)),
+    HELIX_OIDC_ROLE_CLAIM: z
+      .string()
+      .trim()
+      .regex(/^[^.\s]+(\.[^.\s]+)*$/, 'must be a claim name, or a dotted path such as realm_access.roles')
+      .default('helix_role'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.HELIX_OIDC_ISSUER && !env.HELIX_OIDC_AUDIENCE) {
+      ctx.addIssue({ code: 'custom', path: ['HELIX_OIDC_AUDIENCE'], message: 'must be set when HELIX_OIDC_ISSUER is' });
+    }
+    if (env.HELIX_OIDC_AUDIENCE && !env.HELIX_OIDC_ISSUER) {
+      ctx.addIssue({ code: 'custom', path: ['HELIX_OIDC_ISSUER'], message: 'must be set when HELIX_OIDC_AUDIENCE is' });
+    }
+  });
 
 /** The parsed, validated configuration of a Helix process. */
 export interface Config {
@@ -86,6 +112,8 @@ export interface Config {
   apiUrl: string;
   dashboardOrigin: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** Single sign-on; undefined unless HELIX_OIDC_ISSUER is set. */
+  oidc: OidcConfig | undefined;
 }
 
 /** Raised when a setting is invalid; its message names every bad variable. */
@@ -127,5 +155,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     apiUrl: env.HELIX_API_URL,
     dashboardOrigin: env.HELIX_DASHBOARD_ORIGIN,
     logLevel: env.LOG_LEVEL,
+    oidc:
+      env.HELIX_OIDC_ISSUER && env.HELIX_OIDC_AUDIENCE
+        ? { issuer: env.HELIX_OIDC_ISSUER, audience: env.HELIX_OIDC_AUDIENCE, roleClaim: env.HELIX_OIDC_ROLE_CLAIM }
+        : undefined,
   };
 }

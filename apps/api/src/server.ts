@@ -4,16 +4,19 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type Plugin, type YogaInitialContext } from 'graphql-yoga';
-import { bearerKey, type KeyRing } from './auth/keys.js';
+import { type CredentialSource, createAuthenticator } from './auth/caller.js';
+import { type KeyRing, keyRingSource } from './auth/keys.js';
 import type { Database } from './db/database.js';
+import { useAuditLog } from './http/audit-log.js';
 import { BodyTooLargeError, readBodyWithin } from './http/body-limit.js';
+import { useCredentialExpiry } from './http/credential-expiry.js';
 import { attachGraphQLWebSocket } from './http/graphql-ws.js';
 import { type ApiLimits, DEFAULT_LIMITS, limitPlugins } from './http/limits.js';
 import { type ApiMetrics, createApiMetrics } from './http/prometheus.js';
 import { TokenBuckets, useMutationRateLimit } from './http/rate-limit.js';
 import { useRequestDuration } from './http/request-metrics.js';
 import { ResponseCache, useResponseCache } from './http/response-cache.js';
-import { callerIdOf, type ServerContext } from './http/server-context.js';
+import { authenticateRequest, callerIdOf, type ServerContext } from './http/server-context.js';
 import { serveVcf } from './http/vcf-route.js';
 import type { InterpretationMetrics } from './interpret/metrics.js';
 import type { Logger } from './logger.js';
@@ -38,6 +41,8 @@ export interface ApiServices {
 export interface ServerOptions {
   logger: Logger;
   keyRing: KeyRing;
+  /** Where credentials other than the configured keys are checked, after them (an OIDC issuer). */
+  credentialSources?: CredentialSource[];
   /** The database and pipeline once they are ready; undefined while start-up is still trying. */
   services: () => ApiServices | undefined;
   /** The pubsub the pipeline publishes to. */
@@ -92,6 +97,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
  */
 export function createApiServer(options: ServerOptions): ApiServer {
   const { logger, keyRing } = options;
+  const authenticator = createAuthenticator([keyRingSource(keyRing), ...(options.credentialSources ?? [])]);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   let readModel: { database: Database; reads: ReadModel } | undefined;
   const readsFor = (database: Database) => {
@@ -121,6 +127,8 @@ export function createApiServer(options: ServerOptions): ApiServer {
 
   const plugins: Plugin[] = [
     useCSRFPrevention(),
+    useAuditLog(logger) as Plugin,
+    useCredentialExpiry() as Plugin,
     ...limitPlugins(limits),
     useRequestDuration(metrics.graphqlDuration),
     useMutationRateLimit(
@@ -155,13 +163,15 @@ export function createApiServer(options: ServerOptions): ApiServer {
       warn: (...args) => logger.warn(args.map(String).join(' ')),
       error: (...args) => logger.error(args.map(String).join(' ')),
     },
-    context: (initial: YogaInitialContext & ServerContext): Context => {
+    context: async (initial: YogaInitialContext & ServerContext): Promise<Context> => {
       const { database, pipeline, interpretationMetrics } = servicesOrFail(options);
       const reads = readsFor(database);
-      const key = initial.role === undefined ? bearerKey(initial.request.headers.get('authorization')) : undefined;
+      const caller =
+        initial.caller ?? (await authenticateRequest(authenticator, initial.request.headers.get('authorization')));
       return {
-        role: initial.role ?? keyRing.roleOf(key),
-        callerId: initial.callerId ?? callerIdOf(key, initial.req?.socket.remoteAddress),
+        role: caller?.role,
+        caller,
+        callerId: callerIdOf(caller, initial.req?.socket.remoteAddress),
         database,
         pipeline,
         interpretationMetrics,
@@ -213,7 +223,7 @@ export function createApiServer(options: ServerOptions): ApiServer {
       else response.destroy();
     });
   });
-  const endpoint = attachGraphQLWebSocket(http, yoga, keyRing);
+  const endpoint = attachGraphQLWebSocket(http, yoga, authenticator);
   webSockets = endpoint;
 
   return {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiKey, Role } from '../env.js';
+import type { CredentialSource } from './caller.js';
 
 /** Looks up which role, if any, a presented key grants. */
 export interface KeyRing {
@@ -17,6 +18,11 @@ export interface LoadedKeys {
 }
 
 const digest = (key: string) => createHash('sha256').update(key).digest();
+
+/** Names a key in logs and limits without revealing it: `key:` and 16 characters of its SHA-256. */
+export function keyFingerprint(key: string): string {
+  return `key:${digest(key).toString('base64url').slice(0, 16)}`;
+}
 
 /**
  * Builds a key ring. Presented keys are compared against every configured key in constant time
@@ -34,6 +40,16 @@ export function createKeyRing(keys: ApiKey[]): KeyRing {
           granted = entry.role === 'operator' || !granted ? entry.role : granted;
       }
       return granted;
+    },
+  };
+}
+
+/** The key ring as a credential source; its keys carry no label and do not expire. */
+export function keyRingSource(keyRing: KeyRing): CredentialSource {
+  return {
+    identify: async (credential) => {
+      const role = keyRing.roleOf(credential);
+      return role && { role, label: null, id: keyFingerprint(credential) };
     },
   };
 }
@@ -57,7 +73,7 @@ export async function loadKeys(configured: ApiKey[] | undefined, dataDir: string
   return { keys: [{ role: 'operator', key }], generatedOperatorKey: key };
 }
 
-/** Extracts the key from an `Authorization: Bearer <key>` value. */
+/** Extracts the credential (a key or a token) from an `Authorization: Bearer <credential>` value. */
 export function bearerKey(authorization: unknown): string | undefined {
   if (typeof authorization !== 'string') return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);

@@ -1,4 +1,5 @@
 import { createKeyRing, loadKeys } from '../auth/keys.js';
+import { createOidcSource } from '../auth/oidc.js';
 import { type Database, openDatabase } from '../db/database.js';
 import { PostgresResultStore } from '../db/result-store.js';
 import type { Config } from '../env.js';
@@ -40,6 +41,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
   const server = createApiServer({
     logger,
     keyRing: createKeyRing(keys),
+    credentialSources: config.oidc ? [createOidcSource(config.oidc)] : [],
     services: () => services,
     pubsub,
     dashboardOrigin: config.dashboardOrigin,

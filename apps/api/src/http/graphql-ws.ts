@@ -2,11 +2,12 @@ import type { Server } from 'node:http';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
-import { bearerKey, type KeyRing } from '../auth/keys.js';
-import type { Role } from '../env.js';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { type Authenticator, type Caller, UnauthenticatedError } from '../auth/caller.js';
+import { atExpiry } from '../auth/expiry.js';
+import { HelixCloseCode } from '../pubsub/close-codes.js';
 import type { Context } from '../schema/builder.js';
-import { callerIdOf, type ServerContext } from './server-context.js';
+import type { ServerContext } from './server-context.js';
 
 /** A graphql-ws endpoint sharing the HTTP server's port and path. */
 export interface GraphQLWebSocketEndpoint {
@@ -17,29 +18,38 @@ export interface GraphQLWebSocketEndpoint {
 }
 
 interface ConnectionExtra {
-  role: Role;
-  callerId: string;
+  caller: Caller;
 }
 
 /**
  * Serves graphql-ws (`graphql-transport-ws`) through yoga's envelop, so the same limits, masking
- * and shared subscriptions apply as over HTTP. The key is checked once, in `connection_init`; a
- * socket without a valid key is closed with graphql-ws's `CloseCode.Forbidden`.
+ * and shared subscriptions apply as over HTTP. The credential is checked once, in
+ * `connection_init`: a socket without a known key or token is closed with graphql-ws's
+ * `CloseCode.Forbidden`, one whose token is refused (expired, wrongly signed) with
+ * {@link HelixCloseCode.Unauthenticated}, as is every socket whose token expires while it is open.
  */
 export function attachGraphQLWebSocket(
   http: Server,
   yoga: YogaServerInstance<ServerContext, Context>,
-  keyRing: KeyRing,
+  authenticator: Authenticator,
 ): GraphQLWebSocketEndpoint {
   const sockets = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
   const server = useServer<Record<string, unknown>, Partial<ConnectionExtra>>(
     {
-      onConnect: (context) => {
-        const key = bearerKey(context.connectionParams?.authorization);
-        const role = keyRing.roleOf(key);
-        if (!role) return false;
-        context.extra.role = role;
-        context.extra.callerId = callerIdOf(key, context.extra.request.socket.remoteAddress);
+      onConnect: async (context) => {
+        const { socket } = context.extra;
+        let caller: Caller | undefined;
+        try {
+          caller = await authenticator.authenticate(context.connectionParams?.authorization);
+        } catch (error) {
+          if (!(error instanceof UnauthenticatedError)) throw error;
+          // Closed here with the reason; graphql-ws's own close (Forbidden) that follows is ignored.
+          socket.close(HelixCloseCode.Unauthenticated, `UNAUTHENTICATED: ${error.message}`.slice(0, 123));
+          return false;
+        }
+        if (!caller) return false;
+        context.extra.caller = caller;
+        if (caller.expiresAt !== undefined) closeAtExpiry(socket, caller.expiresAt);
         return true;
       },
       execute: (args) => (args.rootValue as Envelope).execute(args),
@@ -49,8 +59,7 @@ export function attachGraphQLWebSocket(
           req: context.extra.request,
           socket: context.extra.socket,
           params: payload,
-          role: context.extra.role,
-          callerId: context.extra.callerId,
+          caller: context.extra.caller,
           delivery: { socket: context.extra.socket, id },
         } as never);
         let document: ReturnType<typeof enveloped.parse>;
@@ -89,6 +98,14 @@ export function attachGraphQLWebSocket(
       await server.dispose();
     },
   };
+}
+
+/** Closes `socket` once its credential expires, ending every subscription it carries. */
+function closeAtExpiry(socket: WebSocket, expiresAt: number): void {
+  const cancel = atExpiry(expiresAt, () =>
+    socket.close(HelixCloseCode.Unauthenticated, 'UNAUTHENTICATED: the token has expired'),
+  );
+  socket.once('close', cancel);
 }
 
 interface Envelope {

@@ -2,6 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
+import type { Caller } from '../auth/caller.js';
 import type { Database } from '../db/database.js';
 import type { Role } from '../env.js';
 import type { CacheScope } from '../http/response-cache.js';
@@ -16,8 +17,10 @@ import type { ReadModel } from '../read-model/read-model.js';
 export interface Context {
   /** The role the request's key grants; undefined for anonymous callers. */
   role: Role | undefined;
-  /** Who is calling, for per-caller limits: a digest of the key, or the remote address. */
+  /** Who is calling, for per-caller limits: the caller's id (a key digest, a token subject), or the address. */
   callerId: string;
+  /** The key or token holder the request was made by; undefined for anonymous callers. */
+  caller: Caller | undefined;
   database: Database;
   pipeline: PipelineControl;
   /** Counters of the interpretation service. */

@@ -1,12 +1,9 @@
-import type { Role as RoleName } from '../env.js';
+import type { Caller as AuthenticatedCaller } from '../auth/caller.js';
 import { builder } from './builder.js';
 import { requireRole } from './errors.js';
 
-/** The caller as `me` describes it: the role its key grants, and the key's label if it has one. */
-interface Caller {
-  role: RoleName;
-  label: string | null;
-}
+/** The caller as `me` describes it: the role its credential grants, and its label if it has one. */
+type Caller = Pick<AuthenticatedCaller, 'role' | 'label'>;
 
 const Role = builder.enumType('Role', {
   description: 'What a key lets its holder do: operators change the pipeline, viewers read and watch.',
@@ -28,11 +25,11 @@ builder.queryFields((t) => ({
   me: t.field({
     type: CallerRef,
     description: 'Who is calling: the role and label of the key sent. Refused (UNAUTHENTICATED) without a key.',
-    resolve: (_root, _args, { role }): Caller => {
+    resolve: (_root, _args, { role, caller }): Caller => {
       requireRole(role, 'viewer');
-      // requireRole has thrown for a request without a key. Keys from HELIX_API_KEYS and the generated
-      // operator key carry no label.
-      return { role: role as RoleName, label: null };
+      // requireRole has thrown for a request without a credential, so the caller is known.
+      const { label } = caller as AuthenticatedCaller;
+      return { role: role as AuthenticatedCaller['role'], label };
     },
   }),
 }));
