@@ -2,13 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CredentialSource } from '../../src/auth/caller.js';
 import { createKeyRing } from '../../src/auth/keys.js';
 import { type Database, openDatabase } from '../../src/db/database.js';
 import { PostgresResultStore } from '../../src/db/result-store.js';
 import type { ApiKey } from '../../src/env.js';
 import type { ApiLimits } from '../../src/http/limits.js';
 import { createInterpretationService } from '../../src/interpret/service.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { Pipeline, type PipelineOptions } from '../../src/pipeline/pipeline.js';
 import { createHelixPubSub, type HelixPubSub } from '../../src/pubsub/events.js';
 import { bridgePipeline } from '../../src/pubsub/pipeline-bridge.js';
@@ -43,12 +44,16 @@ export interface TestServerOptions {
   limits?: Partial<ApiLimits>;
   subscriberBuffers?: ServerOptions['subscriberBuffers'];
   pipeline?: Partial<Omit<PipelineOptions, 'store' | 'observer'>>;
+  /** Credentials accepted beside the test keys (a local OIDC issuer). */
+  credentialSources?: CredentialSource[];
+  /** Where the server logs (default: nowhere). */
+  logger?: Logger;
 }
 
 /** Starts the real server, in process, on a scratch database with migrations applied. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const scratch: ScratchDatabase = await createScratchDatabase();
-  const logger = createLogger('silent');
+  const logger = options.logger ?? createLogger('silent');
   const database = await openDatabase({ databaseUrl: scratch.url, dataDir: '/nonexistent', logger });
   const inputDir = await mkdtemp(join(tmpdir(), 'helix-inputs-'));
   const keys: ApiKey[] = [
@@ -62,6 +67,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const server = createApiServer({
     logger,
     keyRing: createKeyRing(keys),
+    ...(options.credentialSources && { credentialSources: options.credentialSources }),
     services: () =>
       pipeline ? { database, pipeline, interpretationMetrics: () => interpretation.metrics() } : undefined,
     pubsub,
