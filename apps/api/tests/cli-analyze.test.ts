@@ -75,7 +75,7 @@ describe('helix analyze', () => {
     );
     expect(await helix.exited).toBe(0);
     expect(helix.output()).toContain('##fileformat=VCFv4.3');
-    expect(helix.output()).toContain('#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tsample');
+    expect(helix.output()).toContain('#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\treads_1');
   });
 
   it('should exit 1 naming the file, record and problem for a malformed FASTQ', async () => {

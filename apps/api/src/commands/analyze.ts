@@ -13,20 +13,23 @@ import { loadConfig } from '../env.js';
 import { createLogger } from '../logger.js';
 import { MemoryResultStore } from '../pipeline/memory-store.js';
 import { Pipeline } from '../pipeline/pipeline.js';
-import type { ResultStore } from '../pipeline/records.js';
+import type { ResultStore, SampleRecord } from '../pipeline/records.js';
+import { runSampleName } from '../pipeline/sample-name.js';
 import { sortForVcf, vcfHeader, vcfRecord } from '../vcf/writer.js';
 
 /** `helix analyze` usage text. */
 export const ANALYZE_USAGE = `usage: helix analyze --reference ref.fa[.gz]|ref.gbk --reads a.fq[.gz] [b.fq[.gz] ...] --vcf out.vcf
                      [--annotation genes.gff3|genes.gbk] [--genetic-code N]
-                     [--min-depth 8] [--min-af 0.15] [--min-quality 20] [--threads N] [--db]
+                     [--min-depth 8] [--min-af 0.15] [--min-quality 20] [--threads N] [--sample NAME] [--db]
 
 Calls SNVs and short indels from FASTQ reads against a FASTA reference and writes VCF 4.3
 (--vcf - for stdout). Two read files are read as mates. --db also stores the run, its analyses
 and its variants in the database (DATABASE_URL, or the embedded one under HELIX_DATA_DIR).
 --annotation (GFF3 or GenBank) adds each call's effect on genes as INFO/ANN; a GenBank
 --reference gives sequence and genes at once. --genetic-code overrides the NCBI translation
-table (default: the file's /transl_table, else 11 for bacteria and phages, 1 otherwise).`;
+table (default: the file's /transl_table, else 11 for bacteria and phages, 1 otherwise).
+--sample names the VCF column (default: the first reads file's name without _R1… and extensions).
+It ends with the mapping statistics: reads mapped, mean depth and breadth over the reference.`;
 
 /** Batches of analyze runs are large: fewer hand-offs between threads at full speed. */
 const ANALYZE_BATCH_SIZE = 4_096;
@@ -47,6 +50,7 @@ export async function analyze(args: string[]): Promise<void> {
       threads: { type: 'string' },
       annotation: { type: 'string' },
       'genetic-code': { type: 'string' },
+      sample: { type: 'string' },
       db: { type: 'boolean', default: false },
     },
   });
@@ -59,6 +63,8 @@ export async function analyze(args: string[]): Promise<void> {
   const minAlleleFrequency = numberFlag('min-af', values['min-af'], { min: 0, max: 1 });
   const minQuality = numberFlag('min-quality', values['min-quality'], { min: 0 });
   const threads = numberFlag('threads', values.threads, { integer: true, min: 1, max: 64 });
+  if (values.sample !== undefined && values.sample.trim() === '') throw new UsageError('--sample needs a name');
+  const sampleName = runSampleName({ sampleName: values.sample?.trim(), readsPaths: reads });
   const geneticCode = numberFlag('genetic-code', values['genetic-code'], { integer: true, min: 1, max: 33 });
 
   let genes: RunAnnotation;
@@ -101,6 +107,7 @@ export async function analyze(args: string[]): Promise<void> {
       source: 'FASTQ',
       referencePath: resolve(values.reference),
       readsPaths: reads,
+      sampleName,
       readsPerSecond: 0,
       batchSize: ANALYZE_BATCH_SIZE,
       highWater: 16,
@@ -139,6 +146,7 @@ export async function analyze(args: string[]): Promise<void> {
         contigs: outcome.contigs,
         reference: resolve(values.reference),
         annotated: genes.annotation !== undefined,
+        sample: sampleName,
         meta: { helixCommand: `helix analyze ${args.join(' ')}` },
       }),
     );
@@ -156,6 +164,7 @@ export async function analyze(args: string[]): Promise<void> {
         `${count('DELETION')} deletions)${values.vcf === '-' ? '' : ` → ${values.vcf}`}` +
         `${values.db ? `; run ${outcome.runId} stored` : ''}\n`,
     );
+    for (const sample of outcome.samples) process.stderr.write(mappingReport(sample, reads));
     if (outcome.ambiguousReads > 0) {
       process.stderr.write(
         `note: ${outcome.ambiguousReads.toLocaleString('en-US')} reads held characters other than ACGTN ` +
@@ -168,4 +177,25 @@ export async function analyze(args: string[]): Promise<void> {
     await pipeline.close();
     await database?.close();
   }
+}
+
+const percent = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;
+
+/**
+ * The mapping statistics of a sample, with a warning when its reads file held no reads or none
+ * of its reads mapped (the VCF is still written, and the run still succeeds: the input was read).
+ */
+export function mappingReport(sample: SampleRecord, readsFiles: readonly string[]): string {
+  const files = readsFiles.join(' and ');
+  if (sample.readsAnalysed === 0) return `warning: ${files} held no reads: nothing was mapped or called\n`;
+  const reads = sample.readsAnalysed.toLocaleString('en-US');
+  const lines = [
+    `sample ${sample.name}: ${sample.mappedReads.toLocaleString('en-US')} of ${reads} reads mapped ` +
+      `(${percent(sample.mappedReads / sample.readsAnalysed)})`,
+    // The aligner maps each mate on its own: a properly-paired figure would be invented.
+    readsFiles.length === 2 ? 'properly paired: pairs not yet aligned as pairs' : 'properly paired: single-end reads',
+    `mean depth ${sample.meanDepth.toFixed(1)}×; breadth ${percent(sample.breadth1x)} ≥1×, ${percent(sample.breadth10x)} ≥10×`,
+  ];
+  if (sample.mappedReads === 0) lines.push(`warning: none of the ${reads} reads of ${files} mapped to the reference`);
+  return `${lines.join('\n')}\n`;
 }

@@ -6,13 +6,15 @@ import type {
   ResultStore,
   RunStatusKind,
   RunTotals,
+  SampleRecord,
   VariantRecord,
 } from '../pipeline/records.js';
 
 /**
  * The pipeline's results in PostgreSQL, written with hand-written multi-row statements
  * (`unnest` of column arrays: one round trip per batch of rows). Every write is idempotent:
- * analyses are keyed by run and sequence, variants by site, samples by run and second.
+ * analyses are keyed by run and sequence, variants by site, metric samples by run and second,
+ * sequenced samples by run and name (the latest figures win).
  */
 export class PostgresResultStore implements ResultStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -125,6 +127,33 @@ export class PostgresResultStore implements ResultStore {
         rows.map((row) => row.readsAnalysed),
         rows.map((row) => row.latencyP50Ms ?? null),
         rows.map((row) => row.latencyP99Ms ?? null),
+      ],
+    );
+  }
+
+  async upsertSamples(rows: SampleRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO run_samples (run_id, name, reads_analysed, mapped_reads, mean_depth, breadth_1x, breadth_10x,
+         variants_confirmed, updated_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int8[], $5::float8[], $6::float8[], $7::float8[],
+         $8::int[], $9::timestamptz[])
+       ON CONFLICT (run_id, name) DO UPDATE SET
+         reads_analysed = EXCLUDED.reads_analysed, mapped_reads = EXCLUDED.mapped_reads,
+         mean_depth = EXCLUDED.mean_depth, breadth_1x = EXCLUDED.breadth_1x, breadth_10x = EXCLUDED.breadth_10x,
+         variants_confirmed = EXCLUDED.variants_confirmed, updated_at = EXCLUDED.updated_at
+       -- A figure taken earlier but written later (a slow periodic write) never overwrites the final one.
+       WHERE run_samples.updated_at <= EXCLUDED.updated_at`,
+      [
+        rows.map((row) => row.runId),
+        rows.map((row) => row.name),
+        rows.map((row) => row.readsAnalysed),
+        rows.map((row) => row.mappedReads),
+        rows.map((row) => row.meanDepth),
+        rows.map((row) => row.breadth1x),
+        rows.map((row) => row.breadth10x),
+        rows.map((row) => row.variantsConfirmed),
+        rows.map((row) => row.at),
       ],
     );
   }

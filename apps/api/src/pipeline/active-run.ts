@@ -1,4 +1,12 @@
-import type { AlignerIndex, ContigInfo, Producer, ReadBatch, Reference, VariantCall } from '@helix/native';
+import type {
+  AlignerIndex,
+  ContigInfo,
+  DepthSummary,
+  Producer,
+  ReadBatch,
+  Reference,
+  VariantCall,
+} from '@helix/native';
 import { Pileup, VariantCaller } from '@helix/native';
 import type { RunConfig } from './config.js';
 import {
@@ -12,9 +20,10 @@ import {
 import type { PipelineObserver } from './events.js';
 import { LatencyWindow, type PipelineMetrics, RateMeter } from './metrics.js';
 import { BoundedQueue } from './queue.js';
-import type { ResultStore, RunStatusKind, RunTotals } from './records.js';
+import type { ResultStore, RunStatusKind, RunTotals, SampleRecord } from './records.js';
 import { acquireRunInputs, type RunInputs } from './run-inputs.js';
 import { RunLedger } from './run-ledger.js';
+import { runSampleName } from './sample-name.js';
 import { BatchedSink, type SinkOptions } from './sink.js';
 import { VariantPublisher } from './variant-publisher.js';
 
@@ -38,6 +47,8 @@ export interface RunOutcome {
   calls: VariantCall[];
   /** The reference's contigs, in file order. */
   contigs: ContigInfo[];
+  /** The figures of every sample of the run (one per run for now). */
+  samples: SampleRecord[];
 }
 
 /** Services a run needs from its pipeline. */
@@ -61,6 +72,8 @@ export class ActiveRun {
   readonly runId: string;
   readonly config: RunConfig;
   readonly reference: Reference;
+  /** The run's one sample (its VCF column). */
+  readonly sampleName: string;
   readonly #inputs: RunInputs;
   readonly #producer: Producer;
   readonly #detectors: BatchDetectors;
@@ -74,6 +87,8 @@ export class ActiveRun {
   readonly #ingestion = new RateMeter();
   readonly #processing = new RateMeter();
   readonly #latency = new LatencyWindow();
+  /** Depth and breadth as last summed up ({@link refreshSample}). */
+  #depth: DepthSummary;
   #inputEnded = false;
   #stopping = false;
   #failure: string | undefined;
@@ -89,6 +104,8 @@ export class ActiveRun {
     this.runId = runId;
     this.config = config;
     this.reference = inputs.reference;
+    this.sampleName = runSampleName(config);
+    this.#depth = { positions: inputs.reference.totalLength, meanDepth: 0, breadth1x: 0, breadth10x: 0 };
     this.#inputs = inputs;
     this.#producer = inputs.producer;
     this.#detectors = inputs.detectors;
@@ -217,6 +234,26 @@ export class ActiveRun {
       latencyP50Ms: this.#latency.percentile(50),
       latencyP99Ms: this.#latency.percentile(99),
       variantsConfirmed: this.#variants.confirmed,
+      mappedReads: this.#ledger.mappedReads,
+      meanDepth: this.#depth.meanDepth,
+      breadth1x: this.#depth.breadth1x,
+      breadth10x: this.#depth.breadth10x,
+    };
+  }
+
+  /** Sums up depth and breadth afresh (one pass over the reference) and returns the sample's figures. */
+  refreshSample(): SampleRecord {
+    this.#depth = this.#pileup.depthSummary();
+    return {
+      runId: this.runId,
+      name: this.sampleName,
+      readsAnalysed: this.#ledger.reads.analysed,
+      mappedReads: this.#ledger.mappedReads,
+      meanDepth: this.#depth.meanDepth,
+      breadth1x: this.#depth.breadth1x,
+      breadth10x: this.#depth.breadth10x,
+      variantsConfirmed: this.#variants.confirmed,
+      at: new Date(),
     };
   }
 
@@ -257,6 +294,8 @@ export class ActiveRun {
     this.#variants.publish(calls);
     await this.sink.drain();
     const totals = this.totals();
+    const samples = [this.refreshSample()];
+    await this.#services.store.upsertSamples(samples);
     await this.#services.store.finishRun(this.runId, status, totals, this.#failure);
     this.sink.close();
     await this.#inputs.release();
@@ -269,6 +308,7 @@ export class ActiveRun {
       ambiguousReads: this.#ledger.ambiguousReads,
       calls,
       contigs: this.reference.contigs,
+      samples,
     };
   }
 
@@ -320,7 +360,7 @@ export class ActiveRun {
 
   #onAnalysed({ batch, enqueuedAt }: QueuedBatch, result: DetectionResult): void {
     this.#pileup.add(result.evidence);
-    this.#ledger.analysed(batch.reads);
+    this.#ledger.analysed(batch.reads, result.mappedReads);
     this.#processing.record(batch.reads);
     this.#latency.observe(performance.now() - enqueuedAt);
     if (!result.stored) this.sink.addAnalysis(analysisRecord(this.runId, batch.sequence, result));

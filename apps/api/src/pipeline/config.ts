@@ -37,6 +37,8 @@ export const runConfigSchema = z
     referenceLength: whole('referenceLength', 1_000, 2_000_000_000).default(DEFAULT_RUN_CONFIG.referenceLength),
     /** FASTQ files of a FASTQ run: one file, or two mate files. */
     readsPaths: z.array(z.string().min(1)).max(2, 'readsPaths takes one file or two mate files').optional(),
+    /** The sample's name, as its VCF column (default: see `runSampleName`). */
+    sampleName: z.string().trim().min(1, 'sampleName must not be empty').max(256).optional(),
     readLength: whole('readLength', 20, 10_000).default(DEFAULT_RUN_CONFIG.readLength),
     /** Target reads per second; 0 means as fast as the pipeline takes them. */
     readsPerSecond: whole('readsPerSecond', 0, 100_000_000).default(DEFAULT_RUN_CONFIG.readsPerSecond),

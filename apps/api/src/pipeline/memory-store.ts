@@ -6,6 +6,7 @@ import {
   type ResultStore,
   type RunStatusKind,
   type RunTotals,
+  type SampleRecord,
   type VariantRecord,
   variantSiteKey,
 } from './records.js';
@@ -26,6 +27,8 @@ export class MemoryResultStore implements ResultStore {
   readonly analyses = new Map<string, AnalysisRecord>();
   readonly variants = new Map<string, VariantRecord>();
   readonly metricSamples: MetricSampleRecord[] = [];
+  /** Sequenced samples by run and name. */
+  readonly samples = new Map<string, SampleRecord>();
 
   async createRun(run: NewRun): Promise<string> {
     const id = randomUUID();
@@ -57,5 +60,13 @@ export class MemoryResultStore implements ResultStore {
 
   async writeMetricSamples(rows: MetricSampleRecord[]): Promise<void> {
     this.metricSamples.push(...rows);
+  }
+
+  async upsertSamples(rows: SampleRecord[]): Promise<void> {
+    for (const row of rows) {
+      const key = `${row.runId}\t${row.name}`;
+      const stored = this.samples.get(key);
+      if (!stored || stored.at <= row.at) this.samples.set(key, row);
+    }
   }
 }

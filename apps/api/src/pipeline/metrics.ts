@@ -82,6 +82,14 @@ export interface PipelineMetrics {
   latencyP50Ms: number | undefined;
   latencyP99Ms: number | undefined;
   variantsConfirmed: number;
+  /** Analysed reads that mapped to the reference. */
+  mappedReads: number;
+  /** Mean depth over the whole reference (refreshed about once a second). */
+  meanDepth: number;
+  /** Fraction of reference positions (0–1) covered by at least one read. */
+  breadth1x: number;
+  /** Fraction of reference positions (0–1) covered by at least ten reads. */
+  breadth10x: number;
 }
 
 /**
@@ -101,6 +109,10 @@ export function idleMetrics(last: PipelineMetrics | WaterMarks): PipelineMetrics
     latencyP50Ms: undefined,
     latencyP99Ms: undefined,
     variantsConfirmed: 0,
+    mappedReads: 0,
+    meanDepth: 0,
+    breadth1x: 0,
+    breadth10x: 0,
     ...last,
     at: new Date(),
     ingestionRate: 0,

@@ -81,6 +81,24 @@ export interface MetricSampleRecord {
   latencyP99Ms: number | undefined;
 }
 
+/** One sample's figures in a run; upserted by `(runId, name)`, the latest `at` winning. */
+export interface SampleRecord {
+  runId: string;
+  /** The sample's name, as its VCF column. */
+  name: string;
+  readsAnalysed: number;
+  mappedReads: number;
+  /** Mean depth over the whole reference. */
+  meanDepth: number;
+  /** Fraction of reference positions (0–1) covered by at least one read. */
+  breadth1x: number;
+  /** Fraction of reference positions (0–1) covered by at least ten reads. */
+  breadth10x: number;
+  variantsConfirmed: number;
+  /** When the figures were taken. */
+  at: Date;
+}
+
 /**
  * Where the pipeline keeps its results. Implementations must be idempotent: the sink retries a
  * write whose outcome it does not know.
@@ -92,4 +110,5 @@ export interface ResultStore {
   writeAnalyses(rows: AnalysisRecord[]): Promise<void>;
   upsertVariants(rows: VariantRecord[]): Promise<void>;
   writeMetricSamples(rows: MetricSampleRecord[]): Promise<void>;
+  upsertSamples(rows: SampleRecord[]): Promise<void>;
 }

@@ -32,6 +32,7 @@ export class RunLedger {
   readonly #reads: ReadCounts = { produced: 0, analysed: 0, queued: 0, inFlight: 0, discarded: 0 };
   readonly #batches: BatchCounts = { produced: 0, analysed: 0, discarded: 0 };
   #ambiguousReads = 0;
+  #mappedReads = 0;
 
   /** A copy of the read counts. */
   get reads(): ReadCounts {
@@ -46,6 +47,11 @@ export class RunLedger {
   /** Reads whose bases held characters other than ACGTN (read as N). */
   get ambiguousReads(): number {
     return this.#ambiguousReads;
+  }
+
+  /** Analysed reads that mapped to the reference. */
+  get mappedReads(): number {
+    return this.#mappedReads;
   }
 
   /** Whether reads are in a detector now. */
@@ -66,9 +72,11 @@ export class RunLedger {
     this.#move(reads, 'queued', 'inFlight');
   }
 
-  /** A batch a detector finished. */
-  analysed(reads: number): void {
+  /** A batch a detector finished, `mappedReads` of its reads mapped. */
+  analysed(reads: number, mappedReads: number): void {
+    if (mappedReads > reads) throw new LedgerImbalanceError(`${mappedReads} of ${reads} reads cannot have mapped`);
     this.#move(reads, 'inFlight', 'analysed');
+    this.#mappedReads += mappedReads;
     this.#batches.analysed += 1;
   }
 

@@ -14,7 +14,7 @@ describe('run ledger', () => {
     ledger.dispatched(256);
     expect(ledger.reads).toMatchObject({ queued: 0, inFlight: 256 });
     expect(ledger.busy).toBe(true);
-    ledger.analysed(256);
+    ledger.analysed(256, 250);
     expect(ledger.reads).toEqual({ produced: 256, analysed: 256, queued: 0, inFlight: 0, discarded: 0 });
     expect(ledger.batches).toEqual({ produced: 1, analysed: 1, discarded: 0 });
     expect(ledger.ambiguousReads).toBe(2);
@@ -31,7 +31,7 @@ describe('run ledger', () => {
       (l) => l.dispatched(100),
       (l) => l.dispatched(60),
       (l) => l.dispatched(40),
-      (l) => l.analysed(100),
+      (l) => l.analysed(100, 100),
       (l) => l.withdrawn(60, 'inFlight'),
       (l) => l.rejected(40),
       (l) => l.withdrawn(10, 'queued'),
@@ -58,7 +58,7 @@ describe('run ledger', () => {
   it('should refuse to move more reads out of a place than it holds', () => {
     const ledger = new RunLedger();
     ledger.taken({ reads: 10, ambiguousReads: 0 });
-    expect(() => ledger.analysed(10)).toThrow(LedgerImbalanceError);
+    expect(() => ledger.analysed(10, 0)).toThrow(LedgerImbalanceError);
     expect(() => ledger.dispatched(11)).toThrow('11 reads cannot leave queued, which holds 10');
     expect(ledger.reads).toEqual({ produced: 10, analysed: 0, queued: 10, inFlight: 0, discarded: 0 });
   });
