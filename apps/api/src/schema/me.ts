@@ -11,12 +11,13 @@ const Role = builder.enumType('Role', {
 });
 
 const CallerRef = builder.objectRef<Caller>('Caller').implement({
-  description: 'The key a request was made with.',
+  description: 'The key or single-sign-on token a request was made with.',
   fields: (t) => ({
     role: t.field({ type: Role, resolve: (caller) => caller.role }),
     label: t.exposeString('label', {
       nullable: true,
-      description: 'The name given to the key; null for keys that have none (HELIX_API_KEYS, the generated one).',
+      description:
+        "The name given to the key, or a token's name (else its subject); null for keys that have none (HELIX_API_KEYS, the generated one).",
     }),
   }),
 });
@@ -24,7 +25,7 @@ const CallerRef = builder.objectRef<Caller>('Caller').implement({
 builder.queryFields((t) => ({
   me: t.field({
     type: CallerRef,
-    description: 'Who is calling: the role and label of the key sent. Refused (UNAUTHENTICATED) without a key.',
+    description: 'Who is calling: the role and label of the key or token sent. Refused (UNAUTHENTICATED) without one.',
     resolve: (_root, _args, { role, caller }): Caller => {
       requireRole(role, 'viewer');
       // requireRole has thrown for a request without a credential, so the caller is known.
