@@ -21,7 +21,7 @@
 //!
 //! Depth counts the reads that could show the allele: for SNVs those
 //! spanning the position with [`crate::pileup::SNV_MARGIN`] bases to spare,
-//! for indels with [`crate::pileup::INDEL_MARGIN`] (an indel near a read's
+//! for indels with [`crate::pileup::indel_margin`] (an indel near a read's
 //! end is invisible to the aligner), so an indel's depth is a little lower
 //! than an SNV's at the same place.
 

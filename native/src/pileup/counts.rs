@@ -3,7 +3,7 @@
 
 use super::hasher::FxHashMap;
 use super::{
-    AlleleSupport, Evidence, IndelAllele, PileupError, SnvAllele, INDEL_MARGIN, SNV_MARGIN,
+    indel_margin, AlleleSupport, Evidence, IndelAllele, PileupError, SnvAllele, SNV_MARGIN,
 };
 use crate::align::{prefetch, ReferenceIndex};
 
@@ -15,7 +15,7 @@ pub struct Pileup {
     pub(super) used_reads: u64,
     /// `depth[p] = depth_changes[0] + … + depth_changes[p]` (wrapping).
     pub(super) depth_changes: Vec<u32>,
-    /// The same for the indel depth; see [`INDEL_MARGIN`].
+    /// The same for the indel depth; see [`indel_margin`].
     pub(super) indel_depth_changes: Vec<u32>,
     /// Key: `global position << 2 | base code`.
     pub(super) snvs: FxHashMap<u64, AlleleSupport>,
@@ -44,7 +44,7 @@ impl Coverage {
     }
 
     /// Reads that could show an indel anchored at global `position` (see
-    /// [`INDEL_MARGIN`]).
+    /// [`indel_margin`]).
     pub fn indel_depth(&self, position: u32) -> u32 {
         self.indel_depth
             .get(position as usize)
@@ -120,7 +120,8 @@ impl Pileup {
             if inner_start < inner_end {
                 add_interval(&mut self.depth_changes, inner_start, inner_end);
             }
-            let (inner_start, inner_end) = (start + INDEL_MARGIN, end.saturating_sub(INDEL_MARGIN));
+            let margin = indel_margin(end - start);
+            let (inner_start, inner_end) = (start + margin, end.saturating_sub(margin));
             if inner_start < inner_end {
                 add_interval(&mut self.indel_depth_changes, inner_start, inner_end);
             }

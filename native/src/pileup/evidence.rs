@@ -12,10 +12,23 @@ pub const SNV_MARGIN: u32 = 3;
 
 /// An aligner cannot tell an indel within a few bases of a read's end from a
 /// mismatch or a clipped end, so a read is evidence for or against an indel
-/// only when the indel's anchor lies at least this far inside its aligned
-/// span. Both the indel's support and its depth follow this rule, which
-/// keeps allele frequencies unbiased (a homozygous indel reads as ~100 %).
+/// only when the indel's anchor lies far enough inside its aligned span (see
+/// [`indel_margin`]). Both the indel's support and its depth follow this
+/// rule, which keeps allele frequencies unbiased (a homozygous indel reads as
+/// ~100 %). This is the margin of reads of 72 bases and more.
 pub const INDEL_MARGIN: u32 = 12;
+
+/// The margin of the shortest spans: a 1–2 bp gap six bases from the end
+/// still scores above clipping or mismatching those bases.
+const SHORT_INDEL_MARGIN: u32 = 6;
+
+/// Bases an indel's anchor must lie inside an aligned span of `span` bases:
+/// a sixth of it, from [`SHORT_INDEL_MARGIN`] to [`INDEL_MARGIN`]. A fixed 12
+/// would leave a 36 bp read only its middle 12 bases, a third of the depth,
+/// too little to call indels from such reads at all.
+pub fn indel_margin(span: u32) -> u32 {
+    (span / 6).clamp(SHORT_INDEL_MARGIN, INDEL_MARGIN)
+}
 
 /// Which alignments and bases count as evidence. A read's observations
 /// weigh no more than its mapping quality says its placement is worth (each
@@ -117,10 +130,11 @@ impl Evidence {
             self.span_starts.push(offset + read.start);
             self.span_ends.push(offset + read.end);
             // Whether an indel at (normalised) `position` has its anchor far
-            // enough inside this read; see [`INDEL_MARGIN`].
+            // enough inside this read; see [`indel_margin`].
+            let margin = indel_margin(read.end - read.start);
             let inside = |position: usize| {
                 let anchor = position.saturating_sub(1) as u32;
-                anchor >= read.start + INDEL_MARGIN && anchor + INDEL_MARGIN < read.end
+                anchor >= read.start + margin && anchor + margin < read.end
             };
             let events = alignments.events_of(i);
             let mut k = 0;
@@ -245,7 +259,7 @@ mod tests {
         evidence.add_alignments(&index, &alignments, &EvidenceOptions::default());
         assert_eq!(evidence.reads, 5);
         // The low-mapping-quality read is left out.
-        assert_eq!(evidence.span_starts, vec![50, 55, 60, 80]);
+        assert_eq!(evidence.span_starts, vec![50, 55, 60, 85]);
         assert_eq!(evidence.snv_positions, vec![70]);
         // Both deletions of a T become the first T; the TT insertion
         // before position 44 moves to before the first T too.
@@ -329,8 +343,18 @@ mod tests {
         let mut evidence = Evidence::new();
         evidence.add_alignments(&index, &alignments, &EvidenceOptions::default());
         // The first read still counts, for no more than its placement is worth.
-        assert_eq!(evidence.span_starts, vec![50, 55, 60, 80]);
+        assert_eq!(evidence.span_starts, vec![50, 55, 60, 85]);
         assert_eq!(evidence.snv_qualities, vec![12]);
         assert_eq!(evidence.indel_qualities, vec![12, 30, 30]);
+    }
+
+    #[test]
+    fn leaves_short_reads_room_to_show_indels() {
+        // A 36 bp read counts for indels in its middle 24 bases, a 150 bp
+        // one in all but 12 bases at either end.
+        assert_eq!(indel_margin(36), 6);
+        assert_eq!(indel_margin(20), 6);
+        assert_eq!(indel_margin(50), 8);
+        assert_eq!(indel_margin(150), INDEL_MARGIN);
     }
 }

@@ -10,7 +10,7 @@
 //! * per reference position, in arrays sized to the reference: depth (reads
 //!   whose alignment spans it with at least [`SNV_MARGIN`] bases to spare on
 //!   each side, deletions included) and indel depth (the same with
-//!   [`INDEL_MARGIN`]: the reads that could show an indel there). Both are
+//!   [`indel_margin`]: the reads that could show an indel there). Both are
 //!   stored as changes from one position to the next, so adding a read
 //!   touches two entries instead of every base it covers;
 //!   [`Pileup::coverage`] sums them up;
@@ -32,6 +32,6 @@ mod testing;
 pub use allele::{AlleleSupport, IndelAllele, SnvAllele, VcfAllele};
 pub use counts::{Coverage, Pileup};
 pub use error::PileupError;
-pub use evidence::{Evidence, EvidenceOptions, INDEL_MARGIN, SNV_MARGIN};
+pub use evidence::{indel_margin, Evidence, EvidenceOptions, INDEL_MARGIN, SNV_MARGIN};
 pub(crate) use hasher::FxHashMap;
 pub use normalise::{left_shift_deletion, left_shift_insertion, normalise, normalise_indel};

@@ -46,8 +46,9 @@ pub(super) fn alignments() -> (ReferenceIndex, BatchAlignments) {
                 ..read(10, 99, 4..5)
             },
             // Ends too close to its deletion and its mismatch for them
-            // to count.
-            read(30, 50, 5..7),
+            // to count (an indel needs six bases either side in so short
+            // a span).
+            read(35, 50, 5..7),
         ],
         events: vec![
             event(EventKind::Deletion, 44, 1, 0, 0),
