@@ -2,10 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { findFreePort } from '../src/db/embedded.js';
 import { createInterpretationService } from '../src/interpret/service.js';
 import { createLogger } from '../src/logger.js';
 import { serveWorkerMetrics, type WorkerMetricsServer } from '../src/transport/worker-metrics.js';
+import { createScratchDatabase } from './support/database.js';
+import { runHelix } from './support/process.js';
 import { exposedNames, metricNames } from './support/promql.js';
+import { testRedis } from './support/redis.js';
 import { queryData, startTestServer, type TestServer, testKeys } from './support/server.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -120,4 +124,27 @@ describe('the dashboard and the alert rules, against a scrape after a short simu
     expect(value(apiExposition, 'helix_interpretation_breaker_open')).toBe(0);
     expect(value(workerExposition, 'helix_worker_batches_total')).toBe(workerStats.batches);
   });
+});
+
+describe('helix worker --metrics-port', () => {
+  it("should serve the worker's counters on /metrics while it runs", async () => {
+    const redis = await testRedis(11);
+    const scratch = await createScratchDatabase();
+    const port = await findFreePort();
+    const worker = runHelix(['worker', '--threads', '1', '--metrics-port', String(port)], {
+      DATABASE_URL: scratch.url,
+      REDIS_URL: redis.url,
+    });
+    try {
+      await worker.waitFor('worker ready');
+      const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toMatch(/^helix_worker_batches_total 0$/m);
+      expect(await worker.stop()).toBe(0);
+    } finally {
+      await worker.stop();
+      await scratch.drop();
+      await redis.release();
+    }
+  }, 60_000);
 });
