@@ -81,11 +81,22 @@ export function createApiMetrics(sources: MetricSources): ApiMetrics {
   gauge('helix_batch_latency_p99_seconds', '99th percentile queue-to-analysed latency of recent batches.', (m) =>
     m.latencyP99Ms === undefined ? undefined : m.latencyP99Ms / 1_000,
   );
+  gauge('helix_reads_mapped_ratio', "Fraction of the live run's analysed reads that mapped.", (m) =>
+    m.readsAnalysed > 0 ? m.mappedReads / m.readsAnalysed : undefined,
+  );
+  gauge('helix_mean_depth', "Mean depth of the live run's reads over the whole reference.", (m) => m.meanDepth);
+  gauge('helix_breadth_1x_ratio', 'Fraction of reference positions covered by at least one read.', (m) => m.breadth1x);
+  gauge(
+    'helix_breadth_10x_ratio',
+    'Fraction of reference positions covered by at least ten reads.',
+    (m) => m.breadth10x,
+  );
 
   const counter = (name: string, help: string) => new Counter({ name, help, registers: [registry] });
   const progress = {
     readsProduced: counter('helix_reads_produced_total', 'Reads taken from producers.'),
     readsAnalysed: counter('helix_reads_analysed_total', 'Reads analysed.'),
+    mappedReads: counter('helix_reads_mapped_total', 'Reads analysed that mapped to the reference.'),
     batchesAnalysed: counter('helix_batches_analysed_total', 'Batches analysed.'),
     variantsConfirmed: counter('helix_variants_confirmed_total', 'Variants confirmed.'),
     throttleEvents: counter('helix_throttle_events_total', 'Times a producer was throttled.'),
@@ -151,7 +162,14 @@ export function createApiMetrics(sources: MetricSources): ApiMetrics {
   let following: AsyncIterator<MetricsEvent> | undefined;
   const previous: { runId: string | undefined; values: Record<keyof typeof progress, number> } = {
     runId: undefined,
-    values: { readsProduced: 0, readsAnalysed: 0, batchesAnalysed: 0, variantsConfirmed: 0, throttleEvents: 0 },
+    values: {
+      readsProduced: 0,
+      readsAnalysed: 0,
+      mappedReads: 0,
+      batchesAnalysed: 0,
+      variantsConfirmed: 0,
+      throttleEvents: 0,
+    },
   };
   const observe = (event: MetricsEvent) => {
     if (!event.runId) return;

@@ -1,11 +1,14 @@
 import DataLoader from 'dataloader';
 import type { ReadModel } from './read-model.js';
 import type { RunRow } from './rows.js';
+import type { SampleRow } from './samples.js';
 import { isUuid } from './sql.js';
 
 /** Batching loaders of one request: every `run` asked for in one tick costs one query. */
 export interface Loaders {
   run: DataLoader<string, RunRow | null>;
+  /** The samples of a run, by run id. */
+  samples: DataLoader<string, SampleRow[]>;
 }
 
 /** Creates the loaders of one request (or of one subscription event: they cache what they load). */
@@ -17,5 +20,6 @@ export function createLoaders(reads: ReadModel): Loaders {
       const byId = new Map(valid.map((id, index) => [id, found[index] ?? null]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
+    samples: new DataLoader<string, SampleRow[]>((runIds) => reads.samplesOfRuns(runIds)),
   };
 }

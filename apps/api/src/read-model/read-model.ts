@@ -6,6 +6,7 @@ import type { KeysetPage, KeysetRequest } from './keyset.js';
 import { metricsHistory } from './metrics-history.js';
 import type { AnalysisRow, MetricSampleRow, RunRow, StoredVariantRow } from './rows.js';
 import { type RunFilter, RunReads } from './runs.js';
+import { type SampleRow, samplesOfRuns } from './samples.js';
 import { type VariantFilter, type VariantOrderName, VariantReads } from './variants.js';
 
 /**
@@ -98,6 +99,11 @@ export class ReadModel {
     maxPoints: number,
   ): Promise<MetricSampleRow[]> {
     return metricsHistory(this.pool, runId, from, to, maxPoints);
+  }
+
+  /** The samples of each run asked for, in the order they were first stored. */
+  samplesOfRuns(runIds: readonly string[]): Promise<SampleRow[][]> {
+    return samplesOfRuns(this.pool, runIds);
   }
 
   /** Forgets what is kept about a run whose data changed. */

@@ -1,5 +1,6 @@
 import { builder } from './builder.js';
 import './errors.js';
+import './sample.js';
 import './run.js';
 import './pipeline.js';
 import './analysis.js';

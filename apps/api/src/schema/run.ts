@@ -4,6 +4,7 @@ import { isUuid } from '../read-model/sql.js';
 import { builder, type Context } from './builder.js';
 import { requireRole } from './errors.js';
 import { keysetRequest, toConnection } from './pagination.js';
+import { Sample } from './sample.js';
 
 export const ReadSource = builder.enumType('ReadSource', {
   description: 'Where a run reads from: reads simulated from a reference, or FASTQ files.',
@@ -57,6 +58,11 @@ export const Run = builder.objectRef<RunRow>('Run').implement({
     readsAnalysed: t.field({ type: 'SafeInt', resolve: (run) => run.readsAnalysed }),
     batchesAnalysed: t.exposeInt('batchesAnalysed'),
     variantsConfirmed: t.exposeInt('variantsConfirmed'),
+    samples: t.field({
+      type: [Sample],
+      description: "The run's samples in the order they were first seen, figures stored about once a second.",
+      resolve: (run, _args, context) => context.loaders.samples.load(run.id),
+    }),
     vcfPath: t.string({
       description: "Where to download the run's confirmed variants as VCF 4.3 (viewer key).",
       resolve: (run) => `/runs/${run.id}/variants.vcf`,

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { simulateToFiles } from '@helix/native';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryData, startTestServer, type TestServer, testKeys } from '../support/server.js';
+import { waitFor } from '../support/wait-for.js';
+
+const REFERENCE_LENGTH = 50_000;
+const READ_LENGTH = 100;
+const READS = 5_000;
+/** Depth counts a read only 3 bases inside each end of its alignment (the pileup's SNV margin). */
+const COUNTED_BASES = READ_LENGTH - 2 * 3;
+
+const START = `mutation ($reference: String!, $reads: [String!]!) { startPipeline(input: {
+  source: FASTQ, referencePath: $reference, readsPaths: $reads, readsPerSecond: 0, batchSize: 500, workers: 1 })
+  { __typename ... on Run { id } ... on Error { message } } }`;
+
+const SAMPLES = `query ($run: ID!) { run(id: $run) { finished variantsConfirmed
+  samples { name readsAnalysed mappedReads meanDepth breadth10x variantsConfirmed } } }`;
+
+interface RunSamples {
+  run: {
+    finished: boolean;
+    variantsConfirmed: number;
+    samples: {
+      name: string;
+      readsAnalysed: number;
+      mappedReads: number;
+      meanDepth: number;
+      breadth10x: number;
+      variantsConfirmed: number;
+    }[];
+  };
+}
+
+/** The value of an unlabelled Prometheus sample, or undefined when it is not exported. */
+function sample(exposition: string, name: string): number | undefined {
+  const line = exposition.split('\n').find((candidate) => candidate.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(name.length + 1));
+}
+
+describe('a FASTQ run reports its sample over HTTP', () => {
+  let api: TestServer;
+  let runId: string;
+
+  beforeAll(async () => {
+    api = await startTestServer();
+    // Error-free reads of the reference itself: every read maps, over its whole length.
+    await simulateToFiles({
+      referenceLength: REFERENCE_LENGTH,
+      referenceOut: join(api.inputDir, 'ref.fa'),
+      reads: READS,
+      readLength: READ_LENGTH,
+      out: join(api.inputDir, 'ecoli_S1_L001_R1_001.fastq.gz'),
+      mutationRate: 0,
+      errorRate: 0,
+      seed: 31,
+    });
+    const data = await queryData<{ startPipeline: { __typename: string; id?: string; message?: string } }>(
+      api.url,
+      START,
+      { key: testKeys.operator, variables: { reference: 'ref.fa', reads: ['ecoli_S1_L001_R1_001.fastq.gz'] } },
+    );
+    expect(data.startPipeline).toMatchObject({ __typename: 'Run' });
+    runId = data.startPipeline.id as string;
+    await waitFor(
+      async () => (await queryData<RunSamples>(api.url, SAMPLES, { variables: { run: runId } })).run.finished,
+      30_000,
+      'the run to finish',
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('should list one sample named after the reads file, with every read mapped and its depth', async () => {
+    const { run } = await queryData<RunSamples>(api.url, SAMPLES, { variables: { run: runId } });
+    expect(run.samples).toHaveLength(1);
+    const [only] = run.samples;
+    expect(only).toMatchObject({
+      name: 'ecoli_S1_L001',
+      readsAnalysed: READS,
+      mappedReads: READS,
+      variantsConfirmed: run.variantsConfirmed,
+    });
+    expect(only?.meanDepth).toBeCloseTo((READS * COUNTED_BASES) / REFERENCE_LENGTH, 1);
+    expect(only?.breadth10x).toBeGreaterThan(0);
+    expect(only?.breadth10x).toBeLessThan(1);
+  });
+
+  it('should export the run’s mapped reads, mean depth and breadth on /metrics', async () => {
+    let exposition = '';
+    await waitFor(
+      async () => {
+        exposition = await (await fetch(`${api.origin}/metrics`)).text();
+        return (sample(exposition, 'helix_reads_mapped_total') ?? 0) >= READS;
+      },
+      10_000,
+      'helix_reads_mapped_total to count every read',
+    );
+    expect(sample(exposition, 'helix_reads_mapped_total')).toBe(READS);
+    expect(sample(exposition, 'helix_reads_mapped_ratio')).toBe(1);
+    expect(sample(exposition, 'helix_mean_depth')).toBeCloseTo((READS * COUNTED_BASES) / REFERENCE_LENGTH, 1);
+    expect(sample(exposition, 'helix_breadth_1x_ratio')).toBeGreaterThan(0.99);
+    expect(sample(exposition, 'helix_breadth_10x_ratio')).toBeGreaterThan(0);
+  });
+});
