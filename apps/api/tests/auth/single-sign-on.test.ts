@@ -49,6 +49,14 @@ function connect(token: string) {
   return { client, closedWith, first };
 }
 
+/** Subscribes to queue metrics over SSE with `token`. */
+const subscribeOverSse = (token: string) =>
+  fetch(api.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: 'subscription { queueMetrics { queueDepth } }' }),
+  });
+
 describe('single sign-on over HTTP', () => {
   it('should take the role and label of a valid operator token', async () => {
     const token = await issuer.sign({ role: 'operator', sub: 'ada', name: 'Ada Lovelace' });
@@ -110,11 +118,7 @@ describe('single sign-on over HTTP', () => {
 
   it('should refuse an expired token on an SSE subscription', async () => {
     const token = await issuer.sign({ role: 'viewer', expiresIn: -60 });
-    const response = await fetch(api.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: 'subscription { queueMetrics { queueDepth } }' }),
-    });
+    const response = await subscribeOverSse(token);
     const text = await response.text();
     expect(text).toContain('UNAUTHENTICATED');
   });
@@ -122,11 +126,7 @@ describe('single sign-on over HTTP', () => {
   it('should end an SSE subscription within a second of its token expiring', async () => {
     const token = await issuer.sign({ role: 'viewer', expiresIn: 2 });
     const expiresAt = Math.floor(Date.now() / 1000 + 2) * 1000;
-    const response = await fetch(api.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: 'subscription { queueMetrics { queueDepth } }' }),
-    });
+    const response = await subscribeOverSse(token);
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(Math.abs(Date.now() - expiresAt)).toBeLessThan(1000);
