@@ -32,8 +32,8 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- default (printf "%s-secrets" (include "helix.fullname" .)) .Values.secrets.existingSecret -}}
 {{- end -}}
 
-{{/* The environment of the API and the workers: configuration from the ConfigMap, keys and URLs from the Secret. */}}
-{{- define "helix.env" -}}
+{{/* The API's and the workers' connections to PostgreSQL and Redis, from the Secret. */}}
+{{- define "helix.connectionEnv" -}}
 - name: DATABASE_URL
   valueFrom:
     secretKeyRef: { name: {{ include "helix.secretName" . }}, key: DATABASE_URL }
