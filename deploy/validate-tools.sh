@@ -14,7 +14,7 @@ if [[ "$("$gobin/helm" version --template "{{.Version}}" 2>/dev/null)" != "${HEL
 fi
 "$gobin/helm" version --short
 
-if ! command -v kubernetes-validate >/dev/null; then
+if ! python3 -m kubernetes_validate --version >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check kubernetes-validate
 fi
-kubernetes-validate --version
+echo "kubernetes-validate $(python3 -m kubernetes_validate --version)"

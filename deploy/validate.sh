@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 chart=deploy/helm/helix-throttle
 helm=${HELM:-$(command -v helm || echo "$(go env GOPATH)/bin/helm")}
 [[ -x "$helm" ]] || { echo "helm not found: run deploy/validate-tools.sh (or set HELM)"; exit 1; }
-command -v kubernetes-validate >/dev/null || { echo "kubernetes-validate not found: run deploy/validate-tools.sh"; exit 1; }
+# As a module: a pip-installed console script may not be on PATH yet (pyenv shims, --user installs).
+validator=(python3 -m kubernetes_validate)
+"${validator[@]}" --version >/dev/null 2>&1 || { echo "kubernetes-validate not found: run deploy/validate-tools.sh"; exit 1; }
 kubernetes_versions=(1.27.0 1.37.0)
 
 # Each rendering: a name and its values files, the later overriding the earlier.
@@ -47,7 +49,7 @@ for name in "${!renderings[@]}"; do
     # One file per template; every document in it is validated.
     while IFS= read -r manifest; do
       check "${manifest#"$rendered/"} ($name) on Kubernetes $version" \
-        kubernetes-validate --strict --quiet -k "$version" "$manifest"
+        "${validator[@]}" --strict --quiet -k "$version" "$manifest"
     done < <(find "$rendered" -name '*.yaml' 2>/dev/null | sort)
   done
 done
