@@ -67,12 +67,16 @@ export function roleFromClaim(payload: JWTPayload, claim: string): Role | undefi
   return undefined;
 }
 
-const describe = (error: unknown): string => {
+/** Why a token was refused, in words; the token itself is never part of it. */
+const reasonFor = (error: unknown): string => {
   if (error instanceof errors.JWTExpired) return 'the token has expired';
   if (error instanceof errors.JWTClaimValidationFailed) return `the token's "${error.claim}" claim is not accepted`;
   if (error instanceof errors.JOSEAlgNotAllowed) return "the token's signature algorithm is not accepted";
   if (error instanceof errors.JWKSNoMatchingKey) return "the token is signed with a key the issuer doesn't publish";
   if (error instanceof errors.JWSSignatureVerificationFailed) return "the token's signature is invalid";
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error instanceof TypeError) {
+    return `the issuer's keys could not be fetched (${(error as Error).message})`;
+  }
   if (error instanceof errors.JOSEError) return `the token is malformed (${error.code})`;
   throw error;
 };
@@ -111,7 +115,7 @@ export function createOidcSource(config: OidcConfig, options: OidcSourceOptions 
         }));
       } catch (error) {
         if (error instanceof UnauthenticatedError) throw error;
-        throw new UnauthenticatedError(`Authentication refused: ${describe(error)}.`);
+        throw new UnauthenticatedError(`Authentication refused: ${reasonFor(error)}.`);
       }
       const role = roleFromClaim(payload, config.roleClaim);
       if (!role) {

@@ -24,6 +24,8 @@ export interface LocalIssuer {
   /** How often the JWKS was fetched. */
   readonly jwksFetches: number;
   sign(claims?: TokenClaims): Promise<string>;
+  /** While false, every endpoint answers 503, as an issuer in maintenance does. */
+  available: boolean;
   /** Replaces the signing key: the JWKS then publishes only the new one. */
   rotate(): Promise<void>;
   close(): Promise<void>;
@@ -52,9 +54,11 @@ export async function startLocalIssuer(audience = 'helix-api'): Promise<LocalIss
   let key = await newSigningKey();
   let jwksFetches = 0;
   let issuer = '';
+  let available = true;
   const server: Server = createServer((request, response) => {
     const json = (body: unknown) =>
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (!available) return response.writeHead(503).end();
     if (request.url === '/.well-known/openid-configuration') return json({ issuer, jwks_uri: `${issuer}/jwks` });
     if (request.url === '/jwks') {
       jwksFetches += 1;
@@ -69,6 +73,12 @@ export async function startLocalIssuer(audience = 'helix-api'): Promise<LocalIss
     audience,
     get jwksFetches() {
       return jwksFetches;
+    },
+    get available() {
+      return available;
+    },
+    set available(value) {
+      available = value;
     },
     async sign(claims = {}) {
       const now = Math.floor(Date.now() / 1000);

@@ -39,6 +39,8 @@ function connect(token: string) {
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy: false,
+    // The close is observed through `on.closed`; graphql-ws would otherwise print it.
+    onNonLazyError: () => undefined,
     connectionParams: { authorization: `Bearer ${token}` },
     on: { closed: (event) => closed({ code: (event as { code: number }).code, at: Date.now() }) },
   });
