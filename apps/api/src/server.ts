@@ -198,7 +198,7 @@ export function createApiServer(options: ServerOptions): ApiServer {
     }
     const database = options.services()?.database;
     const vcf = {
-      keyRing,
+      authenticator,
       reads: () => (database ? readsFor(database) : undefined),
       dashboardOrigin: options.dashboardOrigin,
     };

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bearerKey, type KeyRing } from '../auth/keys.js';
+import { type Authenticator, UnauthenticatedError } from '../auth/caller.js';
 import type { ReadModel } from '../read-model/read-model.js';
 import type { RunRow } from '../read-model/rows.js';
 import { isUuid } from '../read-model/sql.js';
@@ -10,7 +10,8 @@ const ROUTE = /^\/runs\/([^/]+)\/variants\.vcf$/;
 
 /** What the VCF route needs from the server. */
 export interface VcfRouteOptions {
-  keyRing: KeyRing;
+  /** Who a request's `Authorization` header names: keys and, where configured, OIDC tokens. */
+  authenticator: Authenticator;
   /** The read model once the database is ready. */
   reads(): ReadModel | undefined;
   dashboardOrigin: string;
@@ -29,16 +30,31 @@ function knownContigs(run: RunRow): VcfContig[] {
 }
 
 /** The header, with `##contig` lines (ID only) for contigs whose length the run row does not keep. */
-function header(run: RunRow, contigs: string[]): string {
+function header(run: RunRow, contigs: string[], sample: string | undefined): string {
   const known = knownContigs(run);
   const text = vcfHeader({
     contigs: known,
+    ...(sample !== undefined && { sample }),
     reference: run.referenceName,
     meta: { helixRunId: run.id, helixRunStatus: run.status },
   });
   const unknown = contigs.filter((name) => !known.some((contig) => contig.name === name));
   if (unknown.length === 0) return text;
   return text.replace('##FILTER=', `${unknown.map((name) => `##contig=<ID=${name}>`).join('\n')}\n##FILTER=`);
+}
+
+/** Why a request may not read VCFs, or undefined when its key or token is valid (any role). */
+async function authenticationRefusal(
+  authenticator: Authenticator,
+  authorization: unknown,
+): Promise<string | undefined> {
+  try {
+    if (await authenticator.authenticate(authorization)) return undefined;
+  } catch (error) {
+    if (error instanceof UnauthenticatedError) return error.message;
+    throw error;
+  }
+  return 'Authentication required: send "Authorization: Bearer <key>" (viewer key).';
 }
 
 /**
@@ -73,16 +89,9 @@ export async function serveVcf(
     sendJson(response, 405, { error: 'Use GET.' }, { allow: 'GET, HEAD', ...cors });
     return true;
   }
-  if (!options.keyRing.roleOf(bearerKey(request.headers.authorization))) {
-    sendJson(
-      response,
-      401,
-      { error: 'Authentication required: send "Authorization: Bearer <key>" (viewer key).' },
-      {
-        'www-authenticate': 'Bearer',
-        ...cors,
-      },
-    );
+  const refusal = await authenticationRefusal(options.authenticator, request.headers.authorization);
+  if (refusal) {
+    sendJson(response, 401, { error: refusal }, { 'www-authenticate': 'Bearer', ...cors });
     return true;
   }
   const reads = options.reads();
@@ -115,7 +124,8 @@ export async function serveVcf(
     response.end();
     return true;
   }
-  response.write(header(run, contigs));
+  const [samples] = await reads.samplesOfRuns([run.id]);
+  response.write(header(run, contigs, samples?.[0]?.name));
   for (const contig of contigs) {
     for await (const chunk of reads.confirmedVariants(run.id, contig)) {
       if (response.destroyed) return true;

@@ -88,6 +88,15 @@ describe('a FASTQ run reports its sample over HTTP', () => {
     expect(only?.breadth10x).toBeLessThan(1);
   });
 
+  it("should name the downloaded VCF's sample column after the run's sample", async () => {
+    const response = await fetch(`${api.origin}/runs/${runId}/variants.vcf`, {
+      headers: { authorization: `Bearer ${testKeys.viewer}` },
+    });
+    expect(response.status).toBe(200);
+    const header = (await response.text()).split('\n').find((line) => line.startsWith('#CHROM'));
+    expect(header?.split('\t').at(-1)).toBe('ecoli_S1_L001');
+  });
+
   it('should export the run’s mapped reads, mean depth and breadth on /metrics', async () => {
     let exposition = '';
     await waitFor(

@@ -59,6 +59,23 @@ const subscribeOverSse = (token: string) =>
     body: JSON.stringify({ query: 'subscription { queueMetrics { queueDepth } }' }),
   });
 
+describe('single sign-on on the VCF route', () => {
+  const vcfOf = (token: string) =>
+    fetch(`${api.origin}/runs/00000000-0000-0000-0000-000000000000/variants.vcf`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+
+  it('should let a valid viewer token past authentication (to the unknown run’s 404)', async () => {
+    expect((await vcfOf(await issuer.sign({ role: 'viewer' }))).status).toBe(404);
+  });
+
+  it('should refuse an expired token with 401 and say why', async () => {
+    const response = await vcfOf(await issuer.sign({ role: 'viewer', expiresIn: -60 }));
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: string }).error).toMatch(/expired/i);
+  });
+});
+
 describe('single sign-on over HTTP', () => {
   it('should take the role and label of a valid operator token', async () => {
     const token = await issuer.sign({ role: 'operator', sub: 'ada', name: 'Ada Lovelace' });
