@@ -5,10 +5,13 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { type CredentialSource, createAuthenticator } from './auth/caller.js';
+import { KeyAdministration } from './auth/key-administration.js';
 import { type KeyRing, keyRingSource } from './auth/keys.js';
+import { StoredKeySource, storedKeyCallerId } from './auth/stored-keys.js';
 import type { Database } from './db/database.js';
 import { useAuditLog } from './http/audit-log.js';
 import { BodyTooLargeError, readBodyWithin } from './http/body-limit.js';
+import { CallerSessions } from './http/caller-sessions.js';
 import { useCredentialExpiry } from './http/credential-expiry.js';
 import { attachGraphQLWebSocket } from './http/graphql-ws.js';
 import { type ApiLimits, DEFAULT_LIMITS, limitPlugins } from './http/limits.js';
@@ -41,7 +44,7 @@ export interface ApiServices {
 export interface ServerOptions {
   logger: Logger;
   keyRing: KeyRing;
-  /** Where credentials other than the configured keys are checked, after them (an OIDC issuer). */
+  /** Where credentials other than the configured and stored keys are checked, after them (an OIDC issuer). */
   credentialSources?: CredentialSource[];
   /** The database and pipeline once they are ready; undefined while start-up is still trying. */
   services: () => ApiServices | undefined;
@@ -97,7 +100,25 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
  */
 export function createApiServer(options: ServerOptions): ApiServer {
   const { logger, keyRing } = options;
-  const authenticator = createAuthenticator([keyRingSource(keyRing), ...(options.credentialSources ?? [])]);
+  const storedKeys = new StoredKeySource({ pool: () => options.services()?.database.pool, logger });
+  const authenticator = createAuthenticator([keyRingSource(keyRing), storedKeys, ...(options.credentialSources ?? [])]);
+  const sessions = new CallerSessions();
+  const endKey = (keyId: string) => {
+    storedKeys.forget(keyId);
+    sessions.endAll(storedKeyCallerId(keyId));
+  };
+  // Revoked here at once; the shared pubsub tells the other replicas (and echoes back, harmlessly).
+  const keyChanges = {
+    logger,
+    revoked: (keyId: string) => {
+      endKey(keyId);
+      options.pubsub.publish('apiKeyRevoked', keyId);
+    },
+  };
+  const revocations = options.pubsub.subscribe('apiKeyRevoked');
+  void (async () => {
+    for await (const keyId of revocations) endKey(keyId);
+  })();
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   let readModel: { database: Database; reads: ReadModel } | undefined;
   const readsFor = (database: Database) => {
@@ -128,7 +149,7 @@ export function createApiServer(options: ServerOptions): ApiServer {
   const plugins: Plugin[] = [
     useCSRFPrevention(),
     useAuditLog(logger) as Plugin,
-    useCredentialExpiry() as Plugin,
+    useCredentialExpiry(sessions) as Plugin,
     ...limitPlugins(limits),
     useRequestDuration(metrics.graphqlDuration),
     useMutationRateLimit(
@@ -179,6 +200,7 @@ export function createApiServer(options: ServerOptions): ApiServer {
         reads,
         loaders: createLoaders(reads),
         inputDir: options.inputDir,
+        keys: new KeyAdministration(database.pool, keyChanges),
         ...(initial.delivery && { delivery: initial.delivery }),
       };
     },
@@ -223,7 +245,7 @@ export function createApiServer(options: ServerOptions): ApiServer {
       else response.destroy();
     });
   });
-  const endpoint = attachGraphQLWebSocket(http, yoga, authenticator);
+  const endpoint = attachGraphQLWebSocket(http, yoga, authenticator, sessions);
   webSockets = endpoint;
 
   return {
@@ -249,6 +271,7 @@ export function createApiServer(options: ServerOptions): ApiServer {
     },
     async close() {
       metrics.close();
+      await revocations.return?.();
       // Closes every socket with 1001 Going Away and stops the WebSocket server.
       await endpoint.dispose();
       http.closeAllConnections();

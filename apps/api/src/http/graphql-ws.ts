@@ -7,6 +7,8 @@ import { type Authenticator, type Caller, UnauthenticatedError } from '../auth/c
 import { atExpiry } from '../auth/expiry.js';
 import { HelixCloseCode } from '../pubsub/close-codes.js';
 import type { Context } from '../schema/builder.js';
+import type { CallerSessions } from './caller-sessions.js';
+import { closeOnRevocation } from './credential-expiry.js';
 import type { ServerContext } from './server-context.js';
 
 /** A graphql-ws endpoint sharing the HTTP server's port and path. */
@@ -26,12 +28,14 @@ interface ConnectionExtra {
  * and shared subscriptions apply as over HTTP. The credential is checked once, in
  * `connection_init`: a socket without a known key or token is closed with graphql-ws's
  * `CloseCode.Forbidden`, one whose token is refused (expired, wrongly signed) with
- * {@link HelixCloseCode.Unauthenticated}, as is every socket whose token expires while it is open.
+ * {@link HelixCloseCode.Unauthenticated}, as is every socket whose token expires or whose key is
+ * revoked (through `sessions`) while it is open.
  */
 export function attachGraphQLWebSocket(
   http: Server,
   yoga: YogaServerInstance<ServerContext, Context>,
   authenticator: Authenticator,
+  sessions: CallerSessions,
 ): GraphQLWebSocketEndpoint {
   const sockets = new WebSocketServer({ server: http, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
   const server = useServer<Record<string, unknown>, Partial<ConnectionExtra>>(
@@ -50,6 +54,7 @@ export function attachGraphQLWebSocket(
         if (!caller) return false;
         context.extra.caller = caller;
         if (caller.expiresAt !== undefined) closeAtExpiry(socket, caller.expiresAt);
+        closeOnRevocation(socket, caller.id, sessions);
         return true;
       },
       execute: (args) => (args.rootValue as Envelope).execute(args),

@@ -16,6 +16,8 @@ export type HelixEvents = {
   pipelineStatus: [PipelineStatusChange];
   /** A run's stored data changed (cached answers about it must go); shared by replicas. */
   runChanged: [runId: string];
+  /** A stored key was revoked (by its id): every replica drops it and closes its subscriptions. */
+  apiKeyRevoked: [keyId: string];
 };
 
 /** The process's one pubsub: the pipeline publishes, subscriptions and exporters listen. */

@@ -3,6 +3,7 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
 import type { Caller } from '../auth/caller.js';
+import type { KeyAdministration } from '../auth/key-administration.js';
 import type { Database } from '../db/database.js';
 import type { Role } from '../env.js';
 import type { CacheScope } from '../http/response-cache.js';
@@ -32,6 +33,8 @@ export interface Context {
   loaders: Loaders;
   /** The only directory whose files a client may name (`HELIX_INPUT_DIR`). */
   inputDir: string;
+  /** The keys created at run time (operators create, list and revoke them). */
+  keys: KeyAdministration;
   /** Set by the response cache for queries: resolvers say which runs the answer depends on. */
   cacheScope?: CacheScope;
   /** Set for graphql-ws subscriptions: where shared results are written directly. */

@@ -11,6 +11,7 @@ export const ErrorCode = {
   PipelineNotRunning: 'PIPELINE_NOT_RUNNING',
   RateLimited: 'RATE_LIMITED',
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
+  NotFound: 'NOT_FOUND',
 } as const;
 
 /** Raised when a caller lacks the role an operation needs; surfaces as a GraphQL error with a code. */

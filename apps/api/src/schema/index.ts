@@ -8,6 +8,7 @@ import './variant.js';
 import './metrics.js';
 import './interpretation.js';
 import './me.js';
+import './keys.js';
 
 /** The executable GraphQL schema, assembled from every domain file. */
 export const schema = builder.toSchema({ sortSchema: false });

@@ -5,7 +5,8 @@ import { requireRole } from './errors.js';
 /** The caller as `me` describes it: the role its credential grants, and its label if it has one. */
 type Caller = Pick<AuthenticatedCaller, 'role' | 'label'>;
 
-const Role = builder.enumType('Role', {
+/** The GraphQL `Role` enum. */
+export const Role = builder.enumType('Role', {
   description: 'What a key lets its holder do: operators change the pipeline, viewers read and watch.',
   values: { OPERATOR: { value: 'operator' }, VIEWER: { value: 'viewer' } } as const,
 });
