@@ -1,16 +1,13 @@
 import { Writable } from 'node:stream';
-import { createClient } from 'graphql-ws';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { ApiKeyStore } from '../../src/auth/api-key-store.js';
-import { createKeyRing } from '../../src/auth/keys.js';
 import { newStoredKey, storedKeyHash } from '../../src/auth/stored-keys.js';
-import { createInterpretationService } from '../../src/interpret/service.js';
 import { HelixCloseCode } from '../../src/pubsub/close-codes.js';
 import { createHelixPubSub } from '../../src/pubsub/events.js';
-import { createApiServer } from '../../src/server.js';
-import { dashboardOrigin, postGraphQL, startTestServer, type TestServer, testKeys } from '../support/server.js';
+import { postGraphQL, startTestServer, type TestServer, testKeys } from '../support/server.js';
+import { startReplica } from './replica.js';
+import { subscribedSocket } from './subscribed-socket.js';
 
 const me = '{ me { role label } }';
 const listKeys = '{ apiKeys { id role label createdAt expiresAt lastUsedAt } }';
@@ -53,36 +50,6 @@ async function created(input: Record<string, unknown>, url = api.url): Promise<C
   return (body.data as { createApiKey: CreatedKey }).createApiKey;
 }
 
-/** Opens a graphql-ws client with `key`, subscribed to queue metrics; resolves with how its socket closes. */
-function subscribedSocket(key: string) {
-  let closed: (event: { code: number; reason: string; at: number }) => void = () => {};
-  const closedWith = new Promise<{ code: number; reason: string; at: number }>((resolve) => {
-    closed = resolve;
-  });
-  let acknowledged: () => void = () => {};
-  const connected = new Promise<void>((resolve) => {
-    acknowledged = resolve;
-  });
-  const client = createClient({
-    url: api.wsUrl,
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-    connectionParams: { authorization: `Bearer ${key}` },
-    on: {
-      connected: () => acknowledged(),
-      closed: (event) => {
-        const { code, reason } = event as { code: number; reason: string };
-        closed({ code, reason, at: Date.now() });
-      },
-    },
-  });
-  client.subscribe(
-    { query: 'subscription { queueMetrics { queueDepth } }' },
-    { next: () => undefined, error: () => undefined, complete: () => undefined },
-  );
-  return { client, connected, closedWith };
-}
-
 describe('keys created at run time', () => {
   it('should be used, listed with lastUsedAt, and refused over HTTP at once once revoked', async () => {
     const { key, apiKey } = await created({ role: 'VIEWER', label: 'lab screen', expiresAt: null });
@@ -110,7 +77,7 @@ describe('keys created at run time', () => {
 
   it("should close the revoked key's open WebSocket subscription with the enum's code within a second", async () => {
     const { key, apiKey } = await created({ role: 'VIEWER', label: 'wall display' });
-    const { client, connected, closedWith } = subscribedSocket(key);
+    const { client, connected, closedWith } = subscribedSocket(api.wsUrl, key);
     try {
       await connected;
       const revokedAt = Date.now();
@@ -239,26 +206,9 @@ describe('the audit log of key changes', () => {
 describe('keys across a restart', () => {
   it('should accept a key created before the API server restarted', async () => {
     const { key } = await created({ role: 'VIEWER', label: 'survivor' });
-    const interpretation = createInterpretationService({
-      pool: api.database.pool,
-      logger,
-      config: { groq: undefined },
-    });
-    const restarted = createApiServer({
-      logger,
-      keyRing: createKeyRing([]),
-      services: () => ({
-        database: api.database,
-        pipeline: api.pipeline,
-        interpretationMetrics: () => interpretation.metrics(),
-      }),
-      pubsub: createHelixPubSub(),
-      dashboardOrigin,
-      inputDir: api.inputDir,
-    });
-    const address = await restarted.listen(0, '127.0.0.1');
+    const restarted = await startReplica(api.database, createHelixPubSub(), logger);
     try {
-      const { body } = await postGraphQL(`http://127.0.0.1:${address.port}/graphql`, me, { key });
+      const { body } = await postGraphQL(restarted.url, me, { key });
       expect(body).toEqual({ data: { me: { role: 'VIEWER', label: 'survivor' } } });
     } finally {
       await restarted.close();
