@@ -82,6 +82,11 @@ const schema = z
     HELIX_API_URL: url(['http:', 'https:']).default('http://127.0.0.1:4000/graphql'),
     HELIX_DASHBOARD_ORIGIN: url(['http:', 'https:']).default('http://127.0.0.1:3000'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    HELIX_DRAIN_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(0, 'must be a number of milliseconds, 0 or more')
+      .default(10_000),
     HELIX_OIDC_ISSUER: optional(url(['http:', 'https:'])),
     HELIX_OIDC_AUDIENCE: optional(z.string().trim().min(1)),
     HELIX_OIDC_ROLE_CLAIM: z
@@ -112,6 +117,8 @@ export interface Config {
   apiUrl: string;
   dashboardOrigin: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
+  drainTimeoutMs: number;
   /** Single sign-on; undefined unless HELIX_OIDC_ISSUER is set. */
   oidc: OidcConfig | undefined;
 }
@@ -155,6 +162,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     apiUrl: env.HELIX_API_URL,
     dashboardOrigin: env.HELIX_DASHBOARD_ORIGIN,
     logLevel: env.LOG_LEVEL,
+    drainTimeoutMs: env.HELIX_DRAIN_TIMEOUT_MS,
     oidc:
       env.HELIX_OIDC_ISSUER && env.HELIX_OIDC_AUDIENCE
         ? { issuer: env.HELIX_OIDC_ISSUER, audience: env.HELIX_OIDC_AUDIENCE, roleClaim: env.HELIX_OIDC_ROLE_CLAIM }

@@ -13,6 +13,7 @@ import { useAuditLog } from './http/audit-log.js';
 import { BodyTooLargeError, readBodyWithin } from './http/body-limit.js';
 import { CallerSessions } from './http/caller-sessions.js';
 import { useCredentialExpiry } from './http/credential-expiry.js';
+import { type DrainOutcome, HttpDrain } from './http/drain.js';
 import { attachGraphQLWebSocket } from './http/graphql-ws.js';
 import { type ApiLimits, DEFAULT_LIMITS, limitPlugins } from './http/limits.js';
 import { type ApiMetrics, createApiMetrics } from './http/prometheus.js';
@@ -69,6 +70,13 @@ export interface ApiServer {
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Forgets cached answers and totals about a run whose stored data changed. */
   invalidateRun(runId: string): void;
+  /**
+   * Begins a graceful shutdown: /ready answers 503, graphql-ws sockets are closed with 1001 Going
+   * Away, HTTP subscription streams end, and requests in flight may finish within `timeoutMs`.
+   * The listener stays open (probes still answer) until {@link close}.
+   */
+  drain(timeoutMs: number): Promise<DrainOutcome>;
+  /** Closes the listener and whatever connections are still open. */
   close(): Promise<void>;
 }
 
@@ -126,6 +134,7 @@ export function createApiServer(options: ServerOptions): ApiServer {
     return readModel.reads;
   };
   const cache = new ResponseCache();
+  const drain = new HttpDrain();
   let webSockets: { connections: number } = { connections: 0 };
   const subscriptions = new SharedSubscriptions({
     eventContext: (base) => ({ ...(base as Context), loaders: createLoaders((base as Context).reads) }),
@@ -158,6 +167,7 @@ export function createApiServer(options: ServerOptions): ApiServer {
     ) as Plugin,
     ...(options.responseCache === false ? [] : [useResponseCache(cache, metrics.cache) as Plugin]),
     subscriptions.plugin(),
+    drain.plugin(),
   ];
 
   const yoga = createYoga<ServerContext, Context>({
@@ -210,6 +220,7 @@ export function createApiServer(options: ServerOptions): ApiServer {
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/health') return sendJson(response, 200, { status: 'ok' });
     if (path === '/ready') {
+      if (drain.draining) return sendJson(response, 503, { status: 'draining' });
       const ready = (await options.services()?.database.isReady()) ?? false;
       return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
     }
@@ -239,6 +250,7 @@ export function createApiServer(options: ServerOptions): ApiServer {
   };
 
   const http = createHttpServer((request, response) => {
+    drain.track(response);
     route(request, response).catch((error: unknown) => {
       logger.error({ err: error }, 'request failed');
       if (!response.headersSent) response.writeHead(500).end();
@@ -247,6 +259,12 @@ export function createApiServer(options: ServerOptions): ApiServer {
   });
   const endpoint = attachGraphQLWebSocket(http, yoga, authenticator, sessions);
   webSockets = endpoint;
+  let socketsClosed: Promise<void> | undefined;
+  // Closes every socket with 1001 Going Away and stops the WebSocket server, once.
+  const closeSockets = () => {
+    socketsClosed ??= endpoint.dispose();
+    return socketsClosed;
+  };
 
   return {
     http,
@@ -269,11 +287,15 @@ export function createApiServer(options: ServerOptions): ApiServer {
       cache.invalidateRun(runId);
       readModel?.reads.invalidateRun(runId);
     },
+    async drain(timeoutMs) {
+      const outcome = drain.drain(timeoutMs);
+      await closeSockets();
+      return outcome;
+    },
     async close() {
       metrics.close();
       await revocations.return?.();
-      // Closes every socket with 1001 Going Away and stops the WebSocket server.
-      await endpoint.dispose();
+      await closeSockets();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },

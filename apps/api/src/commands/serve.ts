@@ -22,8 +22,10 @@ export interface RunningService {
  * Starts the API: listens first (so /health answers and /ready says 503 while the database is
  * still coming up), then connects to the database with backoff, applies migrations and creates
  * the pipeline, whose news reaches subscribers through the pubsub and whose confirmed variants
- * the interpretation service interprets. Stops in order: HTTP, the run (drained), the
- * interpreter, the database.
+ * the interpretation service interprets. Stops gracefully, in order: /ready turns 503, graphql-ws
+ * clients are sent elsewhere (1001) and HTTP requests in flight finish (within the drain timeout);
+ * then the run this replica owns is stopped with a drain (every batch produced is analysed and
+ * stored once), and the listener, the interpreter and the database close.
  */
 export async function serve(config: Config, logger: Logger): Promise<RunningService> {
   const { keys, generatedOperatorKey } = await loadKeys(config.apiKeys, config.dataDir);
@@ -107,13 +109,19 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
     url,
     async stop() {
       stopping = true;
-      await server.close();
+      const timeoutMs = config.drainTimeoutMs;
+      logger.info({ timeoutMs }, 'draining: /ready answers 503, subscribers are sent elsewhere');
+      if ((await server.drain(timeoutMs)) === 'timed-out') {
+        logger.warn({ timeoutMs }, 'requests still in flight after the drain timeout are cut');
+      }
+      // The run's producer state lives in this process, so it is stopped here rather than handed over.
       if (localPipeline?.run) {
         logger.info({ runId: localPipeline.run.id }, 'stopping the run (draining)');
         await localPipeline
           .stop(true)
           .catch((error: Error) => logger.error({ reason: error.message }, 'run did not stop cleanly'));
       }
+      await server.close();
       await interpretation?.stop();
       bridge.close();
       await scaleOut?.close();
