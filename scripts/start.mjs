@@ -24,7 +24,12 @@ const services = [
     name: 'web',
     command: 'npm',
     args: ['run', 'start', '-w', '@helix/web'],
-    env: { HELIX_API_URL: env.HELIX_API_URL ?? `http://127.0.0.1:${apiPort}/graphql` },
+    // PORT and HOST are the API's here; the dashboard's start script would bind them too.
+    env: {
+      HELIX_API_URL: env.HELIX_API_URL ?? `http://127.0.0.1:${apiPort}/graphql`,
+      PORT: webPort,
+      HOST: '127.0.0.1',
+    },
   },
 ];
 
