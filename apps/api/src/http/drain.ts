@@ -69,23 +69,40 @@ export class HttpDrain {
   }
 }
 
-/** Yields `source`'s results until `signal` aborts, then ends it (and the stream carrying it). */
-async function* untilAborted(
+/**
+ * `source`'s results until `signal` aborts, then its end (and the stream's). An iterator object
+ * rather than an async generator: a generator waiting for its next value cannot be returned, so a
+ * client going away would leave `source` open.
+ */
+function untilAborted(
   source: AsyncIterable<ExecutionResult>,
   signal: AbortSignal,
-): AsyncGenerator<ExecutionResult> {
+): AsyncIterableIterator<ExecutionResult> {
   const iterator = source[Symbol.asyncIterator]();
-  const aborted = new Promise<'aborted'>((resolve) => {
-    if (signal.aborted) resolve('aborted');
-    else signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+  const end: IteratorReturnResult<undefined> = { done: true, value: undefined };
+  let finished = false;
+  let abort: () => void = () => undefined;
+  const aborted = new Promise<IteratorReturnResult<undefined>>((resolve) => {
+    abort = () => resolve(end);
   });
-  try {
-    for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
-      if (next === 'aborted' || next.done) return;
-      yield next.value;
-    }
-  } finally {
+  const finish = async (): Promise<IteratorReturnResult<undefined>> => {
+    if (finished) return end;
+    finished = true;
+    signal.removeEventListener('abort', abort);
     await iterator.return?.();
-  }
+    return end;
+  };
+  if (signal.aborted) abort();
+  else signal.addEventListener('abort', abort, { once: true });
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      if (finished) return end;
+      const next = await Promise.race([iterator.next(), aborted]);
+      return next.done ? finish() : next;
+    },
+    return: finish,
+  };
 }
