@@ -21,11 +21,6 @@ describe('real Illumina iSeq pairs of a circular plasmid with a 7,344-bp deletio
     expect(measured.helix.evidence.map((evidence) => evidence.label)).toEqual(['JC 10253~7033 (deletes 7190 bp)']);
   });
 
-  it('should report the large deletion when it can (today it cannot)', () => {
-    // Today 0 of 1; neither peer reports it either. Issue 13: the deletion reported exact to ±5 bp.
-    expect(measured.helix.classes.LARGE_DEL.found, measured.report).toBeGreaterThanOrEqual(0);
-  });
-
   it('should make no more calls outside the published list than the better peer', () => {
     // Today helix 2 (SNVs at 5198 and 6984, inside the deleted span, where only the minority's few
     // reads remain), bowtie2 3, minimap2 9.
