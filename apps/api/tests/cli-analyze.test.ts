@@ -1,13 +1,12 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulateToFiles } from '@helix/native';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBcftools } from './annotate/peer-tools.js';
 import { runHelix } from './support/process.js';
 import { accuracy, readVcfSites } from './support/vcf.js';
-
-const hasBcftools = spawnSync('bcftools', ['--version']).status === 0;
 
 describe('helix analyze', () => {
   let directory: string;
@@ -63,7 +62,8 @@ describe('helix analyze', () => {
     expect(indels.recall).toBeGreaterThanOrEqual(0.98);
   });
 
-  it.skipIf(!hasBcftools)('should write VCF that bcftools accepts', () => {
+  it('should write VCF that bcftools accepts', () => {
+    requireBcftools();
     const parsed = execFileSync('bcftools', ['view', '-H', file('calls.vcf')], { encoding: 'utf8' });
     expect(parsed.trim().split('\n').length).toBeGreaterThan(100);
   });

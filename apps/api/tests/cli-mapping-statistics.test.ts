@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHelix } from './support/process.js';
-import { hasWgsim, randomSequence, runWgsim, writeFasta } from './support/wgsim.js';
+import { randomSequence, requireWgsim, runWgsim, writeFasta } from './support/wgsim.js';
 
 /** 50 kbp reference; wgsim reads of 100 bp without errors or mutations map exactly once. */
 const REFERENCE_LENGTH = 50_000;
@@ -27,11 +27,12 @@ function printed(text: string, pattern: RegExp): number {
   return Number(match[1].replaceAll(',', ''));
 }
 
-describe.skipIf(!hasWgsim())('helix analyze mapping statistics', () => {
+describe('helix analyze mapping statistics', () => {
   let directory: string;
   const file = (name: string) => join(directory, name);
 
   beforeAll(async () => {
+    requireWgsim();
     directory = await mkdtemp(join(tmpdir(), 'helix-mapping-'));
     await writeFasta(file('ref.fa'), new Map([['chr', randomSequence(REFERENCE_LENGTH, 13)]]));
     await writeFasta(file('foreign.fa'), new Map([['other', randomSequence(REFERENCE_LENGTH, 99)]]));

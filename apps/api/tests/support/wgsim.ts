@@ -21,6 +21,15 @@ export function hasWgsim(): boolean {
   return spawnSync('wgsim', [], { encoding: 'utf8' }).stderr?.includes('short read simulator') ?? false;
 }
 
+/** Throws, naming the Debian package, unless `wgsim` runs: a test that needs it fails without it. */
+export function requireWgsim(): void {
+  if (!hasWgsim()) {
+    throw new Error(
+      'wgsim is not installed; it comes with Debian\'s samtools: "apt-get install samtools" (.ci/run does).',
+    );
+  }
+}
+
 /** A seeded random sequence over ACGT (mulberry32), so a reference is the same on every run. */
 export function randomSequence(length: number, seed: number): string {
   let state = seed >>> 0;
