@@ -1,5 +1,7 @@
+import type { ReactNode } from 'react';
 import type { CombinedError } from 'urql';
 import { ErrorCode, findErrorCode } from '@/lib/graphql/codes';
+import { formFieldOf } from '@/lib/validation';
 
 /** What a control says after its request: done, or why not. */
 export interface ControlOutcome {
@@ -21,6 +23,14 @@ export function badInputField(error: CombinedError): string | undefined {
   return typeof field === 'string' ? field : undefined;
 }
 
+/** A failed request's message and the one of `fields` it belongs on; no field means the whole form. */
+export function placedError<Field extends string>(
+  error: CombinedError,
+  fields: readonly Field[],
+): { field: Field | undefined; text: string } {
+  return { field: formFieldOf(badInputField(error), fields), text: errorMessage(error) };
+}
+
 /** Why a control is disabled, tied to it by `id` (its `aria-describedby`). */
 export function DisabledReason({ id, text }: { id: string; text: string | undefined }) {
   return text ? (
@@ -37,4 +47,36 @@ export function OutcomeMessage({ outcome }: { outcome: ControlOutcome | undefine
       {outcome.text}
     </p>
   ) : null;
+}
+
+/** A control's submit button, the reason it is disabled, and the outcome of its last request. */
+export function ControlSubmit({
+  id,
+  className = 'button',
+  disabledReason,
+  fetching,
+  outcome,
+  children,
+}: {
+  id: string;
+  className?: string;
+  disabledReason: string | undefined;
+  fetching: boolean;
+  outcome: ControlOutcome | undefined;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <button
+        type="submit"
+        className={className}
+        disabled={disabledReason !== undefined || fetching}
+        aria-describedby={disabledReason ? `${id}-reason` : undefined}
+      >
+        {children}
+      </button>
+      <DisabledReason id={`${id}-reason`} text={disabledReason} />
+      <OutcomeMessage outcome={outcome} />
+    </>
+  );
 }

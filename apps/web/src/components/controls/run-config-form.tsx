@@ -14,7 +14,7 @@ import {
   validateRunConfig,
 } from '@/lib/validation';
 import { Field } from '../field';
-import { badInputField, DisabledReason, errorMessage } from './feedback';
+import { DisabledReason, placedError } from './feedback';
 
 const RUN_FIELDS = Object.keys(RUN_CONFIG_DEFAULTS) as RunConfigField[];
 
@@ -46,9 +46,9 @@ export function RunConfigForm({ disabledReason }: { disabledReason: string | und
     setErrors({});
     const result = await start({ input: validated.value });
     if (result.error) {
-      const field = formFieldOf(badInputField(result.error), RUN_FIELDS);
-      if (field) setErrors({ [field]: errorMessage(result.error) });
-      else setFormError(errorMessage(result.error));
+      const { field, text } = placedError(result.error, RUN_FIELDS);
+      if (field) setErrors({ [field]: text });
+      else setFormError(text);
       return;
     }
     const outcome = result.data?.startPipeline;

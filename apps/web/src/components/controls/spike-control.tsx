@@ -3,9 +3,9 @@
 import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
 import { TriggerSpikeMutation } from '@/lib/graphql/operations';
-import { type FieldErrors, formFieldOf, type SpikeField, validateSpike } from '@/lib/validation';
+import { type FieldErrors, type SpikeField, validateSpike } from '@/lib/validation';
 import { Field } from '../field';
-import { badInputField, type ControlOutcome, DisabledReason, errorMessage, OutcomeMessage } from './feedback';
+import { type ControlOutcome, ControlSubmit, placedError } from './feedback';
 
 /** Multiplies the producer's rate for a while (`triggerSpike`). */
 export function SpikeControl({ disabledReason }: { disabledReason: string | undefined }) {
@@ -22,9 +22,8 @@ export function SpikeControl({ disabledReason }: { disabledReason: string | unde
     setErrors({});
     const result = await spike(validated.value);
     if (result.error) {
-      const field = formFieldOf(badInputField(result.error), ['multiplier', 'durationSeconds'] as const);
-      if (field) return setErrors({ [field]: errorMessage(result.error) });
-      return setMessage({ text: errorMessage(result.error), error: true });
+      const { field, text } = placedError(result.error, ['multiplier', 'durationSeconds'] as const);
+      return field ? setErrors({ [field]: text }) : setMessage({ text, error: true });
     }
     setMessage({
       text: `Spiking ×${validated.value.multiplier} for ${validated.value.durationSeconds} s.`,
@@ -62,16 +61,9 @@ export function SpikeControl({ disabledReason }: { disabledReason: string | unde
           disabled={disabled}
         />
       </div>
-      <button
-        type="submit"
-        className="button"
-        disabled={disabled || fetching}
-        aria-describedby={disabledReason ? 'spike-reason' : undefined}
-      >
+      <ControlSubmit id="spike" disabledReason={disabledReason} fetching={fetching} outcome={message}>
         Spike
-      </button>
-      <DisabledReason id="spike-reason" text={disabledReason} />
-      <OutcomeMessage outcome={message} />
+      </ControlSubmit>
     </form>
   );
 }

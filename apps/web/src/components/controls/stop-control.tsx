@@ -4,7 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { useMutation } from 'urql';
 import { shortId } from '@/lib/format';
 import { StopPipelineMutation } from '@/lib/graphql/operations';
-import { type ControlOutcome, DisabledReason, errorMessage, OutcomeMessage } from './feedback';
+import { type ControlOutcome, ControlSubmit, errorMessage } from './feedback';
 
 /** Stops the run going on, draining its queue first unless told not to. */
 export function StopControl({ disabledReason, runId }: { disabledReason: string | undefined; runId: string | null }) {
@@ -35,16 +35,15 @@ export function StopControl({ disabledReason, runId }: { disabledReason: string 
         />
         <label htmlFor="stop-drain">Drain the queue first</label>
       </div>
-      <button
-        type="submit"
+      <ControlSubmit
+        id="stop"
         className="button button-danger"
-        disabled={disabled || fetching}
-        aria-describedby={disabledReason ? 'stop-reason' : undefined}
+        disabledReason={disabledReason}
+        fetching={fetching}
+        outcome={message}
       >
         {fetching ? 'Stopping…' : 'Stop'}
-      </button>
-      <DisabledReason id="stop-reason" text={disabledReason} />
-      <OutcomeMessage outcome={message} />
+      </ControlSubmit>
     </form>
   );
 }

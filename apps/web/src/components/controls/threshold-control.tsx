@@ -3,9 +3,9 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { useMutation } from 'urql';
 import { type QueueMetrics, UpdateThresholdsMutation } from '@/lib/graphql/operations';
-import { type FieldErrors, formFieldOf, type ThresholdField, validateThresholds } from '@/lib/validation';
+import { type FieldErrors, type ThresholdField, validateThresholds } from '@/lib/validation';
 import { Field } from '../field';
-import { badInputField, type ControlOutcome, DisabledReason, errorMessage, OutcomeMessage } from './feedback';
+import { type ControlOutcome, ControlSubmit, placedError } from './feedback';
 
 /** Moves the water marks; follows the pipeline's own until the operator edits them. */
 export function ThresholdControl({
@@ -40,9 +40,8 @@ export function ThresholdControl({
     setErrors({});
     const result = await update(validated.value);
     if (result.error) {
-      const field = formFieldOf(badInputField(result.error), ['highWater', 'lowWater'] as const);
-      if (field) return setErrors({ [field]: errorMessage(result.error) });
-      return setMessage({ text: errorMessage(result.error), error: true });
+      const { field, text } = placedError(result.error, ['highWater', 'lowWater'] as const);
+      return field ? setErrors({ [field]: text }) : setMessage({ text, error: true });
     }
     const marks = result.data?.updateThresholds;
     setEdited(false);
@@ -77,16 +76,9 @@ export function ThresholdControl({
           disabled={disabled}
         />
       </div>
-      <button
-        type="submit"
-        className="button"
-        disabled={disabled || fetching}
-        aria-describedby={disabledReason ? 'thresholds-reason' : undefined}
-      >
+      <ControlSubmit id="thresholds" disabledReason={disabledReason} fetching={fetching} outcome={message}>
         Apply thresholds
-      </button>
-      <DisabledReason id="thresholds-reason" text={disabledReason} />
-      <OutcomeMessage outcome={message} />
+      </ControlSubmit>
     </form>
   );
 }
