@@ -8,33 +8,18 @@ import { type Delivered, EventLog } from '../api/support.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/database.js';
 import { type HelixProcess, runHelix } from '../support/process.js';
 import { type TestRedis, testRedis } from '../support/redis.js';
+import { operatorGraphql, type ReplicaProcess, startReplicaProcess } from '../support/replica-process.js';
 import { testKeys } from '../support/server.js';
-
-interface Replica {
-  process: HelixProcess;
-  url: string;
-}
 
 interface MetricsEvent {
   queueMetrics: { state: string; readsAnalysed: number; at: string };
-}
-
-async function graphql<T>(replica: Replica, query: string): Promise<T> {
-  const response = await fetch(replica.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${testKeys.operator}` },
-    body: JSON.stringify({ query }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
-  if (body.errors) throw new Error(body.errors.map((error) => error.message).join('; '));
-  return body.data as T;
 }
 
 describe('two API replicas on one Redis', () => {
   let redisServer: TestRedis;
   let scratch: ScratchDatabase;
   const processes: HelixProcess[] = [];
-  const replicas: Replica[] = [];
+  const replicas: ReplicaProcess[] = [];
 
   beforeAll(async () => {
     redisServer = await testRedis(1);
@@ -48,11 +33,9 @@ describe('two API replicas on one Redis', () => {
     };
     // One at a time: the first applies the migrations.
     for (let index = 0; index < 2; index += 1) {
-      const replica = runHelix(['serve'], env);
-      processes.push(replica);
-      await replica.waitFor('database ready');
-      const url = /"url":"(http:[^"]+)"/.exec(replica.output())?.[1] as string;
-      replicas.push({ process: replica, url });
+      const replica = await startReplicaProcess(env);
+      processes.push(replica.process);
+      replicas.push(replica);
     }
     const worker = runHelix(['worker', '--threads', '1'], env);
     processes.push(worker);
@@ -66,7 +49,7 @@ describe('two API replicas on one Redis', () => {
   });
 
   it('should show a run started through one replica to subscribers of the other, and take its commands', async () => {
-    const [first, second] = replicas as [Replica, Replica];
+    const [first, second] = replicas as [ReplicaProcess, ReplicaProcess];
     const client = createClient({
       url: second.url.replace('http:', 'ws:'),
       webSocketImpl: WebSocket,
@@ -84,7 +67,7 @@ describe('two API replicas on one Redis', () => {
     );
     try {
       await log.waitFor((event) => event.data?.queueMetrics.state === 'IDLE');
-      const started = await graphql<{ startPipeline: { __typename: string; id: string } }>(
+      const started = await operatorGraphql<{ startPipeline: { __typename: string; id: string } }>(
         first,
         'mutation { startPipeline(input: { referenceLength: 100000, readsPerSecond: 5000, seed: 3 }) { __typename ... on Run { id } } }',
       );
@@ -95,33 +78,33 @@ describe('two API replicas on one Redis', () => {
       expect(new Date(running.data?.queueMetrics.at as string).getTime()).toBeGreaterThan(Date.now() - 10_000);
 
       // One producer per run: the second replica refuses another, and knows the first's run.
-      const refused = await graphql<{ startPipeline: { __typename: string; message: string } }>(
+      const refused = await operatorGraphql<{ startPipeline: { __typename: string; message: string } }>(
         second,
         'mutation { startPipeline(input: { seed: 4 }) { __typename ... on PipelineAlreadyRunningError { message } } }',
       );
       expect(refused.startPipeline.__typename).toBe('PipelineAlreadyRunningError');
-      const seen = await graphql<{ pipeline: { state: string; run: { id: string } | null } }>(
+      const seen = await operatorGraphql<{ pipeline: { state: string; run: { id: string } | null } }>(
         second,
         '{ pipeline { state run { id } } }',
       );
       expect(seen.pipeline).toEqual({ state: 'RUNNING', run: { id: started.startPipeline.id } });
 
       // Commands sent to the second replica are carried out by the first.
-      const thresholds = await graphql<{ updateThresholds: { highWater: number; lowWater: number } }>(
+      const thresholds = await operatorGraphql<{ updateThresholds: { highWater: number; lowWater: number } }>(
         second,
         'mutation { updateThresholds(highWater: 300, lowWater: 50) { highWater lowWater } }',
       );
       expect(thresholds.updateThresholds).toEqual({ highWater: 300, lowWater: 50 });
-      const stopped = await graphql<{ stopPipeline: { __typename: string; id: string; status: string } }>(
+      const stopped = await operatorGraphql<{ stopPipeline: { __typename: string; id: string; status: string } }>(
         second,
         'mutation { stopPipeline(drain: true) { __typename ... on Run { id status } } }',
       );
       expect(stopped.stopPipeline).toEqual({ __typename: 'Run', id: started.startPipeline.id, status: 'STOPPED' });
       const from = log.events.length;
       await log.waitFor((event) => event.data?.queueMetrics.state === 'IDLE', 15_000, from);
-      const idle = await graphql<{ pipeline: { state: string } }>(second, '{ pipeline { state } }');
+      const idle = await operatorGraphql<{ pipeline: { state: string } }>(second, '{ pipeline { state } }');
       expect(idle.pipeline.state).toBe('IDLE');
-      const stats = await graphql<{ stats: { readsAnalysed: number; batchesAnalysed: number } }>(
+      const stats = await operatorGraphql<{ stats: { readsAnalysed: number; batchesAnalysed: number } }>(
         second,
         `{ stats(runId: "${started.startPipeline.id}") { readsAnalysed batchesAnalysed } }`,
       );

@@ -11,37 +11,15 @@ import { type Delivered, EventLog, sleep } from '../api/support.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/database.js';
 import { type HelixProcess, runHelix } from '../support/process.js';
 import { type TestRedis, testRedis } from '../support/redis.js';
+import { operatorGraphql, type ReplicaProcess, startReplicaProcess } from '../support/replica-process.js';
 import { testKeys } from '../support/server.js';
-
-interface Replica {
-  process: HelixProcess;
-  url: string;
-}
 
 interface MetricsEvent {
   queueMetrics: { state: string; readsAnalysed: number };
 }
 
-async function graphql<T>(replica: Replica, query: string): Promise<T> {
-  const response = await fetch(replica.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${testKeys.operator}` },
-    body: JSON.stringify({ query }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
-  if (body.errors) throw new Error(body.errors.map((error) => error.message).join('; '));
-  return body.data as T;
-}
-
-/** Starts `helix serve` and waits until its database is ready. */
-async function startReplica(env: Record<string, string>): Promise<Replica> {
-  const child = runHelix(['serve'], env);
-  await child.waitFor('database ready');
-  return { process: child, url: /"url":"(http:[^"]+)"/.exec(child.output())?.[1] as string };
-}
-
 /** A GraphQL POST whose body is held back, so the request stays in flight until `finish`. */
-async function heldRequest(replica: Replica): Promise<{ finish(): Promise<string> }> {
+async function heldRequest(replica: ReplicaProcess): Promise<{ finish(): Promise<string> }> {
   const url = new URL(replica.url);
   const body = JSON.stringify({ query: '{ pipeline { state } }' });
   const socket: Socket = connect(Number(url.port), url.hostname);
@@ -65,7 +43,7 @@ async function heldRequest(replica: Replica): Promise<{ finish(): Promise<string
 }
 
 /** An SSE subscription to queueMetrics; resolves with everything the stream carried once it ends. */
-async function sseStream(replica: Replica): Promise<{ opened: Promise<void>; text: Promise<string> }> {
+async function sseStream(replica: ReplicaProcess): Promise<{ opened: Promise<void>; text: Promise<string> }> {
   const response = await fetch(replica.url, {
     method: 'POST',
     headers: {
@@ -94,7 +72,7 @@ async function sseStream(replica: Replica): Promise<{ opened: Promise<void>; tex
 }
 
 /** Asks /ready until it answers (the replica is still listening while it drains). */
-async function readiness(replica: Replica): Promise<{ status: number; body: unknown }> {
+async function readiness(replica: ReplicaProcess): Promise<{ status: number; body: unknown }> {
   const response = await fetch(new URL('/ready', replica.url));
   return { status: response.status, body: await response.json() };
 }
@@ -104,8 +82,8 @@ describe('a rolling restart of the replica that owns the run', () => {
   let scratch: ScratchDatabase;
   let env: Record<string, string>;
   const processes: HelixProcess[] = [];
-  let owner: Replica;
-  let other: Replica;
+  let owner: ReplicaProcess;
+  let other: ReplicaProcess;
 
   beforeAll(async () => {
     redisServer = await testRedis(12);
@@ -119,9 +97,9 @@ describe('a rolling restart of the replica that owns the run', () => {
       PORT: '0',
     };
     // One at a time: the first applies the migrations.
-    owner = await startReplica(env);
+    owner = await startReplicaProcess(env);
     processes.push(owner.process);
-    other = await startReplica(env);
+    other = await startReplicaProcess(env);
     processes.push(other.process);
     const worker = runHelix(['worker', '--threads', '1'], env);
     processes.push(worker);
@@ -135,7 +113,7 @@ describe('a rolling restart of the replica that owns the run', () => {
   });
 
   it('should drain the owner on SIGTERM, losing no batch and counting none twice, while clients move to the other replica', async () => {
-    const started = await graphql<{ startPipeline: { id: string } }>(
+    const started = await operatorGraphql<{ startPipeline: { id: string } }>(
       owner,
       'mutation { startPipeline(input: { referenceLength: 100000, readsPerSecond: 5000, seed: 5 }) { ... on Run { id } } }',
     );
@@ -226,15 +204,15 @@ describe('a rolling restart of the replica that owns the run', () => {
     }
 
     // Started again, the replica is ready and may own the next run: the lease was given back.
-    owner = await startReplica(env);
+    owner = await startReplicaProcess(env);
     processes.push(owner.process);
     expect(await readiness(owner)).toEqual({ status: 200, body: { status: 'ready' } });
-    const next = await graphql<{ startPipeline: { __typename: string } }>(
+    const next = await operatorGraphql<{ startPipeline: { __typename: string } }>(
       owner,
       'mutation { startPipeline(input: { referenceLength: 100000, readsPerSecond: 2000, seed: 6 }) { __typename } }',
     );
     expect(next.startPipeline.__typename).toBe('Run');
-    const stopped = await graphql<{ stopPipeline: { status: string } }>(
+    const stopped = await operatorGraphql<{ stopPipeline: { status: string } }>(
       other,
       'mutation { stopPipeline(drain: true) { ... on Run { status } } }',
     );
