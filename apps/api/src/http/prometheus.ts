@@ -5,6 +5,7 @@ import type { PipelineMetrics } from '../pipeline/metrics.js';
 import type { HelixPubSub, MetricsEvent } from '../pubsub/events.js';
 import type { SharedSubscriptions } from '../pubsub/shared-subscriptions.js';
 import type { CacheCounters } from './response-cache.js';
+import { scrapedCounter } from './scraped-counter.js';
 
 const STATES = ['IDLE', 'RUNNING', 'THROTTLED', 'STOPPING'] as const;
 
@@ -205,15 +206,7 @@ export function createApiMetrics(sources: MetricSources): ApiMetrics {
     },
     followInterpretation(source) {
       const counted = (name: string, help: string, read: (metrics: InterpretationMetrics) => number) =>
-        new Counter({
-          name,
-          help,
-          registers: [registry],
-          collect() {
-            this.reset();
-            this.inc(read(source.metrics()));
-          },
-        });
+        scrapedCounter(registry, name, help, () => read(source.metrics()));
       new Counter({
         name: 'helix_interpretations_total',
         help: 'Interpretations stored by this process, by source.',

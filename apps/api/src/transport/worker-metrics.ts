@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { scrapedCounter } from '../http/scraped-counter.js';
 import type { WorkerStats } from './stream-worker.js';
 
 /** A worker's `/metrics` endpoint, for Prometheus to count workers and their progress. */
@@ -14,15 +15,7 @@ export async function serveWorkerMetrics(stats: WorkerStats, port: number, host:
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'helix_worker_' });
   const counted = (name: string, help: string, read: (stats: WorkerStats) => number) =>
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(read(stats));
-      },
-    });
+    scrapedCounter(registry, name, help, () => read(stats));
   counted('helix_worker_batches_total', 'Batches this worker analysed.', (s) => s.batches);
   counted('helix_worker_reads_total', 'Reads this worker analysed.', (s) => s.reads);
   counted(
