@@ -1,10 +1,9 @@
-import { Writable } from 'node:stream';
 import { createClient } from 'graphql-ws';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { keyFingerprint } from '../../src/auth/keys.js';
 import { createOidcSource } from '../../src/auth/oidc.js';
+import { capturedLog } from '../support/captured-log.js';
 import { postGraphQL, startTestServer, type TestServer, testKeys } from '../support/server.js';
 import { type LocalIssuer, startLocalIssuer } from './local-issuer.js';
 
@@ -24,30 +23,13 @@ const thresholds = 'mutation Tighten { updateThresholds(highWater: 300, lowWater
 let issuer: LocalIssuer;
 let api: TestServer;
 let token: string;
-const output: string[] = [];
-
-// A plain pino logger, without the project's redaction, so nothing could hide a leaked key.
-const logger = pino(
-  { level: 'debug' },
-  new Writable({
-    write(chunk, _encoding, done) {
-      output.push(String(chunk));
-      done();
-    },
-  }),
-);
-
-const auditLines = (): AuditLine[] =>
-  output
-    .join('')
-    .split('\n')
-    .filter((line) => line.includes('"audit"'))
-    .map((line) => JSON.parse(line) as AuditLine);
+const log = capturedLog();
+const auditLines = () => log.lines<AuditLine>('"audit"');
 
 beforeAll(async () => {
   issuer = await startLocalIssuer();
   const oidc = createOidcSource({ issuer: issuer.issuer, audience: issuer.audience, roleClaim: 'helix_role' });
-  api = await startTestServer({ credentialSources: [oidc], logger });
+  api = await startTestServer({ credentialSources: [oidc], logger: log.logger });
   token = await issuer.sign({ role: 'operator', sub: 'ada', name: 'Ada Lovelace' });
 
   await postGraphQL(api.url, thresholds, { key: testKeys.operator });
@@ -112,7 +94,7 @@ describe('the audit log', () => {
   });
 
   it('should carry no key material: not a key, not a bearer token, not its signature', () => {
-    const everything = output.join('');
+    const everything = log.text();
     expect(everything.length).toBeGreaterThan(0);
     for (const secret of [testKeys.operator, testKeys.viewer, token, token.split('.')[2] as string]) {
       expect(everything).not.toContain(secret);

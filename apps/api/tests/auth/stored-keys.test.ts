@@ -1,10 +1,9 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyStore } from '../../src/auth/api-key-store.js';
 import { newStoredKey, storedKeyHash } from '../../src/auth/stored-keys.js';
 import { HelixCloseCode } from '../../src/pubsub/close-codes.js';
 import { createHelixPubSub } from '../../src/pubsub/events.js';
+import { capturedLog } from '../support/captured-log.js';
 import { postGraphQL, startTestServer, type TestServer, testKeys } from '../support/server.js';
 import { startReplica } from './replica.js';
 import { subscribedSocket } from './subscribed-socket.js';
@@ -21,22 +20,12 @@ interface CreatedKey {
   apiKey: { id: string; role: string; label: string | null; expiresAt: string | null };
 }
 
-const output: string[] = [];
-// A plain pino logger, without the project's redaction, so nothing could hide a leaked key.
-const logger = pino(
-  { level: 'debug' },
-  new Writable({
-    write(chunk, _encoding, done) {
-      output.push(String(chunk));
-      done();
-    },
-  }),
-);
+const log = capturedLog();
 
 let api: TestServer;
 
 beforeAll(async () => {
-  api = await startTestServer({ logger });
+  api = await startTestServer({ logger: log.logger });
 });
 
 afterAll(async () => {
@@ -182,12 +171,7 @@ describe('the audit log of key changes', () => {
   it('should say who created and revoked which key, without the key or its hash', async () => {
     const { key, apiKey } = await created({ role: 'VIEWER', label: 'audited' });
     await postGraphQL(api.url, revokeKey, { key: testKeys.operator, variables: { id: apiKey.id } });
-    const lines = output
-      .join('')
-      .split('\n')
-      .filter((line) => line.includes('"audit":"apiKey"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((line) => line.keyId === apiKey.id);
+    const lines = log.lines<Record<string, unknown>>('"audit":"apiKey"').filter((line) => line.keyId === apiKey.id);
     expect(lines).toEqual([
       expect.objectContaining({
         action: 'created',
@@ -197,7 +181,7 @@ describe('the audit log of key changes', () => {
       }),
       expect.objectContaining({ action: 'revoked', by: expect.stringMatching(/^key:/) }),
     ]);
-    const everything = output.join('');
+    const everything = log.text();
     expect(everything).not.toContain(key);
     expect(everything).not.toContain(storedKeyHash(key));
   });
@@ -206,7 +190,7 @@ describe('the audit log of key changes', () => {
 describe('keys across a restart', () => {
   it('should accept a key created before the API server restarted', async () => {
     const { key } = await created({ role: 'VIEWER', label: 'survivor' });
-    const restarted = await startReplica(api.database, createHelixPubSub(), logger);
+    const restarted = await startReplica(api.database, createHelixPubSub(), log.logger);
     try {
       const { body } = await postGraphQL(restarted.url, me, { key });
       expect(body).toEqual({ data: { me: { role: 'VIEWER', label: 'survivor' } } });
