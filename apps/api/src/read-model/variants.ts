@@ -2,7 +2,15 @@ import type pg from 'pg';
 import type { VariantStatusKind, VariantTypeKind } from '../pipeline/records.js';
 import { type FilteredCounts, onlyKeys } from './filtered-count.js';
 import type { VariantKey } from './ids.js';
-import { accepts, type KeysetOrder, type KeysetPage, type KeysetRequest, keysetPage, timestampKey } from './keyset.js';
+import {
+  accepts,
+  type KeysetColumn,
+  type KeysetOrder,
+  type KeysetPage,
+  type KeysetRequest,
+  keysetPage,
+  timestampKey,
+} from './keyset.js';
 import { isFinished, type RunRow, type StoredVariantRow, VARIANT_COLUMNS, variantColumns } from './rows.js';
 import { preparedQuery, SqlFilter } from './sql.js';
 
@@ -23,6 +31,9 @@ export interface VariantFilter {
   to?: Date | undefined;
 }
 
+/** The tiebreak of every order but POSITION: the row id, unique. */
+const ROW_ID: KeysetColumn<StoredVariantRow> = { sql: 'id', key: (row) => row.rowId, accepts: accepts.rowId };
+
 /**
  * Orders of the variants list. POSITION follows the unique index (run, contig, position, ref,
  * alt); QUALITY the (run, quality) index; the others sort the filtered rows.
@@ -42,33 +53,24 @@ export const VARIANT_ORDERS = {
   QUALITY: {
     name: 'QUALITY',
     direction: 'DESC',
-    columns: [
-      { sql: 'quality', key: (row) => row.quality, accepts: accepts.number },
-      { sql: 'id', key: (row) => row.rowId, accepts: accepts.rowId },
-    ],
+    columns: [{ sql: 'quality', key: (row) => row.quality, accepts: accepts.number }, ROW_ID],
   },
   ALLELE_FREQUENCY: {
     name: 'ALLELE_FREQUENCY',
     direction: 'DESC',
-    columns: [
-      { sql: 'allele_frequency', key: (row) => row.alleleFrequency, accepts: accepts.number },
-      { sql: 'id', key: (row) => row.rowId, accepts: accepts.rowId },
-    ],
+    columns: [{ sql: 'allele_frequency', key: (row) => row.alleleFrequency, accepts: accepts.number }, ROW_ID],
   },
   DEPTH: {
     name: 'DEPTH',
     direction: 'DESC',
-    columns: [
-      { sql: 'depth', key: (row) => row.depth, accepts: accepts.int32 },
-      { sql: 'id', key: (row) => row.rowId, accepts: accepts.rowId },
-    ],
+    columns: [{ sql: 'depth', key: (row) => row.depth, accepts: accepts.int32 }, ROW_ID],
   },
   FIRST_SEEN: {
     name: 'FIRST_SEEN',
     direction: 'ASC',
     columns: [
       { sql: 'first_seen_at', key: (row) => timestampKey(row.firstSeenAt), accepts: accepts.timestamp },
-      { sql: 'id', key: (row) => row.rowId, accepts: accepts.rowId },
+      ROW_ID,
     ],
   },
 } satisfies Record<string, KeysetOrder<StoredVariantRow>>;
