@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type InputHTMLAttributes, useState } from 'react';
 import { useMutation } from 'urql';
 import { shortId } from '@/lib/format';
 import { StartPipelineMutation } from '@/lib/graphql/operations';
@@ -61,14 +61,17 @@ export function RunConfigForm({ disabledReason }: { disabledReason: string | und
     } else setFormError(outcome.message);
   };
 
-  const number = (field: RunConfigField, label: string, hint?: string, step = 'any') => (
+  const input = (
+    field: RunConfigField,
+    label: string,
+    hint: string | undefined,
+    kind: Pick<InputHTMLAttributes<HTMLInputElement>, 'type' | 'inputMode' | 'step'> = {},
+  ) => (
     <Field
       id={`run-${field}`}
       name={field}
       label={label}
-      type="number"
-      inputMode="decimal"
-      step={step}
+      {...kind}
       value={values[field]}
       onChange={set(field)}
       error={errors[field]}
@@ -76,6 +79,8 @@ export function RunConfigForm({ disabledReason }: { disabledReason: string | und
       disabled={disabled}
     />
   );
+  const number = (field: RunConfigField, label: string, hint?: string, step = 'any') =>
+    input(field, label, hint, { type: 'number', inputMode: 'decimal', step });
 
   return (
     <form className="form run-form" onSubmit={submit} noValidate aria-labelledby="run-form-title">
@@ -102,38 +107,12 @@ export function RunConfigForm({ disabledReason }: { disabledReason: string | und
         <summary>More settings</summary>
         <div className="field-grid">
           {number('indelFraction', 'Indel fraction', 'share of mutations that are indels')}
-          <Field
-            id="run-totalReads"
-            name="totalReads"
-            label="Total reads"
-            type="number"
-            inputMode="numeric"
-            value={values.totalReads}
-            onChange={set('totalReads')}
-            error={errors.totalReads}
-            hint="stop by itself after this many (empty: run until stopped)"
-            disabled={disabled}
-          />
-          <Field
-            id="run-referencePath"
-            name="referencePath"
-            label="Reference FASTA"
-            value={values.referencePath}
-            onChange={set('referencePath')}
-            error={errors.referencePath}
-            hint="a file in the server’s input directory"
-            disabled={disabled}
-          />
-          <Field
-            id="run-readsPaths"
-            name="readsPaths"
-            label="FASTQ files"
-            value={values.readsPaths}
-            onChange={set('readsPaths')}
-            error={errors.readsPaths}
-            hint="one file, or two mate files separated by a comma"
-            disabled={disabled}
-          />
+          {input('totalReads', 'Total reads', 'stop by itself after this many (empty: run until stopped)', {
+            type: 'number',
+            inputMode: 'numeric',
+          })}
+          {input('referencePath', 'Reference FASTA', 'a file in the server’s input directory')}
+          {input('readsPaths', 'FASTQ files', 'one file, or two mate files separated by a comma')}
         </div>
       </details>
       {formError ? (
