@@ -167,7 +167,6 @@ export function createApiServer(options: ServerOptions): ApiServer {
     ) as Plugin,
     ...(options.responseCache === false ? [] : [useResponseCache(cache, metrics.cache) as Plugin]),
     subscriptions.plugin(),
-    drain.plugin(),
   ];
 
   const yoga = createYoga<ServerContext, Context>({
