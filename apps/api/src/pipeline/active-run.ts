@@ -18,6 +18,7 @@ import {
   detectorThreads,
 } from './detector.js';
 import type { PipelineObserver } from './events.js';
+import { recordFailedStart } from './failed-start.js';
 import { LatencyWindow, type PipelineMetrics, RateMeter } from './metrics.js';
 import { BoundedQueue } from './queue.js';
 import type { ResultStore, RunStatusKind, RunTotals, SampleRecord } from './records.js';
@@ -152,29 +153,36 @@ export class ActiveRun {
     const warning = (message: string, detail?: Record<string, unknown>) => services.observer.warning?.(message, detail);
     let runId: string | undefined;
     let run: ActiveRun | undefined;
-    const inputs = await acquireRunInputs(config, async (reference: Reference, index: AlignerIndex) => {
-      const contigs = reference.contigs;
-      const createdId = await services.store.createRun({
-        source: config.source,
-        config: { ...config },
-        referenceName: contigs.length === 1 ? (contigs[0]?.name ?? 'reference') : `${contigs.length} contigs`,
-        referenceLength: reference.totalLength,
-        contigs: contigs.map(({ name, length }) => ({ name, length })),
+    let inputs: RunInputs | undefined;
+    try {
+      inputs = await acquireRunInputs(config, async (reference: Reference, index: AlignerIndex) => {
+        const contigs = reference.contigs;
+        const createdId = await services.store.createRun({
+          source: config.source,
+          config: { ...config },
+          referenceName: contigs.length === 1 ? (contigs[0]?.name ?? 'reference') : `${contigs.length} contigs`,
+          referenceLength: reference.totalLength,
+          contigs: contigs.map(({ name, length }) => ({ name, length })),
+        });
+        runId = createdId;
+        return (services.createDetectors ?? detectorThreads)({
+          runId: createdId,
+          config,
+          reference,
+          index,
+          // Before the run exists there is no throttle to tell; its first look comes with its first batch.
+          onBacklogChange: () => {
+            if (run) run.#updatePressure();
+          },
+          warning,
+        });
       });
-      runId = createdId;
-      return (services.createDetectors ?? detectorThreads)({
-        runId: createdId,
-        config,
-        reference,
-        index,
-        // Before the run exists there is no throttle to tell; its first look comes with its first batch.
-        onBacklogChange: () => {
-          if (run) run.#updatePressure();
-        },
-        warning,
-      });
-    });
-    run = new ActiveRun(runId as string, config, inputs, services);
+      run = new ActiveRun(runId as string, config, inputs, services);
+    } catch (error) {
+      if (runId !== undefined) await recordFailedStart(services.store, runId, error, warning);
+      await inputs?.release();
+      throw error;
+    }
     run.#ingesting = run.#ingest();
     return run;
   }

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { AlignerIndex, Reference } from '@helix/native';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations, readMigrations } from '../../src/db/migrations.js';
 import { poolConfigFromUrl } from '../../src/db/pool.js';
 import { PostgresResultStore } from '../../src/db/result-store.js';
+import { migrationsDirectory } from '../../src/paths.js';
 import { MemoryResultStore } from '../../src/pipeline/memory-store.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
-import { serverUrl } from '../support/database.js';
+import { createScratchDatabase, type ScratchDatabase, serverUrl } from '../support/database.js';
 
 /**
  * The handle the next aligner index of this process will get. Handles are handed out in order
@@ -69,5 +71,42 @@ describe('a run whose inputs cannot all be acquired', () => {
     expect(AlignerIndex.fromHandle(handle).totalLength).toBe(5_000);
     await pipeline.stop(true);
     expect(() => AlignerIndex.fromHandle(handle)).toThrow(/has been released/);
+  });
+
+  describe('once its run row is created', () => {
+    let scratch: ScratchDatabase;
+    let pool: pg.Pool;
+
+    beforeAll(async () => {
+      scratch = await createScratchDatabase();
+      pool = new pg.Pool(poolConfigFromUrl(scratch.url));
+      await applyMigrations(pool, await readMigrations(migrationsDirectory));
+    });
+
+    afterAll(async () => {
+      await pool?.end();
+      await scratch?.drop();
+    });
+
+    it('should mark the row FAILED, stopped, with the error, when its detectors fail to start', async () => {
+      const pipeline = new Pipeline({
+        store: new PostgresResultStore(pool),
+        createDetectors: async () => {
+          throw new Error('detector workers unreachable');
+        },
+      });
+      const handle = await nextIndexHandle();
+      await expect(pipeline.start({ referenceLength: 5_000, workers: 1 })).rejects.toThrow(
+        /detector workers unreachable/,
+      );
+      const { rows } = await pool.query<{ status: string; error: string | null; stopped_at: Date | null }>(
+        'SELECT status, error, stopped_at FROM runs',
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ status: 'FAILED', error: 'detector workers unreachable' });
+      expect(rows[0]?.stopped_at).toBeInstanceOf(Date);
+      expect(() => AlignerIndex.fromHandle(handle)).toThrow(/has been released/);
+      expect(pipeline.state).toBe('IDLE');
+    });
   });
 });
