@@ -23,15 +23,19 @@ export interface PostgresProcess {
   stop(): Promise<void>;
 }
 
-// Untranslated messages, so "ready to accept connections" can be recognised in any locale.
-const MESSAGES_LOCALE = { LC_MESSAGES: 'C' };
+/**
+ * The programs' whole environment: untranslated messages, so "ready to accept connections" can be
+ * recognised in any locale, and nothing of Helix's own (its keys and URLs are not the database's
+ * business, and the server runs as another user who could read them from /proc).
+ */
+const POSTGRES_ENVIRONMENT = { LANG: 'C', LC_MESSAGES: 'C' };
 
 /** Spawns one of the programs; the working directory is one its user can enter (root's need not be). */
 function spawnProgram(program: string, args: string[], spec: ClusterSpec, options: SpawnOptions = {}): ChildProcess {
   return spawn(program, args, {
     ...options,
     cwd: spec.binaries.directory,
-    env: { ...process.env, ...MESSAGES_LOCALE },
+    env: POSTGRES_ENVIRONMENT,
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(spec.user && { uid: spec.user.uid, gid: spec.user.gid }),
   });
@@ -78,6 +82,8 @@ export async function initialiseCluster(spec: ClusterSpec, user: string, passwor
         '--auth=scram-sha-256',
         `--username=${user}`,
         `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--locale=C',
         '--lc-messages=C',
       ],
       spec,
