@@ -30,12 +30,15 @@ export interface PostgresProcess {
  */
 const POSTGRES_ENVIRONMENT = { LANG: 'C', LC_MESSAGES: 'C' };
 
+/** {@link POSTGRES_ENVIRONMENT} as spawn takes it (Next.js declares `NODE_ENV` required there). */
+const spawnEnvironment = POSTGRES_ENVIRONMENT as Partial<NodeJS.ProcessEnv> as NodeJS.ProcessEnv;
+
 /** Spawns one of the programs; the working directory is one its user can enter (root's need not be). */
 function spawnProgram(program: string, args: string[], spec: ClusterSpec, options: SpawnOptions = {}): ChildProcess {
   return spawn(program, args, {
     ...options,
     cwd: spec.binaries.directory,
-    env: POSTGRES_ENVIRONMENT,
+    env: spawnEnvironment,
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(spec.user && { uid: spec.user.uid, gid: spec.user.gid }),
   });
