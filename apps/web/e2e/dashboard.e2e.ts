@@ -66,6 +66,9 @@ async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, w
 
 /** Runs axe-core and returns the serious and critical violations, described. */
 async function seriousViolations(page: Page): Promise<string[]> {
+  // Next.js sets the <title> from the route's metadata after a client-side navigation; check the
+  // page once it is there (axe still reports a page that never gets one, after this wait fails).
+  await page.waitForFunction(() => document.title.length > 0, undefined, { timeout: 5_000 }).catch(() => undefined);
   await page.addScriptTag({ content: await readFile(AXE_SOURCE, 'utf8') });
   const violations = await page.evaluate(async () => {
     const axe = (
