@@ -1,5 +1,7 @@
 /** The pipeline's results as plain records; the database layer maps them to tables. */
 
+import type { VariantEffect } from '@helix/native';
+
 /** Where a run's reads come from. */
 export type ReadSourceKind = 'SIMULATED' | 'FASTQ';
 
@@ -55,6 +57,8 @@ export interface VariantRecord {
   quality: number;
   status: VariantStatusKind;
   seenAt: Date;
+  /** What the call does to genes; empty when the run has no annotation or the call is not confirmed. */
+  effects: VariantEffect[];
 }
 
 /** What identifies a variant's site: its run, contig, position and alleles. */

@@ -62,5 +62,6 @@ function variantRecord(runId: string, call: VariantCall, seenAt: Date): VariantR
     quality: call.quality,
     status: call.status,
     seenAt,
+    effects: [],
   };
 }

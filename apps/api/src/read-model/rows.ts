@@ -1,3 +1,4 @@
+import type { VariantEffect } from '@helix/native';
 import type { ReadSourceKind, RunStatusKind, VariantStatusKind, VariantTypeKind } from '../pipeline/records.js';
 
 /** A stored run, as the API serves it. */
@@ -55,6 +56,8 @@ export interface VariantRow {
   interpretation: unknown;
   interpretationSource: string | null;
   interpretedAt: Date | null;
+  /** What the call does to genes (empty without annotation). */
+  effects: VariantEffect[];
 }
 
 /** A stored variant row with its database id (the keyset tie-breaker). */
@@ -109,6 +112,7 @@ export const VARIANT_FIELD_COLUMNS: Record<string, string> = {
   lastSeenAt: 'last_seen_at AS "lastSeenAt"',
   confirmedAt: 'confirmed_at AS "confirmedAt"',
   interpretation: 'interpretation, interpretation_source AS "interpretationSource", interpreted_at AS "interpretedAt"',
+  effects: 'effects',
 };
 
 /**
@@ -128,4 +132,4 @@ export function variantColumns(fields: Iterable<string> | undefined): string {
 export const VARIANT_COLUMNS = `id::text AS "rowId", run_id AS "runId", contig, position, ref, alt, type,
   genotype, depth, alt_count AS "altCount", allele_frequency AS "alleleFrequency", quality, status,
   first_seen_at AS "firstSeenAt", last_seen_at AS "lastSeenAt", confirmed_at AS "confirmedAt",
-  interpretation, interpretation_source AS "interpretationSource", interpreted_at AS "interpretedAt"`;
+  interpretation, interpretation_source AS "interpretationSource", interpreted_at AS "interpretedAt", effects`;

@@ -26,6 +26,7 @@ export function liveVariant(detected: MutationDetected): VariantRow {
     interpretation: null,
     interpretationSource: null,
     interpretedAt: null,
+    effects: detected.effects,
   };
 }
 

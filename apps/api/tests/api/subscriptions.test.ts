@@ -60,6 +60,7 @@ function detected(position: number, overrides: Partial<MutationDetected> = {}): 
     quality: 50,
     status: 'CONFIRMED',
     seenAt: new Date(),
+    effects: [],
     ...overrides,
   };
 }

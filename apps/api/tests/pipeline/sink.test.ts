@@ -38,6 +38,7 @@ function variant(runId: string, position: number, depth: number): VariantRecord 
     quality: 60,
     status: depth >= 10 ? 'CONFIRMED' : 'CANDIDATE',
     seenAt: new Date(),
+    effects: [],
   };
 }
 

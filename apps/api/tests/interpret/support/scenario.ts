@@ -93,6 +93,7 @@ export function confirmedVariants(runId: string, count: number, firstPosition = 
       quality: 40 + (index % 4) * 10,
       status: 'CONFIRMED',
       seenAt: new Date(),
+      effects: [],
     };
   });
 }
