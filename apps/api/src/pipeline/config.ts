@@ -31,8 +31,12 @@ const whole = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
 export const runConfigSchema = z
   .object({
     source: z.enum(['SIMULATED', 'FASTQ']).default(DEFAULT_RUN_CONFIG.source),
-    /** FASTA reference (FASTQ runs, or simulated runs from a real genome). */
+    /** FASTA or GenBank reference (FASTQ runs, or simulated runs from a real genome). */
     referencePath: z.string().min(1).optional(),
+    /** GFF3 or GenBank genes to annotate confirmed calls with (else a GenBank reference's own). */
+    annotationPath: z.string().min(1).optional(),
+    /** NCBI translation table for every CDS, over the annotation's `/transl_table` and the default. */
+    geneticCode: whole('geneticCode', 1, 33).optional(),
     /** Length of the random reference of a simulated run without `referencePath`. */
     referenceLength: whole('referenceLength', 1_000, 2_000_000_000).default(DEFAULT_RUN_CONFIG.referenceLength),
     /** FASTQ files of a FASTQ run: one file, or two mate files. */
@@ -60,6 +64,9 @@ export const runConfigSchema = z
   .superRefine((config, context) => {
     if (config.lowWater >= config.highWater) {
       context.addIssue({ code: 'custom', path: ['lowWater'], message: 'lowWater must be below highWater' });
+    }
+    if (config.annotationPath && !config.referencePath) {
+      context.addIssue({ code: 'custom', path: ['annotationPath'], message: 'annotationPath needs referencePath' });
     }
     if (config.source === 'FASTQ') {
       if (!config.readsPaths?.length) {

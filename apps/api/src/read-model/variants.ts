@@ -1,3 +1,4 @@
+import type { VariantEffect } from '@helix/native';
 import type pg from 'pg';
 import type { VariantStatusKind, VariantTypeKind } from '../pipeline/records.js';
 import { type FilteredCounts, onlyKeys } from './filtered-count.js';
@@ -29,7 +30,16 @@ export interface VariantFilter {
   positionTo?: number | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
+  /** Calls with an effect on one of these genes. */
+  genes?: string[] | undefined;
+  /** Calls with an effect of one of these consequences. */
+  consequences?: VariantEffect['consequence'][] | undefined;
+  /** Calls matching an entry of the mutations-of-concern list (by `protein_changes`). */
+  mutationsOfConcernOnly?: boolean | undefined;
 }
+
+/** The keys of a call's `protein_changes` a list entry may name, as `concernKeyText` writes them. */
+const CONCERN_KEYS = `(SELECT array_agg(gene || ':' || amino_acid_change) FROM mutations_of_concern)`;
 
 /** The tiebreak of every order but POSITION: the row id, unique. */
 const ROW_ID: KeysetColumn<StoredVariantRow> = { sql: 'id', key: (row) => row.rowId, accepts: accepts.rowId };
@@ -101,6 +111,9 @@ function variantFilter(filter: VariantFilter): SqlFilter {
   if (filter.positionTo !== undefined) sql.where(`position <= ${sql.param(filter.positionTo)}`);
   if (filter.from) sql.where(`first_seen_at >= ${sql.param(filter.from)}`);
   if (filter.to) sql.where(`first_seen_at < ${sql.param(filter.to)}`);
+  if (filter.genes?.length) sql.where(`genes && ${sql.param(filter.genes)}::text[]`);
+  if (filter.consequences?.length) sql.where(`consequences && ${sql.param(filter.consequences)}::text[]`);
+  if (filter.mutationsOfConcernOnly) sql.where(`protein_changes && ${CONCERN_KEYS}`);
   return sql;
 }
 
@@ -137,7 +150,9 @@ export class VariantReads {
     if (run && isFinished(run) && filter.status === 'CONFIRMED' && onlyKeys(filter, ['runId', 'status'])) {
       return run.variantsConfirmed;
     }
-    return this.counts.count('variants', filter, variantFilter(filter), run);
+    // The list of concern changes while a finished run's rows do not: such a total is never cached.
+    const finalRows = filter.mutationsOfConcernOnly ? undefined : run;
+    return this.counts.count('variants', filter, variantFilter(filter), finalRows);
   }
 
   /** One call by its site in a run, or null. */

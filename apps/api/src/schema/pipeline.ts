@@ -111,7 +111,16 @@ const StartPipelineInput = builder.inputType('StartPipelineInput', {
     }),
     referencePath: t.string({
       required: false,
-      description: "FASTA reference, a file inside the server's input directory (operators only).",
+      description:
+        "FASTA or GenBank reference, a file inside the server's input directory (operators only); a GenBank file's genes annotate the calls.",
+    }),
+    annotationPath: t.string({
+      required: false,
+      description: "GFF3 or GenBank genes to annotate confirmed calls with, inside the server's input directory.",
+    }),
+    geneticCode: t.int({
+      required: false,
+      description: "NCBI translation table for every CDS (default: the annotation's /transl_table, else 11 or 1).",
     }),
     readsPaths: t.stringList({
       required: false,
@@ -184,11 +193,14 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: StartPipelineInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       requireRole(context.role, 'operator');
-      const { referencePath, readsPaths, ...rest } = withoutNulls(input);
+      const { referencePath, annotationPath, readsPaths, ...rest } = withoutNulls(input);
       const config: RunConfigInput = { ...rest };
       try {
         if (referencePath !== undefined) {
           config.referencePath = await resolveInputFile(context.inputDir, referencePath, 'referencePath');
+        }
+        if (annotationPath !== undefined) {
+          config.annotationPath = await resolveInputFile(context.inputDir, annotationPath, 'annotationPath');
         }
         if (readsPaths !== undefined) {
           config.readsPaths = await Promise.all(

@@ -3,6 +3,7 @@ import type { VariantRow } from '../read-model/rows.js';
 import { isUuid } from '../read-model/sql.js';
 import { VARIANT_ORDERS, type VariantFilter as VariantFilterShape } from '../read-model/variants.js';
 import { builder } from './builder.js';
+import { Consequence, VariantEffect } from './effects.js';
 import { badUserInput, requireRole } from './errors.js';
 import { emptyConnection, keysetRequest, selectedNodeFields, toConnection } from './pagination.js';
 import { loadRun, Run } from './run.js';
@@ -82,6 +83,11 @@ export const Variant = builder.objectRef<VariantRow>('Variant').implement({
     firstSeenAt: t.expose('firstSeenAt', { type: 'DateTime' }),
     lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime' }),
     confirmedAt: t.expose('confirmedAt', { type: 'DateTime', nullable: true }),
+    effects: t.field({
+      type: [VariantEffect],
+      description: 'What the call does to genes, most severe first; empty when its run has no annotation.',
+      resolve: (variant) => variant.effects,
+    }),
     interpretation: t.field({
       type: Interpretation,
       nullable: true,
@@ -97,6 +103,11 @@ export const Variant = builder.objectRef<VariantRow>('Variant').implement({
     }),
   }),
 });
+
+/** The most gene names one filter may list. */
+const MAX_FILTER_GENES = 100;
+/** The longest gene name a filter may give. */
+const MAX_GENE_NAME = 256;
 
 const VariantFilter = builder.inputType('VariantFilter', {
   description: 'Which variant calls to list; every condition given must hold.',
@@ -114,8 +125,35 @@ const VariantFilter = builder.inputType('VariantFilter', {
     positionTo: t.int({ required: false, description: 'Inclusive, 1-based.' }),
     from: t.field({ type: 'DateTime', required: false, description: 'First seen at or after this time.' }),
     to: t.field({ type: 'DateTime', required: false, description: 'First seen before this time.' }),
+    genes: t.stringList({
+      required: false,
+      description: `Only calls with an effect on one of these genes (at most ${MAX_FILTER_GENES}).`,
+    }),
+    consequences: t.field({
+      type: [Consequence],
+      required: false,
+      description: 'Only calls with an effect of one of these consequences.',
+    }),
+    mutationsOfConcernOnly: t.boolean({
+      required: false,
+      description: 'Only calls that match an entry of the mutations-of-concern list.',
+    }),
   }),
 });
+
+/** The filter's genes, bounded; rejects naming the field at fault. */
+function filterGenes(genes: readonly string[] | null | undefined): string[] | undefined {
+  if (genes == null) return undefined;
+  if (genes.length > MAX_FILTER_GENES) {
+    throw badUserInput(`filter.genes takes at most ${MAX_FILTER_GENES} genes`, 'filter.genes');
+  }
+  genes.forEach((gene, index) => {
+    if (gene.length === 0 || gene.length > MAX_GENE_NAME) {
+      throw badUserInput(`filter.genes.${index} must be 1 to ${MAX_GENE_NAME} characters`, `filter.genes.${index}`);
+    }
+  });
+  return [...new Set(genes)];
+}
 
 const nullable = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
@@ -145,7 +183,12 @@ builder.queryFields((t) => ({
           positionTo: nullable(given?.positionTo),
           from: nullable(given?.from),
           to: nullable(given?.to),
+          genes: filterGenes(given?.genes),
+          consequences: given?.consequences == null ? undefined : [...new Set(given.consequences)],
+          mutationsOfConcernOnly: nullable(given?.mutationsOfConcernOnly),
         };
+        // The list of concern changes apart from any run: an answer filtered by it is never cached.
+        if (filter.mutationsOfConcernOnly) context.cacheScope?.uncacheable();
         const orderName = args.orderBy ?? 'POSITION';
         const order = VARIANT_ORDERS[orderName];
         const request = keysetRequest(args, order as never);
