@@ -87,6 +87,11 @@ const schema = z
       .int()
       .min(0, 'must be a number of milliseconds, 0 or more')
       .default(10_000),
+    HELIX_WATCH_SETTLE_MS: z.coerce
+      .number()
+      .int()
+      .min(0, 'must be a number of milliseconds, 0 or more')
+      .default(2_000),
     HELIX_OIDC_ISSUER: optional(url(['http:', 'https:'])),
     HELIX_OIDC_AUDIENCE: optional(z.string().trim().min(1)),
     HELIX_OIDC_ROLE_CLAIM: z
@@ -119,6 +124,8 @@ export interface Config {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
   drainTimeoutMs: number;
+  /** How long a file in a watched run folder must keep its size before it is taken as complete. */
+  watchSettleMs: number;
   /** Single sign-on; undefined unless HELIX_OIDC_ISSUER is set. */
   oidc: OidcConfig | undefined;
 }
@@ -163,6 +170,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     dashboardOrigin: env.HELIX_DASHBOARD_ORIGIN,
     logLevel: env.LOG_LEVEL,
     drainTimeoutMs: env.HELIX_DRAIN_TIMEOUT_MS,
+    watchSettleMs: env.HELIX_WATCH_SETTLE_MS,
     oidc:
       env.HELIX_OIDC_ISSUER && env.HELIX_OIDC_AUDIENCE
         ? { issuer: env.HELIX_OIDC_ISSUER, audience: env.HELIX_OIDC_AUDIENCE, roleClaim: env.HELIX_OIDC_ROLE_CLAIM }

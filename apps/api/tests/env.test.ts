@@ -45,4 +45,11 @@ describe('configuration', () => {
       model: 'm',
     });
   });
+
+  it('should wait two seconds for a watched file to settle unless HELIX_WATCH_SETTLE_MS says otherwise', () => {
+    expect(loadConfig({}).watchSettleMs).toBe(2000);
+    expect(loadConfig({ HELIX_WATCH_SETTLE_MS: '500' }).watchSettleMs).toBe(500);
+    expect(() => loadConfig({ HELIX_WATCH_SETTLE_MS: '-1' })).toThrow(/HELIX_WATCH_SETTLE_MS/);
+    expect(() => loadConfig({ HELIX_WATCH_SETTLE_MS: 'soon' })).toThrow(/HELIX_WATCH_SETTLE_MS/);
+  });
 });

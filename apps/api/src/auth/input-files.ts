@@ -25,12 +25,21 @@ const inside = (directory: string, path: string) => {
  * after this check cannot redirect the read.
  */
 export async function resolveInputFile(inputDir: string, name: string, field: string): Promise<string> {
+  return resolveInside(inputDir, name, field, 'file');
+}
+
+/** Resolves a folder a client named (a run folder) by the same rules as {@link resolveInputFile}. */
+export async function resolveInputDirectory(inputDir: string, name: string, field: string): Promise<string> {
+  return resolveInside(inputDir, name, field, 'folder');
+}
+
+async function resolveInside(inputDir: string, name: string, field: string, kind: 'file' | 'folder'): Promise<string> {
   if (name.trim() === '' || name.includes('\0')) {
-    throw new ForbiddenInputFileError(`${field} must name a file inside the input directory`, field);
+    throw new ForbiddenInputFileError(`${field} must name a ${kind} inside the input directory`, field);
   }
   if (name.split(/[\\/]/).includes('..')) {
     throw new ForbiddenInputFileError(
-      `${field} must not contain ".." segments; name a file inside the input directory`,
+      `${field} must not contain ".." segments; name a ${kind} inside the input directory`,
       field,
     );
   }
@@ -42,19 +51,23 @@ export async function resolveInputFile(inputDir: string, name: string, field: st
   });
   const requested = isAbsolute(name) ? resolve(name) : resolve(root, name);
   if (isAbsolute(name) && !inside(resolve(inputDir), requested) && !inside(root, requested)) {
-    throw new ForbiddenInputFileError(`${field} must name a file inside the input directory`, field);
+    throw new ForbiddenInputFileError(`${field} must name a ${kind} inside the input directory`, field);
   }
   let real: string;
   try {
     real = await realpath(requested);
   } catch {
-    throw new ForbiddenInputFileError(`${field}: no such file in the input directory: ${name}`, field);
+    throw new ForbiddenInputFileError(`${field}: no such ${kind} in the input directory: ${name}`, field);
   }
   if (!inside(root, real)) {
     throw new ForbiddenInputFileError(`${field} leads outside the input directory (through a symbolic link)`, field);
   }
-  if (!(await stat(real)).isFile()) {
-    throw new ForbiddenInputFileError(`${field}: ${name} is not a regular file`, field);
+  const status = await stat(real);
+  if (kind === 'file' ? !status.isFile() : !status.isDirectory()) {
+    throw new ForbiddenInputFileError(
+      `${field}: ${name} is not ${kind === 'file' ? 'a regular file' : 'a directory'}`,
+      field,
+    );
   }
   return real;
 }
