@@ -8,10 +8,13 @@ import { type CredentialSource, createAuthenticator } from './auth/caller.js';
 import { KeyAdministration } from './auth/key-administration.js';
 import { type KeyRing, keyRingSource } from './auth/keys.js';
 import { StoredKeySource, storedKeyCallerId } from './auth/stored-keys.js';
+import { ConcernAlarm } from './concern/alarm.js';
+import { MutationsOfConcern } from './concern/list.js';
 import type { Database } from './db/database.js';
 import { useAuditLog } from './http/audit-log.js';
 import { BodyTooLargeError, readBodyWithin } from './http/body-limit.js';
 import { CallerSessions } from './http/caller-sessions.js';
+import { serveConcernTsv } from './http/concern-route.js';
 import { useCredentialExpiry } from './http/credential-expiry.js';
 import { type DrainOutcome, HttpDrain } from './http/drain.js';
 import { attachGraphQLWebSocket } from './http/graphql-ws.js';
@@ -67,6 +70,8 @@ export interface ApiServer {
   http: Server;
   metrics: ApiMetrics;
   subscriptions: SharedSubscriptions;
+  /** The distinct alarm of calls that match a mutation of concern: give it to the pipeline bridge. */
+  concernAlarm: ConcernAlarm;
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Forgets cached answers and totals about a run whose stored data changed. */
   invalidateRun(runId: string): void;
@@ -154,6 +159,13 @@ export function createApiServer(options: ServerOptions): ApiServer {
     databaseReady: async () => (await options.services()?.database.isReady()) ?? false,
   });
   metrics.follow(options.pubsub);
+  const concerns = new MutationsOfConcern({ pool: () => options.services()?.database.pool });
+  const concernAlarm = new ConcernAlarm({
+    concerns,
+    logger,
+    detected: (entry) =>
+      metrics.mutationsOfConcernDetected.inc({ gene: entry.gene, amino_acid_change: entry.aminoAcidChange }),
+  });
 
   const plugins: Plugin[] = [
     useCSRFPrevention(),
@@ -210,6 +222,7 @@ export function createApiServer(options: ServerOptions): ApiServer {
         loaders: createLoaders(reads),
         inputDir: options.inputDir,
         keys: new KeyAdministration(database.pool, keyChanges),
+        concerns,
         ...(initial.delivery && { delivery: initial.delivery }),
       };
     },
@@ -235,6 +248,14 @@ export function createApiServer(options: ServerOptions): ApiServer {
       dashboardOrigin: options.dashboardOrigin,
     };
     if (await serveVcf(request, response, vcf)) return;
+    const concernTsv = {
+      authenticator,
+      concerns,
+      logger,
+      maxBodyBytes: limits.maxBodyBytes,
+      dashboardOrigin: options.dashboardOrigin,
+    };
+    if (await serveConcernTsv(request, response, concernTsv)) return;
     if (request.method === 'POST') {
       try {
         const body = await readBodyWithin(request, limits.maxBodyBytes);
@@ -269,6 +290,7 @@ export function createApiServer(options: ServerOptions): ApiServer {
     http,
     metrics,
     subscriptions,
+    concernAlarm,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once('error', (error: NodeJS.ErrnoException) => {

@@ -55,7 +55,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
     if (scaleOut) pubsub.publish('runChanged', runId);
   };
   if (scaleOut) void followRunChanges(pubsub, (runId) => server.invalidateRun(runId));
-  const bridge = bridgePipeline({ pubsub, logger, onRunChanged: runChanged });
+  const bridge = bridgePipeline({ pubsub, logger, onRunChanged: runChanged, concernAlarm: server.concernAlarm });
   const address = await server.listen(config.port, config.host);
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}/graphql`;
   logger.info({ url }, 'API listening');

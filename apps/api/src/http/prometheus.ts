@@ -27,6 +27,8 @@ export interface ApiMetrics {
   subscriptionDrops: Counter<'reason'>;
   /** Batches of this replica's runs that workers gave up on (moved to the dead-letter stream). */
   deadLetters: Counter;
+  /** Alarms of this replica's runs that matched a mutation of concern, by gene and change. */
+  mutationsOfConcernDetected: Counter<'gene' | 'amino_acid_change'>;
   /** Starts counting the pipeline's progress from the pubsub's metrics stream. */
   follow(pubsub: HelixPubSub): void;
   /** Exports the interpretation service's counters and gauges. */
@@ -191,10 +193,17 @@ export function createApiMetrics(sources: MetricSources): ApiMetrics {
     help: "Batches of this replica's runs that detector workers moved to the dead-letter stream.",
     registers: [registry],
   });
+  const mutationsOfConcernDetected = new Counter({
+    name: 'helix_mutations_of_concern_detected_total',
+    help: "Alarms of this replica's runs that matched a mutation of concern, by its gene and change.",
+    labelNames: ['gene', 'amino_acid_change'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     graphqlDuration,
     deadLetters,
+    mutationsOfConcernDetected,
     cache: { hit: () => hits.inc(), miss: () => misses.inc() },
     subscriptionDrops,
     follow(pubsub) {

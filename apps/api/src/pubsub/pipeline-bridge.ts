@@ -1,3 +1,4 @@
+import type { ConcernAlarm } from '../concern/alarm.js';
 import { logMutationDetected } from '../interpret/alarm.js';
 import type { Logger } from '../logger.js';
 import type { PipelineControl } from '../pipeline/control.js';
@@ -11,6 +12,8 @@ export interface PipelineBridgeOptions {
   logger: Logger;
   /** Told when a run's stored data changes (cached answers about it must go). */
   onRunChanged?(runId: string): void;
+  /** Raises the distinct alarm of calls that match a mutation of concern. */
+  concernAlarm?: ConcernAlarm;
   /** While no run goes on, an idle snapshot is published this often (default 1 s). */
   idleIntervalMs?: number;
 }
@@ -55,6 +58,7 @@ export function bridgePipeline(options: PipelineBridgeOptions): PipelineBridge {
       },
       mutationDetected(variant) {
         logMutationDetected(logger, variant);
+        options.concernAlarm?.raise(variant);
         pubsub.publish('mutationDetected', variant);
         options.onRunChanged?.(variant.runId);
       },

@@ -4,6 +4,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
 import type { Caller } from '../auth/caller.js';
 import type { KeyAdministration } from '../auth/key-administration.js';
+import type { MutationsOfConcern } from '../concern/list.js';
 import type { Database } from '../db/database.js';
 import type { Role } from '../env.js';
 import type { CacheScope } from '../http/response-cache.js';
@@ -35,6 +36,8 @@ export interface Context {
   inputDir: string;
   /** The keys created at run time (operators create, list and revoke them). */
   keys: KeyAdministration;
+  /** The mutations of concern (operators change them; matching reads them from memory). */
+  concerns: MutationsOfConcern;
   /** Set by the response cache for queries: resolvers say which runs the answer depends on. */
   cacheScope?: CacheScope;
   /** Set for graphql-ws subscriptions: where shared results are written directly. */

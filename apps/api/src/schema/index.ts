@@ -5,6 +5,7 @@ import './run.js';
 import './pipeline.js';
 import './analysis.js';
 import './variant.js';
+import './concern.js';
 import './mutation-detected.js';
 import './metrics.js';
 import './interpretation.js';

@@ -1,7 +1,9 @@
+import type { VariantEffect } from '@helix/native';
 import { filter, pipe } from 'graphql-yoga';
 import type { MutationDetected } from '../pipeline/events.js';
 import type { VariantRow } from '../read-model/rows.js';
-import { builder } from './builder.js';
+import { builder, type Context } from './builder.js';
+import { Consequence } from './effects.js';
 import { requireRole } from './errors.js';
 import { Variant } from './variant.js';
 
@@ -30,25 +32,97 @@ export function liveVariant(detected: MutationDetected): VariantRow {
   };
 }
 
+/** Which alarms a subscriber wants; every condition given must hold. */
+export interface AlarmFilter {
+  /** The run of the alarm (each given, as the older argument and in the filter, must name it). */
+  runIds: readonly string[];
+  /** Some effect is on one of these genes. */
+  genes?: ReadonlySet<string>;
+  /** Some effect has one of these consequences. */
+  consequences?: ReadonlySet<VariantEffect['consequence']>;
+  /** The call matches a mutation of concern. */
+  mutationsOfConcernOnly: boolean;
+  minAlleleFrequency?: number;
+  minQuality?: number;
+}
+
+const MutationDetectedFilter = builder.inputType('MutationDetectedFilter', {
+  description: 'Which alarms to receive; every condition given must hold.',
+  fields: (t) => ({
+    runId: t.id({ required: false, description: 'Only alarms of this run.' }),
+    genes: t.stringList({ required: false, description: 'Only calls with an effect on one of these genes.' }),
+    consequences: t.field({
+      type: [Consequence],
+      required: false,
+      description: 'Only calls with an effect of one of these consequences.',
+    }),
+    mutationsOfConcernOnly: t.boolean({
+      required: false,
+      description: 'Only calls that match a mutation of concern (see mutationsOfConcern).',
+    }),
+    minAlleleFrequency: t.float({ required: false }),
+    minQuality: t.float({ required: false, description: 'Only calls at least this good.' }),
+  }),
+});
+
+/** Whether `detected` passes `wanted`; the list of concerns is read only when the filter asks for it. */
+async function wantedAlarm(detected: MutationDetected, wanted: AlarmFilter, context: Context): Promise<boolean> {
+  const { genes, consequences } = wanted;
+  if (wanted.runIds.some((runId) => detected.runId !== runId)) return false;
+  if (wanted.minQuality !== undefined && detected.quality < wanted.minQuality) return false;
+  if (wanted.minAlleleFrequency !== undefined && detected.alleleFrequency < wanted.minAlleleFrequency) return false;
+  if (genes && !detected.effects.some((effect) => effect.gene !== undefined && genes.has(effect.gene))) return false;
+  if (consequences && !detected.effects.some((effect) => consequences.has(effect.consequence))) return false;
+  if (!wanted.mutationsOfConcernOnly) return true;
+  return (await context.concerns.index()).match(detected) !== undefined;
+}
+
+/** The filter a subscription asked for, from `filter` and the older `runId` and `minQuality` arguments. */
+function alarmFilter(args: {
+  runId?: string | number | null;
+  minQuality?: number | null;
+  filter?: {
+    runId?: string | number | null;
+    genes?: string[] | null;
+    consequences?: VariantEffect['consequence'][] | null;
+    mutationsOfConcernOnly?: boolean | null;
+    minAlleleFrequency?: number | null;
+    minQuality?: number | null;
+  } | null;
+}): AlarmFilter {
+  const given = args.filter;
+  const runIds = [args.runId, given?.runId].flatMap((id) => (id == null ? [] : [String(id).toLowerCase()]));
+  const qualities = [args.minQuality, given?.minQuality].filter((quality) => quality != null);
+  return {
+    runIds,
+    ...(given?.genes && { genes: new Set(given.genes) }),
+    ...(given?.consequences && { consequences: new Set(given.consequences) }),
+    mutationsOfConcernOnly: given?.mutationsOfConcernOnly ?? false,
+    ...(given?.minAlleleFrequency != null && { minAlleleFrequency: given.minAlleleFrequency }),
+    ...(qualities.length > 0 && { minQuality: Math.max(...qualities) }),
+  };
+}
+
 builder.subscriptionFields((t) => ({
   mutationDetected: t.field({
     type: Variant,
-    description: 'A variant as soon as the pipeline confirms it (the "mutation detected" alarm).',
+    description:
+      'A variant as soon as the pipeline confirms it (the "mutation detected" alarm), filtered by `filter`. ' +
+      '`runId` and `minQuality` are the older spelling of the same conditions.',
     args: {
-      runId: t.arg.id({ required: false, description: 'Only alarms of this run.' }),
-      minQuality: t.arg.float({ required: false, description: 'Only calls at least this good.' }),
+      filter: t.arg({ type: MutationDetectedFilter, required: false }),
+      runId: t.arg.id({ required: false, description: 'Only alarms of this run (or filter.runId).' }),
+      minQuality: t.arg.float({
+        required: false,
+        description: 'Only calls at least this good (or filter.minQuality).',
+      }),
     },
     subscribe: (_root, args, context) => {
       requireRole(context.role, 'viewer');
-      const runId = args.runId == null ? undefined : String(args.runId).toLowerCase();
-      const minQuality = args.minQuality ?? undefined;
+      const wanted = alarmFilter(args);
       return pipe(
         context.pubsub.subscribe('mutationDetected'),
-        filter(
-          (detected: MutationDetected) =>
-            (runId === undefined || detected.runId === runId) &&
-            (minQuality === undefined || detected.quality >= minQuality),
-        ),
+        filter((detected: MutationDetected) => wantedAlarm(detected, wanted, context)),
       );
     },
     resolve: (detected: MutationDetected) => liveVariant(detected),

@@ -76,7 +76,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.limits && { limits: options.limits }),
     ...(options.subscriberBuffers && { subscriberBuffers: options.subscriberBuffers }),
   });
-  const bridge = bridgePipeline({ pubsub, logger, onRunChanged: (runId) => server.invalidateRun(runId) });
+  const bridge = bridgePipeline({
+    pubsub,
+    logger,
+    onRunChanged: (runId) => server.invalidateRun(runId),
+    concernAlarm: server.concernAlarm,
+  });
   pipeline = new Pipeline({
     ...options.pipeline,
     store: new PostgresResultStore(database.pool),
