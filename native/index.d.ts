@@ -384,6 +384,16 @@ export interface MutationOptions {
   seed?: number
 }
 
+/** A gene next to an intergenic variant. */
+export interface Neighbour {
+  /** Gene name (or locus tag, or ID, when it has none). */
+  gene: string
+  /** Locus tag. */
+  locusTag?: string
+  /** Bases between the variant and the gene. */
+  distance: number
+}
+
 /** A position within a length (`ANN`'s `pos / length`). */
 export interface Position {
   /** 1-based. */
@@ -408,6 +418,16 @@ export interface ProducerStats {
   bufferedBatches: number
   /** Target reads per second (0 = unlimited). */
   readsPerSecond: number
+}
+
+/** Reference residues around a protein change (one-letter codes, `*` the stop). */
+export interface ProteinContext {
+  /** Up to 5 residues before the change. */
+  before: string
+  /** The reference residues changed; empty for an insertion (it lies between `before` and `after`). */
+  residues: string
+  /** Up to 5 residues after the change. */
+  after: string
 }
 
 /**
@@ -651,6 +671,10 @@ export interface VariantEffect {
   protein?: Position
   /** Bases to the gene (upstream) or to the nearest gene (intergenic). */
   distance?: number
+  /** Reference residues around the protein change (coding effects). */
+  proteinContext?: ProteinContext
+  /** The genes either side of an intergenic variant, left first. */
+  neighbours?: Array<Neighbour>
   /** snpEff-style warnings, e.g. `WARNING_TRANSCRIPT_INCOMPLETE`. */
   warnings: Array<string>
 }

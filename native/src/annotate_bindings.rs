@@ -11,6 +11,7 @@ use napi::{Env, Result, Task};
 use napi_derive::napi;
 
 use crate::annotate::effect::{self, Within};
+use crate::annotate::protein_context;
 use crate::annotate::{self, genbank, ContigSequence, ReferenceContigs};
 use crate::error::{to_js, HelixError};
 
@@ -49,6 +50,28 @@ pub struct Position {
     pub position: f64,
     /// Total.
     pub length: f64,
+}
+
+/// Reference residues around a protein change (one-letter codes, `*` the stop).
+#[napi(object)]
+pub struct ProteinContext {
+    /// Up to 5 residues before the change.
+    pub before: String,
+    /// The reference residues changed; empty for an insertion (it lies between `before` and `after`).
+    pub residues: String,
+    /// Up to 5 residues after the change.
+    pub after: String,
+}
+
+/// A gene next to an intergenic variant.
+#[napi(object)]
+pub struct Neighbour {
+    /// Gene name (or locus tag, or ID, when it has none).
+    pub gene: String,
+    /// Locus tag.
+    pub locus_tag: Option<String>,
+    /// Bases between the variant and the gene.
+    pub distance: f64,
 }
 
 /// What a variant does to one gene (or between genes).
@@ -92,6 +115,10 @@ pub struct VariantEffect {
     pub protein: Option<Position>,
     /// Bases to the gene (upstream) or to the nearest gene (intergenic).
     pub distance: Option<f64>,
+    /// Reference residues around the protein change (coding effects).
+    pub protein_context: Option<ProteinContext>,
+    /// The genes either side of an intergenic variant, left first.
+    pub neighbours: Option<Vec<Neighbour>>,
     /// snpEff-style warnings, e.g. `WARNING_TRANSCRIPT_INCOMPLETE`.
     pub warnings: Vec<String>,
 }
@@ -101,6 +128,16 @@ fn position(within: Option<Within>) -> Option<Position> {
         position: w.position as f64,
         length: w.length as f64,
     })
+}
+
+impl From<protein_context::ProteinContext> for ProteinContext {
+    fn from(c: protein_context::ProteinContext) -> Self {
+        ProteinContext {
+            before: c.before,
+            residues: c.residues,
+            after: c.after,
+        }
+    }
 }
 
 impl From<effect::VariantEffect> for VariantEffect {
@@ -123,6 +160,17 @@ impl From<effect::VariantEffect> for VariantEffect {
             cds: position(e.cds),
             protein: position(e.protein),
             distance: e.distance.map(|d| d as f64),
+            protein_context: e.protein_context.map(ProteinContext::from),
+            neighbours: (!e.neighbours.is_empty()).then(|| {
+                e.neighbours
+                    .into_iter()
+                    .map(|n| Neighbour {
+                        gene: n.gene,
+                        locus_tag: n.locus_tag,
+                        distance: n.distance as f64,
+                    })
+                    .collect()
+            }),
             warnings: e.warnings,
         }
     }

@@ -1,6 +1,8 @@
 //! What a variant does to a gene: Sequence Ontology consequence, snpEff
 //! impact, and the codon, amino-acid and HGVS changes.
 
+use super::protein_context::ProteinContext;
+
 /// Sequence Ontology consequence of a variant on one feature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Consequence {
@@ -115,6 +117,17 @@ pub struct Within {
     pub length: u64,
 }
 
+/// A gene next to an intergenic variant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Neighbour {
+    /// Gene name (or locus tag, or ID, when it has none).
+    pub gene: String,
+    /// Locus tag, when the annotation gives one.
+    pub locus_tag: Option<String>,
+    /// Bases between the variant and the gene.
+    pub distance: u64,
+}
+
 /// One effect of a variant on one feature (or between features).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VariantEffect {
@@ -148,6 +161,10 @@ pub struct VariantEffect {
     pub protein: Option<Within>,
     /// Bases to the gene (upstream) or to the nearest gene (intergenic).
     pub distance: Option<u64>,
+    /// Reference residues around the protein change (coding effects).
+    pub protein_context: Option<ProteinContext>,
+    /// The genes either side of an intergenic variant, left first.
+    pub neighbours: Vec<Neighbour>,
     /// snpEff-style warnings, e.g. `WARNING_TRANSCRIPT_INCOMPLETE`.
     pub warnings: Vec<String>,
 }
@@ -171,6 +188,8 @@ impl VariantEffect {
             cds: None,
             protein: None,
             distance: None,
+            protein_context: None,
+            neighbours: Vec::new(),
             warnings: Vec::new(),
         }
     }

@@ -11,13 +11,14 @@ pub mod gff_row;
 pub mod hgvs;
 pub mod index;
 pub mod predict;
+pub mod protein_context;
 pub mod source;
 pub mod validate;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use effect::{Consequence, VariantEffect};
+use effect::{Consequence, Neighbour, VariantEffect};
 use feature::Feature;
 use index::{upstream_distance, FeatureIndex};
 use predict::{predict, Edit, Prepared};
@@ -270,6 +271,14 @@ impl Annotation {
                     .unwrap_or_else(|| f.transcript_id.clone())
             }));
             effect.distance = sides.iter().map(|(_, d)| *d).min();
+            effect.neighbours = sides
+                .iter()
+                .map(|(f, distance)| Neighbour {
+                    gene: f.label().to_string(),
+                    locus_tag: f.locus_tag.clone(),
+                    distance: *distance,
+                })
+                .collect();
         }
         effect
     }

@@ -4,6 +4,7 @@
 use super::effect::{Consequence, VariantEffect, Within};
 use super::feature::{reverse_complement, Biotype, Feature, Strand};
 use super::hgvs::{self, difference, Change};
+use super::protein_context::protein_context;
 
 /// A normalised variant: `deleted` bases from `start` replaced by `inserted`
 /// (a pure insertion goes before `start`). 1-based.
@@ -201,7 +202,8 @@ fn coding(
     let edited_protein = translate(&edited[offset.min(edited.len())..]);
     let codon = start / 3;
     let length_change = change.inserted.len() as i64 - change.deleted.len() as i64;
-    let (consequence, protein) = if length_change % 3 != 0 {
+    // The reference residues the change touches: from `first`, `changed` of them.
+    let (consequence, protein, first, changed) = if length_change % 3 != 0 {
         let first = reference_protein
             .iter()
             .zip(&edited_protein)
@@ -211,16 +213,22 @@ fn coding(
         (
             Consequence::Frameshift,
             hgvs::frameshift(reference_protein, first),
+            first,
+            1,
         )
     } else {
         match difference(reference_protein, &edited_protein) {
             None => (
                 Consequence::Synonymous,
                 hgvs::synonymous(reference_protein, codon),
+                codon,
+                1,
             ),
             Some(residues) => (
                 protein_consequence(&residues, length_change),
                 hgvs::in_frame(reference_protein, &residues),
+                residues.start,
+                residues.deleted.len(),
             ),
         }
     };
@@ -246,8 +254,9 @@ fn coding(
         reference_protein.len() as u64 - u64::from(reference_protein.last() == Some(&b'*'));
     let residue = match &effect.consequence {
         Consequence::Synonymous | Consequence::Frameshift => codon as u64 + 1,
-        _ => difference(reference_protein, &edited_protein).map_or(codon, |r| r.start) as u64 + 1,
+        _ => first as u64 + 1,
     };
+    effect.protein_context = Some(protein_context(reference_protein, first, changed));
     effect.protein = Some(Within {
         position: residue,
         length: residues,

@@ -82,6 +82,15 @@ fn a_joined_cds_is_translated_across_the_gap() {
         effects[0].rank.map(|r| (r.position, r.length)),
         Some((2, 2))
     );
+    let context = effects[0].protein_context.as_ref().unwrap();
+    assert_eq!(
+        (
+            context.before.as_str(),
+            context.residues.as_str(),
+            context.after.as_str()
+        ),
+        ("GPKDQ", "F", "GPKDQ")
+    );
 }
 
 #[test]
@@ -119,6 +128,14 @@ fn rna_genes_upstream_and_intergenic_variants_are_named() {
     assert_eq!(far[0].consequence, Consequence::Intergenic);
     assert_eq!(far[0].gene.as_deref(), Some("geneC"));
     assert_eq!(far[0].distance, Some(20));
+    assert_eq!(
+        far[0].neighbours,
+        [effect::Neighbour {
+            gene: "geneC".into(),
+            locus_tag: Some("C_1".into()),
+            distance: 20
+        }]
+    );
 }
 
 #[test]
