@@ -113,6 +113,8 @@ export const VARIANT_FIELD_COLUMNS: Record<string, string> = {
   confirmedAt: 'confirmed_at AS "confirmedAt"',
   interpretation: 'interpretation, interpretation_source AS "interpretationSource", interpreted_at AS "interpretedAt"',
   effects: 'effects',
+  /** The matched mutation of concern is found by the call's effects. */
+  mutationOfConcern: 'effects',
 };
 
 /**
