@@ -65,9 +65,18 @@ export async function eventsToTheEnd(watcher: RunFolderWatcher, timeoutMs = 20_0
   return events;
 }
 
-/** The reads events of a list, as `sample: file names` for readable expectations. */
-export function takenFiles(events: RunFolderEvent[]): string[] {
+/**
+ * The reads events of a list as `sample: file names`, for readable expectations; warnings are
+ * left out and `'nothing'` / `'done'` (from {@link nextWithin}) kept as they are.
+ */
+export function takenFiles(events: Array<RunFolderEvent | 'nothing' | 'done'>): string[] {
   return events
-    .filter((event): event is RunFolderReads => event.type === 'reads')
-    .map((event) => `${event.sample}: ${event.paths.map((path) => path.split('/').at(-1)).join(' + ')}`);
+    .filter(
+      (event): event is RunFolderReads | 'nothing' | 'done' => typeof event === 'string' || event.type === 'reads',
+    )
+    .map((event) =>
+      typeof event === 'string'
+        ? event
+        : `${event.sample}: ${event.paths.map((path) => path.split('/').at(-1)).join(' + ')}`,
+    );
 }
