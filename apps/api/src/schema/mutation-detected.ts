@@ -95,8 +95,9 @@ function alarmFilter(args: {
   const qualities = [args.minQuality, given?.minQuality].filter((quality) => quality != null);
   return {
     runIds,
-    ...(given?.genes && { genes: new Set(given.genes) }),
-    ...(given?.consequences && { consequences: new Set(given.consequences) }),
+    // An empty list is no condition, as in the variants query's filter.
+    ...(given?.genes?.length ? { genes: new Set(given.genes) } : {}),
+    ...(given?.consequences?.length ? { consequences: new Set(given.consequences) } : {}),
     mutationsOfConcernOnly: given?.mutationsOfConcernOnly ?? false,
     ...(given?.minAlleleFrequency != null && { minAlleleFrequency: given.minAlleleFrequency }),
     ...(qualities.length > 0 && { minQuality: Math.max(...qualities) }),
