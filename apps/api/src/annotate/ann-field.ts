@@ -61,11 +61,15 @@ export function annEntry(allele: string, effect: VariantEffect): string {
   return fields.join('|');
 }
 
+/** Effects most severe first (by impact; the annotator's order within one impact). */
+export function bySeverity(effects: readonly VariantEffect[]): VariantEffect[] {
+  return [...effects].sort((a, b) => IMPACT_ORDER[a.impact] - IMPACT_ORDER[b.impact]);
+}
+
 /** The `ANN=` value for a variant's effects, one entry each, most severe first; `undefined` for none. */
 export function annField(allele: string, effects: readonly VariantEffect[]): string | undefined {
   if (effects.length === 0) return undefined;
-  return [...effects]
-    .sort((a, b) => IMPACT_ORDER[a.impact] - IMPACT_ORDER[b.impact])
+  return bySeverity(effects)
     .map((effect) => annEntry(allele, effect))
     .join(',');
 }

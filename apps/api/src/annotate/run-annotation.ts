@@ -1,14 +1,14 @@
-import type { Annotation, VariantEffect } from '@helix/native';
-import { annField } from './ann-field.js';
-import { isGenbank } from './genbank-reference.js';
+import type { Annotation, Reference, VariantEffect } from '@helix/native';
+import { annField, bySeverity } from './ann-field.js';
+import { isGenbank, loadReference } from './genbank-reference.js';
 import { loadAnnotation } from './load-annotation.js';
 
 /** The reference and annotation a run reads, from `--reference`, `--annotation` and `--genetic-code`. */
 export interface RunAnnotationOptions {
   /** FASTA or GenBank: the pipeline reads either, and the run stores this path. */
   referencePath: string;
-  annotationPath?: string;
-  geneticCode?: number;
+  annotationPath?: string | undefined;
+  geneticCode?: number | undefined;
 }
 
 /** The genes a run annotates its calls with, if any. */
@@ -17,12 +17,37 @@ export interface RunAnnotation {
   annotation?: Annotation;
 }
 
-/** Reads a run's annotation; rejects naming the file, line or feature at fault. */
-export async function openRunAnnotation(options: RunAnnotationOptions): Promise<RunAnnotation> {
+/** A run's annotation could not be read; `field` names the input at fault. */
+export class AnnotationLoadError extends Error {
+  override name = 'AnnotationLoadError';
+  constructor(
+    message: string,
+    readonly field: 'annotationPath' | 'referencePath' | 'geneticCode',
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Reads a run's annotation onto `reference` (read from `referencePath` when not given); rejects
+ * with an {@link AnnotationLoadError} naming the file, line or feature at fault.
+ */
+export async function openRunAnnotation(options: RunAnnotationOptions, reference?: Reference): Promise<RunAnnotation> {
   const { referencePath, annotationPath, geneticCode } = options;
   const genesPath = annotationPath ?? ((await isGenbank(referencePath)) ? referencePath : undefined);
   if (genesPath === undefined) return {};
-  return { annotation: await loadAnnotation(genesPath, referencePath, geneticCode) };
+  try {
+    return {
+      annotation: await loadAnnotation(genesPath, reference ?? (await loadReference(referencePath)), geneticCode),
+    };
+  } catch (error) {
+    const message = (error as Error).message;
+    // The annotator names an unknown table `geneticCode: …`; anything else is the file's fault.
+    const fileField = annotationPath === undefined ? 'referencePath' : 'annotationPath';
+    const field = message.startsWith('geneticCode') ? 'geneticCode' : fileField;
+    throw new AnnotationLoadError(message, field, { cause: error });
+  }
 }
 
 /** A call as annotation needs it. */
@@ -33,13 +58,18 @@ export interface AnnotatableCall {
   alt: string;
 }
 
+/** A call's effects on genes, most severe first. */
+export function callEffects(annotation: Annotation, call: AnnotatableCall): VariantEffect[] {
+  return bySeverity(annotation.annotate(call.contig, call.position, call.ref, call.alt));
+}
+
 /** Annotates each confirmed call once: its effects and its `INFO/ANN` value. */
 export function annotateCalls<T extends AnnotatableCall>(
   annotation: Annotation,
   calls: readonly T[],
 ): (T & { effects: VariantEffect[]; annotation?: string })[] {
   return calls.map((call) => {
-    const effects = annotation.annotate(call.contig, call.position, call.ref, call.alt);
+    const effects = callEffects(annotation, call);
     const ann = annField(call.alt, effects);
     return { ...call, effects, ...(ann !== undefined && { annotation: ann }) };
   });

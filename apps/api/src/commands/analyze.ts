@@ -29,7 +29,7 @@ and its variants in the database (DATABASE_URL, or the embedded one under HELIX_
 --reference gives sequence and genes at once. --genetic-code overrides the NCBI translation
 table (default: the file's /transl_table, else 11 for bacteria and phages, 1 otherwise).
 --sample names the VCF column (default: the first reads file's name without _R1… and extensions).
-It ends with the mapping statistics: reads mapped, mean depth and breadth over the reference.`;
+It ends with the mapping statistics: reads mapped, properly paired, mean depth and breadth over the reference.`;
 
 /** Batches of analyze runs are large: fewer hand-offs between threads at full speed. */
 const ANALYZE_BATCH_SIZE = 4_096;
@@ -116,6 +116,9 @@ export async function analyze(args: string[]): Promise<void> {
       ...(minDepth !== undefined && { minDepth }),
       ...(minAlleleFrequency !== undefined && { minAlleleFrequency }),
       ...(minQuality !== undefined && { minQuality }),
+      // A stored run keeps its calls' effects, annotated by the pipeline as they are confirmed.
+      ...(values.db && values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
+      ...(values.db && geneticCode !== undefined && { geneticCode }),
     });
     ticker = setInterval(() => {
       const metrics = pipeline.metrics();
@@ -192,8 +195,10 @@ export function mappingReport(sample: SampleRecord, readsFiles: readonly string[
   const lines = [
     `sample ${sample.name}: ${sample.mappedReads.toLocaleString('en-US')} of ${reads} reads mapped ` +
       `(${percent(sample.mappedReads / sample.readsAnalysed)})`,
-    // The aligner maps each mate on its own: a properly-paired figure would be invented.
-    readsFiles.length === 2 ? 'properly paired: pairs not yet aligned as pairs' : 'properly paired: single-end reads',
+    readsFiles.length === 2
+      ? `properly paired: ${(sample.properlyPairedReads ?? 0).toLocaleString('en-US')} of ${reads} reads ` +
+        `(${percent((sample.properlyPairedReads ?? 0) / sample.readsAnalysed)})`
+      : 'properly paired: single-end reads',
     `mean depth ${sample.meanDepth.toFixed(1)}×; breadth ${percent(sample.breadth1x)} ≥1×, ${percent(sample.breadth10x)} ≥10×`,
   ];
   if (sample.mappedReads === 0) lines.push(`warning: none of the ${reads} reads of ${files} mapped to the reference`);

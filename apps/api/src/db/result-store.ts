@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { concernKeys } from '../concern/keys.js';
 import type {
   AnalysisRecord,
   MetricSampleRecord,
@@ -74,20 +75,29 @@ export class PostgresResultStore implements ResultStore {
 
   async upsertVariants(rows: VariantRecord[]): Promise<void> {
     if (rows.length === 0) return;
+    // A row arriving without effects (a call of a run without annotation, or written before its
+    // site was annotated) never wipes effects already stored; the arrays follow the effects kept.
+    const kept = (column: string) =>
+      `${column} = CASE WHEN EXCLUDED.effects = '[]'::jsonb AND variants.effects <> '[]'::jsonb
+         THEN variants.${column} ELSE EXCLUDED.${column} END`;
     await this.pool.query(
       `INSERT INTO variants (run_id, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency,
-         quality, status, first_seen_at, last_seen_at, confirmed_at)
+         quality, status, first_seen_at, last_seen_at, confirmed_at, effects, genes, consequences, protein_changes)
        SELECT run_id, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality, status,
-         seen_at, seen_at, CASE WHEN status = 'CONFIRMED' THEN seen_at END
+         seen_at, seen_at, CASE WHEN status = 'CONFIRMED' THEN seen_at END, effects,
+         ARRAY(SELECT jsonb_array_elements_text(genes)), ARRAY(SELECT jsonb_array_elements_text(consequences)),
+         ARRAY(SELECT jsonb_array_elements_text(protein_changes))
        FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::"VariantType"[], $7::text[],
-         $8::int[], $9::int[], $10::float8[], $11::float8[], $12::"VariantStatus"[], $13::timestamptz[])
+         $8::int[], $9::int[], $10::float8[], $11::float8[], $12::"VariantStatus"[], $13::timestamptz[],
+         $14::jsonb[], $15::jsonb[], $16::jsonb[], $17::jsonb[])
          AS incoming(run_id, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality,
-           status, seen_at)
+           status, seen_at, effects, genes, consequences, protein_changes)
        ON CONFLICT (run_id, contig, position, ref, alt) DO UPDATE SET
          genotype = EXCLUDED.genotype, depth = EXCLUDED.depth, alt_count = EXCLUDED.alt_count,
          allele_frequency = EXCLUDED.allele_frequency, quality = EXCLUDED.quality,
          status = EXCLUDED.status, last_seen_at = EXCLUDED.last_seen_at,
-         confirmed_at = COALESCE(variants.confirmed_at, EXCLUDED.confirmed_at)`,
+         confirmed_at = COALESCE(variants.confirmed_at, EXCLUDED.confirmed_at),
+         ${kept('genes')}, ${kept('consequences')}, ${kept('protein_changes')}, ${kept('effects')}`,
       [
         rows.map((row) => row.runId),
         rows.map((row) => row.contig),
@@ -102,6 +112,10 @@ export class PostgresResultStore implements ResultStore {
         rows.map((row) => row.quality),
         rows.map((row) => row.status),
         rows.map((row) => row.seenAt),
+        rows.map((row) => JSON.stringify(row.effects)),
+        rows.map((row) => JSON.stringify(distinct(row.effects.map((effect) => effect.gene)))),
+        rows.map((row) => JSON.stringify(distinct(row.effects.map((effect) => effect.consequence)))),
+        rows.map((row) => JSON.stringify(concernKeys(row))),
       ],
     );
   }
@@ -157,4 +171,9 @@ export class PostgresResultStore implements ResultStore {
       ],
     );
   }
+}
+
+/** The distinct defined values, in first-seen order. */
+function distinct<T>(values: readonly (T | undefined)[]): T[] {
+  return [...new Set(values.filter((value): value is T => value !== undefined))];
 }

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { annField } from '../annotate/ann-field.js';
 import { type Authenticator, UnauthenticatedError } from '../auth/caller.js';
 import type { ReadModel } from '../read-model/read-model.js';
 import type { RunRow } from '../read-model/rows.js';
@@ -30,10 +31,11 @@ function knownContigs(run: RunRow): VcfContig[] {
 }
 
 /** The header, with `##contig` lines (ID only) for contigs whose length the run row does not keep. */
-function header(run: RunRow, contigs: string[], sample: string | undefined): string {
+function header(run: RunRow, contigs: string[], sample: string | undefined, annotated: boolean): string {
   const known = knownContigs(run);
   const text = vcfHeader({
     contigs: known,
+    annotated,
     ...(sample !== undefined && { sample }),
     reference: run.referenceName,
     meta: { helixRunId: run.id, helixRunStatus: run.status },
@@ -125,12 +127,19 @@ export async function serveVcf(
     return true;
   }
   const [samples] = await reads.samplesOfRuns([run.id]);
-  response.write(header(run, contigs, samples?.[0]?.name));
+  response.write(header(run, contigs, samples?.[0]?.name, await reads.confirmedHaveEffects(run.id)));
   for (const contig of contigs) {
     for await (const chunk of reads.confirmedVariants(run.id, contig)) {
       if (response.destroyed) return true;
       let text = '';
-      for (const variant of chunk) text += vcfRecord({ ...variant, genotype: variant.genotype ?? './.' });
+      for (const variant of chunk) {
+        const annotation = annField(variant.alt, variant.effects);
+        text += vcfRecord({
+          ...variant,
+          genotype: variant.genotype ?? './.',
+          ...(annotation !== undefined && { annotation }),
+        });
+      }
       if (!response.write(text)) await Promise.race([once(response, 'drain'), once(response, 'close')]);
     }
   }

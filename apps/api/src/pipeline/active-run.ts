@@ -8,6 +8,7 @@ import type {
   VariantCall,
 } from '@helix/native';
 import { Pileup, VariantCaller } from '@helix/native';
+import { SiteAnnotator } from '../annotate/site-annotator.js';
 import type { RunConfig } from './config.js';
 import {
   analysisRecord,
@@ -142,10 +143,14 @@ export class ActiveRun {
       minAlleleFrequency: config.minAlleleFrequency,
       minQuality: config.minQuality,
     });
-    this.#variants = new VariantPublisher(runId, {
-      addVariants: (records) => this.sink.addVariants(records),
-      confirmed: (record) => services.observer.mutationDetected?.(record),
-    });
+    this.#variants = new VariantPublisher(
+      runId,
+      {
+        addVariants: (records) => this.sink.addVariants(records),
+        confirmed: (record) => services.observer.mutationDetected?.(record),
+      },
+      SiteAnnotator.forRun(runId, inputs.annotation, (message, detail) => services.observer.warning?.(message, detail)),
+    );
   }
 
   /** Acquires the run's inputs, creates the Run row, and starts pulling batches. */
@@ -257,6 +262,7 @@ export class ActiveRun {
       name: this.sampleName,
       readsAnalysed: this.#ledger.reads.analysed,
       mappedReads: this.#ledger.mappedReads,
+      properlyPairedReads: this.#ledger.properlyPairedReads,
       meanDepth: this.#depth.meanDepth,
       breadth1x: this.#depth.breadth1x,
       breadth10x: this.#depth.breadth10x,
@@ -368,7 +374,7 @@ export class ActiveRun {
 
   #onAnalysed({ batch, enqueuedAt }: QueuedBatch, result: DetectionResult): void {
     this.#pileup.add(result.evidence);
-    this.#ledger.analysed(batch.reads, result.mappedReads);
+    this.#ledger.analysed(batch.reads, result.mappedReads, result.properlyPairedReads);
     this.#processing.record(batch.reads);
     this.#latency.observe(performance.now() - enqueuedAt);
     if (!result.stored) this.sink.addAnalysis(analysisRecord(this.runId, batch.sequence, result));

@@ -1,11 +1,14 @@
-import { AlignerIndex, Producer, Reference } from '@helix/native';
+import { AlignerIndex, type Annotation, Producer, Reference } from '@helix/native';
 import { loadReference } from '../annotate/genbank-reference.js';
-import type { RunConfig } from './config.js';
+import { openRunAnnotation } from '../annotate/run-annotation.js';
+import { InvalidRunConfigError, type RunConfig } from './config.js';
 import type { BatchDetectors } from './detector.js';
 
-/** What a run needs before its first batch: reference, index, read source and detectors. */
+/** What a run needs before its first batch: reference, annotation, index, read source and detectors. */
 export interface RunInputs {
   reference: Reference;
+  /** The genes confirmed calls are annotated with: `annotationPath`, else a GenBank reference's own. */
+  annotation: Annotation | undefined;
   index: AlignerIndex;
   producer: Producer;
   detectors: BatchDetectors;
@@ -22,13 +25,15 @@ export function randomReference(spec: Pick<RunConfig, 'referenceLength' | 'seed'
 }
 
 /**
- * Acquires a run's inputs in order — reference, index, read source, detectors (ready) — and, when
- * a step throws, releases what the steps before it acquired before passing the error on.
+ * Acquires a run's inputs in order — reference, annotation, index, read source, detectors (ready)
+ * — and, when a step throws, releases what the steps before it acquired before passing the error
+ * on. A bad annotation fails before the run's row exists.
  */
 export async function acquireRunInputs(config: RunConfig, openDetectors: OpenDetectors): Promise<RunInputs> {
   const releases: (() => void | Promise<void>)[] = [];
   try {
     const reference = config.referencePath ? await loadReference(config.referencePath) : randomReference(config);
+    const annotation = await openAnnotation(config, reference);
     const index = await AlignerIndex.build(reference);
     releases.push(() => index.release());
     const producer = openProducer(config, reference);
@@ -38,6 +43,7 @@ export async function acquireRunInputs(config: RunConfig, openDetectors: OpenDet
     await detectors.ready();
     return {
       reference,
+      annotation,
       index,
       producer,
       detectors,
@@ -51,6 +57,23 @@ export async function acquireRunInputs(config: RunConfig, openDetectors: OpenDet
     await releaseInReverse(releases, error);
     throw error;
   }
+}
+
+/** The run's annotation, if it has one; `geneticCode` without one is refused, not ignored. */
+async function openAnnotation(config: RunConfig, reference: Reference): Promise<Annotation | undefined> {
+  const { annotation } = config.referencePath
+    ? await openRunAnnotation(
+        { referencePath: config.referencePath, annotationPath: config.annotationPath, geneticCode: config.geneticCode },
+        reference,
+      )
+    : {};
+  if (!annotation && config.geneticCode !== undefined) {
+    throw new InvalidRunConfigError(
+      'geneticCode needs an annotation: annotationPath, or a GenBank referencePath',
+      'geneticCode',
+    );
+  }
+  return annotation;
 }
 
 function openProducer(config: RunConfig, reference: Reference): Producer {

@@ -1,4 +1,5 @@
 import type { VariantCall } from '@helix/native';
+import type { SiteAnnotator } from '../annotate/site-annotator.js';
 import { type VariantRecord, variantSiteKey } from './records.js';
 
 /** Where a {@link VariantPublisher} sends what it publishes. */
@@ -12,16 +13,19 @@ export interface VariantPublisherTargets {
 /**
  * Publishes a run's variant calls: each becomes a record for the store, and a site newly
  * confirmed is announced once. A site whose call falls back to candidate is forgotten, so
- * confirming it again announces it again.
+ * confirming it again announces it again. With an annotator, a site is annotated when first
+ * confirmed, and every record of it from then on carries those effects.
  */
 export class VariantPublisher {
   readonly #runId: string;
   readonly #targets: VariantPublisherTargets;
+  readonly #annotator: SiteAnnotator | undefined;
   readonly #confirmedSites = new Set<string>();
 
-  constructor(runId: string, targets: VariantPublisherTargets) {
+  constructor(runId: string, targets: VariantPublisherTargets, annotator?: SiteAnnotator) {
     this.#runId = runId;
     this.#targets = targets;
+    this.#annotator = annotator;
   }
 
   /** Sites confirmed now. */
@@ -34,16 +38,22 @@ export class VariantPublisher {
     if (calls.length === 0) return;
     const seenAt = new Date();
     const records = calls.map((call) => variantRecord(this.#runId, call, seenAt));
-    this.#targets.addVariants(records);
+    const newlyConfirmed: VariantRecord[] = [];
     for (const record of records) {
       const site = variantSiteKey(record);
       if (record.status !== 'CONFIRMED') {
         this.#confirmedSites.delete(site);
       } else if (!this.#confirmedSites.has(site)) {
         this.#confirmedSites.add(site);
-        this.#targets.confirmed(record);
+        newlyConfirmed.push(record);
+      }
+      if (this.#annotator) {
+        record.effects =
+          (record.status === 'CONFIRMED' ? this.#annotator.annotate(site, record) : this.#annotator.known(site)) ?? [];
       }
     }
+    this.#targets.addVariants(records);
+    for (const record of newlyConfirmed) this.#targets.confirmed(record);
   }
 }
 

@@ -91,6 +91,11 @@ export class ReadModel {
     return this.#variants.confirmedContigs(runId);
   }
 
+  /** Whether any confirmed call of a run carries effects (its VCF then has `INFO/ANN`). */
+  confirmedHaveEffects(runId: string): Promise<boolean> {
+    return this.#variants.confirmedHaveEffects(runId);
+  }
+
   /** A run's samples between `from` and `to`, bucketed down to `maxPoints` (see {@link metricsHistory}). */
   metricsHistory(
     runId: string,

@@ -200,4 +200,14 @@ export class VariantReads {
     );
     return rows.map((row) => row.contig);
   }
+
+  /** Whether any confirmed call of a run carries effects. */
+  async confirmedHaveEffects(runId: string): Promise<boolean> {
+    const { rows } = await this.pool.query<{ annotated: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM variants WHERE run_id = $1 AND status = 'CONFIRMED' AND effects <> '[]'::jsonb)
+         AS annotated`,
+      [runId],
+    );
+    return rows[0]?.annotated === true;
+  }
 }

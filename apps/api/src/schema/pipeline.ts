@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { filter, pipe, Repeater } from 'graphql-yoga';
+import { AnnotationLoadError } from '../annotate/run-annotation.js';
 import { ForbiddenInputFileError, resolveInputFile } from '../auth/input-files.js';
 import { DEFAULT_RUN_CONFIG, InvalidRunConfigError, type RunConfigInput } from '../pipeline/config.js';
 import type { PipelineState as PipelineStateKind, PipelineStatusChange } from '../pipeline/events.js';
@@ -216,6 +217,7 @@ builder.mutationFields((t) => ({
         handle = await context.pipeline.start(config);
       } catch (error) {
         if (error instanceof InvalidRunConfigError) throw new InvalidInputError(error.message, error.field);
+        if (error instanceof AnnotationLoadError) throw new InvalidInputError(error.message, error.field);
         if (error instanceof PipelineAlreadyRunningError) throw error;
         // A named file that cannot be read as FASTA/FASTQ is the operator's input at fault.
         if (config.referencePath || config.readsPaths) {
