@@ -2,6 +2,7 @@
  * Interpretations in PostgreSQL: the `interpretation*` columns of `variants`, written with one
  * statement per batch (`unnest` of column arrays), and the pending rows the sweep picks up.
  */
+import type { VariantEffect } from '@helix/native';
 import type pg from 'pg';
 import { type VariantTypeKind, variantSiteKey } from '../pipeline/records.js';
 import type { InterpretableVariant } from './rules.js';
@@ -36,6 +37,7 @@ interface PendingRow {
   alt_count: number;
   allele_frequency: number;
   quality: number;
+  effects: VariantEffect[];
   has_rules: boolean;
   attempts: number;
 }
@@ -143,7 +145,7 @@ export class InterpretationStore {
    */
   async pending(limit: number, afterId: string, withRules: boolean): Promise<PendingVariant[]> {
     const { rows } = await this.pool.query<PendingRow>(
-      `SELECT id, run_id, contig, position, ref, alt, type, depth, alt_count, allele_frequency, quality,
+      `SELECT id, run_id, contig, position, ref, alt, type, depth, alt_count, allele_frequency, quality, effects,
          interpretation IS NOT NULL AS has_rules, interpretation_attempts AS attempts
        FROM variants
        WHERE interpretation_state = 'PENDING' AND status = 'CONFIRMED' AND id > $2::int8
@@ -164,6 +166,7 @@ export class InterpretationStore {
       altCount: row.alt_count,
       alleleFrequency: row.allele_frequency,
       quality: row.quality,
+      effects: row.effects,
       hasRules: row.has_rules,
       attempts: row.attempts,
     }));

@@ -2,6 +2,7 @@
  * What Helix asks the model and what it accepts back: the chat messages for a batch of variants
  * and the zod schema of the JSON answer.
  */
+import type { VariantEffect } from '@helix/native';
 import { z } from 'zod';
 import type { InterpretableVariant, RulesInterpretation } from './rules.js';
 import type { ReferenceWindow } from './sequence-context.js';
@@ -48,7 +49,11 @@ const SYSTEM_PROMPT = `You are a genomics assistant annotating variant calls fro
 For each variant you get an id, the site, the alleles, the reference around the site with the
 changed bases in brackets, and facts computed by rules (substitution class, indel length and frame,
 repeat context, zygosity from allele frequency, call quality).
-The reference may be synthetic: say nothing about genes you cannot see.
+A variant in or near an annotated gene has one effect line per gene it touches: the consequence
+(Sequence Ontology term) and impact, gene, locus tag, product, codon change, HGVS.c and HGVS.p, and
+the reference protein around the change with the changed residues in brackets. Then name the gene,
+its product and the protein change in the summary. A variant without effect lines has no
+annotation: the reference may be synthetic, say nothing about genes you cannot see.
 Answer with one JSON object and nothing else:
 {"interpretations":[{"id":"<id>","summary":"<one sentence, at most 300 characters>","significance":"<class>"}]}
 with exactly one entry per variant id, and significance one of: ${SIGNIFICANCE_CLASSES.join(', ')}.
@@ -83,6 +88,32 @@ function factsLine(rules: RulesInterpretation): string {
   return facts.join(', ');
 }
 
+/** One effect as the model reads it: `missense_variant (MODERATE), gene rpoB, …, reference protein VLTSR[S]QLSQF`. */
+export function effectLine(effect: VariantEffect): string {
+  const parts = [`${effect.soTerm} (${effect.impact})`];
+  // Between genes the neighbours are named one by one below, not as one `left-right` gene.
+  if (!effect.neighbours) {
+    if (effect.gene) parts.push(`gene ${effect.gene}`);
+    if (effect.locusTag) parts.push(`locus tag ${effect.locusTag}`);
+  }
+  if (effect.product) parts.push(`product "${effect.product}"`);
+  if (effect.codonChange) parts.push(`codon ${effect.codonChange}`);
+  if (effect.hgvsC) parts.push(effect.hgvsC);
+  if (effect.hgvsP) parts.push(effect.aminoAcidChange ? `${effect.hgvsP} (${effect.aminoAcidChange})` : effect.hgvsP);
+  const context = effect.proteinContext;
+  if (context) parts.push(`reference protein ${context.before}[${context.residues}]${context.after}`);
+  if (effect.neighbours) {
+    for (const neighbour of effect.neighbours) parts.push(`${neighbour.distance} bp from ${neighbour.gene}`);
+  } else if (effect.distance !== undefined) {
+    parts.push(
+      effect.consequence === 'UPSTREAM'
+        ? `${effect.distance} bp before the gene`
+        : `nearest gene ${effect.distance} bp away`,
+    );
+  }
+  return parts.join(', ');
+}
+
 /** The chat messages asking the model to interpret a batch of variants. */
 export function buildMessages(batch: PromptVariant[]): { role: 'system' | 'user'; content: string }[] {
   const lines = batch.map((item, index) =>
@@ -90,6 +121,7 @@ export function buildMessages(batch: PromptVariant[]): { role: 'system' | 'user'
       `${promptId(index)}: ${item.variant.contig}:${item.variant.position} ${item.variant.ref}>${item.variant.alt}`,
       `  ${contextLine(item)}`,
       `  facts: ${factsLine(item.rules)}`,
+      ...item.variant.effects.map((effect) => `  effect: ${effectLine(effect)}`),
     ].join('\n'),
   );
   return [

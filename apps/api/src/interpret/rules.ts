@@ -3,6 +3,7 @@
  * interpretation, with or without a model.
  */
 import type { VariantRecord } from '../pipeline/records.js';
+import { describeEffects } from './effect-summary.js';
 import {
   homopolymerAround,
   indelRepeat,
@@ -16,7 +17,17 @@ import {
 /** What the interpreters need to know of a variant call. */
 export type InterpretableVariant = Pick<
   VariantRecord,
-  'runId' | 'contig' | 'position' | 'ref' | 'alt' | 'type' | 'depth' | 'altCount' | 'alleleFrequency' | 'quality'
+  | 'runId'
+  | 'contig'
+  | 'position'
+  | 'ref'
+  | 'alt'
+  | 'type'
+  | 'depth'
+  | 'altCount'
+  | 'alleleFrequency'
+  | 'quality'
+  | 'effects'
 >;
 
 /** Transition (purine ↔ purine, pyrimidine ↔ pyrimidine) or transversion. */
@@ -136,6 +147,12 @@ function describeRepeat(repeat: RepeatContext): string {
     : `in a (${repeat.unit})×${atLeast}${repeat.copies} short tandem repeat`;
 }
 
+/** An allele frequency as a percentage: `12 %`, `4.5 %` below ten. */
+function percent(alleleFrequency: number): string {
+  const value = alleleFrequency * 100;
+  return `${value.toFixed(value < 10 ? 1 : 0)} %`;
+}
+
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -143,7 +160,9 @@ function capitalise(text: string): string {
 /**
  * Interprets a variant by rules: substitution class or indel effect, repeat and CpG context from
  * the reference `window` (undefined when the reference is not at hand), zygosity and quality band,
- * and a one-sentence summary. Deterministic: the same input gives the same output.
+ * and a one-sentence summary that leads with the effects on genes when the call has any (a
+ * subclonal call then reads as a minority variant at its allele frequency rather than a zygosity).
+ * Deterministic: the same input gives the same output.
  */
 export function interpretByRules(variant: InterpretableVariant, window?: ReferenceWindow): RulesInterpretation {
   const index = window ? indexInWindow(window, variant.position) : -1;
@@ -157,23 +176,33 @@ export function interpretByRules(variant: InterpretableVariant, window?: Referen
   const zygosityClass = zygosity(variant.alleleFrequency);
   const band = qualityBand(variant.quality);
 
+  const effects = describeEffects(variant.effects);
   const site = `${variant.contig}:${variant.position}`;
   let what: string;
   if (indel) {
     const verb = variant.type === 'INSERTION' ? 'insertion' : 'deletion';
     const bases = indel.length <= 12 ? ` of ${indel.bases}` : '';
-    what = `${zygosityClass} ${indel.length} bp ${verb}${bases} (${indel.frameshift ? 'frameshift' : 'in-frame'} if coding)`;
+    // With effects the frame is named there, for the gene it is in.
+    const frame = effects ? '' : ` (${indel.frameshift ? 'frameshift' : 'in-frame'} if coding)`;
+    what = `${indel.length} bp ${verb}${bases}${frame}`;
   } else {
-    what = `${zygosityClass} ${variant.ref}>${variant.alt} ${substitution?.class ?? 'substitution'}`;
+    what = `${variant.ref}>${variant.alt} ${substitution?.class ?? 'substitution'}`;
     if (substitution?.cpg) what += ' at a CpG site';
   }
   const context = repeat ? ` ${describeRepeat(repeat)}` : '';
   const caution =
     repeat && band !== 'high' && indel ? '; indels in repeats are a common sequencing artefact, confirm it' : '';
-  const summary =
-    `${capitalise(what)} at ${site}${context}, ` +
-    `AF ${variant.alleleFrequency.toFixed(2)} over ${variant.depth} reads, ${band} quality (Q${Math.round(variant.quality)})` +
-    `${caution}.`;
+  const support = `over ${variant.depth} reads, ${band} quality (Q${Math.round(variant.quality)})${caution}`;
+  const af = `AF ${variant.alleleFrequency.toFixed(2)}`;
+  let summary: string;
+  if (!effects) {
+    summary = `${capitalise(`${zygosityClass} ${what}`)} at ${site}${context}, ${af} ${support}.`;
+  } else if (zygosityClass === 'subclonal') {
+    const minority = `minority variant at ${percent(variant.alleleFrequency)}`;
+    summary = `${capitalise(effects)}; ${what} at ${site}${context}, ${minority} ${support}.`;
+  } else {
+    summary = `${capitalise(effects)}; ${zygosityClass} ${what} at ${site}${context}, ${af} ${support}.`;
+  }
 
   return {
     source: 'rules',

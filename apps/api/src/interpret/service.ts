@@ -68,6 +68,7 @@ const toInterpretable = (variant: MutationDetected): InterpretableVariant => ({
   altCount: variant.altCount,
   alleleFrequency: variant.alleleFrequency,
   quality: variant.quality,
+  effects: variant.effects,
 });
 
 class Service implements InterpretationService {

@@ -28,6 +28,7 @@ const variant = (overrides: Partial<InterpretableVariant>): InterpretableVariant
   altCount: 30,
   alleleFrequency: 0.5,
   quality: 60,
+  effects: [],
   ...overrides,
 });
 
