@@ -64,7 +64,10 @@ async function mergeTsv(
       return sendJson(response, 400, { error: error.message, field: error.field }, cors);
     throw error;
   }
-  options.logger.info({ callerId: caller.id, ...outcome }, 'mutations of concern imported');
+  options.logger.info(
+    { audit: 'mutationsOfConcern', action: 'imported', by: caller.id, byLabel: caller.label, ...outcome },
+    'audit: mutations of concern imported',
+  );
   sendJson(response, 200, outcome, cors);
 }
 

@@ -1,5 +1,4 @@
 import { ConcernInputError, MAX_CONCERN_LABEL_LENGTH, MAX_GENE_LENGTH } from '../concern/change.js';
-import type { KeyedCall } from '../concern/keys.js';
 import type { ConcernIndex } from '../concern/match.js';
 import { DuplicateMutationOfConcernError, type MutationOfConcern as MutationOfConcernShape } from '../concern/store.js';
 import { isUuid } from '../read-model/sql.js';
@@ -36,7 +35,7 @@ const AddMutationOfConcernInput = builder.inputType('AddMutationOfConcernInput',
 const requestIndexes = new WeakMap<Context, Promise<ConcernIndex>>();
 
 /** The list as this request matches against it: read once, however many calls it resolves. */
-export function concernIndexOf(context: Context): Promise<ConcernIndex> {
+function concernIndexOf(context: Context): Promise<ConcernIndex> {
   let index = requestIndexes.get(context);
   if (!index) {
     index = context.concerns.index();
@@ -45,20 +44,15 @@ export function concernIndexOf(context: Context): Promise<ConcernIndex> {
   return index;
 }
 
-/** The mutation of concern `call` matches, or null. */
-export async function mutationOfConcernOf(call: KeyedCall, context: Context): Promise<MutationOfConcernShape | null> {
-  return (await concernIndexOf(context)).match(call) ?? null;
-}
-
 builder.objectField(Variant, 'mutationOfConcern', (t) =>
   t.field({
     type: MutationOfConcern,
     nullable: true,
     description: 'The mutation of concern this call matches (by its effects or its nucleotide change), or null.',
-    resolve: (variant, _args, context) => {
+    resolve: async (variant, _args, context) => {
       // The answer follows the list, which changes apart from any run: it is never cached.
       context.cacheScope?.uncacheable();
-      return mutationOfConcernOf(variant, context);
+      return (await concernIndexOf(context)).match(variant) ?? null;
     },
   }),
 );

@@ -75,6 +75,31 @@ describe('mutations of concern', () => {
       expect((await list(api.url)).map((listed) => listed.gene)).toEqual(['NC_045512.2']);
     });
 
+    it('should run the operations of API.md as written', async () => {
+      const added = await queryData<{ addMutationOfConcern: { id: string } }>(
+        api.url,
+        'mutation { addMutationOfConcern(input: { gene: "S", aminoAcidChange: "E484K", label: "immune escape" }) { id } }',
+        { key: testKeys.operator },
+      );
+      const { id } = added.addMutationOfConcern;
+      const listed = await queryData<{ mutationsOfConcern: Listed[] }>(
+        api.url,
+        'query { mutationsOfConcern { id gene aminoAcidChange label } }',
+      );
+      expect(listed.mutationsOfConcern).toContainEqual({
+        id,
+        gene: 'S',
+        aminoAcidChange: 'E484K',
+        label: 'immune escape',
+      });
+      const removed = await queryData<{ removeMutationOfConcern: boolean }>(
+        api.url,
+        `mutation { removeMutationOfConcern(id: "${id}") }`,
+        { key: testKeys.operator },
+      );
+      expect(removed.removeMutationOfConcern).toBe(true);
+    });
+
     it('should refuse changes from viewers and reads from anonymous callers', async () => {
       const byViewer = await add(api.url, { gene: 'katG', aminoAcidChange: 'S315T' }, testKeys.viewer);
       expect(byViewer.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
