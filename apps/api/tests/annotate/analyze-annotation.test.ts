@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Reference, simulateToFiles } from '@helix/native';
+import { Reference, simulateToFiles, type VariantEffect } from '@helix/native';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { annField } from '../../src/annotate/ann-field.js';
 import { poolConfigFromUrl } from '../../src/db/pool.js';
 import { RunReferenceContext } from '../../src/interpret/reference-context.js';
 import { createScratchDatabase } from '../support/database.js';
@@ -131,6 +132,33 @@ describe('helix analyze --annotation', () => {
         start: 4_990,
         sequence: reference.sequence(0).toString('latin1', 4_989, 5_010),
       });
+    } finally {
+      await pool.end();
+      await database.drop();
+    }
+  });
+
+  it('should store a --db run with the effects its VCF carries as INFO/ANN', async () => {
+    const database = await createScratchDatabase();
+    const pool = new pg.Pool(poolConfigFromUrl(database.url));
+    try {
+      const helix = analyzeWith(
+        { DATABASE_URL: database.url },
+        'ref.fa',
+        'db-gff.vcf',
+        '--annotation',
+        file('genes.gff3'),
+        '--db',
+      );
+      expect(await helix.exited, helix.output()).toBe(0);
+      const runId = /run (\S+) stored/.exec(helix.output())?.[1] ?? '';
+      const { rows } = await pool.query<{ alt: string; effects: VariantEffect[] }>(
+        `SELECT alt, effects FROM variants WHERE run_id = $1 AND status = 'CONFIRMED' ORDER BY position, ref, alt`,
+        [runId],
+      );
+      const written = annEntries(await readFile(file('db-gff.vcf'), 'utf8'));
+      expect(rows.length).toBe(written.length);
+      expect(rows.map((row) => annField(row.alt, row.effects)?.split(','))).toEqual(written);
     } finally {
       await pool.end();
       await database.drop();
