@@ -33,7 +33,7 @@ export function liveVariant(detected: MutationDetected): VariantRow {
 }
 
 /** Which alarms a subscriber wants; every condition given must hold. */
-export interface AlarmFilter {
+interface AlarmFilter {
   /** The run of the alarm (each given, as the older argument and in the filter, must name it). */
   runIds: readonly string[];
   /** Some effect is on one of these genes. */
