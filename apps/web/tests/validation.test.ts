@@ -70,6 +70,19 @@ describe('run configuration form', () => {
       value: { source: 'FASTQ', referencePath: 'ref.fa', readsPaths: ['a.fq', 'b.fq'] },
     });
   });
+
+  it('should pass an annotation file on only when one is named', () => {
+    const annotated = validateRunConfig({
+      ...defaults(),
+      source: 'FASTQ',
+      referencePath: 'ref.fa',
+      readsPaths: 'a.fq',
+      annotationPath: ' genes.gff3 ',
+    });
+    expect(annotated).toMatchObject({ ok: true, value: { annotationPath: 'genes.gff3' } });
+    const plain = validateRunConfig({ ...defaults(), source: 'FASTQ', referencePath: 'ref.gbk', readsPaths: 'a.fq' });
+    expect(plain.ok && 'annotationPath' in plain.value).toBe(false);
+  });
 });
 
 describe('spike and threshold forms', () => {

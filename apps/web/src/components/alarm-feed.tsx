@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { useClient, useSubscription } from 'urql';
+import { effectsLabel } from '@/lib/effects';
 import { formatPercent, formatQuality, formatTime } from '@/lib/format';
 import {
   type Alarm,
@@ -72,8 +73,10 @@ export function AlarmFeed() {
         <ol className="alarms" aria-label="Detected mutations, newest first" data-testid="alarms">
           {alarms.map((alarm) => {
             const interpretation = alarm.interpretation ?? interpretations[alarm.id];
+            const effects = effectsLabel(alarm.effects);
+            const concern = alarm.mutationOfConcern;
             return (
-              <li key={alarm.id} className="alarm">
+              <li key={alarm.id} className={concern ? 'alarm alarm-concern' : 'alarm'}>
                 <div className="alarm-head">
                   <span className="mono">
                     {alarm.contig ? `${alarm.contig}:` : ''}
@@ -90,6 +93,13 @@ export function AlarmFeed() {
                     {formatTime(alarm.receivedAt)}
                   </time>
                 </div>
+                {effects ? <p className="alarm-effects">{effects}</p> : null}
+                {concern ? (
+                  <p className="alarm-concern-label">
+                    <span className="tag tag-concern">Mutation of concern</span>
+                    {concern.label ? ` ${concern.label}` : null}
+                  </p>
+                ) : null}
                 {interpretation ? (
                   <p className="alarm-interpretation">
                     <span className="tag tag-source">{interpretation.source}</span> {interpretation.summary}

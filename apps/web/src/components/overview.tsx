@@ -6,6 +6,7 @@ import { backpressureOf } from '@/lib/backpressure';
 import { shortId } from '@/lib/format';
 import { AlarmFeed } from './alarm-feed';
 import { BackpressureBanner } from './backpressure-banner';
+import { ConcernBanner } from './concern-banner';
 import { ConnectionIndicator } from './connection-indicator';
 import { Controls } from './controls/controls';
 import { LiveCharts } from './live-charts';
@@ -33,6 +34,7 @@ export function Overview({ role }: { role: 'operator' | 'viewer' }) {
         </div>
         <ConnectionIndicator />
       </div>
+      <ConcernBanner />
       <BackpressureBanner backpressure={backpressureOf(live.metrics)} />
       <MetricCards metrics={live.metrics} variantsConfirmed={live.variantsConfirmed} />
       <LiveCharts samples={live.samples} />

@@ -2,6 +2,7 @@
 
 import { useEffect, useRef } from 'react';
 import { useQuery } from 'urql';
+import { consequenceWords } from '@/lib/effects';
 import { formatCount, formatDateTime, formatPercent, formatQuality } from '@/lib/format';
 import { VariantQuery, type VariantRow } from '@/lib/graphql/operations';
 
@@ -40,6 +41,8 @@ export function VariantDetail({ variant: row, onClose }: { variant: VariantRow; 
     ['Last seen', formatDateTime(variant.lastSeenAt ?? null)],
   ];
   const more = details(result.data?.variant?.interpretation?.details);
+  const effects = result.data?.variant?.effects ?? [];
+  const concern = result.data?.variant?.mutationOfConcern;
   return (
     <dialog ref={dialog} className="dialog" aria-labelledby="variant-detail-title" onClose={onClose}>
       <div className="dialog-head">
@@ -61,6 +64,54 @@ export function VariantDetail({ variant: row, onClose }: { variant: VariantRow; 
           </div>
         ))}
       </dl>
+      {concern ? (
+        <p className="notice notice-error">
+          <strong>Mutation of concern</strong>: {concern.gene} {concern.aminoAcidChange}
+          {concern.label ? ` — ${concern.label}` : ''}
+        </p>
+      ) : null}
+      <h3>Effects on genes</h3>
+      {effects.length === 0 ? (
+        <p className="muted">No annotation: the run has no genes, or none near this call.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <caption className="visually-hidden">Effects of this call on genes</caption>
+            <thead>
+              <tr>
+                <th scope="col">Gene</th>
+                <th scope="col">Product</th>
+                <th scope="col">Consequence</th>
+                <th scope="col">Codons</th>
+                <th scope="col">Protein</th>
+                <th scope="col">HGVS.c</th>
+              </tr>
+            </thead>
+            <tbody>
+              {effects.map((effect) => (
+                <tr key={`${effect.gene}:${effect.consequence}:${effect.hgvsC}`}>
+                  <td className="mono">
+                    {effect.gene ?? '—'}
+                    {effect.locusTag ? <span className="muted"> ({effect.locusTag})</span> : null}
+                  </td>
+                  <td>{effect.product ?? '—'}</td>
+                  <td>
+                    {consequenceWords(effect.consequence)}{' '}
+                    <span className="muted">({effect.impact.toLowerCase()})</span>
+                    {effect.distance != null ? <span className="muted"> {formatCount(effect.distance)} bp</span> : null}
+                  </td>
+                  <td className="mono">{effect.codonChange ?? '—'}</td>
+                  <td className="mono">
+                    {effect.aminoAcidChange ?? '—'}
+                    {effect.hgvsP ? <span className="muted"> {effect.hgvsP}</span> : null}
+                  </td>
+                  <td className="mono">{effect.hgvsC ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
       <h3>Interpretation</h3>
       {variant.interpretation ? (
         <>

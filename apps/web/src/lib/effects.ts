@@ -1,16 +1,7 @@
-/** Consequences as the API names them (`Consequence` in the schema). */
-export type ConsequenceName =
-  | 'SYNONYMOUS'
-  | 'MISSENSE'
-  | 'STOP_GAINED'
-  | 'STOP_LOST'
-  | 'START_LOST'
-  | 'FRAMESHIFT'
-  | 'INFRAME_INSERTION'
-  | 'INFRAME_DELETION'
-  | 'INTERGENIC'
-  | 'UPSTREAM'
-  | 'NON_CODING';
+import type { Consequence } from '@/lib/graphql/operations';
+
+/** Consequences as the API names them. */
+export type ConsequenceName = Consequence;
 
 /** What the dashboard reads of one effect. */
 export interface EffectSummary {

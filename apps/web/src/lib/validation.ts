@@ -24,6 +24,7 @@ export const RUN_CONFIG_DEFAULTS = {
   totalReads: '',
   referencePath: '',
   readsPaths: '',
+  annotationPath: '',
 } as const;
 
 export type RunConfigField = keyof typeof RUN_CONFIG_DEFAULTS;
@@ -56,7 +57,7 @@ export function parseNumber(raw: string, rule: NumberRule): number | string {
 
 /** The limits the API applies to a run configuration, so messages appear before sending. */
 const RUN_RULES: Record<
-  Exclude<RunConfigField, 'source' | 'totalReads' | 'referencePath' | 'readsPaths'>,
+  Exclude<RunConfigField, 'source' | 'totalReads' | 'referencePath' | 'readsPaths' | 'annotationPath'>,
   NumberRule
 > = {
   referenceLength: { label: 'Reference length', integer: true, min: 1_000, max: 2_000_000_000 },
@@ -100,7 +101,7 @@ export function validateRunConfig(values: RunConfigValues): Validated<StartPipel
     .map((path) => path.trim())
     .filter(Boolean);
   if (source === 'FASTQ') {
-    if (!values.referencePath.trim()) errors.referencePath = 'A FASTQ run needs a reference (FASTA) file.';
+    if (!values.referencePath.trim()) errors.referencePath = 'A FASTQ run needs a reference (FASTA or GenBank) file.';
     if (readsPaths.length === 0) errors.readsPaths = 'A FASTQ run needs one FASTQ file, or two mate files.';
   }
   if (readsPaths.length > 2) errors.readsPaths = 'Give one FASTQ file, or two mate files.';
@@ -122,6 +123,7 @@ export function validateRunConfig(values: RunConfigValues): Validated<StartPipel
   if (totalReads !== undefined) input.totalReads = totalReads;
   if (values.referencePath.trim()) input.referencePath = values.referencePath.trim();
   if (readsPaths.length > 0) input.readsPaths = readsPaths;
+  if (values.annotationPath.trim()) input.annotationPath = values.annotationPath.trim();
   return { ok: true, value: input };
 }
 

@@ -111,8 +111,9 @@ export function RunConfigForm({ disabledReason }: { disabledReason: string | und
             type: 'number',
             inputMode: 'numeric',
           })}
-          {input('referencePath', 'Reference FASTA', 'a file in the server’s input directory')}
+          {input('referencePath', 'Reference', 'FASTA or GenBank, in the server’s input directory')}
           {input('readsPaths', 'FASTQ files', 'one file, or two mate files separated by a comma')}
+          {input('annotationPath', 'Genes', 'GFF3 or GenBank (a GenBank reference brings its own)')}
         </div>
       </details>
       {formError ? (

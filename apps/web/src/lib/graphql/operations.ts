@@ -10,6 +10,12 @@ export type AnalysisOrder = SchemaType<'AnalysisOrder'>;
 export type StartPipelineInput = SchemaType<'StartPipelineInput'>;
 /** The variants table's filter, as `variants` takes it. */
 export type VariantFilter = SchemaType<'VariantFilter'>;
+export type Consequence = SchemaType<'Consequence'>;
+
+/** What the alarm feed and the variants table show of a call's effects on genes. */
+const EffectFields = graphql(`
+  fragment EffectFields on VariantEffect @_unmask { gene aminoAcidChange consequence impact }
+`);
 
 /** What the overview shows of one metrics snapshot, live or from the `pipeline` query. */
 const QueueMetricsFields = graphql(`
@@ -73,12 +79,31 @@ export const UpdateThresholdsMutation = graphql(`
 `);
 
 /** The mutation alarm, with the interpretation when it is already written. */
-export const MutationDetectedSubscription = graphql(`
+export const MutationDetectedSubscription = graphql(
+  `
   subscription MutationDetected {
-    mutationDetected { id contig position ref alt type depth alleleFrequency quality status firstSeenAt
-      interpretation { source summary } }
+    mutationDetected { id runId contig position ref alt type depth alleleFrequency quality status firstSeenAt
+      interpretation { source summary } effects { ...EffectFields } mutationOfConcern { id label } }
   }
-`);
+`,
+  [EffectFields],
+);
+
+/** Only the alarms for listed mutations of concern: what the banner shows. */
+export const ConcernDetectedSubscription = graphql(
+  `
+  subscription ConcernDetected {
+    mutationDetected(filter: { mutationsOfConcernOnly: true }) {
+      id runId contig position ref alt alleleFrequency effects { ...EffectFields }
+      mutationOfConcern { id gene aminoAcidChange label }
+    }
+  }
+`,
+  [EffectFields],
+);
+
+/** A mutation-of-concern alarm as the banner shows it. */
+export type ConcernAlarm = ResultOf<typeof ConcernDetectedSubscription>['mutationDetected'];
 
 /** A variant call as the alarm feed shows it. */
 export type Alarm = ResultOf<typeof MutationDetectedSubscription>['mutationDetected'];
@@ -119,15 +144,18 @@ export const AnalysesQuery = graphql(`
   }
 `);
 
-export const VariantsQuery = graphql(`
+export const VariantsQuery = graphql(
+  `
   query Variants($filter: VariantFilter!, $orderBy: VariantOrder, $first: Int!, $after: String) {
     variants(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
       totalCount pageInfo { hasNextPage endCursor }
       edges { node { id contig position ref alt type depth altCount alleleFrequency quality status
-        interpretation { source summary } } }
+        interpretation { source summary } effects { ...EffectFields } mutationOfConcern { id label } } }
     }
   }
-`);
+`,
+  [EffectFields],
+);
 
 /** A row of the variants table. */
 export type VariantRow = ResultOf<typeof VariantsQuery>['variants']['edges'][number]['node'];
@@ -135,8 +163,28 @@ export type VariantRow = ResultOf<typeof VariantsQuery>['variants']['edges'][num
 export const VariantQuery = graphql(`
   query Variant($id: ID!) {
     variant(id: $id) { id contig position ref alt type genotype depth altCount alleleFrequency quality status
-      firstSeenAt lastSeenAt interpretation { source summary details } }
+      firstSeenAt lastSeenAt interpretation { source summary details }
+      effects { gene locusTag product consequence impact codonChange aminoAcidChange hgvsC hgvsP distance }
+      mutationOfConcern { id gene aminoAcidChange label } }
   }
+`);
+
+/** The mutations-of-concern list. */
+export const MutationsOfConcernQuery = graphql(`
+  query MutationsOfConcern { mutationsOfConcern { id gene aminoAcidChange label } }
+`);
+
+/** One entry of the mutations-of-concern list. */
+export type MutationOfConcern = ResultOf<typeof MutationsOfConcernQuery>['mutationsOfConcern'][number];
+
+export const AddMutationOfConcernMutation = graphql(`
+  mutation AddMutationOfConcern($input: AddMutationOfConcernInput!) {
+    addMutationOfConcern(input: $input) { id gene aminoAcidChange label }
+  }
+`);
+
+export const RemoveMutationOfConcernMutation = graphql(`
+  mutation RemoveMutationOfConcern($id: ID!) { removeMutationOfConcern(id: $id) }
 `);
 
 export const MetricsHistoryQuery = graphql(`
