@@ -1,21 +1,6 @@
 import type { VariantEffect as VariantEffectShape } from '@helix/native';
 import { builder } from './builder.js';
 
-/** The consequences a call may have on a gene, as API.md names them. */
-export const CONSEQUENCES = [
-  'SYNONYMOUS',
-  'MISSENSE',
-  'STOP_GAINED',
-  'STOP_LOST',
-  'START_LOST',
-  'FRAMESHIFT',
-  'INFRAME_INSERTION',
-  'INFRAME_DELETION',
-  'INTERGENIC',
-  'UPSTREAM',
-  'NON_CODING',
-] as const satisfies readonly VariantEffectShape['consequence'][];
-
 export const Consequence = builder.enumType('Consequence', {
   description: 'What a call does to a gene (Sequence Ontology terms in the VCF).',
   values: {
@@ -30,7 +15,7 @@ export const Consequence = builder.enumType('Consequence', {
     INTERGENIC: { description: 'intergenic_variant: between genes (gene names both neighbours).' },
     UPSTREAM: { description: 'upstream_gene_variant: within 100 bp before a gene.' },
     NON_CODING: { description: 'non_coding_transcript_exon_variant: in an RNA gene.' },
-  } as const satisfies Record<(typeof CONSEQUENCES)[number], unknown>,
+  } as const satisfies Record<VariantEffectShape['consequence'], unknown>,
 });
 
 export const Impact = builder.enumType('Impact', {
