@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONCERN_LIST_TTL_MS } from '../../src/concern/list.js';
 import { openDatabase } from '../../src/db/database.js';
 import { createLogger } from '../../src/logger.js';
 import { createHelixPubSub } from '../../src/pubsub/events.js';
@@ -31,6 +32,16 @@ const add = (url: string, input: Record<string, unknown>, key: string = testKeys
   postGraphQL(url, ADD, { key, variables: { input } });
 
 const list = async (url: string) => (await queryData<{ mutationsOfConcern: Listed[] }>(url, LIST)).mutationsOfConcern;
+
+/** The confirmed calls stored so far, with the mutation of concern each matches. */
+const calls = async (url: string) => {
+  const { variants } = await queryData<{ variants: { edges: { node: StoredCall }[] } }>(
+    url,
+    `{ variants(filter: { status: CONFIRMED }, first: 100) {
+      edges { node { contig position ref alt mutationOfConcern { label } } } } }`,
+  );
+  return variants.edges.map((edge) => edge.node);
+};
 
 const tsvRequest = (origin: string, method: string, key: string | undefined, body?: string) =>
   fetch(`${origin}/mutations-of-concern.tsv`, {
@@ -192,23 +203,33 @@ describe('mutations of concern', () => {
       };
       await waitFor(confirmed, 20_000, 'two confirmed calls');
       await queryData(api.url, 'mutation { stopPipeline(drain: true) { __typename } }', { key: testKeys.operator });
-      const calls = async () => {
-        const { variants } = await queryData<{ variants: { edges: { node: StoredCall }[] } }>(
-          api.url,
-          `{ variants(filter: { status: CONFIRMED }, first: 100) {
-            edges { node { contig position ref alt mutationOfConcern { label } } } } }`,
-        );
-        return variants.edges.map((edge) => edge.node);
-      };
-      const [first] = await calls();
+      const [first] = await calls(api.url);
       if (!first) throw new Error('no confirmed call');
       await add(api.url, {
         gene: first.contig,
         aminoAcidChange: `${first.ref}${first.position}${first.alt}`,
         label: 'watched site',
       });
-      const marked = (await calls()).filter((call) => call.mutationOfConcern !== null);
+      const marked = (await calls(api.url)).filter((call) => call.mutationOfConcern !== null);
       expect(marked).toEqual([{ ...first, mutationOfConcern: { label: 'watched site' } }]);
+    });
+
+    it("should show a change made at another replica in this replica's matches once its reading is older than the TTL", async () => {
+      const replica = await startReplica(api.database, api.pubsub, createLogger('silent'));
+      try {
+        const [, second] = await calls(replica.url);
+        if (!second) throw new Error('no second confirmed call');
+        await add(api.url, {
+          gene: second.contig,
+          aminoAcidChange: `${second.ref}${second.position}${second.alt}`,
+          label: 'watched elsewhere',
+        });
+        const seen = async () =>
+          (await calls(replica.url)).some((call) => call.mutationOfConcern?.label === 'watched elsewhere');
+        await waitFor(seen, CONCERN_LIST_TTL_MS + 2_000, 'the other replica to match the new entry');
+      } finally {
+        await replica.close();
+      }
     });
   });
 });
