@@ -95,7 +95,10 @@ export class RunFolderState {
     const consider = (at: number) => {
       due = due === undefined ? at : Math.min(due, at);
     };
-    for (const { changedAt, renamed } of this.observations.values()) if (!renamed) consider(changedAt + this.settleMs);
+    // A complete file held for its mate is not due again: only its mate's arrival changes anything.
+    for (const observation of this.observations.values()) {
+      if (!this.isComplete(observation, this.scannedAt)) consider(observation.changedAt + this.settleMs);
+    }
     if (this.endMarkerSeen) {
       for (const { file, changedAt } of this.partials.values()) {
         if (!this.abandoned.has(file.path)) consider(changedAt + this.settleMs);

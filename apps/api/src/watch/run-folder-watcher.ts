@@ -32,7 +32,7 @@ export interface WatchRunFolderOptions {
 export class RunFolderWatcher implements AsyncIterableIterator<RunFolderEvent> {
   private readonly state: RunFolderState;
   private readonly wakeups: FolderWakeups;
-  private scanned = false;
+  private scanCount = 0;
   private closed = false;
   private pulling: Promise<unknown> = Promise.resolve();
 
@@ -58,6 +58,11 @@ export class RunFolderWatcher implements AsyncIterableIterator<RunFolderEvent> {
   /** Files complete on disk not yet pulled, and files still being written, as of the last scan. */
   get backlog(): RunFolderBacklog {
     return this.state.backlog();
+  }
+
+  /** How many times the folder has been read (listed and stat-ed) so far. */
+  get scans(): number {
+    return this.scanCount;
   }
 
   /** The next file or warning; done after the end marker once all is taken, or after `close()`. */
@@ -88,7 +93,7 @@ export class RunFolderWatcher implements AsyncIterableIterator<RunFolderEvent> {
       const event = this.state.take();
       if (event !== undefined) return { done: false, value: event };
       if (this.state.finished) break;
-      if (this.scanned) await this.wakeups.wait(this.state.nextDueAt());
+      if (this.scanCount > 0) await this.wakeups.wait(this.state.nextDueAt());
       if (this.closed) break;
       await this.scan();
     }
@@ -97,7 +102,7 @@ export class RunFolderWatcher implements AsyncIterableIterator<RunFolderEvent> {
   }
 
   private async scan(): Promise<void> {
-    this.scanned = true;
+    this.scanCount += 1;
     try {
       const snapshot = await scanRunFolder(this.inputDir, this.directory, basename(this.directory));
       this.wakeups.follow(snapshot.folders);

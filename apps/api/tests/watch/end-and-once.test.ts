@@ -111,14 +111,25 @@ describe('a followed run', () => {
     const { size } = await stat(barcode(1, 1));
     expect(watcher.backlog).toEqual({ filesWaiting: 1, bytesWaiting: size, filesWriting: 0, endMarkerSeen: false });
 
+    const scans = watcher.scans;
     await writeReadsFile(barcode(1, 2), 2);
     await sleep(300);
 
+    expect(watcher.scans).toBe(scans);
     expect(watcher.backlog.filesWaiting).toBe(1);
     expect(takenFiles([await nextWithin(watcher, 2_000), await nextWithin(watcher, 2_000)])).toEqual([
       'barcode01: run_1.fastq.gz',
       'barcode01: run_2.fastq.gz',
     ]);
+  });
+
+  it('should rescan only at the poll interval while an R1 waits for its mate, not in a loop', async () => {
+    await writeReadsFile(join(inputDir, 'run/A_S1_L001_R1_001.fastq.gz'), 2);
+    watcher = await open({ pollIntervalMs: 200 });
+
+    expect(await nextWithin(watcher, 700)).toBe('nothing');
+    expect(watcher.scans).toBeGreaterThanOrEqual(2);
+    expect(watcher.scans).toBeLessThanOrEqual(6);
   });
 
   it('should end with RunFolderGoneError when the run folder is deleted mid-run', async () => {
