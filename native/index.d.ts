@@ -78,10 +78,11 @@ export declare class Detector {
   /**
    * Maps a batch in the producer's struct-of-arrays form (read `i` is
    * `bases[offsets[i]..offsets[i + 1]]`, ASCII; `qualities` Phred+33 at the
-   * same positions), reading the arrays in place. Throws when the arrays
+   * same positions), reading the arrays in place. A `paired` batch's reads
+   * `2k` and `2k + 1` are mates, placed as pairs. Throws when the arrays
    * disagree (lengths, offsets).
    */
-  analyse(bases: Uint8Array, qualities: Uint8Array, offsets: Uint32Array): BatchDetection
+  analyse(bases: Uint8Array, qualities: Uint8Array, offsets: Uint32Array, paired?: boolean | undefined | null): BatchDetection
 }
 
 /** A diploid sample made from a reference, with the truth of what was injected. */
@@ -289,6 +290,11 @@ export interface BatchDetection {
   reads: number
   /** Reads that mapped. */
   mappedReads: number
+  /**
+   * Reads placed in proper pairs (mates at the library's distance,
+   * facing each other); 0 for single-end batches.
+   */
+  properlyPairedReads: number
   /** Mapped reads with at least one mismatch, insertion or deletion. */
   mutatedReads: number
   /** Mismatches over all mapped reads. */

@@ -8,7 +8,7 @@ use napi::bindgen_prelude::Uint8ArraySlice;
 use napi::{Env, Result};
 use napi_derive::napi;
 
-use crate::align::{self, BatchAlignments, Mapper, MapperOptions, ReferenceIndex};
+use crate::align::{self, BatchAlignments, InsertSizeModel, Mapper, MapperOptions, ReferenceIndex};
 use crate::error::to_js;
 use crate::index_bindings::AlignerIndex;
 use crate::js_options::whole;
@@ -33,6 +33,9 @@ pub struct BatchDetection<'env> {
     pub reads: u32,
     /// Reads that mapped.
     pub mapped_reads: u32,
+    /// Reads placed in proper pairs (mates at the library's distance,
+    /// facing each other); 0 for single-end batches.
+    pub properly_paired_reads: u32,
     /// Mapped reads with at least one mismatch, insertion or deletion.
     pub mutated_reads: u32,
     /// Mismatches over all mapped reads.
@@ -55,6 +58,8 @@ pub struct Detector {
     index: Arc<ReferenceIndex>,
     mapper: Mapper,
     alignments: BatchAlignments,
+    /// The library's template lengths, learned from the paired batches seen.
+    insert_sizes: InsertSizeModel,
     evidence: Evidence,
     options: EvidenceOptions,
 }
@@ -87,6 +92,7 @@ impl Detector {
             index: Arc::clone(&index.inner),
             mapper: Mapper::new(MapperOptions::default()),
             alignments: BatchAlignments::default(),
+            insert_sizes: InsertSizeModel::default(),
             evidence: Evidence::new(),
             options,
         })
@@ -94,7 +100,8 @@ impl Detector {
 
     /// Maps a batch in the producer's struct-of-arrays form (read `i` is
     /// `bases[offsets[i]..offsets[i + 1]]`, ASCII; `qualities` Phred+33 at the
-    /// same positions), reading the arrays in place. Throws when the arrays
+    /// same positions), reading the arrays in place. A `paired` batch's reads
+    /// `2k` and `2k + 1` are mates, placed as pairs. Throws when the arrays
     /// disagree (lengths, offsets).
     #[napi]
     pub fn analyse<'env>(
@@ -103,11 +110,22 @@ impl Detector {
         bases: &[u8],
         qualities: &[u8],
         offsets: &[u32],
+        paired: Option<bool>,
     ) -> Result<BatchDetection<'env>> {
         let batch =
             align::ReadBatch::new(bases, qualities, offsets).map_err(|e| to_js(e.into()))?;
-        self.mapper
-            .map_batch(&self.index, &batch, &mut self.alignments);
+        let properly_paired_reads = if paired.unwrap_or(false) {
+            self.mapper.map_pairs(
+                &self.index,
+                &batch,
+                &mut self.insert_sizes,
+                &mut self.alignments,
+            )
+        } else {
+            self.mapper
+                .map_batch(&self.index, &batch, &mut self.alignments);
+            0
+        };
         self.evidence.clear();
         self.evidence
             .add_alignments(&self.index, &self.alignments, &self.options);
@@ -115,6 +133,7 @@ impl Detector {
         Ok(BatchDetection {
             reads: summary.reads,
             mapped_reads: summary.mapped,
+            properly_paired_reads,
             mutated_reads: summary.reads_with_events,
             mismatches: summary.mismatches,
             insertions: summary.insertions,

@@ -35,6 +35,8 @@ pub struct Mapper {
     pub(super) long_seed_ops: Vec<(Op, u32)>,
     pub(super) columns: Vec<Op>,
     pub(super) single: BatchAlignments,
+    /// A paired batch's mates as placed on their own, before pairing.
+    pub(super) unpaired: BatchAlignments,
 }
 
 /// Reads up to this long that no long seed places are seeded again with the
@@ -126,13 +128,21 @@ impl Mapper {
     }
 
     /// Maps one read and appends its placement and events to `out`.
-    fn map_into(
+    pub(super) fn map_into(
         &mut self,
         index: &ReferenceIndex,
         bases: &[u8],
         qualities: &[u8],
         out: &mut BatchAlignments,
     ) {
+        let tail = self.prepare(bases, qualities);
+        let scored = self.place(index);
+        self.record(index, scored, tail, out);
+    }
+
+    /// Normalises the read into `self.forward` (with its Phred qualities)
+    /// and trims its low-quality tail; returns the trimmed bases.
+    pub(super) fn prepare(&mut self, bases: &[u8], qualities: &[u8]) -> usize {
         let length = bases.len().min(qualities.len());
         self.forward.clear();
         self.forward
@@ -148,8 +158,20 @@ impl Mapper {
         };
         self.forward.truncate(length - tail);
         self.forward_qualities.truncate(length - tail);
+        tail
+    }
 
-        let mut placement = match self.place(index) {
+    /// Appends the placement `scored` of the prepared read (operations in
+    /// `self.best_ops`; `None`: unmapped) with its events to `out`, the
+    /// `tail` trimmed by [`Mapper::prepare`] counted as clipped.
+    pub(super) fn record(
+        &self,
+        index: &ReferenceIndex,
+        scored: Option<Scored>,
+        tail: usize,
+        out: &mut BatchAlignments,
+    ) {
+        let mut placement = match scored {
             Some(scored) => {
                 let (read, qualities) = match scored.strand {
                     Strand::Forward => (&self.forward, &self.forward_qualities),

@@ -25,6 +25,11 @@
 //!    same contig and strand is joined to the alignment by one deletion (up
 //!    to `max_split_deletion` bases), its breakpoint left-aligned.
 //!
+//! 6. **Pairs.** Mates of a paired batch, placed on their own, are then
+//!    placed as pairs: an insert-size model learned from the confident pairs
+//!    tells proper pairs (whose mates vouch for each other's mapping
+//!    quality) and the window where a poorly placed mate is rescued.
+//!
 //! Results come as [`BatchAlignments`]: one [`ReadPlacement`] per read and a
 //! flat list of [`AlignmentEvent`]s (mismatches, insertions, deletions), ready
 //! to be turned into pileup evidence without per-read allocation.
@@ -33,7 +38,7 @@
 //! `trim`, `seed` (seeding and voting), `placement` (long and short seeds,
 //! choosing among candidates), `candidate_alignment` (one candidate:
 //! `ungapped` fast path, `banded` alignment, widening), `split` (split
-//! reads), `mapper` (the entry points), `events` (placement and events),
+//! reads), `insert_size` and `pairs` (mates placed as pairs), `mapper` (the entry points), `events` (placement and events),
 //! `alignments` (the result types), `read_batch`, `options`, `bases`,
 //! `error`.
 
@@ -44,9 +49,11 @@ mod candidate_alignment;
 mod error;
 mod events;
 mod index;
+mod insert_size;
 mod kmer_table;
 mod mapper;
 mod options;
+mod pairs;
 mod placement;
 mod read_batch;
 mod seed;
@@ -64,6 +71,7 @@ pub use bases::reverse_complement;
 pub use error::AlignError;
 pub(crate) use index::prefetch;
 pub use index::{IndexOptions, ReferenceIndex, MAX_REFERENCE_LENGTH};
+pub use insert_size::{InsertSize, InsertSizeModel};
 pub use mapper::Mapper;
 pub use options::MapperOptions;
 pub use read_batch::ReadBatch;
