@@ -5,7 +5,7 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annField, bySeverity } from '../../src/annotate/ann-field.js';
 import { concernKeys } from '../../src/concern/keys.js';
-import { toGff3 } from '../annotate/genome-files.js';
+import { toGenbank, toGff3 } from '../annotate/genome-files.js';
 import type { TestGene } from '../annotate/retranslate.js';
 import { postGraphQL, queryData, startTestServer, type TestServer, testKeys } from '../support/server.js';
 import { waitFor } from '../support/wait-for.js';
@@ -99,6 +99,7 @@ describe('a live FASTQ run with an annotation', () => {
     const contig = reference.contigs[0]?.name ?? 'random';
     const bases = reference.sequence(0).toString('latin1');
     await writeFile(join(api.inputDir, 'genes.gff3'), toGff3(contig, bases, GENES));
+    await writeFile(join(api.inputDir, 'ref.gbk'), toGenbank(contig, bases, GENES));
     await writeFile(join(api.inputDir, 'wrong.gff3'), '##gff-version 3\nchrZ\tRefSeq\tgene\t1\t90\t.\t+\t.\tID=g1\n');
     annotation = await Annotation.load(join(api.inputDir, 'genes.gff3'), [
       { name: contig, sequence: reference.sequence(0) },
@@ -288,5 +289,31 @@ describe('a live FASTQ run with an annotation', () => {
         expect(await runs()).toEqual([{ id: runId, status: 'COMPLETED' }]);
       },
     );
+  });
+  it("should annotate a run whose reference is GenBank with the file's own genes", async () => {
+    const { startPipeline } = await start({ reference: 'ref.gbk' });
+    expect(startPipeline.__typename).toBe('Run');
+    const genbankRun = startPipeline.id as string;
+    await waitFor(
+      async () =>
+        (
+          await queryData<{ run: { finished: boolean } }>(api.url, 'query ($id: ID!) { run(id: $id) { finished } }', {
+            variables: { id: genbankRun },
+          })
+        ).run.finished,
+      60_000,
+      'the GenBank run to finish',
+    );
+    const { rows } = await api.database.pool.query<StoredVariant>(
+      `SELECT contig, position, ref, alt, effects FROM variants WHERE run_id = $1 AND status = 'CONFIRMED'`,
+      [genbankRun],
+    );
+    expect(rows.length).toBeGreaterThan(20);
+    const summary = (effects: VariantEffect[]) =>
+      effects.map((effect) => `${effect.gene} ${effect.consequence} ${effect.aminoAcidChange ?? ''}`);
+    for (const variant of rows) {
+      const expected = bySeverity(annotation.annotate(variant.contig, variant.position, variant.ref, variant.alt));
+      expect(summary(variant.effects), `${variant.position}`).toEqual(summary(expected));
+    }
   });
 });
