@@ -288,3 +288,20 @@ chr\tt\tCDS\t291\t308\t.\t+\t0\tID=cds-W;locus_tag=W_1;transl_table=11\n";
         Some("F5L")
     );
 }
+
+#[test]
+fn an_in_frame_deletion_shows_its_deleted_residues_among_their_neighbours() {
+    let a = annotation();
+    // geneA's fourth codon, CAG at 20..22, deleted after the C at 19: p.Gln4del.
+    let effects = a.annotate("chr", 19, b"CCAG", b"C").unwrap();
+    assert_eq!(effects[0].hgvs_p.as_deref(), Some("p.Gln4del"));
+    let context = effects[0].protein_context.as_ref().unwrap();
+    assert_eq!(
+        (
+            context.before.as_str(),
+            context.residues.as_str(),
+            context.after.as_str()
+        ),
+        ("MKD", "Q", "FGPKD")
+    );
+}

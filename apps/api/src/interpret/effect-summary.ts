@@ -54,7 +54,10 @@ function intergenic(effect: VariantEffect): string {
   }
   if (left) return `intergenic variant, ${left.distance} bp from ${left.gene}`;
   // Effects stored before neighbours were listed name them as one `left-right` gene.
-  if (effect.gene) return `intergenic variant near ${effect.gene} (nearest ${effect.distance ?? '?'} bp away)`;
+  if (effect.gene) {
+    const nearest = effect.distance === undefined ? '' : ` (nearest ${effect.distance} bp away)`;
+    return `intergenic variant near ${effect.gene}${nearest}`;
+  }
   return 'intergenic variant, no gene on the contig';
 }
 
@@ -63,7 +66,8 @@ export function describeEffect(effect: VariantEffect): string {
   const words = CONSEQUENCE_WORDS[effect.consequence];
   if (effect.consequence === 'INTERGENIC') return intergenic(effect);
   if (effect.consequence === 'UPSTREAM') {
-    return `${words}, ${effect.distance ?? '?'} bp before ${geneWithProduct(effect)}`;
+    const before = effect.distance === undefined ? 'before' : `${effect.distance} bp before`;
+    return `${words}, ${before} ${geneWithProduct(effect)}`;
   }
   const changed = change(effect);
   const reading = CONSEQUENCE_READINGS[effect.consequence];

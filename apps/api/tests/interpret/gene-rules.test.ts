@@ -53,6 +53,14 @@ describe('rules for variants in genes', () => {
     );
   });
 
+  it('should still name the neighbours of an intergenic effect stored before they were listed one by one', () => {
+    const call = annotatedCall(genome, RUN, { position: 450, alt: genome.bases(450) === 'A' ? 'G' : 'A' });
+    const effects = call.effects.map(({ neighbours: _neighbours, ...effect }) => effect);
+    expect(interpretByRules({ ...call, effects }).summary).toMatch(
+      /^Intergenic variant near geneA-geneB \(nearest 50 bp away\); heterozygous /,
+    );
+  });
+
   it('should list the effect on each of two overlapping genes', () => {
     expect(summaryAt({ position: 875, alt: 'C' })).toMatch(
       /^Missense variant in geneB \(geneB protein\): p\.Val9Gly \(V9G\) and missense variant in geneC \(geneC protein\): p\.His2Pro \(H2P\); /,
