@@ -364,6 +364,7 @@ export class ActiveRun {
         bases: batch.bases,
         qualities: batch.qualities,
         offsets: batch.offsets,
+        paired: batch.paired,
       };
       this.#detectors.analyse(job).then(
         (result) => this.#onAnalysed(item, result),

@@ -16,10 +16,11 @@ const detector = new Detector(AlignerIndex.fromHandle(data.indexHandle), data.op
 port.on('message', ({ task, payload }: { task: number; payload: DetectionJob }) => {
   try {
     const started = performance.now();
-    const detection = detector.analyse(payload.bases, payload.qualities, payload.offsets);
+    const detection = detector.analyse(payload.bases, payload.qualities, payload.offsets, payload.paired);
     const result: DetectionResult = {
       reads: detection.reads,
       mappedReads: detection.mappedReads,
+      properlyPairedReads: detection.properlyPairedReads,
       mutatedReads: detection.mutatedReads,
       mutationsFound: detection.mismatches + detection.insertions + detection.deletions,
       evidence: detection.evidence,

@@ -11,12 +11,16 @@ export interface DetectionJob {
   bases: Uint8Array;
   qualities: Uint8Array;
   offsets: Uint32Array;
+  /** Reads `2k` and `2k + 1` are mates, placed as pairs. */
+  paired?: boolean;
 }
 
 /** What a detector thread found in one batch. */
 export interface DetectionResult {
   reads: number;
   mappedReads: number;
+  /** Reads placed in proper pairs (none in single-end batches). */
+  properlyPairedReads?: number;
   /** Reads with at least one mismatch or indel against the reference. */
   mutatedReads: number;
   /** Mismatches and indels seen in the batch's reads. */

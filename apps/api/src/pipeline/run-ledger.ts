@@ -33,6 +33,7 @@ export class RunLedger {
   readonly #batches: BatchCounts = { produced: 0, analysed: 0, discarded: 0 };
   #ambiguousReads = 0;
   #mappedReads = 0;
+  #properlyPairedReads = 0;
 
   /** A copy of the read counts. */
   get reads(): ReadCounts {
@@ -54,6 +55,11 @@ export class RunLedger {
     return this.#mappedReads;
   }
 
+  /** Analysed reads placed in proper pairs. */
+  get properlyPairedReads(): number {
+    return this.#properlyPairedReads;
+  }
+
   /** Whether reads are in a detector now. */
   get busy(): boolean {
     return this.#reads.inFlight > 0;
@@ -72,11 +78,12 @@ export class RunLedger {
     this.#move(reads, 'queued', 'inFlight');
   }
 
-  /** A batch a detector finished, `mappedReads` of its reads mapped. */
-  analysed(reads: number, mappedReads: number): void {
+  /** A batch a detector finished, `mappedReads` of its reads mapped, `properlyPairedReads` in proper pairs. */
+  analysed(reads: number, mappedReads: number, properlyPairedReads = 0): void {
     if (mappedReads > reads) throw new LedgerImbalanceError(`${mappedReads} of ${reads} reads cannot have mapped`);
     this.#move(reads, 'inFlight', 'analysed');
     this.#mappedReads += mappedReads;
+    this.#properlyPairedReads += properlyPairedReads;
     this.#batches.analysed += 1;
   }
 
