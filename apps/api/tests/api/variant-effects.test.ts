@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Annotation, Reference, simulateToFiles, type VariantEffect } from '@helix/native';
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annField, bySeverity } from '../../src/annotate/ann-field.js';
 import { concernKeys } from '../../src/concern/keys.js';
 import { toGenbank, toGff3 } from '../annotate/genome-files.js';
+import { requireBcftools } from '../annotate/peer-tools.js';
 import type { TestGene } from '../annotate/retranslate.js';
 import { postGraphQL, queryData, startTestServer, type TestServer, testKeys } from '../support/server.js';
 import { waitFor } from '../support/wait-for.js';
@@ -241,7 +243,7 @@ describe('a live FASTQ run with an annotation', () => {
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.genes' });
   });
 
-  it("should export the run's VCF with INFO/ANN for every annotated call, as helix analyze writes it", async () => {
+  it("should export the run's VCF with INFO/ANN for every annotated call, as helix analyze writes it, that bcftools reads", async () => {
     const response = await fetch(`${api.origin}/runs/${runId}/variants.vcf`, {
       headers: { authorization: `Bearer ${testKeys.viewer}` },
     });
@@ -261,6 +263,12 @@ describe('a live FASTQ run with an annotation', () => {
       ) as StoredVariant;
       expect(/(?:^|;)ANN=([^;]+)/.exec(info ?? '')?.[1]).toBe(annField(variant.alt, variant.effects));
     }
+    requireBcftools();
+    const file = join(api.inputDir, 'run.vcf');
+    await writeFile(file, vcf);
+    const view = spawnSync('bcftools', ['query', '-f', '%POS\t%INFO/ANN\n', file], { encoding: 'utf8' });
+    expect(view.status, view.stderr).toBe(0);
+    expect(view.stdout.trim().split('\n')).toHaveLength(records.length);
   });
 
   describe('started with a bad annotation', () => {
