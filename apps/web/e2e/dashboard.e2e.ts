@@ -1,15 +1,13 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, SCREENSHOT_DIR, type Stack, startStack } from './harness';
-
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = require.resolve('axe-core/axe.min.js');
+import { consoleErrors, seriousViolations, signIn as signInAt } from './page-checks';
 
 let stack: Stack;
 let browser: Browser;
+const signIn = (context: BrowserContext, key: string) => signInAt(context, stack.webUrl, key);
 
 beforeAll(async () => {
   stack = await startStack();
@@ -21,27 +19,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-/** Console errors of a page, except failed requests (the tests cause 401s and outages on purpose). */
-function consoleErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
-      errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
-
-async function signIn(context: BrowserContext, key: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${stack.webUrl}/`);
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${stack.webUrl}/`);
-  return page;
-}
 
 /** Reads a number shown in a card ("12,345" → 12345). */
 async function cardNumber(page: Page, id: string): Promise<number> {
@@ -62,36 +39,6 @@ async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, w
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`timed out waiting for ${what}; last value ${String(last)}`);
-}
-
-/** Runs axe-core and returns the serious and critical violations, described. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Next.js sets the <title> from the route's metadata after a client-side navigation; check the
-  // page once it is there (axe still reports a page that never gets one, after this wait fails).
-  await page.waitForFunction(() => document.title.length > 0, undefined, { timeout: 5_000 }).catch(() => undefined);
-  await page.addScriptTag({ content: await readFile(AXE_SOURCE, 'utf8') });
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            context: Document,
-            options: object,
-          ): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((violation) => ({
-      id: violation.id,
-      impact: violation.impact,
-      help: violation.help,
-      targets: violation.nodes.slice(0, 3).map((node) => node.target.join(' ')),
-    }));
-  });
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.impact} ${violation.id}: ${violation.help} (${violation.targets.join(', ')})`);
 }
 
 describe('dashboard against the real API', () => {

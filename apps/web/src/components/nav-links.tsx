@@ -6,6 +6,7 @@ import { usePathname } from 'next/navigation';
 const LINKS = [
   { href: '/', label: 'Overview' },
   { href: '/runs', label: 'Runs' },
+  { href: '/concerns', label: 'Mutations of concern' },
 ] as const;
 
 /** The main navigation; the current page is marked for assistive technology too. */

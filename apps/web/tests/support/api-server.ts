@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,8 @@ export interface ApiProcess {
   /** Where it listens, e.g. http://127.0.0.1:41234. */
   origin: string;
   graphqlUrl: string;
+  /** The server's input directory: files a run may name (created empty). */
+  inputDir: string;
   operatorKey: string;
   viewerKey: string;
   database: ScratchDatabase;
@@ -54,6 +56,8 @@ export async function startApi(options: FirstStartOptions = {}): Promise<ApiProc
   const database = options.database ?? (await createdScratchDatabase());
   const dataDir = await mkdtemp(join(tmpdir(), 'helix-web-api-'));
   await chmod(dataDir, 0o755);
+  const inputDir = join(dataDir, 'inputs');
+  await mkdir(inputDir);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const operatorKey = `op-${crypto.randomUUID()}`;
@@ -94,6 +98,7 @@ export async function startApi(options: FirstStartOptions = {}): Promise<ApiProc
   const api: ApiProcess = {
     origin,
     graphqlUrl: `${origin}/graphql`,
+    inputDir,
     operatorKey,
     viewerKey,
     database,

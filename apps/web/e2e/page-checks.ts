@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { BrowserContext, Page } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = require.resolve('axe-core/axe.min.js');
+
+/** Console errors of a page, except failed requests (the tests cause 401s and outages on purpose). */
+export function consoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+/** Opens the dashboard in `context` and signs in with `key`. */
+export async function signIn(context: BrowserContext, webUrl: string, key: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${webUrl}/`);
+  await page.waitForURL(/\/sign-in/);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${webUrl}/`);
+  return page;
+}
+
+/** Runs axe-core and returns the serious and critical violations, described. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  // Next.js sets the <title> from the route's metadata after a client-side navigation; check the
+  // page once it is there (axe still reports a page that never gets one, after this wait fails).
+  await page.waitForFunction(() => document.title.length > 0, undefined, { timeout: 5_000 }).catch(() => undefined);
+  await page.addScriptTag({ content: await readFile(AXE_SOURCE, 'utf8') });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            context: Document,
+            options: object,
+          ): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      targets: violation.nodes.slice(0, 3).map((node) => node.target.join(' ')),
+    }));
+  });
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.impact} ${violation.id}: ${violation.help} (${violation.targets.join(', ')})`);
+}
