@@ -379,6 +379,34 @@ describe('the mutation detected alarm', () => {
     });
   });
 
+  it('should name the genes a call touches on its line', async () => {
+    fake = await startFakeGroq();
+    const { service, lines } = await serviceWith({ groq: 'none' });
+    const runId = await createRun(database);
+    const [variant] = confirmedVariants(runId, 1);
+    if (!variant) throw new Error('no variant');
+    variant.effects = [
+      {
+        consequence: 'MISSENSE',
+        soTerm: 'missense_variant',
+        impact: 'MODERATE',
+        gene: 'rpoB',
+        warnings: [],
+        aminoAcidChange: 'S450L',
+      },
+      {
+        consequence: 'UPSTREAM',
+        soTerm: 'upstream_gene_variant',
+        impact: 'MODIFIER',
+        locusTag: 'ECB_0042',
+        warnings: [],
+      },
+    ];
+    await detect(service, [variant]);
+    const alarm = lines.find((line) => line.msg === 'mutation detected');
+    expect(alarm?.effects).toEqual(['rpoB:S450L missense_variant', 'ECB_0042 upstream_gene_variant']);
+  });
+
   it('should leave the line to another observer when told to', async () => {
     fake = await startFakeGroq();
     const { logger, lines } = capturingLogger();
