@@ -1,4 +1,5 @@
 import { type FSWatcher, watch } from 'node:fs';
+import { join } from 'node:path';
 
 /** How often a waiting watcher rescans when nothing woke it: the fallback for folders `fs.watch` cannot see into (network mounts). */
 export const DEFAULT_POLL_INTERVAL_MS = 1000;
@@ -7,7 +8,7 @@ export const DEFAULT_POLL_INTERVAL_MS = 1000;
 export const MIN_SCAN_GAP_MS = 50;
 
 /**
- * Wakes a waiting watcher when one of its folders changes (`fs.watch`, where it works), when
+ * Wakes a waiting watcher when a name comes or goes in one of its folders (`fs.watch`, where it works), when
  * the poll interval has passed, or when a file is due to settle — never in a busy loop. Change
  * notices that arrive while nobody waits only mark the folder as changed.
  */
@@ -18,7 +19,11 @@ export class FolderWakeups {
   private closed = false;
   private lastWakeAt = 0;
 
-  constructor(private readonly pollIntervalMs: number) {}
+  /** `onName` hears every file name a change notice mentions, with its folder. */
+  constructor(
+    private readonly pollIntervalMs: number,
+    private readonly onName: (path: string) => void = () => undefined,
+  ) {}
 
   /** Watches exactly `folders` from now on (new ones added, vanished ones dropped). */
   follow(folders: readonly string[]): void {
@@ -33,7 +38,12 @@ export class FolderWakeups {
     for (const folder of wanted) {
       if (this.watchers.has(folder)) continue;
       try {
-        const watcher = watch(folder, { persistent: false }, () => this.notice());
+        // Only names coming and going ('rename': a new file, a rename from *.tmp, an end marker)
+        // call for a prompt scan; a file growing ('change') is due again at its settle time anyway.
+        const watcher = watch(folder, { persistent: false }, (event, name) => {
+          if (name !== null) this.onName(join(folder, name));
+          if (event === 'rename') this.notice();
+        });
         // A watch that fails later (folder deleted, inotify limit) leaves polling to notice changes.
         watcher.on('error', () => {
           watcher.close();

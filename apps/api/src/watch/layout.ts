@@ -20,6 +20,12 @@ const END_MARKER = /^(?:final_summary.*\.txt|CopyComplete\.txt|RTAComplete\.txt)
 // bcl2fastq / BCL Convert: <sample>_S<n>[_L<lane>]_R<1|2>_001.fastq.gz; index reads (_I1_) are not reads.
 const ILLUMINA = /^(.+)_S(\d+)(_L\d+)?_([RI])([12])_001\.f(?:ast)?q(?:\.gz)?$/;
 
+/** Whether a file name is a temporary one (`*.tmp`, `*.part`) that a writer renames once done. */
+export const isPartialName = (name: string) => PARTIAL.test(name);
+
+/** The temporary names a writer may give `path` before renaming it to `path`. */
+export const partialNamesOf = (path: string) => [`${path}.tmp`, `${path}.part`];
+
 /**
  * Whether the watcher looks inside the folder at `segments` (relative to the run folder): the
  * run folder itself, `fastq_pass`, and each barcode folder in it — nothing else (`fastq_fail`,

@@ -1,5 +1,5 @@
 import type { RunFolderBacklog, RunFolderEvent, RunFolderReads, RunFolderWarning } from './events.js';
-import type { ReadsRole } from './layout.js';
+import { partialNamesOf, type ReadsRole } from './layout.js';
 import type { RunFolderSnapshot, ScannedFile } from './scan.js';
 
 /** Size and modification time of a file when it was taken, to notice a later change. */
@@ -34,6 +34,8 @@ export class RunFolderState {
   private readonly observations = new Map<string, Observation>();
   private partials = new Map<string, Partial>();
   private readonly abandoned = new Set<string>();
+  /** Temporary names a change notice mentioned, so a quick write-and-rename is still known as one. */
+  private readonly noticedPartials = new Map<string, number>();
   private readonly taken = new Map<string, TakenStamp | undefined>();
   private readonly queue: RunFolderEvent[] = [];
   private readonly warned = new Set<string>();
@@ -58,20 +60,30 @@ export class RunFolderState {
 
   /** Folds in what a scan at time `now` saw, queueing every file that became complete. */
   apply(snapshot: RunFolderSnapshot, now: number): void {
+    const previousScanAt = this.scannedAt;
     this.scannedAt = now;
     for (const warning of snapshot.warnings) this.warnOnce(warning);
     const previousPartials = this.partials;
     this.partials = new Map();
-    const present = new Set<string>();
+    const present = new Set(snapshot.files.map((file) => file.path));
     for (const file of snapshot.files) {
-      present.add(file.path);
       if (file.role.kind === 'end-marker') this.endMarkerSeen = true;
       else if (file.role.kind === 'partial') this.observePartial(file, previousPartials, now);
-      else this.observeReads(file, file.role, previousPartials, now);
+      else this.observeReads(file, file.role, { previousPartials, present, previousScanAt, now });
     }
     for (const path of this.observations.keys()) if (!present.has(path)) this.observations.delete(path);
+    // A temporary name last heard of a settle time ago is no longer needed: a file renamed from it
+    // was last written as long ago, so the settle rule takes it at once.
+    for (const [path, noticedAt] of this.noticedPartials) {
+      if (!present.has(path) && now - noticedAt > this.settleMs) this.noticedPartials.delete(path);
+    }
     this.queueComplete(now);
     if (this.endMarkerSeen) this.abandonStalePartials(now);
+  }
+
+  /** Records a temporary file name (`*.tmp`, `*.part`) that a change notice mentioned. */
+  noticePartial(path: string, at: number = Date.now()): void {
+    this.noticedPartials.set(path, at);
   }
 
   /** The next event in arrival order, if one is queued. */
@@ -137,9 +149,14 @@ export class RunFolderState {
   private observeReads(
     file: ScannedFile,
     role: ReadsRole,
-    previousPartials: ReadonlyMap<string, Partial>,
-    now: number,
+    scan: {
+      previousPartials: ReadonlyMap<string, Partial>;
+      present: ReadonlySet<string>;
+      previousScanAt: number;
+      now: number;
+    },
   ): void {
+    const { previousPartials, present, previousScanAt, now } = scan;
     if (this.taken.has(file.path)) {
       const stamp = this.taken.get(file.path);
       if (stamp && (stamp.size !== file.size || stamp.mtime !== file.mtimeMs)) {
@@ -155,13 +172,18 @@ export class RunFolderState {
       }
       return;
     }
-    const renamed = previousPartials.has(file.identity);
     const before = this.observations.get(file.path);
+    const renamed =
+      before?.renamed === true ||
+      previousPartials.has(file.identity) ||
+      partialNamesOf(file.path).some((name) => this.noticedPartials.has(name) && !present.has(name));
     if (before === undefined) {
       // Seen for the first time: it has looked like this since it was last written.
       this.observations.set(file.path, { file, role, changedAt: Math.min(file.mtimeMs, now), renamed });
-    } else if (renamed || before.file.size !== file.size || before.file.mtimeMs !== file.mtimeMs) {
-      this.observations.set(file.path, { file, role, changedAt: now, renamed });
+    } else if (renamed !== before.renamed || before.file.size !== file.size || before.file.mtimeMs !== file.mtimeMs) {
+      // It changed after the previous scan; its modification time says when, unless that is coarser.
+      const changedAt = Math.max(previousScanAt, Math.min(file.mtimeMs, now));
+      this.observations.set(file.path, { file, role, changedAt, renamed });
     }
   }
 

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { resolveInputDirectory } from '../auth/input-files.js';
 import type { RunFolderBacklog, RunFolderEvent } from './events.js';
 import { DEFAULT_POLL_INTERVAL_MS, FolderWakeups } from './folder-wakeups.js';
+import { isPartialName } from './layout.js';
 import { RunFolderState, type TakenStamp } from './run-folder-state.js';
 import { scanRunFolder } from './scan.js';
 
@@ -43,7 +44,9 @@ export class RunFolderWatcher implements AsyncIterableIterator<RunFolderEvent> {
     options: WatchRunFolderOptions,
   ) {
     this.state = new RunFolderState(options.settleMs, options.taken);
-    this.wakeups = new FolderWakeups(options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+    this.wakeups = new FolderWakeups(options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, (path) => {
+      if (isPartialName(path)) this.state.noticePartial(path);
+    });
   }
 
   /**
