@@ -9,7 +9,7 @@
 use super::banded::NEG;
 use super::insert_size::{template_length, InsertSize, InsertSizeModel};
 use super::mapper::{Mapper, Scored};
-use super::seed::Candidate;
+use super::seed::{Candidate, SeedPlan};
 use super::{BatchAlignments, ReadBatch, ReadPlacement, ReferenceIndex, Strand};
 
 /// Score units a pair loses when its mates are not placed as a proper pair
@@ -154,16 +154,28 @@ impl Mapper {
                 (Strand::Forward, end - high as i64, end - low as i64)
             }
         };
-        let band = (((last - first) / 2) as usize + self.options.band).min(WIDEST_RESCUE_BAND);
-        let candidate = Candidate {
-            strand,
-            diagonal: (first + last) / 2,
-            votes: 0,
+        let min_score = self.min_score(length as usize);
+        let fits = |s: &Scored| s.contig == anchor.contig as usize && s.score >= min_score;
+        // A repeated mate's seeds hit the copy in the window too: aligning
+        // there is the usual, cheap alignment. Only a mate without such a
+        // seed is aligned across the whole window.
+        let seeded = self
+            .seeded_candidate(index, strand, first, last)
+            .and_then(|candidate| self.align_candidate(index, candidate, self.options.band))
+            .filter(fits);
+        let scored = match seeded {
+            Some(scored) => scored,
+            None => {
+                let band =
+                    (((last - first) / 2) as usize + self.options.band).min(WIDEST_RESCUE_BAND);
+                let candidate = Candidate {
+                    strand,
+                    diagonal: (first + last) / 2,
+                    votes: 0,
+                };
+                self.align_candidate(index, candidate, band).filter(fits)?
+            }
         };
-        let scored = self
-            .align_candidate(index, candidate, band)
-            .filter(|s| s.contig == anchor.contig as usize)
-            .filter(|s| s.score >= self.min_score(length as usize))?;
         let placed = ReadPlacement {
             mapped: true,
             contig: anchor.contig,
@@ -175,6 +187,40 @@ impl Mapper {
         let template = template_length(anchor, &placed)?;
         std::mem::swap(&mut self.ops, &mut self.best_ops);
         Some((scored, tail, template))
+    }
+}
+
+impl Mapper {
+    /// The best-voted candidate of the prepared read's long seeds on `strand`
+    /// with a diagonal in `first..=last`.
+    fn seeded_candidate(
+        &mut self,
+        index: &ReferenceIndex,
+        strand: Strand,
+        first: i64,
+        last: i64,
+    ) -> Option<Candidate> {
+        let plan = SeedPlan::new(
+            self.forward.len(),
+            index.kmer_length(),
+            self.options.seeds_per_read,
+        )?;
+        self.seeds.clear();
+        for s in 0..plan.seeds {
+            self.seeds.seed(
+                index.table(),
+                &self.forward,
+                plan.offset(s),
+                self.options.max_seed_occurrences,
+            );
+        }
+        self.seeds.vote(self.options.band);
+        self.seeds
+            .candidates()
+            .iter()
+            .filter(|c| c.strand == strand && (first..=last).contains(&c.diagonal))
+            .max_by_key(|c| c.votes)
+            .copied()
     }
 }
 
@@ -248,17 +294,26 @@ mod tests {
     fn lifts_the_mapping_quality_of_a_repeated_mate_its_unique_partner_places() {
         let reference = repeated_reference();
         let index = index_of(&[("chr1", &reference)]);
-        // 100 unique pairs teach the library; the last pair's second mate
-        // lies wholly in the second copy of the repeat.
-        let mut starts: Vec<usize> = (0..100).map(|k| 1_000 + k * 150).collect();
-        starts.push(40_000 - 100);
-        let (bases, offsets) = pairs_at(&reference, &starts);
+        // 100 unique pairs teach the library; the last two pairs' second
+        // mates lie wholly in the first and the second copy of the repeat,
+        // the same bases: on its own at least one lands in the wrong copy.
+        let starts: Vec<usize> = (0..100).map(|k| 1_000 + k * 150).collect();
+        let (mut bases, mut offsets) = pairs_at(&reference, &starts);
+        for copy in [20_000, 40_000] {
+            let (pair, _) = pairs_at(&reference, &[copy - 100]);
+            bases.extend_from_slice(&pair);
+            let last = *offsets.last().unwrap();
+            offsets.extend([last + 100, last + 200]);
+        }
         let (out, proper) = map_pairs(&index, &bases, &offsets);
-        assert_eq!(proper, 202);
-        let mate = out.reads[201];
-        assert!(mate.mapped);
-        assert!(mate.start >= 40_000 && mate.end <= 41_000, "{mate:?}");
-        assert_eq!(mate.mapq, 60);
+        assert_eq!(proper, 204);
+        for (read, copy) in [(201, 20_000), (203, 40_000)] {
+            let mate = out.reads[read];
+            assert!(mate.mapped);
+            assert!(mate.start >= copy && mate.end <= copy + 1_000, "{mate:?}");
+            assert_eq!(mate.mapq, 60);
+        }
+        assert_eq!(out.events_of(201), out.events_of(203));
         // On its own the same read is a coin toss between the copies.
         let (read, quals) = (&bases[offsets[201] as usize..], qualities(100));
         let alone = Mapper::default().map_read(&index, read, &quals).unwrap();
