@@ -1,16 +1,19 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { join } from 'node:path';
 
-/** How often a waiting watcher rescans when nothing woke it: the fallback for folders `fs.watch` cannot see into (network mounts). */
+/**
+ * How often a waiting watcher rescans when nothing woke it: the fallback for folders `fs.watch`
+ * cannot see into (network mounts), and what notices a file changed after it was taken.
+ */
 export const DEFAULT_POLL_INTERVAL_MS = 1000;
 
-/** Scans are at least this far apart, so a file written in many small pieces does not cause a scan per write. */
+/** Scans are at least this far apart, so a burst of new files (a round of barcodes) costs one scan. */
 export const MIN_SCAN_GAP_MS = 50;
 
 /**
- * Wakes a waiting watcher when a name comes or goes in one of its folders (`fs.watch`, where it works), when
- * the poll interval has passed, or when a file is due to settle — never in a busy loop. Change
- * notices that arrive while nobody waits only mark the folder as changed.
+ * Wakes a waiting watcher when a name comes or goes in one of its folders (`fs.watch`, where it
+ * works), when the poll interval has passed, or when a file is due to settle — never in a busy
+ * loop. Change notices that arrive while nobody waits only mark the folder as changed.
  */
 export class FolderWakeups {
   private readonly watchers = new Map<string, FSWatcher>();
@@ -47,6 +50,7 @@ export class FolderWakeups {
         // A watch that fails later (folder deleted, inotify limit) leaves polling to notice changes.
         watcher.on('error', () => {
           watcher.close();
+          this.watchers.delete(folder);
           this.notice();
         });
         this.watchers.set(folder, watcher);

@@ -18,7 +18,8 @@ interface Observation {
   renamed: boolean;
 }
 
-interface Partial {
+/** A file under a temporary name, and since when it has looked the way it looks. */
+interface TemporaryFile {
   file: ScannedFile;
   changedAt: number;
 }
@@ -32,7 +33,7 @@ const byName = new Intl.Collator('en', { numeric: true }).compare;
  */
 export class RunFolderState {
   private readonly observations = new Map<string, Observation>();
-  private partials = new Map<string, Partial>();
+  private partials = new Map<string, TemporaryFile>();
   private readonly abandoned = new Set<string>();
   /** Temporary names a change notice mentioned, so a quick write-and-rename is still known as one. */
   private readonly noticedPartials = new Map<string, number>();
@@ -140,7 +141,7 @@ export class RunFolderState {
     };
   }
 
-  private observePartial(file: ScannedFile, previous: ReadonlyMap<string, Partial>, now: number): void {
+  private observePartial(file: ScannedFile, previous: ReadonlyMap<string, TemporaryFile>, now: number): void {
     const before = previous.get(file.identity);
     const unchanged = before && before.file.size === file.size && before.file.mtimeMs === file.mtimeMs;
     this.partials.set(file.identity, { file, changedAt: unchanged ? before.changedAt : now });
@@ -150,7 +151,7 @@ export class RunFolderState {
     file: ScannedFile,
     role: ReadsRole,
     scan: {
-      previousPartials: ReadonlyMap<string, Partial>;
+      previousPartials: ReadonlyMap<string, TemporaryFile>;
       present: ReadonlySet<string>;
       previousScanAt: number;
       now: number;
