@@ -70,9 +70,10 @@ impl Mapper {
     ) -> u32 {
         let (a, b) = (single.reads[first], single.reads[first + 1]);
         if template_length(&a, &b).is_some_and(|t| insert.is_proper(t)) {
-            // Each mate is as sure as the surer one: the pair leads any
-            // other placement of the repeated mate by the unpaired penalty.
-            let mapq = a.mapq.max(b.mapq);
+            // The pair leads any other placement by both mates' leads (the
+            // mates moved together) or one mate's and the unpaired penalty
+            // (one moved): by the sum of their mapping qualities at least.
+            let mapq = a.mapq.saturating_add(b.mapq).min(60);
             copy_read(single, first, Some(mapq), out);
             copy_read(single, first + 1, Some(mapq), out);
             return 2;
