@@ -22,6 +22,8 @@ export interface OidcConfig {
 
 const port = z.coerce.number().int().min(0).max(65_535, 'must be a TCP port between 0 and 65535');
 
+const milliseconds = z.coerce.number().int().min(0, 'must be a number of milliseconds, 0 or more');
+
 const apiKeys = z
   .string()
   .trim()
@@ -82,16 +84,8 @@ const schema = z
     HELIX_API_URL: url(['http:', 'https:']).default('http://127.0.0.1:4000/graphql'),
     HELIX_DASHBOARD_ORIGIN: url(['http:', 'https:']).default('http://127.0.0.1:3000'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    HELIX_DRAIN_TIMEOUT_MS: z.coerce
-      .number()
-      .int()
-      .min(0, 'must be a number of milliseconds, 0 or more')
-      .default(10_000),
-    HELIX_WATCH_SETTLE_MS: z.coerce
-      .number()
-      .int()
-      .min(0, 'must be a number of milliseconds, 0 or more')
-      .default(2_000),
+    HELIX_DRAIN_TIMEOUT_MS: milliseconds.default(10_000),
+    HELIX_WATCH_SETTLE_MS: milliseconds.default(2_000),
     HELIX_OIDC_ISSUER: optional(url(['http:', 'https:'])),
     HELIX_OIDC_AUDIENCE: optional(z.string().trim().min(1)),
     HELIX_OIDC_ROLE_CLAIM: z
