@@ -177,14 +177,18 @@ impl GeneticCode {
     pub fn translate_cds(&self, cds: &[u8]) -> Vec<u8> {
         cds.chunks_exact(3)
             .enumerate()
-            .map(|(i, codon)| {
-                if i == 0 && self.is_start(codon) {
-                    b'M'
-                } else {
-                    self.translate(codon)
-                }
-            })
+            .map(|(number, codon)| self.translate_codon(number, codon))
             .collect()
+    }
+
+    /// The amino acid of the 0-based `number`th codon of a CDS: a start
+    /// codon in first place is read as `M`.
+    pub fn translate_codon(&self, number: usize, codon: &[u8]) -> u8 {
+        if number == 0 && self.is_start(codon) {
+            b'M'
+        } else {
+            self.translate(codon)
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! HGVS notation: `c.`/`n.` changes on a transcript and `p.` changes with
 //! three-letter amino-acid codes.
 
+use std::ops::Range;
+
 /// Three-letter code of a one-letter amino acid (`*` → `Ter`, unknown → `Xaa`).
 pub fn three_letter(amino_acid: u8) -> &'static str {
     match amino_acid {
@@ -71,6 +73,21 @@ pub fn difference<'a>(reference: &'a [u8], alternate: &'a [u8]) -> Option<Change
         start: prefix,
         deleted: &reference[prefix..reference.len() - suffix],
         inserted: &alternate[prefix..alternate.len() - suffix],
+    })
+}
+
+/// [`difference`] of two sequences known to be equal outside `window`
+/// (its end cut to each one's length), comparing only within it.
+pub fn difference_within<'a>(
+    reference: &'a [u8],
+    alternate: &'a [u8],
+    window: &Range<usize>,
+) -> Option<Change<'a>> {
+    let inner = |bases: &'a [u8]| &bases[window.start..window.end.min(bases.len())];
+    let change = difference(inner(reference), inner(alternate))?;
+    Some(Change {
+        start: window.start + change.start,
+        ..change
     })
 }
 
@@ -248,6 +265,15 @@ mod tests {
         let change = difference(b"ATGCA", b"ATGGT").unwrap();
         assert_eq!(nucleotide("n.", &change, 1), "n.3_4delinsGT");
         assert!(difference(b"ACGT", b"ACGT").is_none());
+    }
+
+    #[test]
+    fn a_difference_within_a_window_is_placed_as_the_whole_difference() {
+        let (reference, alternate) = (b"ATGAAAGACC", b"ATGAAGGACC");
+        let whole = difference(reference, alternate);
+        assert_eq!(difference_within(reference, alternate, &(4..7)), whole);
+        assert_eq!(difference_within(reference, alternate, &(0..99)), whole);
+        assert!(difference_within(reference, alternate, &(6..9)).is_none());
     }
 
     #[test]

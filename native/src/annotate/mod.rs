@@ -10,9 +10,11 @@ pub mod gff;
 pub mod gff_row;
 pub mod hgvs;
 pub mod index;
+pub mod json;
 pub mod predict;
 pub mod protein_context;
 pub mod source;
+pub mod substitution;
 pub mod validate;
 
 use std::io::{BufRead, BufReader, Read};
@@ -298,5 +300,7 @@ fn described(consequence: Consequence, feature: &Feature) -> VariantEffect {
     effect
 }
 
+#[cfg(test)]
+mod bench;
 #[cfg(test)]
 mod tests;

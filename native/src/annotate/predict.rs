@@ -3,8 +3,10 @@
 
 use super::effect::{Consequence, VariantEffect, Within};
 use super::feature::{reverse_complement, Biotype, Feature, Strand};
-use super::hgvs::{self, difference, Change};
+use super::genetic_code::GeneticCode;
+use super::hgvs::{self, difference, difference_within, Change};
 use super::protein_context::protein_context;
+use super::substitution::{retranslate, substitute, EditedTranscript, Substituted};
 
 /// A normalised variant: `deleted` bases from `start` replaced by `inserted`
 /// (a pure insertion goes before `start`). 1-based.
@@ -50,7 +52,7 @@ impl Edit {
 /// not change it. A pure insertion goes between two bases read one after
 /// the other; a replacement goes where each run of deleted bases begins
 /// (twice for a base that ribosomal slippage reads twice).
-fn edited_transcript(feature: &Feature, contig: &[u8], edit: &Edit) -> Option<Vec<u8>> {
+pub(super) fn edited_transcript(feature: &Feature, contig: &[u8], edit: &Edit) -> Option<Vec<u8>> {
     let read: Vec<(u64, Strand)> = feature
         .segments
         .iter()
@@ -153,16 +155,24 @@ pub fn predict(
     contig: &[u8],
     edit: &Edit,
 ) -> Option<VariantEffect> {
-    let edited = edited_transcript(feature, contig, edit)?;
     let transcript = &prepared.transcript;
-    let change = difference(transcript, &edited)?;
+    let edited = match substitute(feature, transcript, edit) {
+        Some(Substituted::Untouched) => return None,
+        Some(Substituted::Edited(edited)) => edited,
+        None => {
+            let bases = edited_transcript(feature, contig, edit)?;
+            let differs = 0..bases.len().max(transcript.len());
+            EditedTranscript { bases, differs }
+        }
+    };
+    let change = difference_within(transcript, &edited.bases, &edited.differs)?;
     let mut effect = match &feature.biotype {
         Biotype::ProteinCoding { code, offset } => coding(
             (transcript, &prepared.protein),
-            &edited,
+            &edited.bases,
             &change,
             *offset as usize,
-            |cds| code.translate_cds(cds),
+            code,
         )?,
         Biotype::NonCoding(biotype) => {
             let mut effect = VariantEffect::new(Consequence::NonCoding);
@@ -190,7 +200,7 @@ fn coding(
     edited: &[u8],
     change: &Change,
     offset: usize,
-    translate: impl Fn(&[u8]) -> Vec<u8>,
+    code: &GeneticCode,
 ) -> Option<VariantEffect> {
     if change.start + change.deleted.len() <= offset
         && change.deleted.len() == change.inserted.len()
@@ -199,7 +209,15 @@ fn coding(
         return None;
     }
     let start = change.start.saturating_sub(offset);
-    let edited_protein = translate(&edited[offset.min(edited.len())..]);
+    // A change of as many bases changes only the codons holding them.
+    let (edited_protein, residues_differ) = if edited.len() == transcript.len() {
+        let changed = change.start..change.start + change.deleted.len();
+        retranslate(code, reference_protein, edited, offset, &changed)
+    } else {
+        let protein = code.translate_cds(&edited[offset.min(edited.len())..]);
+        let all = 0..protein.len().max(reference_protein.len());
+        (protein, all)
+    };
     let codon = start / 3;
     let length_change = change.inserted.len() as i64 - change.deleted.len() as i64;
     // The reference residues the change touches: from `first`, `changed` of them.
@@ -217,7 +235,7 @@ fn coding(
             1,
         )
     } else {
-        match difference(reference_protein, &edited_protein) {
+        match difference_within(reference_protein, &edited_protein, &residues_differ) {
             None => (
                 Consequence::Synonymous,
                 hgvs::synonymous(reference_protein, codon),

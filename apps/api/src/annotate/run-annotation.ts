@@ -1,5 +1,6 @@
 import type { Annotation, Reference, VariantEffect } from '@helix/native';
 import { annField, bySeverity } from './ann-field.js';
+import { annotateMany, type CallOutcome } from './annotate-many.js';
 import { isGenbank, loadReference } from './genbank-reference.js';
 import { loadAnnotation } from './load-annotation.js';
 
@@ -58,19 +59,31 @@ export interface AnnotatableCall {
   alt: string;
 }
 
-/** A call's effects on genes, most severe first. */
+/** A call's effects on genes, most severe first; throws when the annotator refuses the call. */
 export function callEffects(annotation: Annotation, call: AnnotatableCall): VariantEffect[] {
-  return bySeverity(annotation.annotate(call.contig, call.position, call.ref, call.alt));
+  const [outcome] = annotateMany(annotation, [call]);
+  return bySeverity(effectsOf(outcome));
 }
 
-/** Annotates each confirmed call once: its effects and its `INFO/ANN` value. */
+/**
+ * Annotates each confirmed call once, all in one crossing to the annotator: its effects and its
+ * `INFO/ANN` value. Throws at the first call the annotator refuses.
+ */
 export function annotateCalls<T extends AnnotatableCall>(
   annotation: Annotation,
   calls: readonly T[],
 ): (T & { effects: VariantEffect[]; annotation?: string })[] {
-  return calls.map((call) => {
-    const effects = callEffects(annotation, call);
+  const outcomes = annotateMany(annotation, calls);
+  return calls.map((call, index) => {
+    const effects = bySeverity(effectsOf(outcomes[index]));
     const ann = annField(call.alt, effects);
     return { ...call, effects, ...(ann !== undefined && { annotation: ann }) };
   });
+}
+
+/** The effects of an outcome; the annotator's refusal as an error. */
+function effectsOf(outcome: CallOutcome | undefined): VariantEffect[] {
+  if (outcome === undefined) throw new Error('the annotator answered fewer calls than it was asked');
+  if ('error' in outcome) throw new Error(outcome.error);
+  return outcome.effects;
 }

@@ -1,0 +1,151 @@
+//! Effects as JSON text shaped like the Node binding's `VariantEffect`
+//! objects (camelCase names, absent fields left out, the fields that are
+//! always there first), so many calls cross to JavaScript as one string
+//! and one `JSON.parse` rather than one property set per field.
+
+use std::fmt::Write;
+
+use super::effect::{VariantEffect, Within};
+
+/// Appends `text` as a JSON string.
+fn string(out: &mut String, text: &str) {
+    out.push('"');
+    for character in text.chars() {
+        match character {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Appends `,"name":` (the comma only after the object's first field).
+fn key(out: &mut String, name: &str) {
+    if !out.ends_with('{') {
+        out.push(',');
+    }
+    out.push('"');
+    out.push_str(name);
+    out.push_str("\":");
+}
+
+fn text_field(out: &mut String, name: &str, value: Option<&str>) {
+    if let Some(value) = value {
+        key(out, name);
+        string(out, value);
+    }
+}
+
+fn within_field(out: &mut String, name: &str, value: Option<Within>) {
+    if let Some(Within { position, length }) = value {
+        key(out, name);
+        let _ = write!(out, "{{\"position\":{position},\"length\":{length}}}");
+    }
+}
+
+/// Appends one effect as a JSON object.
+pub fn write_effect(out: &mut String, effect: &VariantEffect) {
+    out.push('{');
+    key(out, "consequence");
+    string(out, effect.consequence.name());
+    key(out, "soTerm");
+    string(out, effect.consequence.so_term());
+    key(out, "impact");
+    string(out, effect.impact().name());
+    key(out, "warnings");
+    out.push('[');
+    for (number, warning) in effect.warnings.iter().enumerate() {
+        if number > 0 {
+            out.push(',');
+        }
+        string(out, warning);
+    }
+    out.push(']');
+    text_field(out, "gene", effect.gene.as_deref());
+    text_field(out, "locusTag", effect.locus_tag.as_deref());
+    text_field(out, "product", effect.product.as_deref());
+    text_field(out, "featureId", effect.feature_id.as_deref());
+    text_field(out, "biotype", effect.biotype.as_deref());
+    within_field(out, "rank", effect.rank);
+    text_field(out, "codonChange", effect.codon_change.as_deref());
+    text_field(out, "aminoAcidChange", effect.amino_acid_change.as_deref());
+    text_field(out, "hgvsC", effect.hgvs_c.as_deref());
+    text_field(out, "hgvsP", effect.hgvs_p.as_deref());
+    within_field(out, "cdna", effect.cdna);
+    within_field(out, "cds", effect.cds);
+    within_field(out, "protein", effect.protein);
+    if let Some(distance) = effect.distance {
+        key(out, "distance");
+        let _ = write!(out, "{distance}");
+    }
+    if let Some(context) = &effect.protein_context {
+        key(out, "proteinContext");
+        out.push('{');
+        text_field(out, "before", Some(&context.before));
+        text_field(out, "residues", Some(&context.residues));
+        text_field(out, "after", Some(&context.after));
+        out.push('}');
+    }
+    if !effect.neighbours.is_empty() {
+        key(out, "neighbours");
+        out.push('[');
+        for (number, neighbour) in effect.neighbours.iter().enumerate() {
+            if number > 0 {
+                out.push(',');
+            }
+            out.push('{');
+            text_field(out, "gene", Some(&neighbour.gene));
+            key(out, "distance");
+            let _ = write!(out, "{}", neighbour.distance);
+            text_field(out, "locusTag", neighbour.locus_tag.as_deref());
+            out.push('}');
+        }
+        out.push(']');
+    }
+    out.push('}');
+}
+
+/// Appends effects as a JSON array.
+pub fn write_effects(out: &mut String, effects: &[VariantEffect]) {
+    out.push('[');
+    for (number, effect) in effects.iter().enumerate() {
+        if number > 0 {
+            out.push(',');
+        }
+        write_effect(out, effect);
+    }
+    out.push(']');
+}
+
+/// Appends `text` as a JSON string (for error messages beside effects).
+pub fn write_string(out: &mut String, text: &str) {
+    string(out, text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::effect::{Consequence, Neighbour};
+    use super::*;
+
+    #[test]
+    fn an_effect_writes_its_set_fields_only_and_escapes_its_text() {
+        let mut effect = VariantEffect::new(Consequence::Intergenic);
+        effect.gene = Some("a\"b\\c\u{1}-d".into());
+        effect.distance = Some(12);
+        effect.neighbours = vec![Neighbour {
+            gene: "d".into(),
+            locus_tag: None,
+            distance: 12,
+        }];
+        let mut out = String::new();
+        write_effects(&mut out, &[effect]);
+        assert_eq!(
+            out,
+            r#"[{"consequence":"INTERGENIC","soTerm":"intergenic_variant","impact":"MODIFIER","warnings":[],"gene":"a\"b\\c\u0001-d","distance":12,"neighbours":[{"gene":"d","distance":12}]}]"#
+        );
+    }
+}
