@@ -74,6 +74,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
       const interpreter = interpretation;
       const pipeline: Pipeline = new Pipeline({
         store: new PostgresResultStore(opened.pool),
+        folders: { inputDir: config.inputDir, settleMs: config.watchSettleMs },
         ...(scaleOut && {
           createDetectors: scaleOut.detectors((sequence, reason) => {
             server.metrics.deadLetters.inc();

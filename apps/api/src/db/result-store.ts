@@ -5,6 +5,7 @@ import type {
   MetricSampleRecord,
   NewRun,
   ResultStore,
+  RunFileRecord,
   RunStatusKind,
   RunTotals,
   SampleRecord,
@@ -15,7 +16,7 @@ import type {
  * The pipeline's results in PostgreSQL, written with hand-written multi-row statements
  * (`unnest` of column arrays: one round trip per batch of rows). Every write is idempotent:
  * analyses are keyed by run and sequence, variants by site, metric samples by run and second,
- * sequenced samples by run and name (the latest figures win).
+ * sequenced samples by run and name (the latest figures win), run files by run and path.
  */
 export class PostgresResultStore implements ResultStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -170,6 +171,61 @@ export class PostgresResultStore implements ResultStore {
         rows.map((row) => row.at),
       ],
     );
+  }
+
+  async takeFile(file: RunFileRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO run_files (run_id, path, paths, size, mtime, sample)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (run_id, path) DO NOTHING`,
+      [file.runId, file.path, file.paths, file.size, new Date(file.mtime), file.sample],
+    );
+  }
+
+  async finishFile(runId: string, path: string, reads: number): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rowCount } = await client.query(
+        `UPDATE run_files SET state = 'DONE', reads = $3, done_at = now()
+         WHERE run_id = $1 AND path = $2 AND state = 'TAKEN'`,
+        [runId, path, reads],
+      );
+      // Only the write that moved the file to DONE counts its reads: a retried write adds nothing.
+      if (rowCount === 1) {
+        await client.query(
+          `UPDATE runs SET reads_produced = reads_produced + $2, reads_analysed = reads_analysed + $2 WHERE id = $1`,
+          [runId, reads],
+        );
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async runFiles(runId: string): Promise<RunFileRecord[]> {
+    const { rows } = await this.pool.query<{
+      path: string;
+      paths: string[];
+      size: string;
+      mtime: Date;
+      sample: string;
+      reads: string;
+      state: 'TAKEN' | 'DONE';
+    }>('SELECT path, paths, size, mtime, sample, reads, state FROM run_files WHERE run_id = $1 ORDER BY id', [runId]);
+    return rows.map((row) => ({
+      runId,
+      path: row.path,
+      paths: row.paths,
+      size: Number(row.size),
+      mtime: row.mtime.getTime(),
+      sample: row.sample,
+      reads: Number(row.reads),
+      state: row.state,
+    }));
   }
 }
 

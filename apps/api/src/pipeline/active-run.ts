@@ -1,12 +1,4 @@
-import type {
-  AlignerIndex,
-  ContigInfo,
-  DepthSummary,
-  Producer,
-  ReadBatch,
-  Reference,
-  VariantCall,
-} from '@helix/native';
+import type { AlignerIndex, DepthSummary, Reference, VariantCall } from '@helix/native';
 import { Pileup, VariantCaller } from '@helix/native';
 import { SiteAnnotator } from '../annotate/site-annotator.js';
 import type { RunConfig } from './config.js';
@@ -15,53 +7,25 @@ import {
   type BatchDetectors,
   BatchDiscardedError,
   type DetectionResult,
-  type DetectorsFactory,
   detectorThreads,
 } from './detector.js';
-import type { PipelineObserver } from './events.js';
 import { recordFailedStart } from './failed-start.js';
 import { LatencyWindow, type PipelineMetrics, RateMeter } from './metrics.js';
 import { BoundedQueue } from './queue.js';
-import type { ResultStore, RunStatusKind, RunTotals, SampleRecord } from './records.js';
+import type { RunReadSource, TakenBatch } from './read-source.js';
+import type { RunStatusKind, RunTotals, SampleRecord } from './records.js';
 import { acquireRunInputs, type RunInputs } from './run-inputs.js';
 import { RunLedger } from './run-ledger.js';
+import type { ResumedRun, RunOutcome, RunServices } from './run-services.js';
 import { runSampleName } from './sample-name.js';
-import { BatchedSink, type SinkOptions } from './sink.js';
+import { BatchedSink } from './sink.js';
 import { VariantPublisher } from './variant-publisher.js';
 
+export type { ResumedRun, RunOutcome, RunServices } from './run-services.js';
+
 /** A batch waiting in the queue, stamped for end-to-end latency. */
-interface QueuedBatch {
-  batch: ReadBatch;
+interface QueuedBatch extends TakenBatch {
   enqueuedAt: number;
-}
-
-/** How a run ended. */
-export interface RunOutcome {
-  runId: string;
-  status: RunStatusKind;
-  totals: RunTotals;
-  /** Batches dropped from the queue by a stop without drain. */
-  batchesDiscarded: number;
-  error: string | undefined;
-  /** Reads whose bases held characters other than ACGTN (read as N), reported to the user. */
-  ambiguousReads: number;
-  /** Every call of the run at its end, candidates included. */
-  calls: VariantCall[];
-  /** The reference's contigs, in file order. */
-  contigs: ContigInfo[];
-  /** The figures of every sample of the run (one per run for now). */
-  samples: SampleRecord[];
-}
-
-/** Services a run needs from its pipeline. */
-export interface RunServices {
-  store: ResultStore;
-  observer: PipelineObserver;
-  sinkOptions?: SinkOptions;
-  /** Called on every throttle / resume so the pipeline can publish its state. */
-  onThrottleChange(throttled: boolean): void;
-  /** Where batches are analysed (default: this process's detector threads). */
-  createDetectors?: DetectorsFactory;
 }
 
 /**
@@ -77,7 +41,7 @@ export class ActiveRun {
   /** The run's one sample (its VCF column). */
   readonly sampleName: string;
   readonly #inputs: RunInputs;
-  readonly #producer: Producer;
+  readonly #reads: RunReadSource;
   readonly #detectors: BatchDetectors;
   readonly #services: RunServices;
   readonly #queue: BoundedQueue<QueuedBatch>;
@@ -109,9 +73,13 @@ export class ActiveRun {
     this.sampleName = runSampleName(config);
     this.#depth = { positions: inputs.reference.totalLength, meanDepth: 0, breadth1x: 0, breadth10x: 0 };
     this.#inputs = inputs;
-    this.#producer = inputs.producer;
     this.#detectors = inputs.detectors;
     this.#services = services;
+    this.#reads = inputs.openReads({
+      runId,
+      store: services.store,
+      warning: (message, detail) => services.observer.warning?.(message, detail),
+    });
     this.finished = new Promise((resolve) => {
       this.#finish = resolve;
     });
@@ -127,11 +95,11 @@ export class ActiveRun {
       { highWater: config.highWater, lowWater: config.lowWater },
       {
         throttle: () => {
-          this.#producer.pause();
+          this.#reads.pause();
           services.onThrottleChange(true);
         },
         resume: () => {
-          this.#producer.resume();
+          this.#reads.resume();
           services.onThrottleChange(false);
           this.#resumeWaiter?.();
         },
@@ -153,22 +121,27 @@ export class ActiveRun {
     );
   }
 
-  /** Acquires the run's inputs, creates the Run row, and starts pulling batches. */
-  static async start(config: RunConfig, services: RunServices): Promise<ActiveRun> {
+  /**
+   * Acquires the run's inputs, creates the Run row (or, resuming, takes up the stored one), and
+   * starts pulling batches.
+   */
+  static async start(config: RunConfig, services: RunServices, resumed?: ResumedRun): Promise<ActiveRun> {
     const warning = (message: string, detail?: Record<string, unknown>) => services.observer.warning?.(message, detail);
-    let runId: string | undefined;
+    let runId = resumed?.runId;
     let run: ActiveRun | undefined;
     let inputs: RunInputs | undefined;
     try {
-      inputs = await acquireRunInputs(config, async (reference: Reference, index: AlignerIndex) => {
+      const openDetectors = async (reference: Reference, index: AlignerIndex) => {
         const contigs = reference.contigs;
-        const createdId = await services.store.createRun({
-          source: config.source,
-          config: { ...config },
-          referenceName: contigs.length === 1 ? (contigs[0]?.name ?? 'reference') : `${contigs.length} contigs`,
-          referenceLength: reference.totalLength,
-          contigs: contigs.map(({ name, length }) => ({ name, length })),
-        });
+        const createdId =
+          resumed?.runId ??
+          (await services.store.createRun({
+            source: config.source,
+            config: { ...config },
+            referenceName: contigs.length === 1 ? (contigs[0]?.name ?? 'reference') : `${contigs.length} contigs`,
+            referenceLength: reference.totalLength,
+            contigs: contigs.map(({ name, length }) => ({ name, length })),
+          }));
         runId = createdId;
         return (services.createDetectors ?? detectorThreads)({
           runId: createdId,
@@ -181,8 +154,10 @@ export class ActiveRun {
           },
           warning,
         });
-      });
+      };
+      inputs = await acquireRunInputs(config, openDetectors, services.folders, resumed);
       run = new ActiveRun(runId as string, config, inputs, services);
+      if (resumed) run.#ledger.carriedOver(resumed.readsCounted);
     } catch (error) {
       if (runId !== undefined) await recordFailedStart(services.store, runId, error, warning);
       await inputs?.release();
@@ -207,8 +182,8 @@ export class ActiveRun {
   /** Multiplies the producer's target rate for `seconds`, then restores it. */
   spike(multiplier: number, seconds: number): void {
     clearTimeout(this.#spikeTimer);
-    this.#producer.setRate(Math.round(this.config.readsPerSecond * multiplier));
-    this.#spikeTimer = setTimeout(() => this.#producer.setRate(this.config.readsPerSecond), seconds * 1_000);
+    this.#reads.setRate(Math.round(this.config.readsPerSecond * multiplier));
+    this.#spikeTimer = setTimeout(() => this.#reads.setRate(this.config.readsPerSecond), seconds * 1_000);
     this.#spikeTimer.unref();
   }
 
@@ -251,6 +226,7 @@ export class ActiveRun {
       meanDepth: this.#depth.meanDepth,
       breadth1x: this.#depth.breadth1x,
       breadth10x: this.#depth.breadth10x,
+      ...this.#reads.waiting,
     };
   }
 
@@ -287,12 +263,15 @@ export class ActiveRun {
    */
   async stop(drain: boolean): Promise<RunOutcome> {
     this.#stopping = true;
-    this.#producer.close();
+    this.#reads.close();
     this.#resumeWaiter?.();
     clearTimeout(this.#spikeTimer);
     await this.#ingesting;
     if (!drain) {
-      for (const { batch } of this.#queue.clear()) this.#ledger.withdrawn(batch.reads, 'queued');
+      for (const queued of this.#queue.clear()) {
+        this.#ledger.withdrawn(queued.batch.reads, 'queued');
+        this.#reads.settled(queued, false);
+      }
       await this.#detectors
         .discardQueued?.()
         .catch((error: Error) =>
@@ -307,6 +286,7 @@ export class ActiveRun {
     const calls = this.allCalls();
     this.#variants.publish(calls);
     await this.sink.drain();
+    await this.#reads.flushed();
     const totals = this.totals();
     const samples = [this.refreshSample()];
     await this.#services.store.upsertSamples(samples);
@@ -336,14 +316,14 @@ export class ActiveRun {
           this.#resumeWaiter = undefined;
           continue;
         }
-        const batch = await this.#producer.next();
-        if (!batch) {
+        const taken = await this.#reads.next();
+        if (!taken) {
           this.#inputEnded = !this.#stopping;
           break;
         }
-        this.#ledger.taken(batch);
-        this.#ingestion.record(batch.reads);
-        this.#queue.push({ batch, enqueuedAt: performance.now() });
+        this.#ledger.taken(taken.batch);
+        this.#ingestion.record(taken.batch.reads);
+        this.#queue.push({ ...taken, enqueuedAt: performance.now() });
         this.#dispatch();
       }
     } catch (error) {
@@ -358,24 +338,19 @@ export class ActiveRun {
       const item = this.#queue.shift() as QueuedBatch;
       const { batch } = item;
       this.#ledger.dispatched(batch.reads);
-      const job = {
-        sequence: batch.sequence,
-        reads: batch.reads,
-        bases: batch.bases,
-        qualities: batch.qualities,
-        offsets: batch.offsets,
-        paired: batch.paired,
-      };
-      this.#detectors.analyse(job).then(
+      const { sequence, reads, bases, qualities, offsets, paired } = batch;
+      this.#detectors.analyse({ sequence, reads, bases, qualities, offsets, paired }).then(
         (result) => this.#onAnalysed(item, result),
         (error: Error) => this.#onFailed(item, error),
       );
     }
   }
 
-  #onAnalysed({ batch, enqueuedAt }: QueuedBatch, result: DetectionResult): void {
+  #onAnalysed(item: QueuedBatch, result: DetectionResult): void {
+    const { batch, enqueuedAt } = item;
     this.#pileup.add(result.evidence);
     this.#ledger.analysed(batch.reads, result.mappedReads, result.properlyPairedReads);
+    this.#reads.settled(item, true);
     this.#processing.record(batch.reads);
     this.#latency.observe(performance.now() - enqueuedAt);
     if (!result.stored) this.sink.addAnalysis(analysisRecord(this.runId, batch.sequence, result));
@@ -389,7 +364,9 @@ export class ActiveRun {
     this.#queue.setExternalLag(this.sink.pendingAnalyses + this.#detectors.backlog);
   }
 
-  #onFailed({ batch }: QueuedBatch, error: Error): void {
+  #onFailed(item: QueuedBatch, error: Error): void {
+    const { batch } = item;
+    this.#reads.settled(item, false);
     if (error instanceof BatchDiscardedError) {
       this.#ledger.withdrawn(batch.reads, 'inFlight');
       this.#checkFinished();
@@ -400,7 +377,7 @@ export class ActiveRun {
     this.#ledger.rejected(batch.reads);
     this.#failure ??= `batch ${batch.sequence}: ${error.message}`;
     this.#stopping = true;
-    this.#producer.close();
+    this.#reads.close();
     this.#checkFinished();
   }
 

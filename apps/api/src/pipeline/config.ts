@@ -30,7 +30,7 @@ const whole = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
 /** The configuration of one run; every field validated with a message naming it. */
 export const runConfigSchema = z
   .object({
-    source: z.enum(['SIMULATED', 'FASTQ']).default(DEFAULT_RUN_CONFIG.source),
+    source: z.enum(['SIMULATED', 'FASTQ', 'DIRECTORY']).default(DEFAULT_RUN_CONFIG.source),
     /** FASTA or GenBank reference (FASTQ runs, or simulated runs from a real genome). */
     referencePath: z.string().min(1).optional(),
     /** GFF3 or GenBank genes to annotate confirmed calls with (else a GenBank reference's own). */
@@ -41,6 +41,8 @@ export const runConfigSchema = z
     referenceLength: whole('referenceLength', 1_000, 2_000_000_000).default(DEFAULT_RUN_CONFIG.referenceLength),
     /** FASTQ files of a FASTQ run: one file, or two mate files. */
     readsPaths: z.array(z.string().min(1)).max(2, 'readsPaths takes one file or two mate files').optional(),
+    /** The run folder a DIRECTORY run follows, inside `HELIX_INPUT_DIR`. */
+    directory: z.string().min(1, 'directory must not be empty').optional(),
     /** The sample's name, as its VCF column (default: see `runSampleName`). */
     sampleName: z.string().trim().min(1, 'sampleName must not be empty').max(256).optional(),
     readLength: whole('readLength', 20, 10_000).default(DEFAULT_RUN_CONFIG.readLength),
@@ -67,6 +69,14 @@ export const runConfigSchema = z
     }
     if (config.annotationPath && !config.referencePath) {
       context.addIssue({ code: 'custom', path: ['annotationPath'], message: 'annotationPath needs referencePath' });
+    }
+    if (config.source === 'DIRECTORY') {
+      if (!config.directory) {
+        context.addIssue({ code: 'custom', path: ['directory'], message: 'a DIRECTORY run needs directory' });
+      }
+      if (!config.referencePath) {
+        context.addIssue({ code: 'custom', path: ['referencePath'], message: 'a DIRECTORY run needs referencePath' });
+      }
     }
     if (config.source === 'FASTQ') {
       if (!config.readsPaths?.length) {

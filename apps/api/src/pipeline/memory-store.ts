@@ -4,6 +4,7 @@ import {
   type MetricSampleRecord,
   type NewRun,
   type ResultStore,
+  type RunFileRecord,
   type RunStatusKind,
   type RunTotals,
   type SampleRecord,
@@ -29,6 +30,8 @@ export class MemoryResultStore implements ResultStore {
   readonly metricSamples: MetricSampleRecord[] = [];
   /** Sequenced samples by run and name. */
   readonly samples = new Map<string, SampleRecord>();
+  /** The file ledger of DIRECTORY runs, by run and path. */
+  readonly files = new Map<string, RunFileRecord>();
 
   async createRun(run: NewRun): Promise<string> {
     const id = randomUUID();
@@ -68,5 +71,22 @@ export class MemoryResultStore implements ResultStore {
       const stored = this.samples.get(key);
       if (!stored || stored.at <= row.at) this.samples.set(key, row);
     }
+  }
+
+  async takeFile(file: RunFileRecord): Promise<void> {
+    const key = `${file.runId}\t${file.path}`;
+    if (!this.files.has(key)) this.files.set(key, { ...file, reads: 0, state: 'TAKEN' });
+  }
+
+  async finishFile(runId: string, path: string, reads: number): Promise<void> {
+    const file = this.files.get(`${runId}\t${path}`);
+    const run = this.runs.get(runId);
+    if (!file || file.state === 'DONE') return;
+    Object.assign(file, { reads, state: 'DONE' });
+    if (run) Object.assign(run, { readsProduced: run.readsProduced + reads, readsAnalysed: run.readsAnalysed + reads });
+  }
+
+  async runFiles(runId: string): Promise<RunFileRecord[]> {
+    return [...this.files.values()].filter((file) => file.runId === runId);
   }
 }

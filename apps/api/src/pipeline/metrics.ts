@@ -90,6 +90,10 @@ export interface PipelineMetrics {
   breadth1x: number;
   /** Fraction of reference positions (0–1) covered by at least ten reads. */
   breadth10x: number;
+  /** Complete files in a DIRECTORY run's folder not taken yet (0 for other runs). */
+  filesWaiting: number;
+  /** Their bytes. */
+  bytesWaiting: number;
 }
 
 /**
@@ -121,5 +125,7 @@ export function idleMetrics(last: PipelineMetrics | WaterMarks): PipelineMetrics
     inFlight: 0,
     throttled: false,
     sinkLag: 0,
+    filesWaiting: 0,
+    bytesWaiting: 0,
   };
 }

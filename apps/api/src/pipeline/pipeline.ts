@@ -1,11 +1,12 @@
 import type { Reference } from '@helix/native';
-import { ActiveRun, type RunOutcome } from './active-run.js';
+import { ActiveRun, type ResumedRun, type RunOutcome } from './active-run.js';
 import { DEFAULT_RUN_CONFIG, parseRunConfig, type RunConfig, type RunConfigInput } from './config.js';
 import type { DetectorsFactory } from './detector.js';
 import type { PipelineObserver, PipelineState } from './events.js';
 import { idleMetrics, type PipelineMetrics } from './metrics.js';
 import { validateWaterMarks } from './queue.js';
 import type { ResultStore } from './records.js';
+import type { RunFolderAccess } from './run-inputs.js';
 import type { SinkOptions } from './sink.js';
 
 /** Raised by `start` while a run is going on. */
@@ -29,6 +30,8 @@ export interface PipelineOptions {
   callIntervalMs?: number;
   /** Where batches are analysed (default: detector threads in this process). */
   createDetectors?: DetectorsFactory;
+  /** How DIRECTORY runs follow their folders; without it they are refused. */
+  folders?: RunFolderAccess;
 }
 
 /** A run as the pipeline reports it. */
@@ -86,19 +89,36 @@ export class Pipeline {
   /** Starts a run. Throws {@link PipelineAlreadyRunningError} or an invalid-config error naming the field. */
   async start(input: RunConfigInput): Promise<RunHandle> {
     if (this.#state !== 'IDLE') throw new PipelineAlreadyRunningError('A run is already going on; stop it first.');
-    const config = parseRunConfig(input);
+    return this.#begin(parseRunConfig(input), undefined);
+  }
+
+  /**
+   * Takes up a DIRECTORY run stopped by a restart, under its own id: the files it took are
+   * skipped, the reads of those DONE are counted again as they were.
+   */
+  async resume(input: RunConfigInput, resumed: ResumedRun): Promise<RunHandle> {
+    if (this.#state !== 'IDLE') throw new PipelineAlreadyRunningError('A run is already going on; stop it first.');
+    return this.#begin(parseRunConfig(input), resumed);
+  }
+
+  async #begin(config: RunConfig, resumed: ResumedRun | undefined): Promise<RunHandle> {
     this.#setState('RUNNING', undefined);
     let run: ActiveRun;
     try {
-      run = await ActiveRun.start(config, {
-        store: this.#options.store,
-        observer: this.#observer,
-        ...(this.#options.sinkOptions && { sinkOptions: this.#options.sinkOptions }),
-        ...(this.#options.createDetectors && { createDetectors: this.#options.createDetectors }),
-        onThrottleChange: (throttled) => {
-          if (this.#state !== 'STOPPING') this.#setState(throttled ? 'THROTTLED' : 'RUNNING', run.runId);
+      run = await ActiveRun.start(
+        config,
+        {
+          store: this.#options.store,
+          observer: this.#observer,
+          ...(this.#options.sinkOptions && { sinkOptions: this.#options.sinkOptions }),
+          ...(this.#options.createDetectors && { createDetectors: this.#options.createDetectors }),
+          ...(this.#options.folders && { folders: this.#options.folders }),
+          onThrottleChange: (throttled) => {
+            if (this.#state !== 'STOPPING') this.#setState(throttled ? 'THROTTLED' : 'RUNNING', run.runId);
+          },
         },
-      });
+        resumed,
+      );
     } catch (error) {
       this.#setState('IDLE', undefined);
       throw error;

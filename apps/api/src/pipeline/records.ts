@@ -3,7 +3,7 @@
 import type { VariantEffect } from '@helix/native';
 
 /** Where a run's reads come from. */
-export type ReadSourceKind = 'SIMULATED' | 'FASTQ';
+export type ReadSourceKind = 'SIMULATED' | 'FASTQ' | 'DIRECTORY';
 
 export type RunStatusKind = 'RUNNING' | 'STOPPING' | 'COMPLETED' | 'STOPPED' | 'FAILED';
 
@@ -105,6 +105,22 @@ export interface SampleRecord {
   at: Date;
 }
 
+/** A file (or mate pair) a DIRECTORY run took from its folder, as its file ledger keeps it. */
+export interface RunFileRecord {
+  runId: string;
+  /** The path the watcher handed out (R1's for a mate pair). */
+  path: string;
+  /** Every path: one, or the R1 and R2 mates. */
+  paths: readonly string[];
+  size: number;
+  /** Modification time when taken, in milliseconds since the epoch. */
+  mtime: number;
+  sample: string;
+  /** Reads counted into the run: 0 until the file is DONE. */
+  reads: number;
+  state: 'TAKEN' | 'DONE';
+}
+
 /**
  * Where the pipeline keeps its results. Implementations must be idempotent: the sink retries a
  * write whose outcome it does not know.
@@ -117,4 +133,10 @@ export interface ResultStore {
   upsertVariants(rows: VariantRecord[]): Promise<void>;
   writeMetricSamples(rows: MetricSampleRecord[]): Promise<void>;
   upsertSamples(rows: SampleRecord[]): Promise<void>;
+  /** Enters a file in the run's file ledger as TAKEN (taking it again leaves the row as it is). */
+  takeFile(file: RunFileRecord): Promise<void>;
+  /** Marks a taken file DONE with its reads, and adds them to the run's totals, in one transaction. */
+  finishFile(runId: string, path: string, reads: number): Promise<void>;
+  /** The run's file ledger. */
+  runFiles(runId: string): Promise<RunFileRecord[]>;
 }

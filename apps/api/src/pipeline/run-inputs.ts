@@ -1,8 +1,11 @@
 import { AlignerIndex, type Annotation, Producer, Reference } from '@helix/native';
 import { loadReference } from '../annotate/genbank-reference.js';
 import { openRunAnnotation } from '../annotate/run-annotation.js';
+import { RunFolderWatcher } from '../watch/index.js';
 import { InvalidRunConfigError, type RunConfig } from './config.js';
 import type { BatchDetectors } from './detector.js';
+import { type DirectoryLedger, DirectoryReadSource } from './directory-source.js';
+import { ProducerReadSource, type RunReadSource } from './read-source.js';
 
 /** What a run needs before its first batch: reference, annotation, index, read source and detectors. */
 export interface RunInputs {
@@ -10,10 +13,24 @@ export interface RunInputs {
   /** The genes confirmed calls are annotated with: `annotationPath`, else a GenBank reference's own. */
   annotation: Annotation | undefined;
   index: AlignerIndex;
-  producer: Producer;
+  /** The run's read source, once its file ledger (DIRECTORY runs) is known; call once. */
+  openReads(ledger: DirectoryLedger): RunReadSource;
   detectors: BatchDetectors;
   /** Closes the read source and the detectors and releases the index (at the run's end). */
   release(): Promise<void>;
+}
+
+/** How the pipeline may follow run folders (DIRECTORY runs): `HELIX_INPUT_DIR` and the watcher's timings. */
+export interface RunFolderAccess {
+  inputDir: string;
+  settleMs: number;
+  pollIntervalMs?: number;
+}
+
+/** What a resumed DIRECTORY run carries over: the files it took before, and its next batch number. */
+export interface ResumedReads {
+  taken: readonly string[];
+  firstSequence: number;
 }
 
 /** Opens a run's detectors once its reference and index exist. */
@@ -29,26 +46,38 @@ export function randomReference(spec: Pick<RunConfig, 'referenceLength' | 'seed'
  * — and, when a step throws, releases what the steps before it acquired before passing the error
  * on. A bad annotation fails before the run's row exists.
  */
-export async function acquireRunInputs(config: RunConfig, openDetectors: OpenDetectors): Promise<RunInputs> {
+export async function acquireRunInputs(
+  config: RunConfig,
+  openDetectors: OpenDetectors,
+  folders?: RunFolderAccess,
+  resumed?: ResumedReads,
+): Promise<RunInputs> {
   const releases: (() => void | Promise<void>)[] = [];
   try {
     const reference = config.referencePath ? await loadReference(config.referencePath) : randomReference(config);
     const annotation = await openAnnotation(config, reference);
     const index = await AlignerIndex.build(reference);
     releases.push(() => index.release());
-    const producer = openProducer(config, reference);
-    releases.push(() => producer.close());
+    const reads = await openReads(config, reference, folders, resumed);
+    releases.push(() => reads.close());
     const detectors = await openDetectors(reference, index);
     releases.push(() => detectors.close());
     await detectors.ready();
+    let source: RunReadSource | undefined;
     return {
       reference,
       annotation,
       index,
-      producer,
+      openReads(ledger) {
+        source =
+          reads instanceof RunFolderWatcher
+            ? new DirectoryReadSource(reads, config, ledger, resumed?.firstSequence)
+            : new ProducerReadSource(reads);
+        return source;
+      },
       detectors,
       async release() {
-        producer.close();
+        (source ?? reads).close();
         await detectors.close();
         index.release();
       },
@@ -76,7 +105,17 @@ async function openAnnotation(config: RunConfig, reference: Reference): Promise<
   return annotation;
 }
 
-function openProducer(config: RunConfig, reference: Reference): Producer {
+/** The run's producer, or for a DIRECTORY run the watcher on its folder (which must exist inside the input directory). */
+async function openReads(
+  config: RunConfig,
+  reference: Reference,
+  folders: RunFolderAccess | undefined,
+  resumed: ResumedReads | undefined,
+): Promise<Producer | RunFolderWatcher> {
+  if (config.source === 'DIRECTORY') {
+    if (!folders) throw new InvalidRunConfigError('this pipeline follows no run folders', 'source');
+    return RunFolderWatcher.open({ ...folders, directory: config.directory as string, taken: resumed?.taken ?? [] });
+  }
   if (config.source === 'FASTQ') {
     const files = config.readsPaths ?? [];
     return Producer.fastq(files, {

@@ -65,6 +65,12 @@ export class RunLedger {
     return this.#reads.inFlight > 0;
   }
 
+  /** Reads analysed and counted before a restart (a resumed run's DONE files). */
+  carriedOver(reads: number): void {
+    this.#reads.produced += reads;
+    this.#reads.analysed += reads;
+  }
+
   /** A batch taken from the producer into the queue. */
   taken(batch: { reads: number; ambiguousReads: number }): void {
     this.#reads.produced += batch.reads;

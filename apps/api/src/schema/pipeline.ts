@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { filter, pipe, Repeater } from 'graphql-yoga';
 import { AnnotationLoadError } from '../annotate/run-annotation.js';
-import { ForbiddenInputFileError, resolveInputFile } from '../auth/input-files.js';
+import { ForbiddenInputFileError, resolveInputDirectory, resolveInputFile } from '../auth/input-files.js';
 import { DEFAULT_RUN_CONFIG, InvalidRunConfigError, type RunConfigInput } from '../pipeline/config.js';
 import type { PipelineState as PipelineStateKind, PipelineStatusChange } from '../pipeline/events.js';
 import { PipelineAlreadyRunningError, PipelineNotRunningError } from '../pipeline/pipeline.js';
@@ -63,6 +63,14 @@ export const QueueMetrics = builder.objectRef<MetricsEvent>('QueueMetrics').impl
     latencyP50Ms: t.exposeFloat('latencyP50Ms', { nullable: true, description: 'Queue-to-analysed latency.' }),
     latencyP99Ms: t.exposeFloat('latencyP99Ms', { nullable: true }),
     variantsConfirmed: t.exposeInt('variantsConfirmed'),
+    filesWaiting: t.exposeInt('filesWaiting', {
+      description: "Complete files in a DIRECTORY run's folder not taken yet: the backlog waiting on disk.",
+    }),
+    bytesWaiting: t.field({
+      type: 'SafeInt',
+      description: 'Bytes of the files waiting.',
+      resolve: (metrics) => metrics.bytesWaiting,
+    }),
   }),
 });
 
@@ -126,6 +134,10 @@ const StartPipelineInput = builder.inputType('StartPipelineInput', {
     readsPaths: t.stringList({
       required: false,
       description: "FASTQ files of a FASTQ run (one, or two mates), inside the server's input directory.",
+    }),
+    directory: t.string({
+      required: false,
+      description: "The run folder a DIRECTORY run follows until its end marker, inside the server's input directory.",
     }),
     readLength: t.int({ required: false, defaultValue: DEFAULT_RUN_CONFIG.readLength }),
     readsPerSecond: t.int({
@@ -194,7 +206,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: StartPipelineInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       requireRole(context.role, 'operator');
-      const { referencePath, annotationPath, readsPaths, ...rest } = withoutNulls(input);
+      const { referencePath, annotationPath, readsPaths, directory, ...rest } = withoutNulls(input);
       const config: RunConfigInput = { ...rest };
       try {
         if (referencePath !== undefined) {
@@ -202,6 +214,9 @@ builder.mutationFields((t) => ({
         }
         if (annotationPath !== undefined) {
           config.annotationPath = await resolveInputFile(context.inputDir, annotationPath, 'annotationPath');
+        }
+        if (directory !== undefined) {
+          config.directory = await resolveInputDirectory(context.inputDir, directory, 'directory');
         }
         if (readsPaths !== undefined) {
           config.readsPaths = await Promise.all(
@@ -218,9 +233,10 @@ builder.mutationFields((t) => ({
       } catch (error) {
         if (error instanceof InvalidRunConfigError) throw new InvalidInputError(error.message, error.field);
         if (error instanceof AnnotationLoadError) throw new InvalidInputError(error.message, error.field);
+        if (error instanceof ForbiddenInputFileError) throw new InvalidInputError(error.message, error.field);
         if (error instanceof PipelineAlreadyRunningError) throw error;
         // A named file that cannot be read as FASTA/FASTQ is the operator's input at fault.
-        if (config.referencePath || config.readsPaths) {
+        if (config.referencePath || config.readsPaths || config.directory) {
           throw new InvalidInputError(`the run could not start: ${(error as Error).message}`, 'input');
         }
         throw error;

@@ -7,8 +7,9 @@ import { keysetRequest, toConnection } from './pagination.js';
 import { Sample } from './sample.js';
 
 export const ReadSource = builder.enumType('ReadSource', {
-  description: 'Where a run reads from: reads simulated from a reference, or FASTQ files.',
-  values: ['SIMULATED', 'FASTQ'] as const,
+  description:
+    "Where a run reads from: reads simulated from a reference, FASTQ files, or a sequencer's run folder followed as it is written.",
+  values: ['SIMULATED', 'FASTQ', 'DIRECTORY'] as const,
 });
 
 export const RunStatus = builder.enumType('RunStatus', {
@@ -17,7 +18,7 @@ export const RunStatus = builder.enumType('RunStatus', {
 });
 
 /** Config keys that name server files: shown to operators only. */
-const FILE_KEYS = ['referencePath', 'readsPaths'];
+const FILE_KEYS = ['referencePath', 'readsPaths', 'directory'];
 
 /**
  * Loads a run for a resolver (null when there is none, including malformed ids) and tells the

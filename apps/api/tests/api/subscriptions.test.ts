@@ -39,6 +39,8 @@ function metricsEvent(overrides: Partial<MetricsEvent> = {}): MetricsEvent {
     meanDepth: 0,
     breadth1x: 0,
     breadth10x: 0,
+    filesWaiting: 0,
+    bytesWaiting: 0,
     state: 'IDLE',
     runId: undefined,
     ...overrides,

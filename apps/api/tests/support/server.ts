@@ -83,6 +83,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     concernAlarm: server.concernAlarm,
   });
   pipeline = new Pipeline({
+    folders: { inputDir, settleMs: 500, pollIntervalMs: 100 },
     ...options.pipeline,
     store: new PostgresResultStore(database.pool),
     observer: bridge.observer,

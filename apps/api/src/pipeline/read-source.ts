@@ -1,0 +1,68 @@
+import type { Producer, ReadBatch } from '@helix/native';
+
+/** A file (or mate pair) of a DIRECTORY run, as the run follows it from taken to done. */
+export interface TakenFile {
+  /** The path the watcher handed out (R1's for a mate pair). */
+  path: string;
+  sample: string;
+}
+
+/** A batch as a run takes it: numbered across the whole run, with the file it came from. */
+export interface TakenBatch {
+  batch: ReadBatch;
+  /** The file the batch was read from (DIRECTORY runs only). */
+  file: TakenFile | undefined;
+}
+
+/** Complete files on disk the run has not taken yet (none for other sources). */
+export interface ReadsWaiting {
+  filesWaiting: number;
+  bytesWaiting: number;
+}
+
+/** Where a run's batches come from: one producer, or a run folder's files one after another. */
+export interface RunReadSource {
+  /** The next batch, or null once the input has ended (or the source was closed). */
+  next(): Promise<TakenBatch | null>;
+  pause(): void;
+  resume(): void;
+  setRate(readsPerSecond: number): void;
+  /** Told when a batch it gave has left the run: `analysed`, or withdrawn / rejected. */
+  settled(taken: TakenBatch, analysed: boolean): void;
+  /** Resolves once every ledger write begun so far has been stored. */
+  flushed(): Promise<void>;
+  readonly waiting: ReadsWaiting;
+  close(): void;
+}
+
+/** A run's read source that is one producer (simulated reads, or FASTQ files given up front). */
+export class ProducerReadSource implements RunReadSource {
+  readonly waiting: ReadsWaiting = { filesWaiting: 0, bytesWaiting: 0 };
+
+  constructor(private readonly producer: Producer) {}
+
+  async next(): Promise<TakenBatch | null> {
+    const batch = await this.producer.next();
+    return batch && { batch, file: undefined };
+  }
+
+  pause(): void {
+    this.producer.pause();
+  }
+
+  resume(): void {
+    this.producer.resume();
+  }
+
+  setRate(readsPerSecond: number): void {
+    this.producer.setRate(readsPerSecond);
+  }
+
+  settled(): void {}
+
+  async flushed(): Promise<void> {}
+
+  close(): void {
+    this.producer.close();
+  }
+}

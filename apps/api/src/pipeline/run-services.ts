@@ -1,0 +1,44 @@
+import type { ContigInfo, VariantCall } from '@helix/native';
+import type { DetectorsFactory } from './detector.js';
+import type { PipelineObserver } from './events.js';
+import type { ResultStore, RunStatusKind, RunTotals, SampleRecord } from './records.js';
+import type { ResumedReads, RunFolderAccess } from './run-inputs.js';
+import type { SinkOptions } from './sink.js';
+
+/** How a run ended. */
+export interface RunOutcome {
+  runId: string;
+  status: RunStatusKind;
+  totals: RunTotals;
+  /** Batches dropped from the queue by a stop without drain. */
+  batchesDiscarded: number;
+  error: string | undefined;
+  /** Reads whose bases held characters other than ACGTN (read as N), reported to the user. */
+  ambiguousReads: number;
+  /** Every call of the run at its end, candidates included. */
+  calls: VariantCall[];
+  /** The reference's contigs, in file order. */
+  contigs: ContigInfo[];
+  /** The figures of every sample of the run (one per run for now). */
+  samples: SampleRecord[];
+}
+
+/** A DIRECTORY run taken up again after a restart: its id, the files it took, the reads already counted. */
+export interface ResumedRun extends ResumedReads {
+  runId: string;
+  /** Reads of the files DONE in its ledger, counted into the run before the restart. */
+  readsCounted: number;
+}
+
+/** Services a run needs from its pipeline. */
+export interface RunServices {
+  store: ResultStore;
+  observer: PipelineObserver;
+  sinkOptions?: SinkOptions;
+  /** Called on every throttle / resume so the pipeline can publish its state. */
+  onThrottleChange(throttled: boolean): void;
+  /** Where batches are analysed (default: this process's detector threads). */
+  createDetectors?: DetectorsFactory;
+  /** How DIRECTORY runs follow their folders (without it, they are refused). */
+  folders?: RunFolderAccess;
+}
