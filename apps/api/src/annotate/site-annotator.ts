@@ -1,5 +1,7 @@
 import type { Annotation, VariantEffect } from '@helix/native';
-import { type AnnotatableCall, callEffects } from './run-annotation.js';
+import { bySeverity } from './ann-field.js';
+import { annotateMany } from './annotate-many.js';
+import type { AnnotatableCall } from './run-annotation.js';
 
 /** Where an annotator says what went wrong (the pipeline's warnings). */
 type Warn = (message: string, detail: Record<string, unknown>) => void;
@@ -40,25 +42,38 @@ export class SiteAnnotator {
 
   /** The site's effects, annotating it now if it has not been. */
   annotate(site: string, call: AnnotatableCall): VariantEffect[] {
-    const known = this.#effects.get(site);
-    if (known) return known;
+    this.annotateAll([{ site, call }]);
+    return this.#effects.get(site) ?? [];
+  }
+
+  /**
+   * Annotates the sites not annotated yet, all in one crossing to the annotator (a tick's first
+   * confirmations come together, and one batch costs far less than a call each).
+   */
+  annotateAll(sites: readonly { site: string; call: AnnotatableCall }[]): void {
+    const fresh = new Map<string, AnnotatableCall>();
+    for (const { site, call } of sites) if (!this.#effects.has(site)) fresh.set(site, call);
+    if (fresh.size === 0) return;
     const started = process.hrtime.bigint();
-    let effects: VariantEffect[];
-    try {
-      effects = callEffects(this.#annotation, call);
-    } catch (error) {
+    const calls = [...fresh.values()];
+    const outcomes = annotateMany(this.#annotation, calls);
+    [...fresh.keys()].forEach((site, index) => {
+      const outcome = outcomes[index];
+      if (outcome !== undefined && 'effects' in outcome) {
+        this.#effects.set(site, bySeverity(outcome.effects));
+        return;
+      }
       // A call the annotator refuses (its ref disagrees with the reference) is stored without
       // effects, said once, rather than failing the run's publishing.
+      const call = calls[index];
       this.#warn('a call could not be annotated', {
-        contig: call.contig,
-        position: call.position,
-        reason: (error as Error).message,
+        contig: call?.contig,
+        position: call?.position,
+        reason: outcome?.error ?? 'the annotator gave no answer',
       });
-      effects = [];
-    }
+      this.#effects.set(site, []);
+    });
     this.#nanos += process.hrtime.bigint() - started;
-    this.#effects.set(site, effects);
-    return effects;
   }
 
   /** The site's effects if it has been annotated, else undefined. */

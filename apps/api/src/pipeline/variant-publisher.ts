@@ -38,20 +38,23 @@ export class VariantPublisher {
     if (calls.length === 0) return;
     const seenAt = new Date();
     const records = calls.map((call) => variantRecord(this.#runId, call, seenAt));
+    const sites = records.map(variantSiteKey);
+    this.#annotator?.annotateAll(
+      records.flatMap((record, index) =>
+        record.status === 'CONFIRMED' ? [{ site: sites[index] as string, call: record }] : [],
+      ),
+    );
     const newlyConfirmed: VariantRecord[] = [];
-    for (const record of records) {
-      const site = variantSiteKey(record);
+    records.forEach((record, index) => {
+      const site = sites[index] as string;
       if (record.status !== 'CONFIRMED') {
         this.#confirmedSites.delete(site);
       } else if (!this.#confirmedSites.has(site)) {
         this.#confirmedSites.add(site);
         newlyConfirmed.push(record);
       }
-      if (this.#annotator) {
-        record.effects =
-          (record.status === 'CONFIRMED' ? this.#annotator.annotate(site, record) : this.#annotator.known(site)) ?? [];
-      }
-    }
+      if (this.#annotator) record.effects = this.#annotator.known(site) ?? [];
+    });
     this.#targets.addVariants(records);
     for (const record of newlyConfirmed) this.#targets.confirmed(record);
   }
