@@ -67,22 +67,15 @@ export async function analyze(args: string[]): Promise<void> {
   const sampleName = runSampleName({ sampleName: values.sample?.trim(), readsPaths: reads });
   const geneticCode = numberFlag('genetic-code', values['genetic-code'], { integer: true, min: 1, max: 33 });
 
-  let genes: RunAnnotation;
-  try {
-    genes = await openRunAnnotation({
-      referencePath: resolve(values.reference),
-      ...(values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
-      ...(geneticCode !== undefined && { geneticCode }),
-    });
-  } catch (error) {
-    throw new BadInputError(error instanceof Error ? error.message : String(error));
-  }
-  if (geneticCode !== undefined && !genes.annotation) {
-    throw new UsageError('--genetic-code needs --annotation genes.gff3 (or a GenBank --reference)');
-  }
-  for (const warning of genes.annotation?.warnings.slice(0, 20) ?? []) process.stderr.write(`warning: ${warning}\n`);
-  const moreWarnings = (genes.annotation?.warnings.length ?? 0) - 20;
-  if (moreWarnings > 0) process.stderr.write(`warning: … and ${moreWarnings} more annotation warnings\n`);
+  // The genes are read on a worker thread: before a --db run (which must not be stored when they
+  // are unreadable), else while the run starts and goes on, so that reading them costs no time.
+  const genesRead = openRunAnnotation({
+    referencePath: resolve(values.reference),
+    ...(values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
+    ...(geneticCode !== undefined && { geneticCode }),
+  });
+  genesRead.catch(() => {});
+  if (values.db) reportGenes(await readGenes(genesRead), geneticCode);
 
   let database: Database | undefined;
   let store: ResultStore = new MemoryResultStore();
@@ -121,6 +114,8 @@ export async function analyze(args: string[]): Promise<void> {
       ...(values.db && geneticCode !== undefined && { geneticCode }),
     });
     ticker = setInterval(() => {
+    const genes = await readGenes(genesRead);
+    if (!values.db) reportGenes(genes, geneticCode);
       const metrics = pipeline.metrics();
       progress.update(metrics.readsAnalysed, Math.max(expected, metrics.readsProduced));
     }, 200);
@@ -181,6 +176,25 @@ export async function analyze(args: string[]): Promise<void> {
     await database?.close();
   }
 }
+}
+
+/** The run's genes, or the reason they cannot be read as bad input. */
+async function readGenes(genesRead: Promise<RunAnnotation>): Promise<RunAnnotation> {
+  try {
+    return await genesRead;
+  } catch (error) {
+    throw new BadInputError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Refuses --genetic-code without genes, and prints the first annotation warnings. */
+function reportGenes(genes: RunAnnotation, geneticCode: number | undefined): void {
+  if (geneticCode !== undefined && !genes.annotation) {
+    throw new UsageError('--genetic-code needs --annotation genes.gff3 (or a GenBank --reference)');
+  }
+  for (const warning of genes.annotation?.warnings.slice(0, 20) ?? []) process.stderr.write(`warning: ${warning}\n`);
+  const moreWarnings = (genes.annotation?.warnings.length ?? 0) - 20;
+  if (moreWarnings > 0) process.stderr.write(`warning: … and ${moreWarnings} more annotation warnings\n`);
 
 const percent = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;
 
