@@ -7,6 +7,7 @@ import { RunReferenceContext } from '../interpret/reference-context.js';
 import { createInterpretationService, type InterpretationService } from '../interpret/service.js';
 import type { Logger } from '../logger.js';
 import { Pipeline } from '../pipeline/pipeline.js';
+import { resumeInterruptedRun } from '../pipeline/resume.js';
 import { createHelixPubSub, type HelixPubSub } from '../pubsub/events.js';
 import { bridgePipeline, combineObservers } from '../pubsub/pipeline-bridge.js';
 import { type ApiServices, createApiServer } from '../server.js';
@@ -72,8 +73,9 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
       interpretation.onInterpreted((event) => runChanged(event.runId));
       server.metrics.followInterpretation(interpretation);
       const interpreter = interpretation;
+      const store = new PostgresResultStore(opened.pool);
       const pipeline: Pipeline = new Pipeline({
-        store: new PostgresResultStore(opened.pool),
+        store,
         folders: { inputDir: config.inputDir, settleMs: config.watchSettleMs },
         ...(scaleOut && {
           createDetectors: scaleOut.detectors((sequence, reason) => {
@@ -99,6 +101,8 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
       services = { database: opened, pipeline: control, interpretationMetrics: () => interpreter.metrics() };
       await interpretation.start();
       logger.info({ interpreter: interpretation.model ?? 'rules' }, 'database ready');
+      // With scale-out the run's lease decides who owns it; a single process takes its run up itself.
+      if (!scaleOut) await resumeRun(pipeline, store, logger);
     },
   );
   connecting.catch((error: Error) => {
@@ -119,7 +123,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
       if (localPipeline?.run) {
         logger.info({ runId: localPipeline.run.id }, 'stopping the run (draining)');
         await localPipeline
-          .stop(true)
+          .suspend()
           .catch((error: Error) => logger.error({ reason: error.message }, 'run did not stop cleanly'));
       }
       await server.close();
@@ -129,6 +133,17 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
       await database?.close();
     },
   };
+}
+
+/** Takes up the DIRECTORY run an earlier process left going; a failure is logged, the server stays up. */
+async function resumeRun(pipeline: Pipeline, store: PostgresResultStore, logger: Logger): Promise<void> {
+  try {
+    const { resumed, leftAlone } = await resumeInterruptedRun(pipeline, store);
+    if (resumed) logger.info({ runId: resumed.id }, 'resumed the run an earlier process left going');
+    if (leftAlone.length > 0) logger.warn({ runIds: leftAlone }, 'older interrupted runs are left RUNNING');
+  } catch (error) {
+    logger.error({ reason: (error as Error).message }, 'the interrupted run could not be resumed');
+  }
 }
 
 /** Calls `invalidate` for every run another replica reports changed. */

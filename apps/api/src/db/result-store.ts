@@ -2,8 +2,10 @@ import type pg from 'pg';
 import { concernKeys } from '../concern/keys.js';
 import type {
   AnalysisRecord,
+  InterruptedRun,
   MetricSampleRecord,
   NewRun,
+  ReadSourceKind,
   ResultStore,
   RunFileRecord,
   RunStatusKind,
@@ -204,6 +206,16 @@ export class PostgresResultStore implements ResultStore {
     } finally {
       client.release();
     }
+  }
+
+  async interruptedRuns(source: ReadSourceKind): Promise<InterruptedRun[]> {
+    const { rows } = await this.pool.query<{ runId: string; config: Record<string, unknown>; nextSequence: number }>(
+      `SELECT id AS "runId", config,
+         COALESCE((SELECT max(sequence) + 1 FROM analyses WHERE analyses.run_id = runs.id), 0)::int AS "nextSequence"
+       FROM runs WHERE status = 'RUNNING' AND source = $1 ORDER BY started_at`,
+      [source],
+    );
+    return rows;
   }
 
   async runFiles(runId: string): Promise<RunFileRecord[]> {

@@ -159,7 +159,13 @@ export class ActiveRun {
       run = new ActiveRun(runId as string, config, inputs, services);
       if (resumed) run.#ledger.carriedOver(resumed.readsCounted);
     } catch (error) {
-      if (runId !== undefined) await recordFailedStart(services.store, runId, error, warning);
+      const counted = resumed && {
+        readsProduced: resumed.readsCounted,
+        readsAnalysed: resumed.readsCounted,
+        batchesAnalysed: 0,
+        variantsConfirmed: 0,
+      };
+      if (runId !== undefined) await recordFailedStart(services.store, runId, error, warning, counted);
       await inputs?.release();
       throw error;
     }
@@ -259,9 +265,10 @@ export class ActiveRun {
 
   /**
    * Stops taking batches. With `drain`, everything taken is analysed first; without, queued
-   * batches are discarded (counted) and only those already in a detector finish.
+   * batches are discarded (counted) and only those already in a detector finish. With `suspend`
+   * (a DIRECTORY run at shutdown), a run whose input has not ended stays RUNNING, to be resumed.
    */
-  async stop(drain: boolean): Promise<RunOutcome> {
+  async stop(drain: boolean, suspend = false): Promise<RunOutcome> {
     this.#stopping = true;
     this.#reads.close();
     this.#resumeWaiter?.();
@@ -279,7 +286,9 @@ export class ActiveRun {
         );
     }
     await this.#idle();
-    return this.#conclude(this.#failure ? 'FAILED' : drain && this.#inputEnded ? 'COMPLETED' : 'STOPPED');
+    if (this.#failure) return this.#conclude('FAILED');
+    if (drain && this.#inputEnded) return this.#conclude('COMPLETED');
+    return this.#conclude(suspend ? 'RUNNING' : 'STOPPED');
   }
 
   async #conclude(status: RunStatusKind): Promise<RunOutcome> {
@@ -290,7 +299,8 @@ export class ActiveRun {
     const totals = this.totals();
     const samples = [this.refreshSample()];
     await this.#services.store.upsertSamples(samples);
-    await this.#services.store.finishRun(this.runId, status, totals, this.#failure);
+    if (status === 'RUNNING') await this.#services.store.updateRun(this.runId, totals);
+    else await this.#services.store.finishRun(this.runId, status, totals, this.#failure);
     this.sink.close();
     await this.#inputs.release();
     return {

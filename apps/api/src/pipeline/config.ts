@@ -37,6 +37,8 @@ export const runConfigSchema = z
     annotationPath: z.string().min(1).optional(),
     /** NCBI translation table for every CDS, over the annotation's `/transl_table` and the default. */
     geneticCode: whole('geneticCode', 1, 33).optional(),
+    /** Contigs of `referencePath` that are circular, besides those a GenBank LOCUS line calls so. */
+    circular: z.array(z.string().min(1, 'circular names a contig')).optional(),
     /** Length of the random reference of a simulated run without `referencePath`. */
     referenceLength: whole('referenceLength', 1_000, 2_000_000_000).default(DEFAULT_RUN_CONFIG.referenceLength),
     /** FASTQ files of a FASTQ run: one file, or two mate files. */

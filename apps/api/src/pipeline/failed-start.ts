@@ -1,4 +1,4 @@
-import type { ResultStore } from './records.js';
+import type { ResultStore, RunTotals } from './records.js';
 
 /**
  * Marks as FAILED, with the error's message, a run whose start failed after its Run row was
@@ -10,11 +10,12 @@ export async function recordFailedStart(
   runId: string,
   error: unknown,
   warning: (message: string, detail?: Record<string, unknown>) => void,
+  /** What the run had counted before (a resumed run); nothing for a new one. */
+  counted: RunTotals = { readsProduced: 0, readsAnalysed: 0, batchesAnalysed: 0, variantsConfirmed: 0 },
 ): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
-  const nothingRead = { readsProduced: 0, readsAnalysed: 0, batchesAnalysed: 0, variantsConfirmed: 0 };
   try {
-    await store.finishRun(runId, 'FAILED', nothingRead, message);
+    await store.finishRun(runId, 'FAILED', counted, message);
   } catch (failure) {
     warning('a run that failed to start could not be marked FAILED', {
       runId,

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
   type AnalysisRecord,
+  type InterruptedRun,
   type MetricSampleRecord,
   type NewRun,
+  type ReadSourceKind,
   type ResultStore,
   type RunFileRecord,
   type RunStatusKind,
@@ -84,6 +86,15 @@ export class MemoryResultStore implements ResultStore {
     if (!file || file.state === 'DONE') return;
     Object.assign(file, { reads, state: 'DONE' });
     if (run) Object.assign(run, { readsProduced: run.readsProduced + reads, readsAnalysed: run.readsAnalysed + reads });
+  }
+
+  async interruptedRuns(source: ReadSourceKind): Promise<InterruptedRun[]> {
+    return [...this.runs.values()]
+      .filter((run) => run.status === 'RUNNING' && run.source === source)
+      .map((run) => {
+        const sequences = [...this.analyses.values()].filter((row) => row.runId === run.id).map((row) => row.sequence);
+        return { runId: run.id, config: run.config, nextSequence: sequences.length ? Math.max(...sequences) + 1 : 0 };
+      });
   }
 
   async runFiles(runId: string): Promise<RunFileRecord[]> {

@@ -133,12 +133,24 @@ export class Pipeline {
   }
 
   /** Stops the run; with `drain`, everything taken is analysed and stored first. */
-  async stop(drain = true): Promise<RunOutcome> {
+  stop(drain = true): Promise<RunOutcome> {
+    return this.#end(drain, false);
+  }
+
+  /**
+   * Stops the run for a shutdown: everything taken is analysed and stored, and a DIRECTORY run
+   * whose folder has not ended stays RUNNING, so the next start resumes it ({@link resume}).
+   */
+  suspend(): Promise<RunOutcome> {
+    return this.#end(true, this.#run?.config.source === 'DIRECTORY');
+  }
+
+  async #end(drain: boolean, suspend: boolean): Promise<RunOutcome> {
     if (this.#stopping) return this.#stopping;
     const run = this.#run;
     if (!run) throw new PipelineNotRunningError('No run is going on.');
     this.#setState('STOPPING', run.runId);
-    this.#stopping = run.stop(drain).finally(() => {
+    this.#stopping = run.stop(drain, suspend).finally(() => {
       clearInterval(this.#ticker);
       this.#lastMetrics = run.metrics();
       this.#observer.metrics?.(this.#lastMetrics);

@@ -121,6 +121,15 @@ export interface RunFileRecord {
   state: 'TAKEN' | 'DONE';
 }
 
+/** A run left RUNNING by a process that stopped or was killed, as a restart finds it. */
+export interface InterruptedRun {
+  runId: string;
+  /** The run's configuration as stored when it started. */
+  config: Record<string, unknown>;
+  /** One past the highest batch sequence stored for it. */
+  nextSequence: number;
+}
+
 /**
  * Where the pipeline keeps its results. Implementations must be idempotent: the sink retries a
  * write whose outcome it does not know.
@@ -139,4 +148,6 @@ export interface ResultStore {
   finishFile(runId: string, path: string, reads: number): Promise<void>;
   /** The run's file ledger. */
   runFiles(runId: string): Promise<RunFileRecord[]>;
+  /** Runs of `source` still RUNNING, oldest first (none while their process is alive elsewhere). */
+  interruptedRuns(source: ReadSourceKind): Promise<InterruptedRun[]>;
 }

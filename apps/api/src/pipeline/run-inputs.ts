@@ -1,5 +1,5 @@
 import { AlignerIndex, type Annotation, Producer, Reference } from '@helix/native';
-import { loadReference } from '../annotate/genbank-reference.js';
+import { circularContigs, loadReference } from '../annotate/genbank-reference.js';
 import { openRunAnnotation } from '../annotate/run-annotation.js';
 import { RunFolderWatcher } from '../watch/index.js';
 import { InvalidRunConfigError, type RunConfig } from './config.js';
@@ -56,7 +56,11 @@ export async function acquireRunInputs(
   try {
     const reference = config.referencePath ? await loadReference(config.referencePath) : randomReference(config);
     const annotation = await openAnnotation(config, reference);
-    const index = await AlignerIndex.build(reference);
+    const circular = [
+      ...(config.referencePath ? await circularContigs(config.referencePath) : []),
+      ...(config.circular ?? []),
+    ];
+    const index = await AlignerIndex.build(reference, { circular });
     releases.push(() => index.release());
     const reads = await openReads(config, reference, folders, resumed);
     releases.push(() => reads.close());

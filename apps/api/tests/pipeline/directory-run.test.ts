@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryResultStore } from '../../src/pipeline/memory-store.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
+import { resumeInterruptedRun } from '../../src/pipeline/resume.js';
 import { scratchInputDir, writeReadsFile } from '../watch/run-folders.js';
 
 /** A FASTA reference of random bases, long enough to build an index over. */
@@ -81,5 +82,45 @@ describe('a DIRECTORY run', () => {
 
     expect(outcome.status).toBe('STOPPED');
     expect(await store.runFiles(handle.id)).toMatchObject([{ state: 'TAKEN', reads: 0 }]);
+  });
+
+  it('should stay RUNNING when suspended mid-file, and resume under its id reading that file again in full', async () => {
+    await writeReference(join(inputDir, 'reference.fa'));
+    const runDir = join(inputDir, 'run-3');
+    await writeReadsFile(join(runDir, 'first.fastq'), 50);
+    await writeReadsFile(join(runDir, 'second.fastq'), 400);
+    const handle = await pipeline.start({
+      source: 'DIRECTORY',
+      directory: 'run-3',
+      referencePath: join(inputDir, 'reference.fa'),
+      batchSize: 10,
+      readsPerSecond: 200,
+      workers: 1,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const suspended = await pipeline.suspend();
+    const ledgerWhenSuspended = (await store.runFiles(handle.id)).map(({ state, reads }) => ({ state, reads }));
+
+    const restarted = new Pipeline({ store, folders: { inputDir, settleMs: 300, pollIntervalMs: 50 } });
+    try {
+      const { resumed } = await resumeInterruptedRun(restarted, store);
+      await writeFile(join(runDir, 'final_summary_run-3.txt'), 'done\n');
+      const outcome = await restarted.whenRunEnds();
+
+      expect(suspended.status).toBe('RUNNING');
+      expect(store.runs.get(handle.id)?.status).toBe('COMPLETED');
+      expect(ledgerWhenSuspended).toEqual([
+        { state: 'DONE', reads: 50 },
+        { state: 'TAKEN', reads: 0 },
+      ]);
+      expect(resumed?.id).toBe(handle.id);
+      expect(outcome.totals.readsAnalysed).toBe(450);
+      expect((await store.runFiles(handle.id)).map(({ state, reads }) => ({ state, reads }))).toEqual([
+        { state: 'DONE', reads: 50 },
+        { state: 'DONE', reads: 400 },
+      ]);
+    } finally {
+      await restarted.close();
+    }
   });
 });
