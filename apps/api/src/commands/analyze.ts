@@ -113,9 +113,9 @@ export async function analyze(args: string[]): Promise<void> {
       ...(values.db && values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
       ...(values.db && geneticCode !== undefined && { geneticCode }),
     });
-    ticker = setInterval(() => {
     const genes = await readGenes(genesRead);
     if (!values.db) reportGenes(genes, geneticCode);
+    ticker = setInterval(() => {
       const metrics = pipeline.metrics();
       progress.update(metrics.readsAnalysed, Math.max(expected, metrics.readsProduced));
     }, 200);
@@ -176,7 +176,6 @@ export async function analyze(args: string[]): Promise<void> {
     await database?.close();
   }
 }
-}
 
 /** The run's genes, or the reason they cannot be read as bad input. */
 async function readGenes(genesRead: Promise<RunAnnotation>): Promise<RunAnnotation> {
@@ -195,6 +194,7 @@ function reportGenes(genes: RunAnnotation, geneticCode: number | undefined): voi
   for (const warning of genes.annotation?.warnings.slice(0, 20) ?? []) process.stderr.write(`warning: ${warning}\n`);
   const moreWarnings = (genes.annotation?.warnings.length ?? 0) - 20;
   if (moreWarnings > 0) process.stderr.write(`warning: … and ${moreWarnings} more annotation warnings\n`);
+}
 
 const percent = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;
 
