@@ -13,7 +13,8 @@ export declare class AlignerIndex {
   /**
    * Builds the k-mer index of `reference` off the JavaScript thread and
    * registers it under a new handle. Rejects when `kmerLength` is not odd
-   * and within 11–31, or the reference is longer than 2^31 − 1 bases.
+   * and within 11–31, `circular` names no contig, or the reference is
+   * longer than 2^31 − 1 bases.
    */
   static build(reference: Reference, options?: AlignerIndexOptions | undefined | null): Promise<AlignerIndex>
   /**
@@ -275,6 +276,11 @@ export interface AlignerIndexOptions {
    * are more specific, shorter ones survive more sequencing errors.
    */
   kmerLength?: number
+  /**
+   * Names of the circular contigs: their ends join their starts, so reads
+   * align across the origin and a deletion may span it.
+   */
+  circular?: Array<string>
 }
 
 /** A VCF-style variant to annotate (see {@link Annotation.annotate}). */
@@ -659,6 +665,10 @@ export interface VariantCall {
   status: VariantStatus
   /** Likelier diploid genotype (unphased). */
   genotype: '0/1' | '1/1'
+  /** Mean mapping quality of the reads showing the alternate allele (VCF `MQ`). */
+  mappingQuality: number
+  /** Fraction of those reads with mapping quality 0 (VCF `MQ0F`). */
+  zeroMappingQualityFraction: number
 }
 
 /** What a variant does to one gene (or between genes). */

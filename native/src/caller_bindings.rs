@@ -73,6 +73,10 @@ pub struct VariantCall {
     /// Likelier diploid genotype (unphased).
     #[napi(ts_type = "'0/1' | '1/1'")]
     pub genotype: String,
+    /// Mean mapping quality of the reads showing the alternate allele (VCF `MQ`).
+    pub mapping_quality: f64,
+    /// Fraction of those reads with mapping quality 0 (VCF `MQ0F`).
+    pub zero_mapping_quality_fraction: f64,
 }
 
 impl From<caller::VariantCall> for VariantCall {
@@ -96,6 +100,8 @@ impl From<caller::VariantCall> for VariantCall {
                 caller::VariantStatus::Confirmed => VariantStatus::Confirmed,
             },
             genotype: call.genotype.as_str().to_string(),
+            mapping_quality: call.mapping_quality,
+            zero_mapping_quality_fraction: call.zero_mapping_quality_fraction,
         }
     }
 }

@@ -18,8 +18,9 @@ use crate::pileup::{Evidence, EvidenceOptions};
 #[napi(object)]
 #[derive(Default)]
 pub struct DetectorOptions {
-    /// Reads mapped with a lower mapping quality (0–60) are ignored (default 1:
-    /// only coin-toss placements); the others weigh no more than their MAPQ.
+    /// Reads mapped with a lower mapping quality (0–60) are ignored (default 0:
+    /// none; coin-toss placements weigh as a base of quality 4); the others
+    /// weigh no more than their MAPQ.
     pub min_mapping_quality: Option<f64>,
     /// Mismatching bases with a lower Phred quality are not counted as SNV
     /// support; the read still counts towards depth (default 13).

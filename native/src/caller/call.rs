@@ -78,6 +78,11 @@ pub struct CallerOptions {
     pub min_quality: f64,
     /// Confirmed calls need at least this many alternate reads.
     pub min_alt_count: u32,
+    /// Confirmed calls need at least this many alternate reads placed
+    /// uniquely (MAPQ above 0). Coin-toss placements weigh in the quality,
+    /// but inside a repeat whose copies are identical they put a variant of
+    /// one copy into every copy alike: alone they cannot say which.
+    pub min_placed_alt_count: u32,
     /// Unconfirmed alleles with fewer alternate reads are not reported at
     /// all (most are sequencing errors).
     pub candidate_min_alt_count: u32,
@@ -97,6 +102,7 @@ impl Default for CallerOptions {
             min_allele_frequency: 0.15,
             min_quality: 20.0,
             min_alt_count: 2,
+            min_placed_alt_count: 1,
             candidate_min_alt_count: 3,
             candidate_min_allele_frequency: 0.1,
             heterozygosity: 1e-3,
@@ -133,4 +139,9 @@ pub struct VariantCall {
     pub status: VariantStatus,
     /// Likelier diploid genotype.
     pub genotype: Genotype,
+    /// Mean mapping quality of the reads showing the alternate allele
+    /// (VCF `INFO/MQ`): low inside repeats.
+    pub mapping_quality: f64,
+    /// Fraction of those reads placed by a coin toss, MAPQ 0 (`INFO/MQ0F`).
+    pub zero_mapping_quality_fraction: f64,
 }

@@ -47,7 +47,8 @@ pub(super) fn visit_alleles(
             support.quality_sum,
             0.0,
             options,
-        );
+        )
+        .placed(&support, options);
         visit(key, assessment);
     }
     let noise = IndelNoise::learn(pileup, coverage, index);
@@ -66,7 +67,8 @@ pub(super) fn visit_alleles(
             support.quality_sum,
             noise.of(allele, index),
             options,
-        );
+        )
+        .placed(&support, options);
         visit(key, assessment);
     }
 }
@@ -119,6 +121,8 @@ pub(super) fn to_call(
         quality: assessment.quality,
         status: assessment.status,
         genotype: assessment.genotype,
+        mapping_quality: assessment.mapping_quality,
+        zero_mapping_quality_fraction: assessment.zero_mapping_quality_fraction,
     }
 }
 
@@ -271,6 +275,7 @@ mod tests {
             evidence.indel_lengths.push(2);
             evidence.indel_replaced.push(5);
             evidence.indel_qualities.push(30);
+            evidence.indel_mapping_qualities.push(60);
             evidence.indel_inserted.extend_from_slice(b"GG");
         }
         let mut pileup = Pileup::new(&index);
@@ -287,6 +292,41 @@ mod tests {
     }
 
     #[test]
+    fn confirms_a_repeat_variant_only_with_uniquely_placed_reads_and_reports_its_mapping_quality() {
+        let reference = super::super::simulation::Rng::new(4).bases(200);
+        let index = crate::align::testing::index_of(&[("chr1", reference.as_slice())]);
+        let alternate = if reference[100] == b'A' { b'C' } else { b'A' };
+        let call_with = |mapping_qualities: &[u8]| {
+            let mut evidence = crate::pileup::Evidence::new();
+            for &mapq in mapping_qualities {
+                evidence.span_starts.push(0);
+                evidence.span_ends.push(200);
+                evidence.snv_positions.push(100);
+                evidence.snv_bases.push(alternate);
+                evidence.snv_qualities.push(mapq.clamp(4, 35));
+                evidence.snv_mapping_qualities.push(mapq);
+            }
+            let mut pileup = Pileup::new(&index);
+            pileup.add(&evidence);
+            call_variants(&pileup, &index, &CallerOptions::default()).remove(0)
+        };
+        // Thirty coin-toss placements make a strong allele, but which copy
+        // of the repeat carries it they cannot say.
+        let coin_tosses = call_with(&[0; 30]);
+        assert!(coin_tosses.quality >= 20.0);
+        assert_eq!(coin_tosses.status, VariantStatus::Candidate);
+        assert_eq!(coin_tosses.zero_mapping_quality_fraction, 1.0);
+        // One uniquely placed read among them anchors the call; it carries
+        // its low mapping quality.
+        let mut anchored = vec![0; 29];
+        anchored.push(30);
+        let anchored = call_with(&anchored);
+        assert_eq!(anchored.status, VariantStatus::Confirmed);
+        assert_eq!(anchored.mapping_quality, 1.0);
+        assert!((anchored.zero_mapping_quality_fraction - 29.0 / 30.0).abs() < 1e-9);
+    }
+
+    #[test]
     fn calls_a_base_the_reads_agree_on_where_the_reference_has_n() {
         let index = crate::align::testing::index_of(&[("chr1", b"ACGTANGTACGTACGTACGT")]);
         let mut evidence = crate::pileup::Evidence::new();
@@ -296,6 +336,7 @@ mod tests {
             evidence.snv_positions.push(5);
             evidence.snv_bases.push(b'C');
             evidence.snv_qualities.push(35);
+            evidence.snv_mapping_qualities.push(60);
         }
         let mut pileup = Pileup::new(&index);
         pileup.add(&evidence);

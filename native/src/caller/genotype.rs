@@ -2,6 +2,7 @@
 //! summed qualities (see the module documentation of `caller`).
 
 use super::{CallerOptions, Genotype, VariantStatus, MAX_QUALITY};
+use crate::pileup::AlleleSupport;
 
 /// Numbers of one allele before it is dressed as a [`VariantCall`].
 #[derive(Debug, Clone, Copy)]
@@ -14,6 +15,26 @@ pub(super) struct Assessment {
     pub(super) status: VariantStatus,
     /// Passes the candidate thresholds (worth reporting at all).
     pub(super) reportable: bool,
+    /// Mean mapping quality of the alternate reads.
+    pub(super) mapping_quality: f64,
+    /// Fraction of the alternate reads with MAPQ 0.
+    pub(super) zero_mapping_quality_fraction: f64,
+}
+
+impl Assessment {
+    /// Adds the alternate reads' mapping qualities, which a confirmed call
+    /// needs enough uniquely placed reads among (see
+    /// [`CallerOptions::min_placed_alt_count`]).
+    pub(super) fn placed(mut self, support: &AlleleSupport, options: &CallerOptions) -> Self {
+        let reads = f64::from(support.count.max(1));
+        self.mapping_quality = support.mapping_quality_sum as f64 / reads;
+        self.zero_mapping_quality_fraction = f64::from(support.zero_mapping_quality) / reads;
+        let placed = support.count - support.zero_mapping_quality;
+        if placed < options.min_placed_alt_count {
+            self.status = VariantStatus::Candidate;
+        }
+        self
+    }
 }
 
 /// `ln(exp(a) + exp(b) + exp(c))` without overflow.
@@ -87,6 +108,8 @@ pub(super) fn assess(
             VariantStatus::Candidate
         },
         reportable,
+        mapping_quality: 0.0,
+        zero_mapping_quality_fraction: 0.0,
     }
 }
 

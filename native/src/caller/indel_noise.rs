@@ -145,6 +145,7 @@ mod tests {
                     evidence.indel_lengths.push(-1);
                     evidence.indel_replaced.push(0);
                     evidence.indel_qualities.push(30);
+                    evidence.indel_mapping_qualities.push(60);
                 }
             }
             start += run;

@@ -31,10 +31,12 @@ pub struct VcfAllele {
 
 impl IndelAllele {
     /// The allele in VCF form: `REF` and `ALT` share the anchor base before
-    /// the event, or the base after it when the event starts a contig.
+    /// the event, or the base after it when the event starts a contig. A
+    /// deletion across the origin of a circular contig reads on from its
+    /// start (`REF` runs past the contig's end).
     pub fn to_vcf(&self, index: &ReferenceIndex) -> VcfAllele {
         let (contig, start) = index.locate(self.position);
-        let sequence = index.contig_sequence(contig);
+        let sequence = index.contig_sequence_around(contig);
         let start = start as usize;
         let deleted_end = (start + self.deleted as usize).min(sequence.len());
         let (position, reference, alternate) = if start > 0 {
@@ -67,20 +69,36 @@ impl IndelAllele {
     }
 }
 
-/// Read count and summed Phred base quality supporting one allele.
+/// Read count, summed Phred base quality and mapping qualities of the reads
+/// supporting one allele.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AlleleSupport {
     /// Reads showing the allele.
     pub count: u32,
-    /// Sum of their base qualities.
+    /// Sum of their observation qualities (see [`super::EvidenceOptions`]).
     pub quality_sum: u64,
+    /// Sum of their mapping qualities.
+    pub mapping_quality_sum: u64,
+    /// How many of them were placed by a coin toss (MAPQ 0).
+    pub zero_mapping_quality: u32,
 }
 
 impl AlleleSupport {
-    /// Adds `count` reads with `quality_sum` summed base quality.
-    pub(super) fn add(&mut self, count: u32, quality_sum: u64) {
-        self.count += count;
-        self.quality_sum += quality_sum;
+    /// Adds one read's observation of quality `quality` from a read of
+    /// mapping quality `mapq`.
+    pub(super) fn observe(&mut self, quality: u8, mapq: u8) {
+        self.count += 1;
+        self.quality_sum += u64::from(quality);
+        self.mapping_quality_sum += u64::from(mapq);
+        self.zero_mapping_quality += u32::from(mapq == 0);
+    }
+
+    /// Adds everything `other` holds.
+    pub(super) fn absorb(&mut self, other: &AlleleSupport) {
+        self.count += other.count;
+        self.quality_sum += other.quality_sum;
+        self.mapping_quality_sum += other.mapping_quality_sum;
+        self.zero_mapping_quality += other.zero_mapping_quality;
     }
 }
 

@@ -5,9 +5,9 @@ use super::hasher::FxHashMap;
 use super::{AlleleSupport, Evidence, IndelAllele, Pileup, PileupError};
 
 /// Header of serialised [`Evidence`].
-const EVIDENCE_MAGIC: &[u8; 8] = b"HXEVID01";
+const EVIDENCE_MAGIC: &[u8; 8] = b"HXEVID02";
 /// Header of a serialised [`Pileup`].
-const PILEUP_MAGIC: &[u8; 8] = b"HXPILE01";
+const PILEUP_MAGIC: &[u8; 8] = b"HXPILE02";
 
 impl Evidence {
     /// Serialises to bytes (little-endian arrays behind a header), for
@@ -26,11 +26,13 @@ impl Evidence {
         put_u32s(&mut out, &self.snv_positions);
         put_bytes(&mut out, &self.snv_bases);
         put_bytes(&mut out, &self.snv_qualities);
+        put_bytes(&mut out, &self.snv_mapping_qualities);
         put_u32s(&mut out, &self.indel_positions);
         let lengths: Vec<u32> = self.indel_lengths.iter().map(|&l| l as u32).collect();
         put_u32s(&mut out, &lengths);
         put_u32s(&mut out, &self.indel_replaced);
         put_bytes(&mut out, &self.indel_qualities);
+        put_bytes(&mut out, &self.indel_mapping_qualities);
         put_bytes(&mut out, &self.indel_inserted);
         out
     }
@@ -45,10 +47,12 @@ impl Evidence {
             snv_positions: reader.u32s()?,
             snv_bases: reader.bytes()?,
             snv_qualities: reader.bytes()?,
+            snv_mapping_qualities: reader.bytes()?,
             indel_positions: reader.u32s()?,
             indel_lengths: reader.u32s()?.into_iter().map(|l| l as i32).collect(),
             indel_replaced: reader.u32s()?,
             indel_qualities: reader.bytes()?,
+            indel_mapping_qualities: reader.bytes()?,
             indel_inserted: reader.bytes()?,
         };
         reader.finish()?;
@@ -70,16 +74,14 @@ impl Pileup {
         put_u64(&mut out, self.snvs.len() as u64);
         for (&key, support) in &self.snvs {
             put_u64(&mut out, key);
-            put_u64(&mut out, support.count as u64);
-            put_u64(&mut out, support.quality_sum);
+            put_support(&mut out, support);
         }
         put_u64(&mut out, self.indels.len() as u64);
         for (allele, support) in &self.indels {
             put_u64(&mut out, allele.position as u64);
             put_u64(&mut out, allele.deleted as u64);
             put_bytes(&mut out, &allele.inserted);
-            put_u64(&mut out, support.count as u64);
-            put_u64(&mut out, support.quality_sum);
+            put_support(&mut out, support);
         }
         out
     }
@@ -102,24 +104,21 @@ impl Pileup {
         let mut snvs = FxHashMap::default();
         for _ in 0..reader.u64()? {
             let key = reader.u64()?;
-            let count = reader.u64()? as u32;
-            let quality_sum = reader.u64()?;
-            snvs.insert(key, AlleleSupport { count, quality_sum });
+            snvs.insert(key, reader.support()?);
         }
         let mut indels = FxHashMap::default();
         for _ in 0..reader.u64()? {
             let position = reader.u64()? as u32;
             let deleted = reader.u64()? as u32;
             let inserted = reader.bytes()?;
-            let count = reader.u64()? as u32;
-            let quality_sum = reader.u64()?;
+            let support = reader.support()?;
             indels.insert(
                 IndelAllele {
                     position,
                     deleted,
                     inserted,
                 },
-                AlleleSupport { count, quality_sum },
+                support,
             );
         }
         reader.finish()?;
@@ -133,6 +132,13 @@ impl Pileup {
             indels,
         })
     }
+}
+
+fn put_support(out: &mut Vec<u8>, support: &AlleleSupport) {
+    put_u64(out, support.count as u64);
+    put_u64(out, support.quality_sum);
+    put_u64(out, support.mapping_quality_sum);
+    put_u64(out, support.zero_mapping_quality as u64);
 }
 
 fn put_u64(out: &mut Vec<u8>, value: u64) {
@@ -180,6 +186,15 @@ impl<'a> ByteReader<'a> {
 
     fn u64(&mut self) -> Result<u64, PileupError> {
         Ok(u64::from_le_bytes(self.take(8)?.try_into().unwrap()))
+    }
+
+    fn support(&mut self) -> Result<AlleleSupport, PileupError> {
+        Ok(AlleleSupport {
+            count: self.u64()? as u32,
+            quality_sum: self.u64()?,
+            mapping_quality_sum: self.u64()?,
+            zero_mapping_quality: self.u64()? as u32,
+        })
     }
 
     fn length(&mut self, element_size: usize) -> Result<usize, PileupError> {
@@ -243,7 +258,10 @@ mod tests {
             deleted: 1,
             inserted: Vec::new(),
         };
-        assert_eq!(decoded.indel_support(&deletion).count, 2);
+        assert_eq!(
+            decoded.indel_support(&deletion),
+            pileup.indel_support(&deletion)
+        );
         let mut bad = pileup.to_bytes();
         bad.push(0);
         assert!(matches!(

@@ -126,26 +126,28 @@ impl Pileup {
                 add_interval(&mut self.indel_depth_changes, inner_start, inner_end);
             }
         }
-        for ((&position, &base), &quality) in evidence
+        for (((&position, &base), &quality), &mapq) in evidence
             .snv_positions
             .iter()
             .zip(&evidence.snv_bases)
             .zip(&evidence.snv_qualities)
+            .zip(&evidence.snv_mapping_qualities)
         {
             if let (true, Some(code)) = (position < total, base_code(base)) {
                 self.snvs
                     .entry((position as u64) << 2 | code)
                     .or_default()
-                    .add(1, quality as u64);
+                    .observe(quality, mapq);
             }
         }
         let mut inserted_at = 0usize;
-        for (((&position, &length), &replaced), &quality) in evidence
+        for ((((&position, &length), &replaced), &quality), &mapq) in evidence
             .indel_positions
             .iter()
             .zip(&evidence.indel_lengths)
             .zip(&evidence.indel_replaced)
             .zip(&evidence.indel_qualities)
+            .zip(&evidence.indel_mapping_qualities)
         {
             let allele = if length > 0 {
                 let end = (inserted_at + length as usize).min(evidence.indel_inserted.len());
@@ -167,7 +169,7 @@ impl Pileup {
                 self.indels
                     .entry(allele)
                     .or_default()
-                    .add(1, quality as u64);
+                    .observe(quality, mapq);
             }
         }
     }
@@ -195,16 +197,13 @@ impl Pileup {
             *mine = mine.wrapping_add(*theirs);
         }
         for (key, support) in &other.snvs {
-            self.snvs
-                .entry(*key)
-                .or_default()
-                .add(support.count, support.quality_sum);
+            self.snvs.entry(*key).or_default().absorb(support);
         }
         for (allele, support) in &other.indels {
             self.indels
                 .entry(allele.clone())
                 .or_default()
-                .add(support.count, support.quality_sum);
+                .absorb(support);
         }
         Ok(())
     }
@@ -311,7 +310,7 @@ mod tests {
         second.add(&evidence);
         first.merge(&second).unwrap();
         assert_eq!(first.coverage(), together.coverage());
-        assert_eq!(first.coverage().depth(91), 8);
+        assert_eq!(first.coverage().depth(91), 10);
         assert_eq!(first.reads(), together.reads());
         let sorted = |p: &Pileup| {
             let mut snvs: Vec<_> = p.snv_alleles().collect();

@@ -30,15 +30,22 @@ pub fn indel_margin(span: u32) -> u32 {
     (span / 6).clamp(SHORT_INDEL_MARGIN, INDEL_MARGIN)
 }
 
+/// The weight of an observation from a read placed by a coin toss (MAPQ 0
+/// to 3): as `bcftools mpileup` does, such a read still counts, as a base of
+/// this Phred quality (a 40 % chance of being wrong), so that thirty of them
+/// agreeing inside a two-copy repeat make a call, while one or two do not.
+pub const MIN_OBSERVATION_QUALITY: u8 = 4;
+
 /// Which alignments and bases count as evidence. A read's observations
 /// weigh no more than its mapping quality says its placement is worth (each
-/// quality is capped at the read's MAPQ, as `bcftools mpileup` does), so a
-/// read from a repeat still counts, and a call it supports shows the doubt.
+/// quality is capped at the read's MAPQ, and floored at
+/// [`MIN_OBSERVATION_QUALITY`], as `bcftools mpileup` does), so a read from
+/// a repeat still counts, and a call it supports shows the doubt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvidenceOptions {
     /// Reads with a lower mapping quality are ignored entirely. The default,
-    /// 1, leaves out only reads placed by a coin toss between equally good
-    /// placements.
+    /// 0, keeps every mapped read: multi-mapping reads are down-weighted,
+    /// not dropped.
     pub min_mapping_quality: u8,
     /// Mismatching bases with a lower Phred quality are not counted as SNV
     /// support (the read still counts towards depth).
@@ -48,7 +55,7 @@ pub struct EvidenceOptions {
 impl Default for EvidenceOptions {
     fn default() -> Self {
         EvidenceOptions {
-            min_mapping_quality: 1,
+            min_mapping_quality: 0,
             min_base_quality: 13,
         }
     }
@@ -69,8 +76,10 @@ pub struct Evidence {
     pub snv_positions: Vec<u32>,
     /// SNV observations: read base (`A`, `C`, `G` or `T`).
     pub snv_bases: Vec<u8>,
-    /// SNV observations: Phred base quality.
+    /// SNV observations: Phred quality (see [`EvidenceOptions`]).
     pub snv_qualities: Vec<u8>,
+    /// SNV observations: the read's mapping quality.
+    pub snv_mapping_qualities: Vec<u8>,
     /// Indel observations: [`IndelAllele::position`] (left-normalised).
     pub indel_positions: Vec<u32>,
     /// Indel observations: inserted length if positive, minus the deleted
@@ -82,6 +91,8 @@ pub struct Evidence {
     pub indel_replaced: Vec<u32>,
     /// Indel observations: Phred quality.
     pub indel_qualities: Vec<u8>,
+    /// Indel observations: the read's mapping quality.
+    pub indel_mapping_qualities: Vec<u8>,
     /// Bases of all insertions, in observation order.
     pub indel_inserted: Vec<u8>,
 }
@@ -100,10 +111,12 @@ impl Evidence {
         self.snv_positions.clear();
         self.snv_bases.clear();
         self.snv_qualities.clear();
+        self.snv_mapping_qualities.clear();
         self.indel_positions.clear();
         self.indel_lengths.clear();
         self.indel_replaced.clear();
         self.indel_qualities.clear();
+        self.indel_mapping_qualities.clear();
         self.indel_inserted.clear();
     }
 
@@ -126,7 +139,7 @@ impl Evidence {
                 continue;
             }
             let offset = index.contig_offset(contig);
-            let sequence = index.contig_sequence(contig);
+            let sequence = index.contig_sequence_around(contig);
             self.span_starts.push(offset + read.start);
             self.span_ends.push(offset + read.end);
             // Whether an indel at (normalised) `position` has its anchor far
@@ -156,7 +169,8 @@ impl Evidence {
                     if inside && event.quality >= options.min_base_quality {
                         self.snv_positions.push(offset + event.position);
                         self.snv_bases.push(event.base);
-                        self.snv_qualities.push(event.quality.min(read.mapq));
+                        self.snv_qualities.push(weighed(event.quality, read.mapq));
+                        self.snv_mapping_qualities.push(read.mapq);
                     }
                     continue;
                 }
@@ -198,7 +212,8 @@ impl Evidence {
                     self.indel_lengths.push(inserted.len() as i32);
                     self.indel_replaced.push(deleted as u32);
                 }
-                self.indel_qualities.push(quality.min(read.mapq));
+                self.indel_qualities.push(weighed(quality, read.mapq));
+                self.indel_mapping_qualities.push(read.mapq);
                 self.indel_inserted.extend_from_slice(&inserted);
             }
         }
@@ -218,9 +233,11 @@ impl Evidence {
         let consistent = self.span_ends.len() == spans
             && self.snv_bases.len() == snvs
             && self.snv_qualities.len() == snvs
+            && self.snv_mapping_qualities.len() == snvs
             && self.indel_lengths.len() == indels
             && self.indel_replaced.len() == indels
             && self.indel_qualities.len() == indels
+            && self.indel_mapping_qualities.len() == indels
             && self.indel_inserted.len() == inserted;
         if consistent {
             Ok(())
@@ -230,6 +247,12 @@ impl Evidence {
             })
         }
     }
+}
+
+/// An observation's quality: its base (or indel) quality, capped at the
+/// read's mapping quality, floored at [`MIN_OBSERVATION_QUALITY`].
+fn weighed(quality: u8, mapq: u8) -> u8 {
+    quality.min(mapq).max(MIN_OBSERVATION_QUALITY)
 }
 
 /// Whether `next` is a deletion or insertion touching `event`, the other of
@@ -258,9 +281,11 @@ mod tests {
         let mut evidence = Evidence::new();
         evidence.add_alignments(&index, &alignments, &EvidenceOptions::default());
         assert_eq!(evidence.reads, 5);
-        // The low-mapping-quality read is left out.
-        assert_eq!(evidence.span_starts, vec![50, 55, 60, 85]);
-        assert_eq!(evidence.snv_positions, vec![70]);
+        // The read placed by a coin toss counts, as weak evidence.
+        assert_eq!(evidence.span_starts, vec![50, 55, 60, 60, 85]);
+        assert_eq!(evidence.snv_positions, vec![70, 70]);
+        assert_eq!(evidence.snv_qualities, vec![30, MIN_OBSERVATION_QUALITY]);
+        assert_eq!(evidence.snv_mapping_qualities, vec![60, 0]);
         // Both deletions of a T become the first T; the TT insertion
         // before position 44 moves to before the first T too.
         assert_eq!(evidence.indel_positions, vec![91, 91, 91]);
@@ -273,11 +298,11 @@ mod tests {
         // The first read spans global 50..140; it counts from SNV_MARGIN in.
         assert_eq!(coverage.depth(52), 0);
         assert_eq!(coverage.depth(53), 1);
-        assert_eq!(coverage.depth(91), 4);
+        assert_eq!(coverage.depth(91), 5);
         assert_eq!(coverage.depth(149), 0);
         assert_eq!(coverage.depth(150), 0);
         // Only reads with room around the anchor (global 90) count for indels.
-        assert_eq!(coverage.indel_depth(90), 3);
+        assert_eq!(coverage.indel_depth(90), 4);
         assert_eq!(coverage.indel_depth(55), 0);
         let deletion = IndelAllele {
             position: 91,
@@ -288,14 +313,20 @@ mod tests {
             pileup.indel_support(&deletion),
             AlleleSupport {
                 count: 2,
-                quality_sum: 60
+                quality_sum: 60,
+                mapping_quality_sum: 120,
+                zero_mapping_quality: 0,
             }
         );
         assert_eq!(pileup.allele_counts(), (1, 2));
         let (snv, support) = pileup.snv_alleles().next().unwrap();
-        assert_eq!((snv.position, support.count), (70, 1));
+        assert_eq!((snv.position, support.count), (70, 2));
+        assert_eq!(
+            (support.mapping_quality_sum, support.zero_mapping_quality),
+            (60, 1)
+        );
         assert_eq!(pileup.reads(), 5);
-        assert_eq!(pileup.used_reads(), 4);
+        assert_eq!(pileup.used_reads(), 5);
     }
 
     #[test]
@@ -342,9 +373,10 @@ mod tests {
         alignments.reads[0].mapq = 12;
         let mut evidence = Evidence::new();
         evidence.add_alignments(&index, &alignments, &EvidenceOptions::default());
-        // The first read still counts, for no more than its placement is worth.
-        assert_eq!(evidence.span_starts, vec![50, 55, 60, 85]);
-        assert_eq!(evidence.snv_qualities, vec![12]);
+        // The first read still counts, for no more than its placement is
+        // worth; the coin-toss one for the floor.
+        assert_eq!(evidence.span_starts, vec![50, 55, 60, 60, 85]);
+        assert_eq!(evidence.snv_qualities, vec![12, MIN_OBSERVATION_QUALITY]);
         assert_eq!(evidence.indel_qualities, vec![12, 30, 30]);
     }
 

@@ -32,6 +32,8 @@ mod testing;
 pub use allele::{AlleleSupport, IndelAllele, SnvAllele, VcfAllele};
 pub use counts::{Coverage, Pileup};
 pub use error::PileupError;
-pub use evidence::{indel_margin, Evidence, EvidenceOptions, INDEL_MARGIN, SNV_MARGIN};
+pub use evidence::{
+    indel_margin, Evidence, EvidenceOptions, INDEL_MARGIN, MIN_OBSERVATION_QUALITY, SNV_MARGIN,
+};
 pub(crate) use hasher::FxHashMap;
 pub use normalise::{left_shift_deletion, left_shift_insertion, normalise, normalise_indel};
