@@ -70,6 +70,9 @@ pub struct AlignerIndexOptions {
     /// Length of the indexed k-mers: odd, 11 to 31 (default 19). Longer seeds
     /// are more specific, shorter ones survive more sequencing errors.
     pub kmer_length: Option<f64>,
+    /// Names of the circular contigs: their ends join their starts, so reads
+    /// align across the origin and a deletion may span it.
+    pub circular: Option<Vec<String>>,
 }
 
 /// An alignment index of a reference, built once, shared by every detector
@@ -88,6 +91,7 @@ pub struct AlignerIndex {
 pub struct BuildIndex {
     reference: Arc<reference::Reference>,
     kmer_length: Option<f64>,
+    circular: Vec<String>,
 }
 
 impl Task for BuildIndex {
@@ -112,7 +116,17 @@ impl Task for BuildIndex {
                 .contigs
                 .iter()
                 .map(|c| (c.name.as_str(), c.sequence.as_slice()));
-            Ok(ReferenceIndex::new(contigs, &IndexOptions { kmer_length })?)
+            let mut index = ReferenceIndex::new(contigs, &IndexOptions { kmer_length })?;
+            for name in &self.circular {
+                let contig = index.contig_id(name).ok_or_else(|| {
+                    HelixError::option(
+                        "circular",
+                        format!("names {name}, which is no contig of the reference"),
+                    )
+                })?;
+                index.set_circular(contig);
+            }
+            Ok(index)
         };
         build().map_err(to_js)
     }
@@ -128,15 +142,18 @@ impl Task for BuildIndex {
 impl AlignerIndex {
     /// Builds the k-mer index of `reference` off the JavaScript thread and
     /// registers it under a new handle. Rejects when `kmerLength` is not odd
-    /// and within 11–31, or the reference is longer than 2^31 − 1 bases.
+    /// and within 11–31, `circular` names no contig, or the reference is
+    /// longer than 2^31 − 1 bases.
     #[napi(ts_return_type = "Promise<AlignerIndex>")]
     pub fn build(
         reference: &Reference,
         options: Option<AlignerIndexOptions>,
     ) -> AsyncTask<BuildIndex> {
+        let options = options.unwrap_or_default();
         AsyncTask::new(BuildIndex {
             reference: Arc::clone(&reference.inner),
-            kmer_length: options.unwrap_or_default().kmer_length,
+            kmer_length: options.kmer_length,
+            circular: options.circular.unwrap_or_default(),
         })
     }
 

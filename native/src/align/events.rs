@@ -8,7 +8,10 @@ use super::{AlignmentEvent, BatchAlignments, EventKind, ReadPlacement, Reference
 
 /// Appends the events of the alignment `scored` of `read` (oriented for
 /// its strand, with Phred `qualities`), made of the runs `ops`, to `out`
-/// and returns the read's placement.
+/// and returns the read's placement. On a circular contig an alignment may
+/// run past the contig's end: its events there are placed one turn back (a
+/// deletion keeps its start and length, so it may span the origin) and its
+/// placement ends at the contig's end.
 pub(super) fn emit(
     index: &ReferenceIndex,
     scored: &Scored,
@@ -18,9 +21,18 @@ pub(super) fn emit(
     out: &mut BatchAlignments,
 ) -> ReadPlacement {
     let offset = index.contig_offset(scored.contig);
-    let sequence = index.global_sequence();
+    let length = index.contig_length(scored.contig);
+    let sequence = index.contig_sequence_around(scored.contig);
+    let turned = |position: usize| {
+        let position = position as u32;
+        if index.is_circular(scored.contig) && position >= length {
+            position - length
+        } else {
+            position
+        }
+    };
     let events_start = out.events.len() as u32;
-    let (mut r, mut g) = (scored.clip_start, scored.ref_start as usize);
+    let (mut r, mut g) = (scored.clip_start, (scored.ref_start - offset) as usize);
     for &(op, count) in ops {
         let count = count as usize;
         match op {
@@ -31,7 +43,7 @@ pub(super) fn emit(
                     if base != b'N' && reference_base != b'N' {
                         out.events.push(AlignmentEvent {
                             kind: EventKind::Mismatch,
-                            position: (g + i) as u32 - offset,
+                            position: turned(g + i),
                             length: 1,
                             base,
                             quality: qualities[r + i],
@@ -49,7 +61,7 @@ pub(super) fn emit(
                 if !bases.contains(&b'N') {
                     out.events.push(AlignmentEvent {
                         kind: EventKind::Insertion,
-                        position: g as u32 - offset,
+                        position: turned(g),
                         length: count as u32,
                         base: 0,
                         quality: qualities[r..r + count].iter().copied().min().unwrap_or(0),
@@ -62,7 +74,7 @@ pub(super) fn emit(
             Op::Deletion => {
                 out.events.push(AlignmentEvent {
                     kind: EventKind::Deletion,
-                    position: g as u32 - offset,
+                    position: turned(g),
                     length: count as u32,
                     base: 0,
                     quality: qualities[r - 1].min(qualities[r]),
@@ -76,7 +88,7 @@ pub(super) fn emit(
         mapped: true,
         contig: scored.contig as u32,
         start: scored.ref_start - offset,
-        end: scored.ref_end - offset,
+        end: (scored.ref_end - offset).min(length),
         strand: scored.strand,
         mapq: scored.mapq,
         score: scored.score,

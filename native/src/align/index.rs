@@ -43,6 +43,8 @@ pub struct ReferenceIndex {
     /// All contigs, upper-case `ACGTN`.
     sequence: Vec<u8>,
     table: KmerTable,
+    /// Per contig: its bases twice over when circular, else empty.
+    circular: Vec<Vec<u8>>,
     short_kmer_length: Option<usize>,
     short_table: OnceLock<KmerTable>,
 }
@@ -88,6 +90,7 @@ impl ReferenceIndex {
         let table = KmerTable::build(&sequence, &offsets, k);
         Ok(ReferenceIndex {
             short_kmer_length: short_kmer_length(sequence.len(), k),
+            circular: vec![Vec::new(); names.len()],
             names,
             offsets,
             sequence,
@@ -109,6 +112,29 @@ impl ReferenceIndex {
             self.short_table
                 .get_or_init(|| KmerTable::build(&self.sequence, &self.offsets, k)),
         )
+    }
+
+    /// Marks contig `contig` circular: its end joins its start, so a read
+    /// may align across the origin and a deletion may span it.
+    pub fn set_circular(&mut self, contig: usize) {
+        let bases = self.contig_sequence(contig);
+        self.circular[contig] = [bases, bases].concat();
+    }
+
+    /// Whether contig `contig` is circular (see [`Self::set_circular`]).
+    pub fn is_circular(&self, contig: usize) -> bool {
+        !self.circular[contig].is_empty()
+    }
+
+    /// Bases of contig `contig` as read from its start onwards: past its end
+    /// a circular contig goes on with its start (the bases twice over), a
+    /// linear one ends. A span across the origin is one slice of it.
+    pub fn contig_sequence_around(&self, contig: usize) -> &[u8] {
+        if self.is_circular(contig) {
+            &self.circular[contig]
+        } else {
+            self.contig_sequence(contig)
+        }
     }
 
     /// Number of contigs.
@@ -172,6 +198,7 @@ impl ReferenceIndex {
     /// counts once built).
     pub fn memory_bytes(&self) -> usize {
         self.sequence.len()
+            + self.circular.iter().map(Vec::len).sum::<usize>()
             + self.table.memory_bytes()
             + self.short_table.get().map_or(0, KmerTable::memory_bytes)
     }

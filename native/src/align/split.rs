@@ -26,11 +26,13 @@ fn base_score(base: u8, reference: u8, options: &MapperOptions) -> i32 {
 
 /// Where a read leaves the first piece's diagonal and joins the second's:
 /// `read[from..left_end]` lies on the first, `read[right_start..to]` on the
-/// second, and the bases between them (often none) are inserted.
+/// second, and the bases between them (often none) are inserted. Diagonals
+/// are contig positions of read base 0, the second piece's past the contig's
+/// end when it lies across the origin of a circular contig.
 #[derive(Debug, Clone, Copy)]
 struct Junction {
-    /// The second piece's diagonal.
-    partner: i64,
+    left: i64,
+    right: i64,
     left_end: usize,
     right_start: usize,
     /// Score of both pieces and the inserted bases.
@@ -38,7 +40,7 @@ struct Junction {
 }
 
 /// The junction of `read[from..to]` between diagonals `left` and `right`
-/// (global reference position of read base 0) that scores most: leftmost
+/// (contig position of read base 0 in `sequence`) that scores most: leftmost
 /// among equals, inserting bases only when that scores better.
 fn best_junction(
     read: &[u8],
@@ -79,16 +81,12 @@ fn best_junction(
     (best.1, best.2, best.0)
 }
 
-/// The best of `joins` (ties: the shortest deletion, `length` of each) and
-/// the mapping quality left when a runner-up scores close to it (the
-/// clipped bases lie in a repeat).
-fn choose(
-    joins: impl Iterator<Item = Junction>,
-    length: impl Fn(i64) -> i64,
-    mapq: u8,
-) -> Option<(Junction, u8)> {
+/// The best of `joins` (ties: the shortest deletion) and the mapping
+/// quality left when a runner-up scores close to it (the clipped bases lie
+/// in a repeat).
+fn choose(joins: impl Iterator<Item = Junction>, mapq: u8) -> Option<(Junction, u8)> {
     let (mut best, mut second): (Option<Junction>, i32) = (None, i32::MIN);
-    let rank = |j: &Junction| (j.score, -length(j.partner));
+    let rank = |j: &Junction| (j.score, j.left - j.right);
     for join in joins {
         match best {
             Some(b) if rank(&join) <= rank(&b) => second = second.max(join.score),
@@ -107,9 +105,9 @@ fn choose(
 
 /// The runs of a junction: the first piece from `from`, the deletion, the
 /// inserted bases if any, the second piece up to `to`.
-fn junction_ops(junction: &Junction, from: usize, to: usize, left: i64) -> Vec<(Op, u32)> {
+fn junction_ops(junction: &Junction, from: usize, to: usize) -> Vec<(Op, u32)> {
     let inserted = junction.right_start - junction.left_end;
-    let deleted = junction.partner - left + inserted as i64;
+    let deleted = junction.right - junction.left + inserted as i64;
     let mut ops = vec![(Op::Match, (junction.left_end - from) as u32)];
     ops.push((Op::Deletion, deleted as u32));
     if inserted > 0 {
@@ -122,9 +120,11 @@ fn junction_ops(junction: &Junction, from: usize, to: usize, left: i64) -> Vec<(
 /// Joins `best`, the alignment of `read` made of the runs `ops`, with a
 /// second piece voted for by one of `candidates` when its soft clip is long
 /// and the clipped bases align further along the contig (a deletion, maybe
-/// with inserted bases: a long substitution): rewrites `ops` and returns the
-/// joined alignment, or `None` (and `ops` untouched) when no join scores
-/// better.
+/// with inserted bases: a long substitution), or on a circular contig
+/// anywhere: read on past the origin, a piece before the first one is
+/// further along too (a deletion across the origin). Rewrites `ops` and
+/// returns the joined alignment, whose end then lies past the contig's end,
+/// or `None` (and `ops` untouched) when no join scores better.
 pub(super) fn join_split_read(
     index: &ReferenceIndex,
     read: &[u8],
@@ -135,15 +135,25 @@ pub(super) fn join_split_read(
 ) -> Option<Scored> {
     let length = read.len();
     let contig_start = index.contig_offset(best.contig) as i64;
-    let contig_end = contig_start + index.contig_length(best.contig) as i64;
-    let sequence = index.global_sequence();
-    let within = |diagonal: i64| diagonal >= contig_start && diagonal + length as i64 <= contig_end;
+    let contig_length = index.contig_length(best.contig) as i64;
+    let circular = index.is_circular(best.contig);
+    let sequence = index.contig_sequence_around(best.contig);
+    let within = |diagonal: i64| diagonal >= 0 && diagonal + length as i64 <= contig_length;
+    // The seeded diagonals of this strand within the contig, and once more
+    // one turn further along when the contig is circular.
+    let seeded: Vec<i64> = candidates
+        .iter()
+        .filter(|c| c.strand == best.strand)
+        .map(|c| c.diagonal - contig_start)
+        .filter(|&d| within(d))
+        .flat_map(|d| [Some(d), circular.then_some(d + contig_length)])
+        .flatten()
+        .collect();
     let partners = |from: i64, to: i64| {
-        candidates
+        seeded
             .iter()
-            .filter(move |c| c.strand == best.strand && c.diagonal >= from && c.diagonal <= to)
-            .filter(|c| within(c.diagonal))
-            .map(|c| c.diagonal)
+            .copied()
+            .filter(move |&d| d >= from && d <= to)
     };
     let (min, max) = (
         options.max_indel as i64 + 1,
@@ -154,7 +164,7 @@ pub(super) fn join_split_read(
             .map(|i| base_score(read[i], sequence[diagonal + i], options))
             .sum()
     };
-    let junction = |(from, to): (usize, usize), (left, right): (i64, i64), partner: i64| {
+    let junction = |(from, to): (usize, usize), (left, right): (i64, i64)| {
         let (left_end, right_start, score) = best_junction(
             read,
             sequence,
@@ -163,7 +173,8 @@ pub(super) fn join_split_read(
             options,
         );
         Junction {
-            partner,
+            left,
+            right,
             left_end,
             right_start,
             score,
@@ -177,13 +188,13 @@ pub(super) fn join_split_read(
     if best.clip_end >= MIN_PIECE && matches!(ops.last(), Some((Op::Match, _))) {
         let run = ops.last().unwrap().1 as usize;
         let (to, from) = (length - best.clip_end, length - best.clip_end - run);
-        let left = best.ref_end as i64 - to as i64;
+        let left = best.ref_end as i64 - contig_start - to as i64;
         if !within(left) {
             return None;
         }
-        let joins = partners(left + min, left + max)
-            .map(|right| junction((from, length), (left, right), right));
-        let (join, mapq) = choose(joins, |right| right - left, best.mapq)?;
+        let joins =
+            partners(left + min, left + max).map(|right| junction((from, length), (left, right)));
+        let (join, mapq) = choose(joins, best.mapq)?;
         let total = best.score + options.clip_penalty - run_score(from, to, left as usize)
             + join.score
             - split_cost;
@@ -191,11 +202,11 @@ pub(super) fn join_split_read(
             return None;
         }
         ops.pop();
-        ops.extend(junction_ops(&join, from, length, left));
+        ops.extend(junction_ops(&join, from, length));
         return Some(Scored {
             score: total,
             mapq,
-            ref_end: (join.partner + length as i64) as u32,
+            ref_end: (contig_start + join.right + length as i64) as u32,
             clip_end: 0,
             ..*best
         });
@@ -203,29 +214,31 @@ pub(super) fn join_split_read(
     if best.clip_start >= MIN_PIECE && matches!(ops.first(), Some((Op::Match, _))) {
         let run = ops[0].1 as usize;
         let (from, to) = (best.clip_start, best.clip_start + run);
-        let right = best.ref_start as i64 - from as i64;
+        let right = best.ref_start as i64 - contig_start - from as i64;
         if !within(right) {
             return None;
         }
-        let joins =
-            partners(right - max, right - min).map(|left| junction((0, to), (left, right), left));
-        let (join, mapq) = choose(joins, |left| right - left, best.mapq)?;
+        // Seen one turn on, the first piece may lie before the contig's end.
+        let turns = if circular { 2 } else { 1 };
+        let joins = (0..turns).flat_map(|turn| {
+            let right = right + turn * contig_length;
+            partners(right - max, right - min)
+                .filter(|&left| left < contig_length)
+                .map(move |left| junction((0, to), (left, right)))
+        });
+        let (join, mapq) = choose(joins, best.mapq)?;
         let total = best.score + options.clip_penalty - run_score(from, to, right as usize)
             + join.score
             - split_cost;
         if total <= best.score || !pieces_long(&join, 0, to) {
             return None;
         }
-        // Seen from the second piece: the deletion runs from the first.
-        let first = Junction {
-            partner: right,
-            ..join
-        };
-        ops.splice(0..1, junction_ops(&first, 0, to, join.partner));
+        ops.splice(0..1, junction_ops(&join, 0, to));
         return Some(Scored {
             score: total,
             mapq,
-            ref_start: join.partner as u32,
+            ref_start: (contig_start + join.left) as u32,
+            ref_end: best.ref_end + (join.right - right) as u32,
             clip_start: 0,
             ..*best
         });
@@ -311,6 +324,50 @@ mod tests {
         read.extend_from_slice(&reference[12_500..12_560]);
         let alignment = mapper.map_read(&index, &read, &qualities(150)).unwrap();
         assert_eq!((alignment.end, alignment.mapq), (12_560, 0));
+    }
+
+    #[test]
+    fn joins_pieces_in_reverse_order_on_a_circular_contig_as_a_deletion_across_the_origin() {
+        let reference = Rng::new(23).bases(12_000);
+        let mut index = index_of(&[("plasmid", &reference)]);
+        index.set_circular(0);
+        let mut mapper = Mapper::new(MapperOptions::default());
+        // Bases 10,000..12,000 and 0..3,000 deleted: the read holds 90 bases
+        // before the breakpoint and 60 from 3,000 on.
+        let mut read = reference[9_910..10_000].to_vec();
+        read.extend_from_slice(&reference[3_000..3_060]);
+        let around = [reference.as_slice(), reference.as_slice()].concat();
+        let mut position = 10_000;
+        while around[position - 1] == around[position - 1 + 5_000] {
+            position -= 1;
+        }
+        for bases in [read.clone(), reverse_complement(&read)] {
+            let alignment = mapper.map_read(&index, &bases, &qualities(150)).unwrap();
+            // As a span, the read ends at the contig's end.
+            assert_eq!((alignment.start, alignment.end), (9_910, 12_000));
+            assert_eq!((alignment.clip_start, alignment.clip_end), (0, 0));
+            assert_eq!(
+                alignment.events,
+                [ReadEvent::Deletion {
+                    position: position as u32,
+                    length: 5_000,
+                    quality: 40
+                }]
+            );
+        }
+        // The larger piece after the breakpoint, a mismatch in it placed
+        // one turn back.
+        let mut read = reference[9_970..10_000].to_vec();
+        read.extend_from_slice(&reference[3_000..3_120]);
+        read[100] = if read[100] == b'A' { b'C' } else { b'A' };
+        let alignment = mapper.map_read(&index, &read, &qualities(150)).unwrap();
+        assert_eq!(alignment.start, 9_970);
+        match &alignment.events[..] {
+            [ReadEvent::Deletion { length: 5_000, .. }, ReadEvent::Mismatch {
+                position: 3_070, ..
+            }] => {}
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

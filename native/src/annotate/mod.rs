@@ -182,6 +182,43 @@ impl Annotation {
         &self.features
     }
 
+    /// Effects of a deletion across the origin of circular contig `index`
+    /// (`reference` reads on past the contig's end from its start): those of
+    /// its two parts, to the contig's end and from its start. `None` for any
+    /// other variant.
+    fn annotate_across_origin(
+        &self,
+        index: usize,
+        position: u64,
+        reference: &[u8],
+        alternate: &[u8],
+    ) -> Option<Result<Vec<VariantEffect>>> {
+        let contig = &self.reference.contigs[index];
+        let length = contig.sequence.len();
+        let tail = (length + 1).checked_sub(position as usize)?;
+        let rest = reference.len().checked_sub(tail)?;
+        if !contig.circular || position == 0 || rest == 0 || rest >= length || alternate.len() != 1
+        {
+            return None;
+        }
+        let bases = &contig.sequence;
+        let mut effects = match self.annotate(&contig.name, position, &reference[..tail], alternate)
+        {
+            Ok(effects) => effects,
+            Err(error) => return Some(Err(error)),
+        };
+        if !bases[..rest].eq_ignore_ascii_case(&reference[tail..]) {
+            return None;
+        }
+        Some(
+            self.annotate(&contig.name, 1, &bases[..=rest], &bases[rest..=rest])
+                .map(|start| {
+                    effects.extend(start);
+                    effects
+                }),
+        )
+    }
+
     /// Effects of a VCF-style variant (1-based `position`, `reference`
     /// allele with its anchor base for indels) on every gene it touches;
     /// upstream and intergenic effects when it touches none.
@@ -203,6 +240,9 @@ impl Annotation {
         })?;
         let bases = self.reference.sequence(index);
         let end = position + reference.len() as u64 - 1;
+        if let Some(effects) = self.annotate_across_origin(index, position, reference, alternate) {
+            return effects;
+        }
         if position == 0
             || end as usize > bases.len()
             || !bases[position as usize - 1..end as usize].eq_ignore_ascii_case(reference)

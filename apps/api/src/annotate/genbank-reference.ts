@@ -31,3 +31,11 @@ export async function loadReference(path: string): Promise<Reference> {
   if (!(await isGenbank(path))) return Reference.loadFasta(path);
   return Reference.parseFasta(Buffer.from(toFasta(readGenbankSequences(path)), 'latin1'), path);
 }
+
+/** The contigs a GenBank file's LOCUS lines call `circular` (none for FASTA). */
+export async function circularContigs(path: string): Promise<string[]> {
+  if (!(await isGenbank(path))) return [];
+  return readGenbankSequences(path)
+    .filter((sequence) => sequence.circular)
+    .map((sequence) => sequence.name);
+}

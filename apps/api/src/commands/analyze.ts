@@ -19,7 +19,7 @@ import { sortForVcf, vcfHeader, vcfRecord } from '../vcf/writer.js';
 
 /** `helix analyze` usage text. */
 export const ANALYZE_USAGE = `usage: helix analyze --reference ref.fa[.gz]|ref.gbk --reads a.fq[.gz] [b.fq[.gz] ...] --vcf out.vcf
-                     [--annotation genes.gff3|genes.gbk] [--genetic-code N]
+                     [--annotation genes.gff3|genes.gbk] [--genetic-code N] [--circular NAME[,NAME]]
                      [--min-depth 8] [--min-af 0.15] [--min-quality 20] [--threads N] [--sample NAME] [--db]
 
 Calls SNVs and short indels from FASTQ reads against a FASTA reference and writes VCF 4.3
@@ -28,6 +28,8 @@ and its variants in the database (DATABASE_URL, or the embedded one under HELIX_
 --annotation (GFF3 or GenBank) adds each call's effect on genes as INFO/ANN; a GenBank
 --reference gives sequence and genes at once. --genetic-code overrides the NCBI translation
 table (default: the file's /transl_table, else 11 for bacteria and phages, 1 otherwise).
+--circular names the reference's circular contigs (a GenBank reference's LOCUS line already says so):
+reads align across their origin and a deletion may span it, its VCF REF then reading on from the contig's start.
 --sample names the VCF column (default: the first reads file's name without _R1… and extensions).
 It ends with the mapping statistics: reads mapped, properly paired, mean depth and breadth over the reference.`;
 
@@ -50,6 +52,7 @@ export async function analyze(args: string[]): Promise<void> {
       threads: { type: 'string' },
       annotation: { type: 'string' },
       'genetic-code': { type: 'string' },
+      circular: { type: 'string', multiple: true },
       sample: { type: 'string' },
       db: { type: 'boolean', default: false },
     },
@@ -66,6 +69,8 @@ export async function analyze(args: string[]): Promise<void> {
   if (values.sample !== undefined && values.sample.trim() === '') throw new UsageError('--sample needs a name');
   const sampleName = runSampleName({ sampleName: values.sample?.trim(), readsPaths: reads });
   const geneticCode = numberFlag('genetic-code', values['genetic-code'], { integer: true, min: 1, max: 33 });
+  const circular = (values.circular ?? []).flatMap((names) => names.split(',')).map((name) => name.trim());
+  if (circular.includes('')) throw new UsageError('--circular takes contig names, separated by commas');
 
   // The genes are read on a worker thread: before a --db run (which must not be stored when they
   // are unreadable), else while the run starts and goes on, so that reading them costs no time.
@@ -105,6 +110,7 @@ export async function analyze(args: string[]): Promise<void> {
       batchSize: ANALYZE_BATCH_SIZE,
       highWater: 16,
       lowWater: 4,
+      ...(circular.length > 0 && { circular }),
       ...(threads !== undefined && { workers: threads }),
       ...(minDepth !== undefined && { minDepth }),
       ...(minAlleleFrequency !== undefined && { minAlleleFrequency }),
