@@ -21,9 +21,15 @@ describe('real Illumina iSeq pairs of a circular plasmid with a 7,344-bp deletio
     expect(measured.helix.evidence.map((evidence) => evidence.label)).toEqual(['JC 10253~7033 (deletes 7190 bp)']);
   });
 
+  it('should find the deletion across the origin exact to ±5 bp, where the peers find nothing', () => {
+    expect(measured.helix.found, measured.report).toBe(1);
+    expect(measured.helix.classes.LARGE_DEL.found, measured.report).toBe(1);
+    expect(measured.helix.missed, measured.report).toEqual([]);
+  });
+
   it('should make no more calls outside the published list than the better peer', () => {
-    // Today helix 2 (SNVs at 5198 and 6984, inside the deleted span, where only the minority's few
-    // reads remain), bowtie2 3, minimap2 9.
+    // Today helix 1 (the SNV at 5198, inside the deleted span, where only the minority's few reads
+    // remain), bowtie2 3, minimap2 9.
     const peers = Math.min(measured.peer('bowtie2').falseCalls, measured.peer('minimap2').falseCalls);
     expect(measured.helix.falseCalls, measured.report).toBeLessThanOrEqual(peers);
   });

@@ -5,6 +5,8 @@ import { quote, timedShell } from './run.js';
 /** What a caller is given: a FASTA reference (indexed by samtools faidx), one or two read files. */
 export interface CallerInput {
   referencePath: string;
+  /** The reference's circular contigs, which its FASTA cannot say (helix is told; the peers take no such flag). */
+  circular: string[];
   reads: string[];
   workDirectory: string;
 }
@@ -19,10 +21,11 @@ export interface Caller {
 /** `helix analyze`, the real CLI, with the machine's cores. */
 export const helix: Caller = {
   name: 'helix',
-  async run({ referencePath, reads, workDirectory }) {
+  async run({ referencePath, circular, reads, workDirectory }) {
     const vcfPath = join(workDirectory, 'helix.vcf');
     const seconds = await timedShell(
       [process.execPath, HELIX_BIN, 'analyze', '--reference', referencePath, '--reads', ...reads]
+        .concat(circular.length > 0 ? ['--circular', circular.join(',')] : [])
         .concat(['--vcf', vcfPath, '--threads', String(CORES)])
         .map(quote)
         .join(' '),

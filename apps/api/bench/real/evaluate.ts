@@ -33,6 +33,7 @@ async function evaluateOne(
   await mkdir(workDirectory, { recursive: true });
   const { vcfPath, seconds } = await caller.run({
     referencePath: dataSet.referencePath,
+    circular: dataSet.contigs.filter((contig) => contig.circular).map((contig) => contig.name),
     reads: dataSet.reads,
     workDirectory,
   });
