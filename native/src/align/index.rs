@@ -305,4 +305,14 @@ mod tests {
         assert_eq!(index.to_global(1, 3), 13);
         assert_eq!(index.total_length(), 14);
     }
+
+    #[test]
+    fn a_circular_contig_reads_on_past_its_end_from_its_start() {
+        let mut index = index_of(&[("chromosome", b"AACCGGTT"), ("plasmid", b"ACGTTT")]);
+        index.set_circular(1);
+        assert!(!index.is_circular(0) && index.is_circular(1));
+        assert_eq!(index.contig_sequence_around(0), b"AACCGGTT");
+        assert_eq!(index.contig_sequence_around(1), b"ACGTTTACGTTT");
+        assert_eq!(index.contig_length(1), 6);
+    }
 }

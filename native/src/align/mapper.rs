@@ -6,6 +6,7 @@ use super::banded::{DpScratch, Op};
 use super::bases::NORMALISED;
 use super::events::emit;
 use super::index::PrefetchStage;
+use super::origin::extend_across_origin;
 use super::seed::Seeds;
 use super::split::join_split_read;
 use super::trim::low_quality_tail;
@@ -196,7 +197,8 @@ impl Mapper {
 
     /// Seeds, votes and aligns the read in `self.forward` (long seeds, then
     /// short ones if needed), joining split pieces; the best alignment is
-    /// returned with its operations in `self.best_ops`.
+    /// returned with its operations in `self.best_ops`, across the origin of
+    /// a circular contig when it reaches it.
     fn place(&mut self, index: &ReferenceIndex) -> Option<Scored> {
         let length = self.forward.len();
         let long = self.place_with_long_seeds(index);
@@ -224,7 +226,8 @@ impl Mapper {
             &mut self.best_ops,
             candidates,
             &self.options,
-        );
+        )
+        .or_else(|| extend_across_origin(index, read, &best, &mut self.best_ops, &self.options));
         Some(joined.unwrap_or(best))
     }
 

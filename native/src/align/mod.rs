@@ -23,7 +23,11 @@
 //!    diagonal up to `max_indel` away, the band is widened to reach it.
 //! 5. **Split reads.** A long soft clip whose bases align further along the
 //!    same contig and strand is joined to the alignment by one deletion (up
-//!    to `max_split_deletion` bases), its breakpoint left-aligned.
+//!    to `max_split_deletion` bases), its breakpoint left-aligned. On a
+//!    circular contig the contig goes on past its end from its start: a
+//!    piece before the first is further along too (a deletion across the
+//!    origin), and an alignment clipped at the contig's end or start goes
+//!    on from the other end (`origin`).
 //!
 //! 6. **Pairs.** Mates of a paired batch, placed on their own, are then
 //!    placed as pairs: an insert-size model learned from the confident pairs
@@ -53,6 +57,7 @@ mod insert_size;
 mod kmer_table;
 mod mapper;
 mod options;
+mod origin;
 mod pairs;
 mod placement;
 mod read_batch;

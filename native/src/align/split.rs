@@ -14,7 +14,7 @@ const MIN_PIECE: usize = 20;
 
 /// Score of read base `base` against reference base `reference`.
 #[inline]
-fn base_score(base: u8, reference: u8, options: &MapperOptions) -> i32 {
+pub(super) fn base_score(base: u8, reference: u8, options: &MapperOptions) -> i32 {
     if base == b'N' || reference == b'N' {
         -options.ambiguous_penalty
     } else if base == reference {
