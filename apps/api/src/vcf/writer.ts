@@ -19,6 +19,10 @@ export interface VcfVariant {
   alleleFrequency: number;
   quality: number;
   genotype: string;
+  /** Mean MAPQ of the alternate reads (`INFO/MQ`), when the caller measured it. */
+  mappingQuality?: number;
+  /** Fraction of the alternate reads with MAPQ 0 (`INFO/MQ0F`), with `mappingQuality`. */
+  zeroMappingQualityFraction?: number;
   /** `INFO/ANN` value (see `annField`), when the calls are annotated. */
   annotation?: string;
 }
@@ -30,6 +34,8 @@ export interface VcfHeaderOptions {
   reference?: string;
   /** Sample column name (default "sample"). */
   sample?: string;
+  /** Several sample columns, in this order (over `sample`). */
+  samples?: readonly string[];
   /** Whether records carry `INFO/ANN` (adds its `##INFO` line). */
   annotated?: boolean;
   /** Extra `##key=value` lines, e.g. the command line. */
@@ -51,11 +57,13 @@ export function vcfHeader(options: VcfHeaderOptions): string {
     '##INFO=<ID=DP,Number=1,Type=Integer,Description="Read depth at the site">',
     '##INFO=<ID=AF,Number=A,Type=Float,Description="Fraction of reads supporting the alternate allele">',
     '##INFO=<ID=TYPE,Number=A,Type=String,Description="Variant type: SNV, INSERTION or DELETION">',
+    '##INFO=<ID=MQ,Number=1,Type=Float,Description="Mean mapping quality of the reads supporting the alternate allele">',
+    '##INFO=<ID=MQ0F,Number=1,Type=Float,Description="Fraction of the reads supporting the alternate allele with mapping quality 0">',
     ...(options.annotated ? [ANN_HEADER] : []),
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
     '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
     '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Read depth of the reference and alternate alleles">',
-    `#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t${options.sample ?? 'sample'}`,
+    `#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t${(options.samples ?? [options.sample ?? 'sample']).join('\t')}`,
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -69,9 +77,36 @@ function compact(value: number, digits: number): string {
 export function vcfRecord(variant: VcfVariant): string {
   const refCount = Math.max(0, variant.depth - variant.altCount);
   const ann = variant.annotation ? `;ANN=${variant.annotation}` : '';
-  const info = `DP=${variant.depth};AF=${compact(variant.alleleFrequency, 4)};TYPE=${variant.type}${ann}`;
+  const mq =
+    variant.mappingQuality === undefined
+      ? ''
+      : `;MQ=${compact(variant.mappingQuality, 1)};MQ0F=${compact(variant.zeroMappingQualityFraction ?? 0, 3)}`;
+  const info = `DP=${variant.depth};AF=${compact(variant.alleleFrequency, 4)};TYPE=${variant.type}${mq}${ann}`;
   const sample = `${variant.genotype}:${variant.depth}:${refCount},${variant.altCount}`;
   return `${variant.contig}\t${variant.position}\t.\t${variant.ref}\t${variant.alt}\t${compact(variant.quality, 2)}\tPASS\t${info}\tGT:DP:AD\t${sample}\n`;
+}
+
+/** What a sample column holds for a sample with no call at a site. */
+const NOT_CALLED = './.:.:.';
+
+/**
+ * One VCF data line for a site called in several samples: `calls` holds each sample's call in
+ * column order (undefined where the sample has none). The site's QUAL is the best call's, its
+ * INFO/DP and AF those of all calling samples' reads together.
+ */
+export function vcfSiteRecord(calls: readonly (VcfVariant | undefined)[]): string {
+  const called = calls.filter((call): call is VcfVariant => call !== undefined);
+  const first = called[0];
+  if (!first) throw new RangeError('a VCF site needs at least one call');
+  const depth = called.reduce((sum, call) => sum + call.depth, 0);
+  const altCount = called.reduce((sum, call) => sum + call.altCount, 0);
+  const quality = Math.max(...called.map((call) => call.quality));
+  const ann = first.annotation ? `;ANN=${first.annotation}` : '';
+  const info = `DP=${depth};AF=${compact(depth > 0 ? altCount / depth : 0, 4)};TYPE=${first.type}${ann}`;
+  const columns = calls.map((call) =>
+    call ? `${call.genotype}:${call.depth}:${Math.max(0, call.depth - call.altCount)},${call.altCount}` : NOT_CALLED,
+  );
+  return `${first.contig}\t${first.position}\t.\t${first.ref}\t${first.alt}\t${compact(quality, 2)}\tPASS\t${info}\tGT:DP:AD\t${columns.join('\t')}\n`;
 }
 
 /** Orders records as VCF requires: by contig in header order, then position. */

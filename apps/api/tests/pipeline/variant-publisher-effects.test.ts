@@ -24,6 +24,8 @@ function call(position: number, alt: string, status: VariantCall['status']): Var
     alleleFrequency: 1,
     quality: 60,
     status,
+    mappingQuality: 60,
+    zeroMappingQualityFraction: 0,
   };
 }
 
@@ -58,7 +60,7 @@ describe('variant publisher with an annotation', () => {
     const { publisher, stored, announced } = publisherWith(new SiteAnnotator(annotation, () => {}));
     const position = 150;
     const alt = otherBase(position);
-    publisher.publish([call(position, alt, 'CONFIRMED')]);
+    publisher.publish([call(position, alt, 'CONFIRMED')], 'sample');
     const expected = bySeverity(annotation.annotate(CONTIG, position, BASES[position - 1] ?? 'N', alt));
     expect(expected.length).toBeGreaterThan(0);
     expect(stored[0]?.effects).toEqual(expected);
@@ -68,7 +70,7 @@ describe('variant publisher with an annotation', () => {
   it('should leave a call that was never confirmed without effects, unannotated', () => {
     const annotator = new SiteAnnotator(annotation, () => {});
     const { publisher, stored } = publisherWith(annotator);
-    publisher.publish([call(150, otherBase(150), 'CANDIDATE')]);
+    publisher.publish([call(150, otherBase(150), 'CANDIDATE')], 'sample');
     expect(stored[0]?.effects).toEqual([]);
     expect(annotator.cost.sites).toBe(0);
   });
@@ -77,9 +79,9 @@ describe('variant publisher with an annotation', () => {
     const annotator = new SiteAnnotator(annotation, () => {});
     const { publisher, stored, announced } = publisherWith(annotator);
     const alt = otherBase(700);
-    publisher.publish([call(700, alt, 'CONFIRMED')]);
-    publisher.publish([call(700, alt, 'CANDIDATE')]);
-    publisher.publish([call(700, alt, 'CONFIRMED')]);
+    publisher.publish([call(700, alt, 'CONFIRMED')], 'sample');
+    publisher.publish([call(700, alt, 'CANDIDATE')], 'sample');
+    publisher.publish([call(700, alt, 'CONFIRMED')], 'sample');
     expect(annotator.cost.sites).toBe(1);
     expect(stored.map((record) => record.effects)).toEqual([
       stored[0]?.effects,
@@ -95,7 +97,7 @@ describe('variant publisher with an annotation', () => {
     const warnings: string[] = [];
     const { publisher, stored } = publisherWith(new SiteAnnotator(annotation, (message) => warnings.push(message)));
     const wrongRef = { ...call(150, 'A', 'CONFIRMED'), ref: 'CCC', alt: 'C', type: 'DELETION' as const };
-    publisher.publish([wrongRef]);
+    publisher.publish([wrongRef], 'sample');
     expect(stored[0]?.effects).toEqual([]);
     expect(warnings).toEqual(['a call could not be annotated']);
   });
@@ -105,7 +107,10 @@ describe('variant publisher with an annotation', () => {
     const { publisher } = publisherWith(annotator);
     // Overlapping genes share sites: each distinct site is one call.
     const sites = [...new Map(everyCodingSnv().map((snv) => [`${snv.position}${snv.alt}`, snv])).values()];
-    publisher.publish(sites.map(({ position, alt }) => call(position, alt, 'CONFIRMED')));
+    publisher.publish(
+      sites.map(({ position, alt }) => call(position, alt, 'CONFIRMED')),
+      'sample',
+    );
     const { sites: annotated, microsPerSite } = annotator.cost;
     console.info(`annotation cost: ${microsPerSite.toFixed(2)} µs per confirmed site over ${annotated} sites`);
     expect(annotated).toBe(sites.length);

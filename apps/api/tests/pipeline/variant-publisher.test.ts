@@ -16,6 +16,8 @@ function call(position: number, status: VariantCall['status'], depth = 20): Vari
     alleleFrequency: 0.5,
     quality: 60,
     status,
+    mappingQuality: 60,
+    zeroMappingQualityFraction: 0,
   };
 }
 
@@ -32,7 +34,7 @@ function publisherOf(runId: string) {
 describe('variant publisher', () => {
   it('should hand every call to the store as a record of the run', () => {
     const { publisher, stored } = publisherOf('run-1');
-    publisher.publish([call(100, 'CANDIDATE'), call(200, 'CONFIRMED')]);
+    publisher.publish([call(100, 'CANDIDATE'), call(200, 'CONFIRMED')], 'sample');
     expect(stored.map((record) => [record.runId, record.position, record.status])).toEqual([
       ['run-1', 100, 'CANDIDATE'],
       ['run-1', 200, 'CONFIRMED'],
@@ -42,19 +44,19 @@ describe('variant publisher', () => {
 
   it('should announce a site once when it becomes confirmed, however often it is called again', () => {
     const { publisher, announced } = publisherOf('run-1');
-    publisher.publish([call(100, 'CANDIDATE', 6)]);
-    publisher.publish([call(100, 'CONFIRMED', 12)]);
-    publisher.publish([call(100, 'CONFIRMED', 18)]);
+    publisher.publish([call(100, 'CANDIDATE', 6)], 'sample');
+    publisher.publish([call(100, 'CONFIRMED', 12)], 'sample');
+    publisher.publish([call(100, 'CONFIRMED', 18)], 'sample');
     expect(announced.map((record) => record.depth)).toEqual([12]);
     expect(publisher.confirmed).toBe(1);
   });
 
   it('should announce a site again when it is confirmed after falling back to candidate', () => {
     const { publisher, announced } = publisherOf('run-1');
-    publisher.publish([call(100, 'CONFIRMED', 12)]);
-    publisher.publish([call(100, 'CANDIDATE', 14)]);
+    publisher.publish([call(100, 'CONFIRMED', 12)], 'sample');
+    publisher.publish([call(100, 'CANDIDATE', 14)], 'sample');
     expect(publisher.confirmed).toBe(0);
-    publisher.publish([call(100, 'CONFIRMED', 16)]);
+    publisher.publish([call(100, 'CONFIRMED', 16)], 'sample');
     expect(announced.map((record) => record.depth)).toEqual([12, 16]);
   });
 });
