@@ -84,18 +84,18 @@ export class PostgresResultStore implements ResultStore {
       `${column} = CASE WHEN EXCLUDED.effects = '[]'::jsonb AND variants.effects <> '[]'::jsonb
          THEN variants.${column} ELSE EXCLUDED.${column} END`;
     await this.pool.query(
-      `INSERT INTO variants (run_id, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency,
+      `INSERT INTO variants (run_id, sample, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency,
          quality, status, first_seen_at, last_seen_at, confirmed_at, effects, genes, consequences, protein_changes)
-       SELECT run_id, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality, status,
+       SELECT run_id, sample, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality, status,
          seen_at, seen_at, CASE WHEN status = 'CONFIRMED' THEN seen_at END, effects,
          ARRAY(SELECT jsonb_array_elements_text(genes)), ARRAY(SELECT jsonb_array_elements_text(consequences)),
          ARRAY(SELECT jsonb_array_elements_text(protein_changes))
        FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::"VariantType"[], $7::text[],
          $8::int[], $9::int[], $10::float8[], $11::float8[], $12::"VariantStatus"[], $13::timestamptz[],
-         $14::jsonb[], $15::jsonb[], $16::jsonb[], $17::jsonb[])
+         $14::jsonb[], $15::jsonb[], $16::jsonb[], $17::jsonb[], $18::text[])
          AS incoming(run_id, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality,
-           status, seen_at, effects, genes, consequences, protein_changes)
-       ON CONFLICT (run_id, contig, position, ref, alt) DO UPDATE SET
+           status, seen_at, effects, genes, consequences, protein_changes, sample)
+       ON CONFLICT (run_id, contig, position, ref, alt, sample) DO UPDATE SET
          genotype = EXCLUDED.genotype, depth = EXCLUDED.depth, alt_count = EXCLUDED.alt_count,
          allele_frequency = EXCLUDED.allele_frequency, quality = EXCLUDED.quality,
          status = EXCLUDED.status, last_seen_at = EXCLUDED.last_seen_at,
@@ -119,6 +119,7 @@ export class PostgresResultStore implements ResultStore {
         rows.map((row) => JSON.stringify(distinct(row.effects.map((effect) => effect.gene)))),
         rows.map((row) => JSON.stringify(distinct(row.effects.map((effect) => effect.consequence)))),
         rows.map((row) => JSON.stringify(concernKeys(row))),
+        rows.map((row) => row.sample),
       ],
     );
   }

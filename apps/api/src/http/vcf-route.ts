@@ -3,9 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { annField } from '../annotate/ann-field.js';
 import { type Authenticator, UnauthenticatedError } from '../auth/caller.js';
 import type { ReadModel } from '../read-model/read-model.js';
-import type { RunRow } from '../read-model/rows.js';
+import type { RunRow, StoredVariantRow } from '../read-model/rows.js';
 import { isUuid } from '../read-model/sql.js';
-import { type VcfContig, vcfHeader, vcfRecord } from '../vcf/writer.js';
+import { type VcfContig, type VcfVariant, vcfHeader, vcfRecord, vcfSiteRecord } from '../vcf/writer.js';
 
 const ROUTE = /^\/runs\/([^/]+)\/variants\.vcf$/;
 
@@ -31,12 +31,12 @@ function knownContigs(run: RunRow): VcfContig[] {
 }
 
 /** The header, with `##contig` lines (ID only) for contigs whose length the run row does not keep. */
-function header(run: RunRow, contigs: string[], sample: string | undefined, annotated: boolean): string {
+function header(run: RunRow, contigs: string[], samples: string[], annotated: boolean): string {
   const known = knownContigs(run);
   const text = vcfHeader({
     contigs: known,
     annotated,
-    ...(sample !== undefined && { sample }),
+    ...(samples.length > 0 && { samples }),
     reference: run.referenceName,
     meta: { helixRunId: run.id, helixRunStatus: run.status },
   });
@@ -126,23 +126,56 @@ export async function serveVcf(
     response.end();
     return true;
   }
-  const [samples] = await reads.samplesOfRuns([run.id]);
-  response.write(header(run, contigs, samples?.[0]?.name, await reads.confirmedHaveEffects(run.id)));
+  const [stored] = await reads.samplesOfRuns([run.id]);
+  const samples = (stored ?? []).map((sample) => sample.name);
+  response.write(header(run, contigs, samples, await reads.confirmedHaveEffects(run.id)));
   for (const contig of contigs) {
-    for await (const chunk of reads.confirmedVariants(run.id, contig)) {
+    for await (const text of vcfLines(reads.confirmedVariants(run.id, contig), samples)) {
       if (response.destroyed) return true;
-      let text = '';
-      for (const variant of chunk) {
-        const annotation = annField(variant.alt, variant.effects);
-        text += vcfRecord({
-          ...variant,
-          genotype: variant.genotype ?? './.',
-          ...(annotation !== undefined && { annotation }),
-        });
-      }
       if (!response.write(text)) await Promise.race([once(response, 'drain'), once(response, 'close')]);
     }
   }
   response.end();
   return true;
+}
+
+/** A stored call as the VCF writer takes it. */
+function vcfCall(variant: StoredVariantRow): VcfVariant {
+  const annotation = annField(variant.alt, variant.effects);
+  return { ...variant, genotype: variant.genotype ?? './.', ...(annotation !== undefined && { annotation }) };
+}
+
+/**
+ * The VCF lines of one contig's confirmed calls, a chunk of text per chunk of rows. With several
+ * samples, the calls of one site (adjacent: rows come by position, ref, alt, sample) make one line
+ * with a column per sample; a site cut by a chunk's end waits for the next chunk.
+ */
+async function* vcfLines(chunks: AsyncIterable<StoredVariantRow[]>, samples: string[]): AsyncGenerator<string> {
+  if (samples.length <= 1) {
+    for await (const chunk of chunks) yield chunk.map((variant) => vcfRecord(vcfCall(variant))).join('');
+    return;
+  }
+  const column = new Map(samples.map((name, index) => [name, index]));
+  let site: StoredVariantRow[] = [];
+  const line = () => {
+    const calls: (VcfVariant | undefined)[] = samples.map(() => undefined);
+    for (const variant of site) {
+      const index = column.get(variant.sample);
+      if (index !== undefined) calls[index] = vcfCall(variant);
+    }
+    return calls.some((call) => call !== undefined) ? vcfSiteRecord(calls) : '';
+  };
+  for await (const chunk of chunks) {
+    let text = '';
+    for (const variant of chunk) {
+      const head = site[0];
+      if (head && (head.position !== variant.position || head.ref !== variant.ref || head.alt !== variant.alt)) {
+        text += line();
+        site = [];
+      }
+      site.push(variant);
+    }
+    yield text;
+  }
+  if (site.length > 0) yield line();
 }

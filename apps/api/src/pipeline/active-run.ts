@@ -1,5 +1,4 @@
-import type { AlignerIndex, DepthSummary, Reference, VariantCall } from '@helix/native';
-import { Pileup, VariantCaller } from '@helix/native';
+import type { AlignerIndex, Reference } from '@helix/native';
 import { SiteAnnotator } from '../annotate/site-annotator.js';
 import type { RunConfig } from './config.js';
 import {
@@ -16,12 +15,12 @@ import type { RunReadSource, TakenBatch } from './read-source.js';
 import type { RunStatusKind, RunTotals, SampleRecord } from './records.js';
 import { acquireRunInputs, type RunInputs } from './run-inputs.js';
 import { RunLedger } from './run-ledger.js';
-import type { ResumedRun, RunOutcome, RunServices } from './run-services.js';
-import { runSampleName } from './sample-name.js';
+import type { ResumedRun, RunOutcome, RunServices, SampleCallSet } from './run-services.js';
+import { meanDepthOf, SampleCalls } from './sample-calls.js';
 import { BatchedSink } from './sink.js';
 import { VariantPublisher } from './variant-publisher.js';
 
-export type { ResumedRun, RunOutcome, RunServices } from './run-services.js';
+export type { ResumedRun, RunOutcome, RunServices, SampleCallSet } from './run-services.js';
 
 /** A batch waiting in the queue, stamped for end-to-end latency. */
 interface QueuedBatch extends TakenBatch {
@@ -38,23 +37,21 @@ export class ActiveRun {
   readonly runId: string;
   readonly config: RunConfig;
   readonly reference: Reference;
-  /** The run's one sample (its VCF column). */
-  readonly sampleName: string;
   readonly #inputs: RunInputs;
   readonly #reads: RunReadSource;
   readonly #detectors: BatchDetectors;
   readonly #services: RunServices;
   readonly #queue: BoundedQueue<QueuedBatch>;
   readonly #ledger = new RunLedger();
-  readonly #pileup: Pileup;
-  readonly #caller: VariantCaller;
+  /** Each sample's pileup and calls, by the read source's sample index. */
+  readonly #samples: SampleCalls[] = [];
+  /** Reads each sample had counted before a restart (a resumed run). */
+  #carried: Readonly<Record<string, number>> = {};
   readonly #variants: VariantPublisher;
   readonly sink: BatchedSink;
   readonly #ingestion = new RateMeter();
   readonly #processing = new RateMeter();
   readonly #latency = new LatencyWindow();
-  /** Depth and breadth as last summed up ({@link refreshSample}). */
-  #depth: DepthSummary;
   #inputEnded = false;
   #stopping = false;
   #failure: string | undefined;
@@ -70,8 +67,6 @@ export class ActiveRun {
     this.runId = runId;
     this.config = config;
     this.reference = inputs.reference;
-    this.sampleName = runSampleName(config);
-    this.#depth = { positions: inputs.reference.totalLength, meanDepth: 0, breadth1x: 0, breadth10x: 0 };
     this.#inputs = inputs;
     this.#detectors = inputs.detectors;
     this.#services = services;
@@ -105,12 +100,6 @@ export class ActiveRun {
         },
       },
     );
-    this.#pileup = new Pileup(inputs.index);
-    this.#caller = new VariantCaller({
-      minDepth: config.minDepth,
-      minAlleleFrequency: config.minAlleleFrequency,
-      minQuality: config.minQuality,
-    });
     this.#variants = new VariantPublisher(
       runId,
       {
@@ -157,7 +146,10 @@ export class ActiveRun {
       };
       inputs = await acquireRunInputs(config, openDetectors, services.folders, resumed);
       run = new ActiveRun(runId as string, config, inputs, services);
-      if (resumed) run.#ledger.carriedOver(resumed.readsCounted);
+      if (resumed) {
+        run.#ledger.carriedOver(resumed.readsCounted);
+        run.#carried = resumed.readsCountedBySample;
+      }
     } catch (error) {
       const counted = resumed && {
         readsProduced: resumed.readsCounted,
@@ -229,38 +221,54 @@ export class ActiveRun {
       latencyP99Ms: this.#latency.percentile(99),
       variantsConfirmed: this.#variants.confirmed,
       mappedReads: this.#ledger.mappedReads,
-      meanDepth: this.#depth.meanDepth,
-      breadth1x: this.#depth.breadth1x,
-      breadth10x: this.#depth.breadth10x,
+      ...meanDepthOf(this.#samples.map((sample) => sample.depth)),
       ...this.#reads.waiting,
     };
   }
 
-  /** Sums up depth and breadth afresh (one pass over the reference) and returns the sample's figures. */
-  refreshSample(): SampleRecord {
-    this.#depth = this.#pileup.depthSummary();
-    return {
-      runId: this.runId,
-      name: this.sampleName,
-      readsAnalysed: this.#ledger.reads.analysed,
-      mappedReads: this.#ledger.mappedReads,
-      properlyPairedReads: this.#ledger.properlyPairedReads,
-      meanDepth: this.#depth.meanDepth,
-      breadth1x: this.#depth.breadth1x,
-      breadth10x: this.#depth.breadth10x,
-      variantsConfirmed: this.#variants.confirmed,
-      at: new Date(),
-    };
+  /**
+   * Sums up each sample's depth and breadth afresh (one pass over the reference each) and returns
+   * the figures of every sample met so far, in first-seen order.
+   */
+  refreshSamples(): SampleRecord[] {
+    const at = new Date();
+    return this.#samples.map((sample) => {
+      const depth = sample.refreshDepth();
+      return {
+        runId: this.runId,
+        name: sample.name,
+        readsAnalysed: sample.readsAnalysed,
+        mappedReads: sample.mappedReads,
+        properlyPairedReads: sample.properlyPairedReads,
+        meanDepth: depth.meanDepth,
+        breadth1x: depth.breadth1x,
+        breadth10x: depth.breadth10x,
+        variantsConfirmed: this.#variants.confirmedOf(sample.name),
+        at,
+      };
+    });
   }
 
-  /** Calls variants that are new or changed since the last call and hands them to the sink. */
+  /** Calls variants that are new or changed since the last call, sample by sample, and hands them to the sink. */
   callVariants(): void {
-    this.#variants.publish(this.#caller.update(this.#pileup));
+    for (const sample of this.#samples) this.#variants.publish(sample.update(), sample.name);
   }
 
-  /** Every call of the run as it stands (for the final write and the VCF). */
-  allCalls(): VariantCall[] {
-    return this.#caller.callAll(this.#pileup);
+  /** Every call of every sample as it stands (for the final write and the VCF), in first-seen order. */
+  allCalls(): SampleCallSet[] {
+    return this.#samples.map((sample) => ({ sample: sample.name, calls: sample.callAll() }));
+  }
+
+  /** The sample at the read source's index `index`, met for the first time or not. */
+  #sample(index: number): SampleCalls {
+    for (let next = this.#samples.length; next <= index; next += 1) {
+      const name = this.#reads.samples[next];
+      if (name === undefined) throw new Error(`a batch named sample ${index}, which its read source never met`);
+      this.#samples.push(
+        new SampleCalls(name, this.#inputs.index, this.reference.totalLength, this.config, this.#carried[name]),
+      );
+    }
+    return this.#samples[index] as SampleCalls;
   }
 
   /**
@@ -292,12 +300,12 @@ export class ActiveRun {
   }
 
   async #conclude(status: RunStatusKind): Promise<RunOutcome> {
-    const calls = this.allCalls();
-    this.#variants.publish(calls);
+    const sampleCalls = this.allCalls();
+    for (const { sample, calls } of sampleCalls) this.#variants.publish(calls, sample);
     await this.sink.drain();
     await this.#reads.flushed();
     const totals = this.totals();
-    const samples = [this.refreshSample()];
+    const samples = this.refreshSamples();
     await this.#services.store.upsertSamples(samples);
     if (status === 'RUNNING') await this.#services.store.updateRun(this.runId, totals);
     else await this.#services.store.finishRun(this.runId, status, totals, this.#failure);
@@ -310,7 +318,8 @@ export class ActiveRun {
       batchesDiscarded: this.#ledger.batches.discarded,
       error: this.#failure,
       ambiguousReads: this.#ledger.ambiguousReads,
-      calls,
+      calls: sampleCalls.flatMap(({ calls }) => calls),
+      sampleCalls,
       contigs: this.reference.contigs,
       samples,
     };
@@ -349,7 +358,7 @@ export class ActiveRun {
       const { batch } = item;
       this.#ledger.dispatched(batch.reads);
       const { sequence, reads, bases, qualities, offsets, paired } = batch;
-      this.#detectors.analyse({ sequence, reads, bases, qualities, offsets, paired }).then(
+      this.#detectors.analyse({ sequence, reads, bases, qualities, offsets, paired, sample: item.sample }).then(
         (result) => this.#onAnalysed(item, result),
         (error: Error) => this.#onFailed(item, error),
       );
@@ -358,7 +367,7 @@ export class ActiveRun {
 
   #onAnalysed(item: QueuedBatch, result: DetectionResult): void {
     const { batch, enqueuedAt } = item;
-    this.#pileup.add(result.evidence);
+    this.#sample(item.sample).add(result);
     this.#ledger.analysed(batch.reads, result.mappedReads, result.properlyPairedReads);
     this.#reads.settled(item, true);
     this.#processing.record(batch.reads);

@@ -13,6 +13,8 @@ export interface DetectionJob {
   offsets: Uint32Array;
   /** Reads `2k` and `2k + 1` are mates, placed as pairs. */
   paired?: boolean;
+  /** The batch's sample, by its index in the run (detectors analyse any sample alike; the run's owner keeps one pileup each). */
+  sample?: number;
 }
 
 /** What a detector thread found in one batch. */

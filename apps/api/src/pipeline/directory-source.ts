@@ -19,6 +19,7 @@ export interface DirectoryLedger {
 
 /** A file being read or analysed: its reads so far, and its batches not yet settled. */
 interface FileProgress extends TakenFile {
+  sampleIndex: number;
   reads: number;
   unsettled: number;
   /** Every batch has been read from it. */
@@ -35,6 +36,7 @@ interface FileProgress extends TakenFile {
  */
 export class DirectoryReadSource implements RunReadSource {
   #current: { file: FileProgress; producer: Producer } | undefined;
+  readonly #samples: string[];
   #sequence = 0;
   #paused = false;
   #closed = false;
@@ -47,9 +49,16 @@ export class DirectoryReadSource implements RunReadSource {
     private readonly ledger: DirectoryLedger,
     /** Batches numbered from here on (past batches of a resumed run keep theirs). */
     firstSequence = 0,
+    /** Samples met before a restart, in first-seen order. */
+    samples: readonly string[] = [],
   ) {
+    this.#samples = [...samples];
     this.#rate = options.readsPerSecond;
     this.#sequence = firstSequence;
+  }
+
+  get samples(): readonly string[] {
+    return this.#samples;
   }
 
   get waiting(): ReadsWaiting {
@@ -72,7 +81,11 @@ export class DirectoryReadSource implements RunReadSource {
       if (batch) {
         current.file.reads += batch.reads;
         current.file.unsettled += 1;
-        return { batch: { ...batch, sequence: this.#sequence++ }, file: current.file };
+        return {
+          batch: { ...batch, sequence: this.#sequence++ },
+          file: current.file,
+          sample: current.file.sampleIndex,
+        };
       }
       current.producer.close();
       // A file cut short by close() was not read to its end: it stays TAKEN, to be read again.
@@ -151,9 +164,12 @@ export class DirectoryReadSource implements RunReadSource {
   }
 
   #progress(reads: RunFolderReads): FileProgress {
+    let sampleIndex = this.#samples.indexOf(reads.sample);
+    if (sampleIndex < 0) sampleIndex = this.#samples.push(reads.sample) - 1;
     return {
       path: reads.paths[0] as string,
       sample: reads.sample,
+      sampleIndex,
       reads: 0,
       unsettled: 0,
       ended: false,

@@ -11,7 +11,7 @@ import {
   type RunTotals,
   type SampleRecord,
   type VariantRecord,
-  variantSiteKey,
+  variantCallKey,
 } from './records.js';
 
 /** A run as the memory store holds it. */
@@ -60,7 +60,7 @@ export class MemoryResultStore implements ResultStore {
   }
 
   async upsertVariants(rows: VariantRecord[]): Promise<void> {
-    for (const row of rows) this.variants.set(variantSiteKey(row), row);
+    for (const row of rows) this.variants.set(variantCallKey(row), row);
   }
 
   async writeMetricSamples(rows: MetricSampleRecord[]): Promise<void> {

@@ -226,7 +226,7 @@ export class Pipeline {
           latencyP99Ms: metrics.latencyP99Ms,
         });
         this.#options.store.updateRun(run.runId, run.totals()).catch(() => undefined);
-        this.#options.store.upsertSamples([run.refreshSample()]).catch(() => undefined);
+        this.#options.store.upsertSamples(run.refreshSamples()).catch(() => undefined);
       }
     }, interval);
   }

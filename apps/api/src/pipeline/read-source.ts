@@ -12,6 +12,8 @@ export interface TakenBatch {
   batch: ReadBatch;
   /** The file the batch was read from (DIRECTORY runs only). */
   file: TakenFile | undefined;
+  /** The batch's sample: its index in {@link RunReadSource.samples}. */
+  sample: number;
 }
 
 /** Complete files on disk the run has not taken yet (none for other sources). */
@@ -22,6 +24,8 @@ export interface ReadsWaiting {
 
 /** Where a run's batches come from: one producer, or a run folder's files one after another. */
 export interface RunReadSource {
+  /** The samples met so far, in first-seen order (a batch names its sample by index here). */
+  readonly samples: readonly string[];
   /** The next batch, or null once the input has ended (or the source was closed). */
   next(): Promise<TakenBatch | null>;
   pause(): void;
@@ -38,12 +42,19 @@ export interface RunReadSource {
 /** A run's read source that is one producer (simulated reads, or FASTQ files given up front). */
 export class ProducerReadSource implements RunReadSource {
   readonly waiting: ReadsWaiting = { filesWaiting: 0, bytesWaiting: 0 };
+  readonly samples: readonly string[];
 
-  constructor(private readonly producer: Producer) {}
+  constructor(
+    private readonly producer: Producer,
+    /** The run's one sample. */
+    sample: string,
+  ) {
+    this.samples = [sample];
+  }
 
   async next(): Promise<TakenBatch | null> {
     const batch = await this.producer.next();
-    return batch && { batch, file: undefined };
+    return batch && { batch, file: undefined, sample: 0 };
   }
 
   pause(): void {

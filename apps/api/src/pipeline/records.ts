@@ -41,9 +41,11 @@ export interface AnalysisRecord {
   createdAt: Date;
 }
 
-/** The current call at one site; upserted by `(runId, contig, position, ref, alt)`. */
+/** The current call at one site of one sample; upserted by `(runId, sample, contig, position, ref, alt)`. */
 export interface VariantRecord {
   runId: string;
+  /** The sample called (its VCF column). */
+  sample: string;
   contig: string;
   /** 1-based, VCF convention (indels include the anchor base). */
   position: number;
@@ -61,12 +63,17 @@ export interface VariantRecord {
   effects: VariantEffect[];
 }
 
-/** What identifies a variant's site: its run, contig, position and alleles. */
+/** What identifies a variant's site: its run, contig, position and alleles (over every sample). */
 export type VariantSite = Pick<VariantRecord, 'runId' | 'contig' | 'position' | 'ref' | 'alt'>;
 
 /** The key of a variant's site (tab-separated: contig names may hold colons). */
 export function variantSiteKey(site: VariantSite): string {
   return `${site.runId}\t${site.contig}\t${site.position}\t${site.ref}\t${site.alt}`;
+}
+
+/** The key of one sample's call at a site: what the store upserts by. */
+export function variantCallKey(call: VariantSite & Pick<VariantRecord, 'sample'>): string {
+  return `${variantSiteKey(call)}\t${call.sample}`;
 }
 
 /** One per-second sample of the live metrics. */

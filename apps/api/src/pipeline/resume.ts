@@ -1,6 +1,6 @@
 import type { RunConfigInput } from './config.js';
 import type { Pipeline, RunHandle } from './pipeline.js';
-import type { ResultStore } from './records.js';
+import type { ResultStore, RunFileRecord } from './records.js';
 
 /** What a restart did with the DIRECTORY runs it found RUNNING. */
 export interface ResumeOutcome {
@@ -20,12 +20,22 @@ export async function resumeInterruptedRun(pipeline: Pipeline, store: ResultStor
   const latest = interrupted.at(-1);
   const leftAlone = interrupted.slice(0, -1).map((run) => run.runId);
   if (!latest) return { resumed: undefined, leftAlone };
-  const done = (await store.runFiles(latest.runId)).filter((file) => file.state === 'DONE');
+  const files = await store.runFiles(latest.runId);
+  const done = files.filter((file) => file.state === 'DONE');
   const resumed = await pipeline.resume(latest.config as RunConfigInput, {
     runId: latest.runId,
     taken: done.flatMap((file) => file.paths),
     firstSequence: latest.nextSequence,
+    samples: [...new Set(files.map((file) => file.sample))],
     readsCounted: done.reduce((sum, file) => sum + file.reads, 0),
+    readsCountedBySample: readsBySample(done),
   });
   return { resumed, leftAlone };
+}
+
+/** The reads of `files` summed by sample. */
+function readsBySample(files: RunFileRecord[]): Record<string, number> {
+  const reads: Record<string, number> = {};
+  for (const file of files) reads[file.sample] = (reads[file.sample] ?? 0) + file.reads;
+  return reads;
 }

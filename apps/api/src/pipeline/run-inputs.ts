@@ -6,6 +6,7 @@ import { InvalidRunConfigError, type RunConfig } from './config.js';
 import type { BatchDetectors } from './detector.js';
 import { type DirectoryLedger, DirectoryReadSource } from './directory-source.js';
 import { ProducerReadSource, type RunReadSource } from './read-source.js';
+import { runSampleName } from './sample-name.js';
 
 /** What a run needs before its first batch: reference, annotation, index, read source and detectors. */
 export interface RunInputs {
@@ -31,6 +32,8 @@ export interface RunFolderAccess {
 export interface ResumedReads {
   taken: readonly string[];
   firstSequence: number;
+  /** The samples of the files it took, in first-seen order. */
+  samples: readonly string[];
 }
 
 /** Opens a run's detectors once its reference and index exist. */
@@ -75,8 +78,8 @@ export async function acquireRunInputs(
       openReads(ledger) {
         source =
           reads instanceof RunFolderWatcher
-            ? new DirectoryReadSource(reads, config, ledger, resumed?.firstSequence)
-            : new ProducerReadSource(reads);
+            ? new DirectoryReadSource(reads, config, ledger, resumed?.firstSequence, resumed?.samples)
+            : new ProducerReadSource(reads, runSampleName(config));
         return source;
       },
       detectors,

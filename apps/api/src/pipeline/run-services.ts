@@ -5,6 +5,12 @@ import type { ResultStore, RunStatusKind, RunTotals, SampleRecord } from './reco
 import type { ResumedReads, RunFolderAccess } from './run-inputs.js';
 import type { SinkOptions } from './sink.js';
 
+/** The calls of one sample. */
+export interface SampleCallSet {
+  sample: string;
+  calls: VariantCall[];
+}
+
 /** How a run ended. */
 export interface RunOutcome {
   runId: string;
@@ -15,8 +21,10 @@ export interface RunOutcome {
   error: string | undefined;
   /** Reads whose bases held characters other than ACGTN (read as N), reported to the user. */
   ambiguousReads: number;
-  /** Every call of the run at its end, candidates included. */
+  /** Every call of the run at its end, candidates included, over all samples. */
   calls: VariantCall[];
+  /** The same calls by sample, in first-seen order. */
+  sampleCalls: SampleCallSet[];
   /** The reference's contigs, in file order. */
   contigs: ContigInfo[];
   /** The figures of every sample of the run (one per run for now). */
@@ -28,6 +36,8 @@ export interface ResumedRun extends ResumedReads {
   runId: string;
   /** Reads of the files DONE in its ledger, counted into the run before the restart. */
   readsCounted: number;
+  /** The same reads by sample. */
+  readsCountedBySample: Readonly<Record<string, number>>;
 }
 
 /** Services a run needs from its pipeline. */

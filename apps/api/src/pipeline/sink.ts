@@ -3,7 +3,7 @@ import {
   type MetricSampleRecord,
   type ResultStore,
   type VariantRecord,
-  variantSiteKey,
+  variantCallKey,
 } from './records.js';
 import { retryWithBackoff } from './retry.js';
 
@@ -81,7 +81,7 @@ export class BatchedSink {
 
   /** Adds variant calls; a later call for the same site replaces an unwritten earlier one. */
   addVariants(rows: VariantRecord[]): void {
-    for (const row of rows) this.#variants.set(variantSiteKey(row), row);
+    for (const row of rows) this.#variants.set(variantCallKey(row), row);
     if (rows.length > 0) this.#schedule();
   }
 
@@ -140,7 +140,7 @@ export class BatchedSink {
       if (this.#closed) return;
       this.#analyses.splice(0, analyses.length);
       for (const row of variants) {
-        const key = variantSiteKey(row);
+        const key = variantCallKey(row);
         // Keep a newer call for the site that arrived while this one was being written.
         if (this.#variants.get(key) === row) this.#variants.delete(key);
       }

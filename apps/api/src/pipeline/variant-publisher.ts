@@ -1,6 +1,6 @@
 import type { VariantCall } from '@helix/native';
 import type { SiteAnnotator } from '../annotate/site-annotator.js';
-import { type VariantRecord, variantSiteKey } from './records.js';
+import { type VariantRecord, variantCallKey, variantSiteKey } from './records.js';
 
 /** Where a {@link VariantPublisher} sends what it publishes. */
 export interface VariantPublisherTargets {
@@ -20,7 +20,9 @@ export class VariantPublisher {
   readonly #runId: string;
   readonly #targets: VariantPublisherTargets;
   readonly #annotator: SiteAnnotator | undefined;
+  /** Confirmed calls, by {@link variantCallKey}. */
   readonly #confirmedSites = new Set<string>();
+  readonly #confirmedBySample = new Map<string, number>();
 
   constructor(runId: string, targets: VariantPublisherTargets, annotator?: SiteAnnotator) {
     this.#runId = runId;
@@ -28,16 +30,21 @@ export class VariantPublisher {
     this.#annotator = annotator;
   }
 
-  /** Sites confirmed now. */
+  /** Calls confirmed now, over every sample (a site confirmed in two samples counts twice). */
   get confirmed(): number {
     return this.#confirmedSites.size;
   }
 
-  /** Publishes `calls`, all seen now. */
-  publish(calls: VariantCall[]): void {
+  /** Sites of `sample` confirmed now. */
+  confirmedOf(sample: string): number {
+    return this.#confirmedBySample.get(sample) ?? 0;
+  }
+
+  /** Publishes `calls` of `sample`, all seen now. */
+  publish(calls: VariantCall[], sample: string): void {
     if (calls.length === 0) return;
     const seenAt = new Date();
-    const records = calls.map((call) => variantRecord(this.#runId, call, seenAt));
+    const records = calls.map((call) => variantRecord(this.#runId, sample, call, seenAt));
     const sites = records.map(variantSiteKey);
     this.#annotator?.annotateAll(
       records.flatMap((record, index) =>
@@ -47,10 +54,12 @@ export class VariantPublisher {
     const newlyConfirmed: VariantRecord[] = [];
     records.forEach((record, index) => {
       const site = sites[index] as string;
+      const call = variantCallKey(record);
       if (record.status !== 'CONFIRMED') {
-        this.#confirmedSites.delete(site);
-      } else if (!this.#confirmedSites.has(site)) {
-        this.#confirmedSites.add(site);
+        if (this.#confirmedSites.delete(call)) this.#count(sample, -1);
+      } else if (!this.#confirmedSites.has(call)) {
+        this.#confirmedSites.add(call);
+        this.#count(sample, 1);
         newlyConfirmed.push(record);
       }
       if (this.#annotator) record.effects = this.#annotator.known(site) ?? [];
@@ -58,11 +67,16 @@ export class VariantPublisher {
     this.#targets.addVariants(records);
     for (const record of newlyConfirmed) this.#targets.confirmed(record);
   }
+
+  #count(sample: string, change: 1 | -1): void {
+    this.#confirmedBySample.set(sample, this.confirmedOf(sample) + change);
+  }
 }
 
-function variantRecord(runId: string, call: VariantCall, seenAt: Date): VariantRecord {
+function variantRecord(runId: string, sample: string, call: VariantCall, seenAt: Date): VariantRecord {
   return {
     runId,
+    sample,
     contig: call.contig,
     position: call.position,
     ref: call.ref,

@@ -39,6 +39,8 @@ export interface AnalysisRow {
  */
 export interface VariantRow {
   runId: string;
+  /** The sample called (its VCF column). */
+  sample: string;
   contig: string;
   position: number;
   ref: string;
@@ -97,7 +99,7 @@ export const ANALYSIS_COLUMNS = `id::text AS id, run_id AS "runId", sequence, re
   processing_time_ms AS "processingTimeMs", created_at AS "createdAt"`;
 
 /** The columns every variant row carries: its identity (and keyset tie-breaker). */
-const VARIANT_KEY_COLUMNS = 'id::text AS "rowId", run_id AS "runId", contig, position, ref, alt';
+const VARIANT_KEY_COLUMNS = 'id::text AS "rowId", run_id AS "runId", sample, contig, position, ref, alt';
 
 /** The other columns, by the `VariantRow` field that needs them. */
 export const VARIANT_FIELD_COLUMNS: Record<string, string> = {
@@ -131,7 +133,7 @@ export function variantColumns(fields: Iterable<string> | undefined): string {
   return [VARIANT_KEY_COLUMNS, ...wanted].join(', ');
 }
 
-export const VARIANT_COLUMNS = `id::text AS "rowId", run_id AS "runId", contig, position, ref, alt, type,
+export const VARIANT_COLUMNS = `id::text AS "rowId", run_id AS "runId", sample, contig, position, ref, alt, type,
   genotype, depth, alt_count AS "altCount", allele_frequency AS "alleleFrequency", quality, status,
   first_seen_at AS "firstSeenAt", last_seen_at AS "lastSeenAt", confirmed_at AS "confirmedAt",
   interpretation, interpretation_source AS "interpretationSource", interpreted_at AS "interpretedAt", effects`;

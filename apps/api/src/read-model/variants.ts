@@ -18,6 +18,8 @@ import { preparedQuery, SqlFilter } from './sql.js';
 /** Which variant calls to list. `from`/`to` bound the time a call was first seen. */
 export interface VariantFilter {
   runId?: string | undefined;
+  /** Calls of this sample only. */
+  sample?: string | undefined;
   types?: VariantTypeKind[] | undefined;
   status?: VariantStatusKind | undefined;
   minQuality?: number | undefined;
@@ -58,6 +60,7 @@ export const VARIANT_ORDERS = {
       { sql: 'position', key: (row) => row.position, accepts: accepts.int32 },
       { sql: 'ref', key: (row) => row.ref, accepts: accepts.text },
       { sql: 'alt', key: (row) => row.alt, accepts: accepts.text },
+      { sql: 'sample', key: (row) => row.sample, accepts: accepts.text },
     ],
   },
   QUALITY: {
@@ -99,6 +102,7 @@ const ORDER_FIELDS: Record<VariantOrderName, string[]> = {
 function variantFilter(filter: VariantFilter): SqlFilter {
   const sql = new SqlFilter();
   if (filter.runId !== undefined) sql.where(`run_id = ${sql.param(filter.runId)}`);
+  if (filter.sample !== undefined) sql.where(`sample = ${sql.param(filter.sample)}`);
   if (filter.types?.length) sql.where(`type = ANY(${sql.param(filter.types)}::"VariantType"[])`);
   if (filter.status) sql.where(`status = ${sql.param(filter.status)}::"VariantStatus"`);
   if (filter.minQuality !== undefined) sql.where(`quality >= ${sql.param(filter.minQuality)}`);
@@ -155,12 +159,13 @@ export class VariantReads {
     return this.counts.count('variants', filter, variantFilter(filter), finalRows);
   }
 
-  /** One call by its site in a run, or null. */
+  /** One call by its sample and site in a run (an ID without a sample: the site's first call), or null. */
   async byKey(key: VariantKey): Promise<StoredVariantRow | null> {
     const { rows } = await preparedQuery<StoredVariantRow>(
       this.pool,
-      `SELECT ${VARIANT_COLUMNS} FROM variants WHERE run_id = $1 AND contig = $2 AND position = $3 AND ref = $4 AND alt = $5`,
-      [key.runId, key.contig, key.position, key.ref, key.alt],
+      `SELECT ${VARIANT_COLUMNS} FROM variants WHERE run_id = $1 AND contig = $2 AND position = $3 AND ref = $4 AND alt = $5
+         AND ($6::text IS NULL OR sample = $6) ORDER BY id LIMIT 1`,
+      [key.runId, key.contig, key.position, key.ref, key.alt, key.sample ?? null],
     );
     return rows[0] ?? null;
   }
@@ -170,25 +175,25 @@ export class VariantReads {
    * index), so a VCF of millions of calls streams in constant memory.
    */
   async *confirmed(runId: string, contig: string, chunkSize = 5_000): AsyncGenerator<StoredVariantRow[]> {
-    let after: [number, string, string] | undefined;
+    let after: [number, string, string, string] | undefined;
     for (;;) {
       const params: unknown[] = [runId, contig, chunkSize];
       let keyset = '';
       if (after) {
         params.push(...after);
-        keyset = 'AND position >= $4 AND (position, ref, alt) > ($4, $5, $6)';
+        keyset = 'AND position >= $4 AND (position, ref, alt, sample) > ($4, $5, $6, $7)';
       }
       const { rows } = await this.pool.query<StoredVariantRow>(
         `SELECT ${VARIANT_COLUMNS} FROM variants
          WHERE run_id = $1 AND contig = $2 AND status = 'CONFIRMED' ${keyset}
-         ORDER BY position, ref, alt LIMIT $3`,
+         ORDER BY position, ref, alt, sample LIMIT $3`,
         params,
       );
       if (rows.length === 0) return;
       yield rows;
       if (rows.length < chunkSize) return;
       const last = rows[rows.length - 1] as StoredVariantRow;
-      after = [last.position, last.ref, last.alt];
+      after = [last.position, last.ref, last.alt, last.sample];
     }
   }
 

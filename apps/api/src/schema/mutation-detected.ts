@@ -11,6 +11,7 @@ import { Variant } from './variant.js';
 export function liveVariant(detected: MutationDetected): VariantRow {
   return {
     runId: detected.runId,
+    sample: detected.sample,
     contig: detected.contig,
     position: detected.position,
     ref: detected.ref,
@@ -36,6 +37,8 @@ export function liveVariant(detected: MutationDetected): VariantRow {
 interface AlarmFilter {
   /** The run of the alarm (each given, as the older argument and in the filter, must name it). */
   runIds: readonly string[];
+  /** The sample called. */
+  sample?: string;
   /** Some effect is on one of these genes. */
   genes?: ReadonlySet<string>;
   /** Some effect has one of these consequences. */
@@ -50,6 +53,7 @@ const MutationDetectedFilter = builder.inputType('MutationDetectedFilter', {
   description: 'Which alarms to receive; every condition given must hold.',
   fields: (t) => ({
     runId: t.id({ required: false, description: 'Only alarms of this run.' }),
+    sample: t.string({ required: false, description: 'Only alarms of this sample (barcode or sample name).' }),
     genes: t.stringList({ required: false, description: 'Only calls with an effect on one of these genes.' }),
     consequences: t.field({
       type: [Consequence],
@@ -69,6 +73,7 @@ const MutationDetectedFilter = builder.inputType('MutationDetectedFilter', {
 async function wantedAlarm(detected: MutationDetected, wanted: AlarmFilter, context: Context): Promise<boolean> {
   const { genes, consequences } = wanted;
   if (wanted.runIds.some((runId) => detected.runId !== runId)) return false;
+  if (wanted.sample !== undefined && detected.sample !== wanted.sample) return false;
   if (wanted.minQuality !== undefined && detected.quality < wanted.minQuality) return false;
   if (wanted.minAlleleFrequency !== undefined && detected.alleleFrequency < wanted.minAlleleFrequency) return false;
   if (genes && !detected.effects.some((effect) => effect.gene !== undefined && genes.has(effect.gene))) return false;
@@ -83,6 +88,7 @@ function alarmFilter(args: {
   minQuality?: number | null;
   filter?: {
     runId?: string | number | null;
+    sample?: string | null;
     genes?: string[] | null;
     consequences?: VariantEffect['consequence'][] | null;
     mutationsOfConcernOnly?: boolean | null;
@@ -95,6 +101,7 @@ function alarmFilter(args: {
   const qualities = [args.minQuality, given?.minQuality].filter((quality) => quality != null);
   return {
     runIds,
+    ...(given?.sample != null && { sample: given.sample }),
     // An empty list is no condition, as in the variants query's filter.
     ...(given?.genes?.length ? { genes: new Set(given.genes) } : {}),
     ...(given?.consequences?.length ? { consequences: new Set(given.consequences) } : {}),

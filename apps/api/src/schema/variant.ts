@@ -54,13 +54,14 @@ const Interpretation = builder.objectRef<InterpretationShape>('Interpretation').
 
 /** A variant call: stored, or announced live by the pipeline. */
 export const Variant = builder.objectRef<VariantRow>('Variant').implement({
-  description: 'One variant call of a run at one site (contig, position, ref, alt).',
+  description: 'One variant call of a sample of a run at one site (contig, position, ref, alt).',
   fields: (t) => ({
     id: t.id({
       description: 'Opaque; the same for the live alarm and the stored call.',
       resolve: (variant) => variantId(variant),
     }),
     runId: t.exposeID('runId'),
+    sample: t.exposeString('sample', { description: 'The sample called: barcode or sample name, its VCF column.' }),
     run: t.field({
       type: Run,
       resolve: async (variant, _args, context) => {
@@ -113,6 +114,7 @@ const VariantFilter = builder.inputType('VariantFilter', {
   description: 'Which variant calls to list; every condition given must hold.',
   fields: (t) => ({
     runId: t.id({ required: false }),
+    sample: t.string({ required: false, description: 'Only calls of this sample.' }),
     types: t.field({ type: [VariantType], required: false }),
     status: t.field({ type: VariantStatus, required: false }),
     minQuality: t.float({ required: false }),
@@ -171,6 +173,7 @@ builder.queryFields((t) => ({
         const given = args.filter;
         const filter: VariantFilterShape = {
           runId: given?.runId == null ? undefined : String(given.runId),
+          sample: nullable(given?.sample),
           types: nullable(given?.types),
           status: nullable(given?.status),
           minQuality: nullable(given?.minQuality),

@@ -67,6 +67,8 @@ export function encodeBatch(message: BatchMessage): (string | Buffer)[] {
     bytes(message.qualities),
     'offsets',
     bytes(message.offsets),
+    'sample',
+    String(message.sample ?? 0),
   ];
 }
 
@@ -94,6 +96,8 @@ export function decodeBatch(entry: RawEntry): BatchMessage {
     bases: copyOf(field(fields, 'bases', entry)),
     qualities: copyOf(field(fields, 'qualities', entry)),
     offsets: new Uint32Array(offsets.buffer, 0, offsets.byteLength / 4),
+    // Entries written before batches carried samples are of a run's one sample.
+    sample: fields.has('sample') ? whole(fields, 'sample', entry) : 0,
   };
 }
 

@@ -1,9 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HelixProcess, runHelix } from '../support/process.js';
 import { queryData, startTestServer, type TestServer, testKeys } from '../support/server.js';
 import { waitFor } from '../support/wait-for.js';
+import { type Delivered, type EventLog, subscribeWs, wsClient } from './support.js';
 
 const operator = { key: testKeys.operator };
 
@@ -16,9 +20,25 @@ const RUN = `query ($run: ID!) { run(id: $run) { status readsAnalysed } }`;
 
 const METRICS = '{ pipeline { state metrics { filesWaiting bytesWaiting readsAnalysed } } }';
 
+const SAMPLES = `query ($run: ID!) { run(id: $run) { samples { name readsAnalysed mappedReads variantsConfirmed } }
+  barcode02: variants(filter: { runId: $run, sample: "barcode02", status: CONFIRMED }, first: 100) {
+    totalCount edges { node { sample } } }
+  all: variants(filter: { runId: $run, status: CONFIRMED }, first: 1) { totalCount } }`;
+
+interface SampleFigures {
+  run: { samples: { name: string; readsAnalysed: number; mappedReads: number; variantsConfirmed: number }[] };
+  barcode02: { totalCount: number; edges: { node: { sample: string } }[] };
+  all: { totalCount: number };
+}
+
+type Alarm = Delivered<{ mutationDetected: { sample: string } }>;
+
 describe('a sequencing run followed over the API while helix simulate writes it', () => {
   let api: TestServer;
   let simulate: HelixProcess;
+  let alarms: { log: EventLog<Alarm>; stop: () => void };
+  let runId: string;
+  let client: Client;
   const run = 'run-2026-12-01';
 
   beforeAll(async () => {
@@ -28,13 +48,21 @@ describe('a sequencing run followed over the API while helix simulate writes it'
         'simulate',
         ...['--run-dir', join(api.inputDir, run), '--samples', '2', '--reads', '1200'],
         ...['--chunk-reads', '200', '--chunk-interval-ms', '400', '--reference-length', '8000'],
+        ...['--mutation-rate', '0.003'],
       ],
       {},
+    );
+    client = wsClient(api);
+    alarms = subscribeWs<{ mutationDetected: { sample: string } }>(
+      client,
+      'subscription { mutationDetected(filter: { sample: "barcode01" }) { sample } }',
     );
     await waitFor(() => existsSync(join(api.inputDir, run, 'reference.fa')), 20_000, 'the run folder');
   });
 
   afterAll(async () => {
+    alarms?.stop();
+    await client?.dispose();
     simulate?.child.kill();
     await api?.close();
   });
@@ -46,6 +74,7 @@ describe('a sequencing run followed over the API while helix simulate writes it'
       { ...operator, variables: { directory: run, reference: `${run}/reference.fa` } },
     );
     expect(started.startPipeline).toMatchObject({ __typename: 'Run', source: 'DIRECTORY' });
+    runId = started.startPipeline.id;
     const runningBeforeTheEnd = !existsSync(join(api.inputDir, run, `final_summary_${run}.txt`));
     const live = await queryData<{ pipeline: { state: string; metrics: { filesWaiting: number } } }>(api.url, METRICS);
 
@@ -66,6 +95,35 @@ describe('a sequencing run followed over the API while helix simulate writes it'
     expect(outcome.status).toBe('COMPLETED');
     expect(stored.run).toEqual({ status: 'COMPLETED', readsAnalysed: 2_400 });
     expect(rows[0]).toEqual({ files: 12, reads: '2400', done: 12 });
+  });
+
+  it('should keep each sample its own figures, calls and alarms', async () => {
+    const figures = await queryData<SampleFigures>(api.url, SAMPLES, { variables: { run: runId } });
+
+    expect(figures.run.samples.map(({ name, readsAnalysed }) => ({ name, readsAnalysed }))).toEqual([
+      { name: 'barcode01', readsAnalysed: 1_200 },
+      { name: 'barcode02', readsAnalysed: 1_200 },
+    ]);
+    const [first, second] = figures.run.samples;
+    expect(first?.variantsConfirmed).toBeGreaterThan(0);
+    expect(figures.barcode02.totalCount).toBe(second?.variantsConfirmed);
+    expect(figures.barcode02.edges.every(({ node }) => node.sample === 'barcode02')).toBe(true);
+    expect(figures.all.totalCount).toBe((first?.variantsConfirmed ?? 0) + (second?.variantsConfirmed ?? 0));
+    expect(alarms.log.events.length).toBeGreaterThan(0);
+    expect(alarms.log.events.every((event) => event.data?.mutationDetected.sample === 'barcode01')).toBe(true);
+  });
+
+  it('should write one VCF column per sample, in first-seen order, that bcftools reads', async () => {
+    const response = await fetch(`${api.origin}/runs/${runId}/variants.vcf`, {
+      headers: { authorization: `Bearer ${testKeys.viewer}` },
+    });
+    const vcf = join(api.inputDir, 'calls.vcf');
+    await writeFile(vcf, await response.text());
+
+    expect(execFileSync('bcftools', ['query', '-l', vcf], { encoding: 'utf8' })).toBe('barcode01\nbarcode02\n');
+    const records = execFileSync('bcftools', ['view', '-H', vcf], { encoding: 'utf8' }).trim().split('\n');
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.every((line) => line.split('\t').length === 11)).toBe(true);
   });
 
   it('should refuse a run folder outside the input directory, naming the field', async () => {

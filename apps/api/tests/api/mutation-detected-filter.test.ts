@@ -30,6 +30,7 @@ function effect(
 function alarm(position: number, overrides: Partial<MutationDetected> = {}): MutationDetected {
   return {
     runId: RUN_ID,
+    sample: 'barcode01',
     contig: 'NC_000962.3',
     position,
     ref: 'C',

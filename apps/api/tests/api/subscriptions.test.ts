@@ -50,6 +50,7 @@ function metricsEvent(overrides: Partial<MetricsEvent> = {}): MetricsEvent {
 function detected(position: number, overrides: Partial<MutationDetected> = {}): MutationDetected {
   return {
     runId: RUN_ID,
+    sample: 'sample',
     contig: 'chr1',
     position,
     ref: 'A',

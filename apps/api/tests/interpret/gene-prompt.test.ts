@@ -69,6 +69,7 @@ function confirmedCalls(runId: string): VariantRecord[] {
     { position: 875, alt: 'C' },
   ].map((site) => ({
     ...annotatedCall(genome, runId, site),
+    sample: 'sample',
     genotype: '0/1',
     status: 'CONFIRMED',
     seenAt: new Date(),

@@ -26,6 +26,7 @@ function analysis(runId: string, sequence: number): AnalysisRecord {
 function variant(runId: string, position: number, depth: number): VariantRecord {
   return {
     runId,
+    sample: 'sample',
     contig: 'random',
     position,
     ref: 'A',

@@ -39,6 +39,7 @@ describe('variants stored with their effects', () => {
 
   const record = (effects: VariantEffect[], depth: number): VariantRecord => ({
     runId,
+    sample: 'sample',
     contig: 'NC_000913.3',
     position: 4_182_000,
     ref: 'C',

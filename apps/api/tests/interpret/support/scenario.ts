@@ -81,6 +81,7 @@ export function confirmedVariants(runId: string, count: number, firstPosition = 
           : [base, OTHER_BASE[base] as string];
     return {
       runId,
+      sample: 'sample',
       contig: 'random',
       position,
       ref,

@@ -1,0 +1,84 @@
+import type { AlignerIndex, DepthSummary, VariantCall } from '@helix/native';
+import { Pileup, VariantCaller } from '@helix/native';
+import type { RunConfig } from './config.js';
+
+/** What a detector found in one batch that a sample's figures count. */
+export interface SampleEvidence {
+  reads: number;
+  mappedReads: number;
+  properlyPairedReads?: number;
+  evidence: Uint8Array;
+}
+
+/**
+ * One sample of a run: its own pileup and caller, and the reads it was given. Batches of other
+ * samples never touch it, so each sample's calls are its own.
+ */
+export class SampleCalls {
+  readonly #pileup: Pileup;
+  readonly #caller: VariantCaller;
+  #depth: DepthSummary;
+  readsAnalysed = 0;
+  mappedReads = 0;
+  properlyPairedReads = 0;
+
+  constructor(
+    /** The sample's name, as its VCF column. */
+    readonly name: string,
+    index: AlignerIndex,
+    referenceLength: number,
+    config: Pick<RunConfig, 'minDepth' | 'minAlleleFrequency' | 'minQuality'>,
+    /** Reads counted before a restart (a resumed run's DONE files of this sample). */
+    readsCarried = 0,
+  ) {
+    this.readsAnalysed = readsCarried;
+    this.#pileup = new Pileup(index);
+    this.#caller = new VariantCaller({
+      minDepth: config.minDepth,
+      minAlleleFrequency: config.minAlleleFrequency,
+      minQuality: config.minQuality,
+    });
+    this.#depth = { positions: referenceLength, meanDepth: 0, breadth1x: 0, breadth10x: 0 };
+  }
+
+  /** Depth and breadth as last summed up ({@link refreshDepth}). */
+  get depth(): DepthSummary {
+    return this.#depth;
+  }
+
+  add(result: SampleEvidence): void {
+    this.#pileup.add(result.evidence);
+    this.readsAnalysed += result.reads;
+    this.mappedReads += result.mappedReads;
+    this.properlyPairedReads += result.properlyPairedReads ?? 0;
+  }
+
+  /** Sums up depth and breadth afresh (one pass over the reference). */
+  refreshDepth(): DepthSummary {
+    this.#depth = this.#pileup.depthSummary();
+    return this.#depth;
+  }
+
+  /** Calls that are new or changed since the last update. */
+  update(): VariantCall[] {
+    return this.#caller.update(this.#pileup);
+  }
+
+  /** Every call as it stands. */
+  callAll(): VariantCall[] {
+    return this.#caller.callAll(this.#pileup);
+  }
+}
+
+/** A run's depth figures over its samples: the mean of each sample's (zero before any sample). */
+export function meanDepthOf(
+  depths: readonly DepthSummary[],
+): Pick<DepthSummary, 'meanDepth' | 'breadth1x' | 'breadth10x'> {
+  const mean = (value: (depth: DepthSummary) => number) =>
+    depths.length === 0 ? 0 : depths.reduce((sum, depth) => sum + value(depth), 0) / depths.length;
+  return {
+    meanDepth: mean((depth) => depth.meanDepth),
+    breadth1x: mean((depth) => depth.breadth1x),
+    breadth10x: mean((depth) => depth.breadth10x),
+  };
+}
