@@ -10,6 +10,11 @@ use super::effect::{VariantEffect, Within};
 /// Appends `text` as a JSON string.
 fn string(out: &mut String, text: &str) {
     out.push('"');
+    if !text.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     for character in text.chars() {
         match character {
             '"' => out.push_str("\\\""),
