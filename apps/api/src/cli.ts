@@ -16,6 +16,8 @@ commands:
                                            (helix simulate --help)
   analyze ...                              call variants from FASTQ against a FASTA, write VCF
                                            (helix analyze --help)
+  watch RUN_DIR ...                        follow a sequencer's run folder until its end, write VCF
+                                           (helix watch --help)
 `;
 
 async function runServe(args: string[]): Promise<void> {
@@ -53,6 +55,10 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; usage?:
   worker: {
     run: async (args) => (await import('./commands/worker.js')).worker(args),
     usage: async () => (await import('./commands/worker.js')).WORKER_USAGE,
+  },
+  watch: {
+    run: async (args) => (await import('./commands/watch.js')).watch(args),
+    usage: async () => (await import('./commands/watch.js')).WATCH_USAGE,
   },
   simulate: {
     run: async (args) => (await import('./commands/simulate.js')).simulate(args),
