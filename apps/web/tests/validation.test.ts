@@ -71,6 +71,44 @@ describe('run configuration form', () => {
     });
   });
 
+  it('should require a run folder and a reference for a live run folder and pass the folder on', () => {
+    expect(validateRunConfig({ ...defaults(), source: 'DIRECTORY' })).toEqual({
+      ok: false,
+      errors: {
+        referencePath: 'A run folder needs a reference (FASTA or GenBank) file.',
+        directory: 'Name the run folder to follow.',
+      },
+    });
+    const result = validateRunConfig({
+      ...defaults(),
+      source: 'DIRECTORY',
+      directory: ' run-2026-12-01 ',
+      referencePath: 'run-2026-12-01/reference.fa',
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { source: 'DIRECTORY', directory: 'run-2026-12-01', referencePath: 'run-2026-12-01/reference.fa' },
+    });
+  });
+
+  it('should refuse a run folder outside the input directory at its field', () => {
+    const result = validateRunConfig({
+      ...defaults(),
+      source: 'DIRECTORY',
+      directory: 'runs/../../etc',
+      referencePath: 'ref.fa',
+    });
+    expect(result).toEqual({
+      ok: false,
+      errors: { directory: 'The run folder must be inside the server’s input directory: no ".." segments.' },
+    });
+  });
+
+  it('should send no run folder for a run of another source', () => {
+    const result = validateRunConfig({ ...defaults(), directory: 'run1' });
+    expect(result.ok && 'directory' in result.value).toBe(false);
+  });
+
   it('should pass an annotation file on only when one is named', () => {
     const annotated = validateRunConfig({
       ...defaults(),

@@ -11,6 +11,8 @@ export type Validated<Value, Field extends string> =
 /** The run configuration with API.md's defaults. */
 export const RUN_CONFIG_DEFAULTS = {
   source: 'SIMULATED',
+  /** The run folder of a DIRECTORY run, relative to the server's input directory. */
+  directory: '',
   referenceLength: '200000',
   readLength: '150',
   readsPerSecond: '50000',
@@ -57,7 +59,7 @@ export function parseNumber(raw: string, rule: NumberRule): number | string {
 
 /** The limits the API applies to a run configuration, so messages appear before sending. */
 const RUN_RULES: Record<
-  Exclude<RunConfigField, 'source' | 'totalReads' | 'referencePath' | 'readsPaths' | 'annotationPath'>,
+  Exclude<RunConfigField, 'source' | 'totalReads' | 'referencePath' | 'readsPaths' | 'annotationPath' | 'directory'>,
   NumberRule
 > = {
   referenceLength: { label: 'Reference length', integer: true, min: 1_000, max: 2_000_000_000 },
@@ -95,7 +97,8 @@ export function validateRunConfig(values: RunConfigValues): Validated<StartPipel
     if (typeof parsed === 'string') errors.totalReads = parsed;
     else totalReads = parsed;
   }
-  const source: ReadSource = values.source === 'FASTQ' ? 'FASTQ' : 'SIMULATED';
+  const source = readSourceOf(values.source);
+  const directory = values.directory.trim();
   const readsPaths = values.readsPaths
     .split(/[\n,]/)
     .map((path) => path.trim())
@@ -103,6 +106,11 @@ export function validateRunConfig(values: RunConfigValues): Validated<StartPipel
   if (source === 'FASTQ') {
     if (!values.referencePath.trim()) errors.referencePath = 'A FASTQ run needs a reference (FASTA or GenBank) file.';
     if (readsPaths.length === 0) errors.readsPaths = 'A FASTQ run needs one FASTQ file, or two mate files.';
+  }
+  if (source === 'DIRECTORY') {
+    if (!values.referencePath.trim()) errors.referencePath = 'A run folder needs a reference (FASTA or GenBank) file.';
+    const outside = directory ? outsideInputDir(directory) : 'Name the run folder to follow.';
+    if (outside) errors.directory = outside;
   }
   if (readsPaths.length > 2) errors.readsPaths = 'Give one FASTQ file, or two mate files.';
   if (Object.keys(errors).length > 0) return { ok: false, errors };
@@ -124,7 +132,20 @@ export function validateRunConfig(values: RunConfigValues): Validated<StartPipel
   if (values.referencePath.trim()) input.referencePath = values.referencePath.trim();
   if (readsPaths.length > 0) input.readsPaths = readsPaths;
   if (values.annotationPath.trim()) input.annotationPath = values.annotationPath.trim();
+  if (source === 'DIRECTORY') input.directory = directory;
   return { ok: true, value: input };
+}
+
+/** The form's source value as the API's enum; anything unknown is a simulated run, the default. */
+function readSourceOf(value: string): ReadSource {
+  return value === 'FASTQ' || value === 'DIRECTORY' ? value : 'SIMULATED';
+}
+
+/** Why a run folder path cannot lie inside the server's input directory, as far as the form can tell (the API checks links too). */
+function outsideInputDir(directory: string): string | undefined {
+  return directory.split(/[\\/]/).includes('..')
+    ? 'The run folder must be inside the server’s input directory: no ".." segments.'
+    : undefined;
 }
 
 export type SpikeField = 'multiplier' | 'durationSeconds';

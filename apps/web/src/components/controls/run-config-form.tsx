@@ -17,6 +17,14 @@ import { Field } from '../field';
 import { DisabledReason, placedError } from './feedback';
 
 const RUN_FIELDS = Object.keys(RUN_CONFIG_DEFAULTS) as RunConfigField[];
+/** The fields under "More settings". */
+const ADVANCED_FIELDS = new Set<RunConfigField>([
+  'indelFraction',
+  'totalReads',
+  'referencePath',
+  'readsPaths',
+  'annotationPath',
+]);
 
 /** The new-run form: a configuration, validated here and by the API, then `startPipeline`. */
 export function RunConfigForm({ disabledReason }: { disabledReason: string | undefined }) {
@@ -24,6 +32,7 @@ export function RunConfigForm({ disabledReason }: { disabledReason: string | und
   const [errors, setErrors] = useState<FieldErrors<RunConfigField>>({});
   const [formError, setFormError] = useState<string>();
   const [started, setStarted] = useState<{ id: string }>();
+  const [advancedOpen, setAdvancedOpen] = useState(false);
   const [{ fetching }, start] = useMutation(StartPipelineMutation);
   const disabled = disabledReason !== undefined;
 
@@ -32,22 +41,27 @@ export function RunConfigForm({ disabledReason }: { disabledReason: string | und
     if (errors[field]) setErrors((current) => ({ ...current, [field]: undefined }));
   };
 
+  /** Puts messages at their fields, opening "More settings" when one is inside, and focuses the first. */
+  const showErrors = (fieldErrors: FieldErrors<RunConfigField>) => {
+    setErrors(fieldErrors);
+    const first = RUN_FIELDS.find((field) => fieldErrors[field]);
+    if (!first) return;
+    if (ADVANCED_FIELDS.has(first)) setAdvancedOpen(true);
+    // After the render that shows the message (and opens the details), so the field can take focus.
+    requestAnimationFrame(() => document.getElementById(`run-${first}`)?.focus());
+  };
+
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setFormError(undefined);
     setStarted(undefined);
     const validated = validateRunConfig(values);
-    if (!validated.ok) {
-      setErrors(validated.errors);
-      const first = RUN_FIELDS.find((field) => validated.errors[field]);
-      if (first) document.getElementById(`run-${first}`)?.focus();
-      return;
-    }
+    if (!validated.ok) return showErrors(validated.errors);
     setErrors({});
     const result = await start({ input: validated.value });
     if (result.error) {
       const { field, text } = placedError(result.error, RUN_FIELDS);
-      if (field) setErrors({ [field]: text });
+      if (field) showErrors({ [field]: text });
       else setFormError(text);
       return;
     }
@@ -56,7 +70,7 @@ export function RunConfigForm({ disabledReason }: { disabledReason: string | und
     if (outcome.__typename === 'Run') setStarted({ id: outcome.id });
     else if (outcome.__typename === 'InvalidInputError') {
       const field = formFieldOf(outcome.field, RUN_FIELDS);
-      if (field) setErrors({ [field]: outcome.message });
+      if (field) showErrors({ [field]: outcome.message });
       else setFormError(outcome.message);
     } else setFormError(outcome.message);
   };
@@ -91,8 +105,12 @@ export function RunConfigForm({ disabledReason }: { disabledReason: string | und
           <select id="run-source" name="source" value={values.source} onChange={set('source')} disabled={disabled}>
             <option value="SIMULATED">Simulated reads</option>
             <option value="FASTQ">FASTQ files</option>
+            <option value="DIRECTORY">Run folder (live)</option>
           </select>
         </div>
+        {values.source === 'DIRECTORY'
+          ? input('directory', 'Run folder', 'followed until its end marker, in the server’s input directory')
+          : null}
         {number('referenceLength', 'Reference length', 'bases of the random reference', '1')}
         {number('readLength', 'Read length', 'bases per read', '1')}
         {number('readsPerSecond', 'Reads per second', '0 = as fast as the pipeline takes them', '1')}
@@ -103,7 +121,7 @@ export function RunConfigForm({ disabledReason }: { disabledReason: string | und
         {number('lowWater', 'Low-water mark', 'batches queued to resume', '1')}
         {number('seed', 'Seed', undefined, '1')}
       </div>
-      <details className="advanced">
+      <details className="advanced" open={advancedOpen} onToggle={(event) => setAdvancedOpen(event.currentTarget.open)}>
         <summary>More settings</summary>
         <div className="field-grid">
           {number('indelFraction', 'Indel fraction', 'share of mutations that are indels')}
