@@ -39,6 +39,11 @@ export interface ResumedReads {
 /** Opens a run's detectors once its reference and index exist. */
 export type OpenDetectors = (reference: Reference, index: AlignerIndex) => Promise<BatchDetectors>;
 
+/** The contigs a run joins across their origin: a GenBank reference's circular ones and the config's `circular`. */
+export async function runCircularContigs(config: Pick<RunConfig, 'referencePath' | 'circular'>): Promise<string[]> {
+  return [...(config.referencePath ? await circularContigs(config.referencePath) : []), ...(config.circular ?? [])];
+}
+
 /** The random reference a run's length and seed define; the same spec rebuilds the same genome anywhere. */
 export function randomReference(spec: Pick<RunConfig, 'referenceLength' | 'seed'>): Reference {
   return Reference.random(spec.referenceLength, spec.seed);
@@ -59,11 +64,7 @@ export async function acquireRunInputs(
   try {
     const reference = config.referencePath ? await loadReference(config.referencePath) : randomReference(config);
     const annotation = await openAnnotation(config, reference);
-    const circular = [
-      ...(config.referencePath ? await circularContigs(config.referencePath) : []),
-      ...(config.circular ?? []),
-    ];
-    const index = await AlignerIndex.build(reference, { circular });
+    const index = await AlignerIndex.build(reference, { circular: await runCircularContigs(config) });
     releases.push(() => index.release());
     const reads = await openReads(config, reference, folders, resumed);
     releases.push(() => reads.close());

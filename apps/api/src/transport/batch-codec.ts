@@ -69,6 +69,8 @@ export function encodeBatch(message: BatchMessage): (string | Buffer)[] {
     bytes(message.offsets),
     'sample',
     String(message.sample ?? 0),
+    'paired',
+    message.paired ? '1' : '0',
   ];
 }
 
@@ -98,6 +100,8 @@ export function decodeBatch(entry: RawEntry): BatchMessage {
     offsets: new Uint32Array(offsets.buffer, 0, offsets.byteLength / 4),
     // Entries written before batches carried samples are of a run's one sample.
     sample: fields.has('sample') ? whole(fields, 'sample', entry) : 0,
+    // Entries written before batches carried pairing are single-end.
+    paired: fields.get('paired')?.toString() === '1',
   };
 }
 
@@ -112,6 +116,8 @@ export function encodeResult(message: ResultMessage): (string | Buffer)[] {
     String(result.reads),
     'mapped',
     String(result.mappedReads),
+    'proper',
+    String(result.properlyPairedReads ?? 0),
     'mutated',
     String(result.mutatedReads),
     'mutations',
@@ -137,6 +143,7 @@ export function decodeResult(entry: RawEntry): ResultMessage {
     result: {
       reads: whole(fields, 'reads', entry),
       mappedReads: whole(fields, 'mapped', entry),
+      properlyPairedReads: fields.has('proper') ? whole(fields, 'proper', entry) : 0,
       mutatedReads: whole(fields, 'mutated', entry),
       mutationsFound: whole(fields, 'mutations', entry),
       processingTimeMs: Number(field(fields, 'ms', entry).toString()),

@@ -309,10 +309,11 @@ export class StreamWorker {
   }
 
   async #prepare(runId: string): Promise<RunDetectors | undefined> {
-    const reference = await loadRunReference(this.#options.redis, this.#options.keys, runId);
-    if (!reference) return undefined;
+    const spec = await loadRunReference(this.#options.redis, this.#options.keys, runId);
+    if (!spec) return undefined;
+    const { reference, circular } = spec;
     const started = performance.now();
-    const index = await AlignerIndex.build(reference);
+    const index = await AlignerIndex.build(reference, { circular });
     const pool = createDetectorThreads(index, {
       workers: this.#options.threads,
       warning: (message, detail) => this.#options.logger.warn(detail ?? {}, message),
