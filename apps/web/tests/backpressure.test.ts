@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backpressureOf } from '@/lib/backpressure';
+import { backlogOf, backpressureOf } from '@/lib/backpressure';
 
 const metrics = (queueDepth: number, throttled = false) =>
   ({ state: throttled ? 'THROTTLED' : 'RUNNING', throttled, queueDepth, highWater: 500, lowWater: 100 }) as const;
@@ -18,5 +18,21 @@ describe('backpressure banner', () => {
     const banner = backpressureOf(metrics(90, true));
     expect(banner).toMatchObject({ level: 'throttled' });
     expect(banner.level !== 'none' && banner.detail).toContain('resumes below 100');
+  });
+});
+
+describe('backlog on disk', () => {
+  it('should say nothing while no file of a run folder waits', () => {
+    expect(backlogOf({ filesWaiting: 0, bytesWaiting: 0 })).toBeUndefined();
+    expect(backlogOf(undefined)).toBeUndefined();
+  });
+
+  it('should count the files and their bytes waiting on disk', () => {
+    expect(backlogOf({ filesWaiting: 1, bytesWaiting: 640 })).toBe(
+      '1 file (640 B) waiting on disk, read as the queue drains.',
+    );
+    expect(backlogOf({ filesWaiting: 1204, bytesWaiting: 12_400_000 })).toBe(
+      '1,204 files (12.4 MB) waiting on disk, read as the queue drains.',
+    );
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatCompact, formatCount, formatDuration, formatPercent, formatRate, shortId } from '@/lib/format';
+import {
+  formatBytes,
+  formatCompact,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  formatRate,
+  shortId,
+} from '@/lib/format';
 
 describe('formatting', () => {
   it('should write counts and rates for people', () => {
@@ -9,6 +17,13 @@ describe('formatting', () => {
     expect(formatCompact(48_200)).toBe('48.2K');
     expect(formatRate(2_500_000)).toBe('2.5M reads/s');
     expect(formatPercent(0.4567)).toBe('45.7 %');
+  });
+
+  it('should write sizes in bytes in powers of 1000', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(12_400_000)).toBe('12.4 MB');
+    expect(formatBytes(999_990)).toBe('1.0 MB');
+    expect(formatBytes(3_200_000_000)).toBe('3.2 GB');
   });
 
   it('should write durations at a sensible precision', () => {

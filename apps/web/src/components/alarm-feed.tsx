@@ -78,6 +78,11 @@ export function AlarmFeed() {
             return (
               <li key={alarm.id} className={concern ? 'alarm alarm-concern' : 'alarm'}>
                 <div className="alarm-head">
+                  {alarm.sample ? (
+                    <span className="tag tag-sample" title="Sample">
+                      {alarm.sample}
+                    </span>
+                  ) : null}
                   <span className="mono">
                     {alarm.contig ? `${alarm.contig}:` : ''}
                     {alarm.position.toLocaleString('en-US')}

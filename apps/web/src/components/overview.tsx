@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useLivePipeline } from '@/hooks/use-live-pipeline';
-import { backpressureOf } from '@/lib/backpressure';
+import { backlogOf, backpressureOf } from '@/lib/backpressure';
 import { shortId } from '@/lib/format';
 import { AlarmFeed } from './alarm-feed';
 import { BackpressureBanner } from './backpressure-banner';
@@ -35,7 +35,7 @@ export function Overview({ role }: { role: 'operator' | 'viewer' }) {
         <ConnectionIndicator />
       </div>
       <ConcernBanner />
-      <BackpressureBanner backpressure={backpressureOf(live.metrics)} />
+      <BackpressureBanner backpressure={backpressureOf(live.metrics)} backlog={backlogOf(live.metrics)} />
       <MetricCards metrics={live.metrics} variantsConfirmed={live.variantsConfirmed} />
       <LiveCharts samples={live.samples} />
       <div className="overview-columns">

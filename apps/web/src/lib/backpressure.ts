@@ -1,3 +1,4 @@
+import { formatBytes, formatCount } from './format';
 import type { QueueMetrics } from './graphql/operations';
 
 /** Share of high-water at which the dashboard warns before the throttle engages. */
@@ -28,4 +29,13 @@ export function backpressureOf(
     };
   }
   return { level: 'none' };
+}
+
+/** A run folder's backlog on disk, if any: "3 files (12.4 MB) waiting on disk …". */
+export function backlogOf(
+  metrics: Pick<QueueMetrics, 'filesWaiting' | 'bytesWaiting'> | undefined,
+): string | undefined {
+  if (!metrics || metrics.filesWaiting === 0) return undefined;
+  const files = metrics.filesWaiting === 1 ? '1 file' : `${formatCount(metrics.filesWaiting)} files`;
+  return `${files} (${formatBytes(metrics.bytesWaiting)}) waiting on disk, read as the queue drains.`;
 }

@@ -11,6 +11,21 @@ export function formatCompact(value: number): string {
   return Math.abs(value) < 1000 ? integer.format(value) : compact.format(value);
 }
 
+const BYTE_UNITS = ['kB', 'MB', 'GB', 'TB'] as const;
+
+/** A size in bytes for people, in powers of 1000: 512 B, 12.4 MB. */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes == null || !Number.isFinite(bytes) || bytes < 0) return '—';
+  if (bytes < 1000) return `${integer.format(bytes)} B`;
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 999.95 && unit < BYTE_UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${BYTE_UNITS[unit]}`;
+}
+
 /** A rate in reads per second: "48.2k reads/s". */
 export function formatRate(value: number | null | undefined): string {
   return value == null || !Number.isFinite(value) ? '—' : `${formatCompact(value)} reads/s`;

@@ -21,7 +21,7 @@ const EffectFields = graphql(`
 const QueueMetricsFields = graphql(`
   fragment QueueMetricsFields on QueueMetrics @_unmask {
     at state runId throttled queueDepth highWater lowWater
-    ingestionRate processingRate readsProduced readsAnalysed variantsConfirmed
+    ingestionRate processingRate readsProduced readsAnalysed variantsConfirmed filesWaiting bytesWaiting
   }
 `);
 
@@ -82,7 +82,7 @@ export const UpdateThresholdsMutation = graphql(`
 export const MutationDetectedSubscription = graphql(
   `
   subscription MutationDetected {
-    mutationDetected { id runId contig position ref alt type depth alleleFrequency quality status firstSeenAt
+    mutationDetected { id runId sample contig position ref alt type depth alleleFrequency quality status firstSeenAt
       interpretation { source summary } effects { ...EffectFields } mutationOfConcern { id label } }
   }
 `,
@@ -127,12 +127,15 @@ export const RunsQuery = graphql(`
 export const RunQuery = graphql(`
   query Run($id: ID!) {
     run(id: $id) { id status source config referenceName referenceLength error startedAt stoppedAt
-      readsProduced readsAnalysed batchesAnalysed variantsConfirmed }
+      readsProduced readsAnalysed batchesAnalysed variantsConfirmed
+      samples { name readsAnalysed mappedReads meanDepth breadth10x variantsConfirmed } }
   }
 `);
 
 /** A run with its totals and configuration, as the run page shows it. */
 export type RunDetail = NonNullable<ResultOf<typeof RunQuery>['run']>;
+/** One row of the run page's samples table. */
+export type SampleRow = RunDetail['samples'][number];
 
 /** A run's analysed batches in the chosen order. */
 export const AnalysesQuery = graphql(`
@@ -149,7 +152,7 @@ export const VariantsQuery = graphql(
   query Variants($filter: VariantFilter!, $orderBy: VariantOrder, $first: Int!, $after: String) {
     variants(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
       totalCount pageInfo { hasNextPage endCursor }
-      edges { node { id contig position ref alt type depth altCount alleleFrequency quality status
+      edges { node { id sample contig position ref alt type depth altCount alleleFrequency quality status
         interpretation { source summary } effects { ...EffectFields } mutationOfConcern { id label } } }
     }
   }
@@ -162,7 +165,7 @@ export type VariantRow = ResultOf<typeof VariantsQuery>['variants']['edges'][num
 
 export const VariantQuery = graphql(`
   query Variant($id: ID!) {
-    variant(id: $id) { id contig position ref alt type genotype depth altCount alleleFrequency quality status
+    variant(id: $id) { id sample contig position ref alt type genotype depth altCount alleleFrequency quality status
       firstSeenAt lastSeenAt interpretation { source summary details }
       effects { gene locusTag product consequence impact codonChange aminoAcidChange hgvsC hgvsP distance }
       mutationOfConcern { id gene aminoAcidChange label } }
