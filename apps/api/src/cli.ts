@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli/usage-error.js';
-import { serve } from './commands/serve.js';
 import { loadConfigWith } from './env.js';
 import { createLogger } from './logger.js';
 
@@ -27,6 +26,7 @@ async function runServe(args: string[]): Promise<void> {
     ...(values.host !== undefined && { HOST: values.host }),
   });
   const logger = createLogger(config.logLevel, { pretty: process.stdout.isTTY });
+  const { serve } = await import('./commands/serve.js');
   const service = await serve(config, logger);
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -45,7 +45,7 @@ async function runServe(args: string[]): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-/** Subcommands are loaded on demand so `helix serve` never pays for the others' imports. */
+/** Subcommands are loaded on demand, so each pays only for its own imports (the server's are heavy). */
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; usage?: () => Promise<string> }> = {
   serve: { run: runServe },
   analyze: {
