@@ -37,14 +37,18 @@ function tiledReads(sample: string, length: number, step: number): string {
   return records.join('');
 }
 
-/** VCF data lines as [POS, REF length, ALT length]. */
+/** VCF data lines as [POS, bases deleted (0 for other calls), END]; a `<DEL>` says its length in SVLEN. */
 async function records(path: string): Promise<[number, number, number][]> {
   const text = await readFile(path, 'utf8');
   return text
     .split('\n')
     .filter((line) => line !== '' && !line.startsWith('#'))
     .map((line) => line.split('\t'))
-    .map(([, pos = '', , ref = '', alt = '']) => [Number(pos), ref.length, alt.length]);
+    .map(([, pos = '', , ref = '', alt = '', , , info = '']) => {
+      const field = (key: string) => Number(new RegExp(`(?:^|;)${key}=(-?\\d+)`).exec(info)?.[1] ?? Number.NaN);
+      const deleted = alt === '<DEL>' ? -field('SVLEN') : Math.max(0, ref.length - alt.length);
+      return [Number(pos), deleted, alt === '<DEL>' ? field('END') : Number(pos) + deleted];
+    });
 }
 
 describe('helix analyze on a circular plasmid', () => {
@@ -75,20 +79,26 @@ describe('helix analyze on a circular plasmid', () => {
 
   it('should report the deletion across the origin of a --circular contig, in a VCF bcftools reads', async () => {
     const calls = await analyze(['--circular', 'plasmid'], 'circular.vcf');
-    const deletions = calls.filter(([, ref, alt]) => ref - alt >= 50);
+    const deletions = calls.filter(([, deleted]) => deleted >= 50);
     expect(deletions).toHaveLength(1);
-    const [position = 0, ref = 0, alt = 0] = deletions[0] ?? [];
-    // POS is the base before the deletion (7000, or a few before when the breakpoint repeats).
+    const [position = 0, deleted = 0, end = 0] = deletions[0] ?? [];
+    // POS is the base before the deletion (7000, or a few before when the breakpoint repeats);
+    // END runs past the contig's 8,000 bases, as a span across the origin reads.
     expect(position).toBeGreaterThanOrEqual(6_995);
     expect(position).toBeLessThanOrEqual(7_000);
-    expect(ref - alt).toBe(2_500);
+    expect(deleted).toBe(2_500);
+    expect(end).toBe(position + 2_500);
     requireBcftools();
-    expect(execFileSync('bcftools', ['view', '-H', file('circular.vcf')], { encoding: 'utf8' })).toContain('plasmid');
+    expect(execFileSync('bcftools', ['view', '-H', file('circular.vcf')], { encoding: 'utf8' })).toContain('<DEL>');
+    // bcftools norm checks each REF against the reference: a symbolic deletion's REF is its anchor base.
+    execFileSync('bcftools', ['norm', '-f', file('plasmid.fa'), '-o', file('normalised.vcf'), file('circular.vcf')], {
+      stdio: 'pipe',
+    });
   });
 
   it('should not join the pieces across the origin of a contig not said to be circular', async () => {
     const calls = await analyze([], 'linear.vcf');
-    expect(calls.filter(([, ref, alt]) => ref - alt >= 50)).toEqual([]);
+    expect(calls.filter(([, deleted]) => deleted >= 50)).toEqual([]);
   });
 
   it('should refuse a --circular name that is no contig of the reference', async () => {

@@ -27,6 +27,27 @@ export interface VcfVariant {
   annotation?: string;
 }
 
+/**
+ * Deletions of at least this many bases are written as symbolic `<DEL>` alleles with
+ * `SVTYPE`/`SVLEN`/`END`: a 7-kbp REF string helps nobody, and a deletion across the origin of a
+ * circular contig (its REF reading on from the contig's start) is refused by `bcftools norm -f`
+ * as explicit alleles but accepted as `<DEL>` with END past the contig's length.
+ */
+export const SYMBOLIC_DELETION_MIN_LENGTH = 1_000;
+
+/** The REF, ALT and extra INFO a call is written with: explicit alleles, or `<DEL>` for a long deletion. */
+function alleles(variant: VcfVariant): { ref: string; alt: string; sv: string } {
+  const deleted = variant.ref.length - variant.alt.length;
+  if (variant.type !== 'DELETION' || variant.alt.length !== 1 || deleted < SYMBOLIC_DELETION_MIN_LENGTH) {
+    return { ref: variant.ref, alt: variant.alt, sv: '' };
+  }
+  return {
+    ref: variant.ref.slice(0, 1),
+    alt: '<DEL>',
+    sv: `;SVTYPE=DEL;SVLEN=-${deleted};END=${variant.position + deleted}`,
+  };
+}
+
 /** What the header says about where the calls came from. */
 export interface VcfHeaderOptions {
   contigs: VcfContig[];
@@ -54,6 +75,10 @@ export function vcfHeader(options: VcfHeaderOptions): string {
     ...Object.entries(options.meta ?? {}).map(([key, value]) => `##${key}=${value.replace(/[\r\n]/g, ' ')}`),
     ...options.contigs.map((contig) => `##contig=<ID=${contig.name},length=${contig.length}>`),
     '##FILTER=<ID=PASS,Description="All filters passed">',
+    '##ALT=<ID=DEL,Description="Deletion">',
+    '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="Type of structural variant">',
+    '##INFO=<ID=SVLEN,Number=A,Type=Integer,Description="Length of the structural variant (negative for a deletion)">',
+    '##INFO=<ID=END,Number=1,Type=Integer,Description="Last deleted base (past the contig length for a deletion across the origin of a circular contig)">',
     '##INFO=<ID=DP,Number=1,Type=Integer,Description="Read depth at the site">',
     '##INFO=<ID=AF,Number=A,Type=Float,Description="Fraction of reads supporting the alternate allele">',
     '##INFO=<ID=TYPE,Number=A,Type=String,Description="Variant type: SNV, INSERTION or DELETION">',
@@ -81,9 +106,10 @@ export function vcfRecord(variant: VcfVariant): string {
     variant.mappingQuality === undefined
       ? ''
       : `;MQ=${compact(variant.mappingQuality, 1)};MQ0F=${compact(variant.zeroMappingQualityFraction ?? 0, 3)}`;
-  const info = `DP=${variant.depth};AF=${compact(variant.alleleFrequency, 4)};TYPE=${variant.type}${mq}${ann}`;
+  const { ref, alt, sv } = alleles(variant);
+  const info = `DP=${variant.depth};AF=${compact(variant.alleleFrequency, 4)};TYPE=${variant.type}${sv}${mq}${ann}`;
   const sample = `${variant.genotype}:${variant.depth}:${refCount},${variant.altCount}`;
-  return `${variant.contig}\t${variant.position}\t.\t${variant.ref}\t${variant.alt}\t${compact(variant.quality, 2)}\tPASS\t${info}\tGT:DP:AD\t${sample}\n`;
+  return `${variant.contig}\t${variant.position}\t.\t${ref}\t${alt}\t${compact(variant.quality, 2)}\tPASS\t${info}\tGT:DP:AD\t${sample}\n`;
 }
 
 /** What a sample column holds for a sample with no call at a site. */
@@ -102,11 +128,12 @@ export function vcfSiteRecord(calls: readonly (VcfVariant | undefined)[]): strin
   const altCount = called.reduce((sum, call) => sum + call.altCount, 0);
   const quality = Math.max(...called.map((call) => call.quality));
   const ann = first.annotation ? `;ANN=${first.annotation}` : '';
-  const info = `DP=${depth};AF=${compact(depth > 0 ? altCount / depth : 0, 4)};TYPE=${first.type}${ann}`;
+  const { ref, alt, sv } = alleles(first);
+  const info = `DP=${depth};AF=${compact(depth > 0 ? altCount / depth : 0, 4)};TYPE=${first.type}${sv}${ann}`;
   const columns = calls.map((call) =>
     call ? `${call.genotype}:${call.depth}:${Math.max(0, call.depth - call.altCount)},${call.altCount}` : NOT_CALLED,
   );
-  return `${first.contig}\t${first.position}\t.\t${first.ref}\t${first.alt}\t${compact(quality, 2)}\tPASS\t${info}\tGT:DP:AD\t${columns.join('\t')}\n`;
+  return `${first.contig}\t${first.position}\t.\t${ref}\t${alt}\t${compact(quality, 2)}\tPASS\t${info}\tGT:DP:AD\t${columns.join('\t')}\n`;
 }
 
 /** Orders records as VCF requires: by contig in header order, then position. */
