@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useQuery } from 'urql';
 import { useRetryWhileUnreachable } from '@/hooks/use-retry';
 import { formatCount, formatDateTime, formatDuration, shortId } from '@/lib/format';
@@ -8,10 +8,12 @@ import { type RunDetail, RunQuery } from '@/lib/graphql/operations';
 import { AnalysesTable } from './analyses-table';
 import { MetricHistory } from './metric-history';
 import { QueryProblem } from './query-problem';
+import { SamplesTable } from './samples-table';
 import { StatusBadge } from './status-badge';
 import { VariantsTable } from './variants-table';
 
 const LIVE_STATUSES = new Set(['RUNNING', 'STOPPING']);
+const SOURCE_LABEL = { SIMULATED: 'Simulated reads', FASTQ: 'FASTQ files', DIRECTORY: 'Run folder (live)' } as const;
 
 /** Parses the run's configuration JSON into displayable pairs. */
 function configEntries(config: string | undefined): [string, string][] {
@@ -26,10 +28,12 @@ function configEntries(config: string | undefined): [string, string][] {
   }
 }
 
-/** One run: its totals and configuration, metric history, variants and analysed batches. */
+/** One run: its totals and configuration, samples, metric history, variants and analysed batches. */
 export function RunView({ id, initial }: { id: string; initial: RunDetail | undefined }) {
   const [result, reexecute] = useQuery({ query: RunQuery, variables: { id }, requestPolicy: 'cache-and-network' });
   const run = result.data?.run ?? initial;
+  /** The sample whose calls the variants table lists, or '' for every sample. */
+  const [sample, setSample] = useState('');
   const live = run ? LIVE_STATUSES.has(run.status) : false;
   useRetryWhileUnreachable(result.error, () => reexecute({ requestPolicy: 'network-only' }));
   useEffect(() => {
@@ -78,7 +82,7 @@ export function RunView({ id, initial }: { id: string; initial: RunDetail | unde
           </div>
           <div>
             <dt>Source</dt>
-            <dd>{run.source === 'FASTQ' ? 'FASTQ files' : 'Simulated reads'}</dd>
+            <dd>{SOURCE_LABEL[run.source]}</dd>
           </div>
           <div>
             <dt>Reference</dt>
@@ -129,8 +133,21 @@ export function RunView({ id, initial }: { id: string; initial: RunDetail | unde
           </details>
         ) : null}
       </section>
+      <SamplesTable
+        samples={run.samples}
+        selected={sample}
+        onSelect={(name) => {
+          setSample(name);
+          document.getElementById('variants-title')?.scrollIntoView({ block: 'start' });
+        }}
+      />
       <MetricHistory runId={run.id} live={live} />
-      <VariantsTable runId={run.id} />
+      <VariantsTable
+        runId={run.id}
+        samples={run.samples.map(({ name }) => name)}
+        sample={sample}
+        onSample={setSample}
+      />
       <AnalysesTable runId={run.id} />
     </div>
   );

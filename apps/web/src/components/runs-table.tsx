@@ -11,6 +11,7 @@ import { QueryProblem } from './query-problem';
 import { StatusBadge } from './status-badge';
 
 const PAGE_SIZE = 20;
+const SOURCE_LABEL = { SIMULATED: 'Simulated', FASTQ: 'FASTQ', DIRECTORY: 'Run folder' } as const;
 
 /** Every run, newest first, a page at a time. */
 export function RunsTable() {
@@ -57,7 +58,7 @@ export function RunsTable() {
                 <td>
                   <StatusBadge status={run.status} />
                 </td>
-                <td>{run.source === 'FASTQ' ? 'FASTQ' : 'Simulated'}</td>
+                <td>{SOURCE_LABEL[run.source]}</td>
                 <td>{formatDateTime(run.startedAt)}</td>
                 <td>{formatDateTime(run.stoppedAt ?? null)}</td>
                 <td className="numeric">{formatCount(run.readsAnalysed)}</td>

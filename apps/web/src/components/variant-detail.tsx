@@ -26,6 +26,7 @@ export function VariantDetail({ variant: row, onClose }: { variant: VariantRow; 
     if (element && !element.open) element.showModal();
   }, []);
   const rows: [string, string][] = [
+    ['Sample', variant.sample || '—'],
     ['Contig', variant.contig ?? '—'],
     ['Position', formatCount(variant.position)],
     ['Reference allele', variant.ref],

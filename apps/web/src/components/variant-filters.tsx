@@ -102,13 +102,17 @@ export function toVariantFilter(
   return { filter };
 }
 
-/** The variants table's filter form: type, status, figures, region, genes and consequence. */
+/** The variants table's filter form: sample, type, status, figures, region, genes and consequence. */
 export function VariantFilters(props: {
   form: FilterValues;
   setForm: Dispatch<SetStateAction<FilterValues>>;
   errors: Partial<Record<FilterField, string>>;
   orderBy: VariantOrder;
   onSort(order: VariantOrder): void;
+  /** The run's sample names; choosing one lists its calls at once. */
+  samples: readonly string[];
+  sample: string;
+  onSample(sample: string): void;
   onApply(event: FormEvent): void;
   onClear(): void;
 }) {
@@ -117,6 +121,17 @@ export function VariantFilters(props: {
     setForm((current) => ({ ...current, [field]: event.target.value }));
   return (
     <form className="form filters" onSubmit={props.onApply} noValidate aria-label="Variant filters">
+      <div className="field">
+        <label htmlFor="variant-sample">Sample</label>
+        <select id="variant-sample" value={props.sample} onChange={(event) => props.onSample(event.target.value)}>
+          <option value="">All samples</option>
+          {props.samples.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </div>
       <fieldset className="checks">
         <legend>Type</legend>
         {TYPES.map((type) => (

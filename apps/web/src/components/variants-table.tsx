@@ -20,8 +20,23 @@ import {
 
 const PAGE_SIZE = 25;
 
-/** A run's variant calls: filters, sorting, cursor pages, and a detail view per call. */
-export function VariantsTable({ runId }: { runId: string }) {
+/**
+ * A run's variant calls: filters, sorting, cursor pages, and a detail view per call. The sample
+ * shown is the run page's, so its samples table can choose it too.
+ */
+export function VariantsTable({
+  runId,
+  samples,
+  sample,
+  onSample,
+}: {
+  runId: string;
+  /** The run's sample names, in first-seen order. */
+  samples: readonly string[];
+  /** The sample whose calls are listed, or '' for every sample. */
+  sample: string;
+  onSample(sample: string): void;
+}) {
   const [form, setForm] = useState<FilterValues>(DEFAULT_FILTER);
   const [errors, setErrors] = useState<Partial<Record<FilterField, string>>>({});
   const [filter, setFilter] = useState<VariantFilter>(() => ({ runId, minQuality: 20 }));
@@ -29,9 +44,15 @@ export function VariantsTable({ runId }: { runId: string }) {
   const [selected, setSelected] = useState<VariantRow>();
   const opener = useRef<HTMLButtonElement | null>(null);
   const pages = useCursorPages();
+  // A sample chosen anywhere on the page lists its calls from the first page.
+  const [pagedSample, setPagedSample] = useState(sample);
+  if (pagedSample !== sample) {
+    setPagedSample(sample);
+    pages.reset();
+  }
   const [result, reexecute] = useQuery({
     query: VariantsQuery,
-    variables: { filter, orderBy, first: PAGE_SIZE, after: pages.after },
+    variables: { filter: sample ? { ...filter, sample } : filter, orderBy, first: PAGE_SIZE, after: pages.after },
     requestPolicy: 'cache-and-network',
   });
   useRetryWhileUnreachable(result.error, () => reexecute({ requestPolicy: 'network-only' }));
@@ -76,11 +97,15 @@ export function VariantsTable({ runId }: { runId: string }) {
         errors={errors}
         orderBy={orderBy}
         onSort={sortBy}
+        samples={samples}
+        sample={sample}
+        onSample={onSample}
         onApply={apply}
         onClear={() => {
           setForm(DEFAULT_FILTER);
           setErrors({});
           setFilter({ runId, minQuality: 20 });
+          onSample('');
           pages.reset();
         }}
       />
@@ -90,6 +115,7 @@ export function VariantsTable({ runId }: { runId: string }) {
           <caption className="visually-hidden">Variant calls of this run</caption>
           <thead>
             <tr>
+              <th scope="col">Sample</th>
               <th scope="col">Contig</th>
               {sortHeader('POSITION', 'Position')}
               <th scope="col">Ref → Alt</th>
@@ -108,6 +134,7 @@ export function VariantsTable({ runId }: { runId: string }) {
           <tbody>
             {variants?.edges.map(({ node: variant }) => (
               <tr key={variant.id}>
+                <td className="mono">{variant.sample || '—'}</td>
                 <td className="mono">{variant.contig ?? '—'}</td>
                 <td className="numeric mono">{formatCount(variant.position)}</td>
                 <td className="mono allele">
@@ -154,14 +181,14 @@ export function VariantsTable({ runId }: { runId: string }) {
             ))}
             {variants && variants.edges.length === 0 ? (
               <tr>
-                <td colSpan={11} className="muted">
+                <td colSpan={12} className="muted">
                   No variant calls match these filters.
                 </td>
               </tr>
             ) : null}
             {!variants && !result.error ? (
               <tr>
-                <td colSpan={11} className="muted">
+                <td colSpan={12} className="muted">
                   Loading variants…
                 </td>
               </tr>

@@ -1,0 +1,82 @@
+import { formatCount, formatPercent } from '@/lib/format';
+import type { SampleRow } from '@/lib/graphql/operations';
+
+/** Mapped reads as a share of the reads analysed, or nothing before the first read. */
+function mappedShare(sample: SampleRow): number | undefined {
+  return sample.readsAnalysed > 0 ? sample.mappedReads / sample.readsAnalysed : undefined;
+}
+
+/**
+ * A run's samples in first-seen order: reads, mapping, depth, breadth and confirmed calls. Each
+ * sample's name is a button that shows only its calls in the variants table.
+ */
+export function SamplesTable({
+  samples,
+  selected,
+  onSelect,
+}: {
+  samples: readonly SampleRow[];
+  /** The sample the variants table shows, or '' for all. */
+  selected: string;
+  onSelect(sample: string): void;
+}) {
+  return (
+    <section className="panel" aria-labelledby="samples-title">
+      <h2 id="samples-title">Samples</h2>
+      <div className="table-wrap">
+        <table className="table" data-testid="samples-table">
+          <caption className="visually-hidden">Samples of this run; choose one to list its variants</caption>
+          <thead>
+            <tr>
+              <th scope="col">Sample</th>
+              <th scope="col" className="numeric">
+                Reads analysed
+              </th>
+              <th scope="col" className="numeric">
+                Mapped
+              </th>
+              <th scope="col" className="numeric">
+                Mean depth
+              </th>
+              <th scope="col" className="numeric">
+                Breadth ≥10×
+              </th>
+              <th scope="col" className="numeric">
+                Variants confirmed
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {samples.map((sample) => (
+              <tr key={sample.name} aria-current={sample.name === selected ? 'true' : undefined}>
+                <th scope="row">
+                  <button
+                    type="button"
+                    className="button button-small mono"
+                    aria-pressed={sample.name === selected}
+                    title={`Show only the variants of ${sample.name}`}
+                    onClick={() => onSelect(sample.name === selected ? '' : sample.name)}
+                  >
+                    {sample.name}
+                  </button>
+                </th>
+                <td className="numeric">{formatCount(sample.readsAnalysed)}</td>
+                <td className="numeric">{formatPercent(mappedShare(sample))}</td>
+                <td className="numeric">{`${sample.meanDepth.toFixed(1)}×`}</td>
+                <td className="numeric">{formatPercent(sample.breadth10x)}</td>
+                <td className="numeric">{formatCount(sample.variantsConfirmed)}</td>
+              </tr>
+            ))}
+            {samples.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="muted">
+                  No reads analysed yet.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
