@@ -48,6 +48,16 @@ function alleles(variant: VcfVariant): { ref: string; alt: string; sv: string } 
   };
 }
 
+/** `INFO/ANN` for a record written with `alt`: each entry's Allele names the ALT as written. */
+function annInfo(variant: VcfVariant, alt: string): string {
+  if (!variant.annotation) return '';
+  if (alt === variant.alt) return `;ANN=${variant.annotation}`;
+  const entries = variant.annotation
+    .split(',')
+    .map((entry) => (entry.startsWith(`${variant.alt}|`) ? `${alt}${entry.slice(variant.alt.length)}` : entry));
+  return `;ANN=${entries.join(',')}`;
+}
+
 /** What the header says about where the calls came from. */
 export interface VcfHeaderOptions {
   contigs: VcfContig[];
@@ -101,12 +111,12 @@ function compact(value: number, digits: number): string {
 /** One VCF 4.3 data line (with its newline). */
 export function vcfRecord(variant: VcfVariant): string {
   const refCount = Math.max(0, variant.depth - variant.altCount);
-  const ann = variant.annotation ? `;ANN=${variant.annotation}` : '';
   const mq =
     variant.mappingQuality === undefined
       ? ''
       : `;MQ=${compact(variant.mappingQuality, 1)};MQ0F=${compact(variant.zeroMappingQualityFraction ?? 0, 3)}`;
   const { ref, alt, sv } = alleles(variant);
+  const ann = annInfo(variant, alt);
   const info = `DP=${variant.depth};AF=${compact(variant.alleleFrequency, 4)};TYPE=${variant.type}${sv}${mq}${ann}`;
   const sample = `${variant.genotype}:${variant.depth}:${refCount},${variant.altCount}`;
   return `${variant.contig}\t${variant.position}\t.\t${ref}\t${alt}\t${compact(variant.quality, 2)}\tPASS\t${info}\tGT:DP:AD\t${sample}\n`;
@@ -127,8 +137,8 @@ export function vcfSiteRecord(calls: readonly (VcfVariant | undefined)[]): strin
   const depth = called.reduce((sum, call) => sum + call.depth, 0);
   const altCount = called.reduce((sum, call) => sum + call.altCount, 0);
   const quality = Math.max(...called.map((call) => call.quality));
-  const ann = first.annotation ? `;ANN=${first.annotation}` : '';
   const { ref, alt, sv } = alleles(first);
+  const ann = annInfo(first, alt);
   const info = `DP=${depth};AF=${compact(depth > 0 ? altCount / depth : 0, 4)};TYPE=${first.type}${sv}${ann}`;
   const columns = calls.map((call) =>
     call ? `${call.genotype}:${call.depth}:${Math.max(0, call.depth - call.altCount)},${call.altCount}` : NOT_CALLED,

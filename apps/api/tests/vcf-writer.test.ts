@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { SYMBOLIC_DELETION_MIN_LENGTH, type VcfVariant, vcfHeader, vcfRecord } from '../src/vcf/writer.js';
+
+function deletion(length: number, annotation?: string): VcfVariant {
+  return {
+    contig: 'plasmid',
+    position: 7_000,
+    ref: `A${'C'.repeat(length)}`,
+    alt: 'A',
+    type: 'DELETION',
+    depth: 40,
+    altCount: 38,
+    alleleFrequency: 0.95,
+    quality: 99,
+    genotype: '1/1',
+    ...(annotation !== undefined && { annotation }),
+  };
+}
+
+const columns = (line: string) => line.trimEnd().split('\t');
+
+describe('VCF records of deletions', () => {
+  it('should write a deletion shorter than the symbolic threshold with explicit alleles', () => {
+    const [, position, , ref, alt, , , info] = columns(vcfRecord(deletion(SYMBOLIC_DELETION_MIN_LENGTH - 1)));
+    expect([position, ref?.length, alt]).toEqual(['7000', SYMBOLIC_DELETION_MIN_LENGTH, 'A']);
+    expect(info).not.toContain('SVTYPE');
+  });
+
+  it('should write a long deletion as <DEL> with its anchor base, SVLEN and END', () => {
+    const [, position, , ref, alt, , , info] = columns(vcfRecord(deletion(7_344)));
+    expect([position, ref, alt]).toEqual(['7000', 'A', '<DEL>']);
+    expect(info).toContain(';SVTYPE=DEL;SVLEN=-7344;END=14344');
+  });
+
+  it("should name the written ALT in each ANN entry's Allele", () => {
+    const ann =
+      'A|intergenic_variant|MODIFIER|a-b|a-b|intergenic_region|a-b|||||||||,A|upstream_gene_variant|MODIFIER|b|B_1|transcript|B_1|protein_coding||||||||40|';
+    const [, , , , , , , info = ''] = columns(vcfRecord(deletion(2_000, ann)));
+    const entries = /ANN=([^;]+)/.exec(info)?.[1]?.split(',') ?? [];
+    expect(entries.map((entry) => entry.split('|')[0])).toEqual(['<DEL>', '<DEL>']);
+    expect(entries.every((entry) => entry.split('|').length === 16)).toBe(true);
+  });
+
+  it('should declare the symbolic allele and its INFO fields in the header', () => {
+    const header = vcfHeader({ contigs: [{ name: 'plasmid', length: 8_000 }] });
+    for (const id of ['ALT=<ID=DEL', 'INFO=<ID=SVTYPE', 'INFO=<ID=SVLEN', 'INFO=<ID=END']) {
+      expect(header).toContain(`##${id}`);
+    }
+  });
+});
