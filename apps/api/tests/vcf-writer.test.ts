@@ -33,8 +33,11 @@ describe('VCF records of deletions', () => {
   });
 
   it("should name the written ALT in each ANN entry's Allele", () => {
-    const ann =
-      'A|intergenic_variant|MODIFIER|a-b|a-b|intergenic_region|a-b|||||||||,A|upstream_gene_variant|MODIFIER|b|B_1|transcript|B_1|protein_coding||||||||40|';
+    const entry = (...fields: string[]) => [...fields, ...Array(16 - fields.length).fill('')].join('|');
+    const ann = [
+      entry('A', 'intergenic_variant', 'MODIFIER', 'a-b', 'a-b', 'intergenic_region', 'a-b'),
+      entry('A', 'upstream_gene_variant', 'MODIFIER', 'b', 'B_1', 'transcript', 'B_1', 'protein_coding'),
+    ].join(',');
     const [, , , , , , , info = ''] = columns(vcfRecord(deletion(2_000, ann)));
     const entries = /ANN=([^;]+)/.exec(info)?.[1]?.split(',') ?? [];
     expect(entries.map((entry) => entry.split('|')[0])).toEqual(['<DEL>', '<DEL>']);
