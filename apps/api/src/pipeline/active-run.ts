@@ -251,7 +251,7 @@ export class ActiveRun {
 
   /** Calls variants that are new or changed since the last call, sample by sample, and hands them to the sink. */
   callVariants(): void {
-    for (const sample of this.#samples) this.#variants.publish(sample.update(), sample.name);
+    for (const sample of this.#samples) this.#variants.publish(sample.update(), sample.name, sample.progress);
   }
 
   /** Every call of every sample as it stands (for the final write and the VCF), in first-seen order. */
@@ -301,7 +301,9 @@ export class ActiveRun {
 
   async #conclude(status: RunStatusKind): Promise<RunOutcome> {
     const sampleCalls = this.allCalls();
-    for (const { sample, calls } of sampleCalls) this.#variants.publish(calls, sample);
+    for (const [index, { sample, calls }] of sampleCalls.entries()) {
+      this.#variants.publish(calls, sample, this.#samples[index]?.progress);
+    }
     await this.sink.drain();
     await this.#reads.flushed();
     const totals = this.totals();
@@ -367,7 +369,7 @@ export class ActiveRun {
 
   #onAnalysed(item: QueuedBatch, result: DetectionResult): void {
     const { batch, enqueuedAt } = item;
-    this.#sample(item.sample).add(result);
+    this.#sample(item.sample).add(result, item.file?.arrivedAt);
     this.#ledger.analysed(batch.reads, result.mappedReads, result.properlyPairedReads);
     this.#reads.settled(item, true);
     this.#processing.record(batch.reads);

@@ -169,6 +169,7 @@ export class DirectoryReadSource implements RunReadSource {
     return {
       path: reads.paths[0] as string,
       sample: reads.sample,
+      arrivedAt: new Date(reads.mtime),
       sampleIndex,
       reads: 0,
       unsettled: 0,

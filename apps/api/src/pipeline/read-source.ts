@@ -5,6 +5,11 @@ export interface TakenFile {
   /** The path the watcher handed out (R1's for a mate pair). */
   path: string;
   sample: string;
+  /**
+   * When the file arrived: its last modification time (the latest over mates), i.e. when the
+   * sequencer finished writing it, so time to detection includes the watcher's discovery and settle.
+   */
+  arrivedAt: Date;
 }
 
 /** A batch as a run takes it: numbered across the whole run, with the file it came from. */

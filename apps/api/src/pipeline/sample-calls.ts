@@ -10,6 +10,13 @@ export interface SampleEvidence {
   evidence: Uint8Array;
 }
 
+/** How far a sample had got when a call was made: what its alarms carry. */
+export interface SampleProgress {
+  readsAnalysed: number;
+  /** The latest arrival among the files whose reads the sample has analysed (none outside DIRECTORY runs). */
+  fileArrivedAt: Date | undefined;
+}
+
 /**
  * One sample of a run: its own pileup and caller, and the reads it was given. Batches of other
  * samples never touch it, so each sample's calls are its own.
@@ -18,6 +25,7 @@ export class SampleCalls {
   readonly #pileup: Pileup;
   readonly #caller: VariantCaller;
   #depth: DepthSummary;
+  #fileArrivedAt: Date | undefined;
   readsAnalysed = 0;
   mappedReads = 0;
   properlyPairedReads = 0;
@@ -46,8 +54,18 @@ export class SampleCalls {
     return this.#depth;
   }
 
-  add(result: SampleEvidence): void {
+  /** Where the sample stands now, for the alarms of calls made from it. */
+  get progress(): SampleProgress {
+    return { readsAnalysed: this.readsAnalysed, fileArrivedAt: this.#fileArrivedAt };
+  }
+
+  /** Adds a batch's evidence; `fileArrivedAt` is the arrival of the file it was read from (DIRECTORY runs). */
+  add(result: SampleEvidence, fileArrivedAt?: Date): void {
     this.#pileup.add(result.evidence);
+    // Batches finish out of order across workers: the latest arrival so far, not the last one added.
+    if (fileArrivedAt && !(this.#fileArrivedAt && this.#fileArrivedAt >= fileArrivedAt)) {
+      this.#fileArrivedAt = fileArrivedAt;
+    }
     this.readsAnalysed += result.reads;
     this.mappedReads += result.mappedReads;
     this.properlyPairedReads += result.properlyPairedReads ?? 0;

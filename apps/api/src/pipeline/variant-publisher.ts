@@ -1,20 +1,23 @@
 import type { VariantCall } from '@helix/native';
 import type { SiteAnnotator } from '../annotate/site-annotator.js';
+import type { AlarmTiming, MutationDetected } from './events.js';
 import { type VariantRecord, variantCallKey, variantSiteKey } from './records.js';
+import type { SampleProgress } from './sample-calls.js';
 
 /** Where a {@link VariantPublisher} sends what it publishes. */
 export interface VariantPublisherTargets {
   /** Takes every call as a record to store (the sink). */
   addVariants(records: VariantRecord[]): void;
   /** Told once per site when it becomes confirmed (again, after it fell back to candidate). */
-  confirmed(record: VariantRecord): void;
+  confirmed(alarm: MutationDetected): void;
 }
 
 /**
  * Publishes a run's variant calls: each becomes a record for the store, and a site newly
  * confirmed is announced once. A site whose call falls back to candidate is forgotten, so
  * confirming it again announces it again. With an annotator, a site is annotated when first
- * confirmed, and every record of it from then on carries those effects.
+ * confirmed, and every record of it from then on carries those effects. An announcement carries
+ * the sample's progress at that moment: the latest file arrival and the reads analysed.
  */
 export class VariantPublisher {
   readonly #runId: string;
@@ -40,8 +43,11 @@ export class VariantPublisher {
     return this.#confirmedBySample.get(sample) ?? 0;
   }
 
-  /** Publishes `calls` of `sample`, all seen now. */
-  publish(calls: VariantCall[], sample: string): void {
+  /**
+   * Publishes `calls` of `sample`, all seen now; `progress` is where the sample stood when they were
+   * made (without it, alarms carry no file arrival and no read count).
+   */
+  publish(calls: VariantCall[], sample: string, progress?: SampleProgress): void {
     if (calls.length === 0) return;
     const seenAt = new Date();
     const records = calls.map((call) => variantRecord(this.#runId, sample, call, seenAt));
@@ -65,7 +71,13 @@ export class VariantPublisher {
       if (this.#annotator) record.effects = this.#annotator.known(site) ?? [];
     });
     this.#targets.addVariants(records);
-    for (const record of newlyConfirmed) this.#targets.confirmed(record);
+    if (newlyConfirmed.length === 0) return;
+    const timing: AlarmTiming = {
+      detectedAt: new Date(),
+      ...(progress?.fileArrivedAt && { fileArrivedAt: progress.fileArrivedAt }),
+      ...(progress && { readsUntilDetection: progress.readsAnalysed }),
+    };
+    for (const record of newlyConfirmed) this.#targets.confirmed({ ...record, ...timing });
   }
 
   #count(sample: string, change: 1 | -1): void {

@@ -1,14 +1,13 @@
 import type { VariantEffect } from '@helix/native';
 import { filter, pipe } from 'graphql-yoga';
 import type { MutationDetected } from '../pipeline/events.js';
-import type { VariantRow } from '../read-model/rows.js';
 import { builder, type Context } from './builder.js';
 import { Consequence } from './effects.js';
 import { requireRole } from './errors.js';
-import { Variant } from './variant.js';
+import { Variant, type VariantNode } from './variant.js';
 
-/** A live alarm as a variant: first and last seen at its detection, not yet interpreted. */
-export function liveVariant(detected: MutationDetected): VariantRow {
+/** A live alarm as a variant: first and last seen at its detection, not yet interpreted, with its timing. */
+export function liveVariant(detected: MutationDetected): VariantNode {
   return {
     runId: detected.runId,
     sample: detected.sample,
@@ -30,6 +29,9 @@ export function liveVariant(detected: MutationDetected): VariantRow {
     interpretationSource: null,
     interpretedAt: null,
     effects: detected.effects,
+    ...(detected.fileArrivedAt && { fileArrivedAt: detected.fileArrivedAt }),
+    ...(detected.detectedAt && { detectedAt: detected.detectedAt }),
+    ...(detected.readsUntilDetection !== undefined && { readsUntilDetection: detected.readsUntilDetection }),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { AlarmTiming } from '../pipeline/events.js';
 import { parseVariantId, variantId } from '../read-model/ids.js';
 import type { VariantRow } from '../read-model/rows.js';
 import { isUuid } from '../read-model/sql.js';
@@ -52,8 +53,11 @@ const Interpretation = builder.objectRef<InterpretationShape>('Interpretation').
   }),
 });
 
-/** A variant call: stored, or announced live by the pipeline. */
-export const Variant = builder.objectRef<VariantRow>('Variant').implement({
+/** A variant as served: a stored row, or a live alarm with its timing (which is never stored). */
+export type VariantNode = VariantRow & AlarmTiming;
+
+/** A variant call: stored, or announced live by the pipeline (then with its alarm's timing). */
+export const Variant = builder.objectRef<VariantNode>('Variant').implement({
   description: 'One variant call of a sample of a run at one site (contig, position, ref, alt).',
   fields: (t) => ({
     id: t.id({
@@ -84,6 +88,26 @@ export const Variant = builder.objectRef<VariantRow>('Variant').implement({
     firstSeenAt: t.expose('firstSeenAt', { type: 'DateTime' }),
     lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime' }),
     confirmedAt: t.expose('confirmedAt', { type: 'DateTime', nullable: true }),
+    fileArrivedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When the file holding the read that tipped the call arrived (its modification time; the latest among ' +
+        "the sample's files analysed at confirmation). Only on the live alarm of a DIRECTORY run; null on stored calls.",
+      resolve: (variant) => variant.fileArrivedAt ?? null,
+    }),
+    detectedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the alarm went out. Only on the live alarm; null on stored calls (see confirmedAt).',
+      resolve: (variant) => variant.detectedAt ?? null,
+    }),
+    readsUntilDetection: t.field({
+      type: 'SafeInt',
+      nullable: true,
+      description: 'Reads of the sample analysed when the call was first confirmed. Only on the live alarm.',
+      resolve: (variant) => variant.readsUntilDetection ?? null,
+    }),
     effects: t.field({
       type: [VariantEffect],
       description: 'What the call does to genes, most severe first; empty when its run has no annotation.',

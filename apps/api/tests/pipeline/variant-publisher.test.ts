@@ -1,5 +1,6 @@
 import type { VariantCall } from '@helix/native';
 import { describe, expect, it } from 'vitest';
+import type { MutationDetected } from '../../src/pipeline/events.js';
 import type { VariantRecord } from '../../src/pipeline/records.js';
 import { VariantPublisher } from '../../src/pipeline/variant-publisher.js';
 
@@ -23,7 +24,7 @@ function call(position: number, status: VariantCall['status'], depth = 20): Vari
 
 function publisherOf(runId: string) {
   const stored: VariantRecord[] = [];
-  const announced: VariantRecord[] = [];
+  const announced: MutationDetected[] = [];
   const publisher = new VariantPublisher(runId, {
     addVariants: (records) => stored.push(...records),
     confirmed: (record) => announced.push(record),
@@ -58,5 +59,22 @@ describe('variant publisher', () => {
     expect(publisher.confirmed).toBe(0);
     publisher.publish([call(100, 'CONFIRMED', 16)], 'sample');
     expect(announced.map((record) => record.depth)).toEqual([12, 16]);
+  });
+
+  it("should announce a site with its sample's latest file arrival and reads so far, and when it went out", () => {
+    const { publisher, announced } = publisherOf('run-1');
+    const fileArrivedAt = new Date('2026-12-01T10:00:00.000Z');
+    const before = Date.now();
+    publisher.publish([call(100, 'CONFIRMED', 12)], 'barcode01', { readsAnalysed: 400, fileArrivedAt });
+    const [alarm] = announced;
+    expect(alarm).toMatchObject({ sample: 'barcode01', fileArrivedAt, readsUntilDetection: 400 });
+    expect(alarm?.detectedAt?.getTime()).toBeGreaterThanOrEqual(before);
+  });
+
+  it('should announce a site of a run without files with no arrival', () => {
+    const { publisher, announced } = publisherOf('run-1');
+    publisher.publish([call(100, 'CONFIRMED', 12)], 'sample', { readsAnalysed: 400, fileArrivedAt: undefined });
+    expect(announced[0]).not.toHaveProperty('fileArrivedAt');
+    expect(announced[0]?.readsUntilDetection).toBe(400);
   });
 });
