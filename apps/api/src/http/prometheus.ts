@@ -87,6 +87,11 @@ export function createApiMetrics(sources: MetricSources): ApiMetrics {
   gauge('helix_reads_mapped_ratio', "Fraction of the live run's analysed reads that mapped.", (m) =>
     m.readsAnalysed > 0 ? m.mappedReads / m.readsAnalysed : undefined,
   );
+  gauge(
+    'helix_reads_properly_paired_ratio',
+    "Fraction of the live run's analysed reads placed in proper pairs.",
+    (m) => (m.readsAnalysed > 0 ? m.properlyPairedReads / m.readsAnalysed : undefined),
+  );
   gauge('helix_mean_depth', "Mean depth of the live run's reads over the whole reference.", (m) => m.meanDepth);
   gauge('helix_breadth_1x_ratio', 'Fraction of reference positions covered by at least one read.', (m) => m.breadth1x);
   gauge(

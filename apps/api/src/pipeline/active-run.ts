@@ -221,6 +221,7 @@ export class ActiveRun {
       latencyP99Ms: this.#latency.percentile(99),
       variantsConfirmed: this.#variants.confirmed,
       mappedReads: this.#ledger.mappedReads,
+      properlyPairedReads: this.#ledger.properlyPairedReads,
       ...meanDepthOf(this.#samples.map((sample) => sample.depth)),
       ...this.#reads.waiting,
     };

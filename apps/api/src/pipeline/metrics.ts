@@ -84,6 +84,8 @@ export interface PipelineMetrics {
   variantsConfirmed: number;
   /** Analysed reads that mapped to the reference. */
   mappedReads: number;
+  /** Analysed reads placed in proper pairs (none for single-end reads). */
+  properlyPairedReads: number;
   /** Mean depth over the whole reference (refreshed about once a second). */
   meanDepth: number;
   /** Fraction of reference positions (0–1) covered by at least one read. */
@@ -114,6 +116,7 @@ export function idleMetrics(last: PipelineMetrics | WaterMarks): PipelineMetrics
     latencyP99Ms: undefined,
     variantsConfirmed: 0,
     mappedReads: 0,
+    properlyPairedReads: 0,
     meanDepth: 0,
     breadth1x: 0,
     breadth10x: 0,

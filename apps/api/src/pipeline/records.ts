@@ -100,7 +100,7 @@ export interface SampleRecord {
   readsAnalysed: number;
   mappedReads: number;
   /** Reads placed in proper pairs (none for single-end reads). */
-  properlyPairedReads?: number;
+  properlyPairedReads: number;
   /** Mean depth over the whole reference. */
   meanDepth: number;
   /** Fraction of reference positions (0–1) covered by at least one read. */

@@ -7,6 +7,8 @@ export interface SampleRow {
   name: string;
   readsAnalysed: number;
   mappedReads: number;
+  /** Analysed reads placed in proper pairs (none for single-end reads). */
+  properlyPairedReads: number;
   meanDepth: number;
   breadth1x: number;
   breadth10x: number;
@@ -16,7 +18,7 @@ export interface SampleRow {
 
 // int8 columns are read as float8: JavaScript numbers hold them exactly up to 2^53.
 const SAMPLE_COLUMNS = `run_id AS "runId", name, reads_analysed::float8 AS "readsAnalysed",
-  mapped_reads::float8 AS "mappedReads", mean_depth AS "meanDepth", breadth_1x AS "breadth1x",
+  mapped_reads::float8 AS "mappedReads", properly_paired_reads::float8 AS "properlyPairedReads", mean_depth AS "meanDepth", breadth_1x AS "breadth1x",
   breadth_10x AS "breadth10x", variants_confirmed AS "variantsConfirmed", updated_at AS "updatedAt"`;
 
 /** The samples of each run asked for, in the order each was first stored (one query for all runs). */

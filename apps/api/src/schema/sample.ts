@@ -12,6 +12,12 @@ export const Sample = builder.objectRef<SampleRow>('Sample').implement({
       description: 'Analysed reads that mapped to the reference.',
       resolve: (sample) => sample.mappedReads,
     }),
+    properlyPairedReads: t.field({
+      type: 'SafeInt',
+      description:
+        'Analysed reads placed in proper pairs: both mates mapped, facing each other (0 for single-end reads).',
+      resolve: (sample) => sample.properlyPairedReads,
+    }),
     meanDepth: t.exposeFloat('meanDepth', { description: 'Mean depth over the whole reference.' }),
     breadth10x: t.exposeFloat('breadth10x', {
       description: 'Fraction of reference positions (0–1) covered by at least ten reads.',

@@ -15,7 +15,7 @@ const START = `mutation ($reference: String!, $reads: [String!]!) { startPipelin
   { __typename ... on Run { id } ... on Error { message } } }`;
 
 const SAMPLES = `query ($run: ID!) { run(id: $run) { finished variantsConfirmed
-  samples { name readsAnalysed mappedReads meanDepth breadth10x variantsConfirmed } } }`;
+  samples { name readsAnalysed mappedReads properlyPairedReads meanDepth breadth10x variantsConfirmed } } }`;
 
 interface RunSamples {
   run: {
@@ -25,6 +25,7 @@ interface RunSamples {
       name: string;
       readsAnalysed: number;
       mappedReads: number;
+      properlyPairedReads: number;
       meanDepth: number;
       breadth10x: number;
       variantsConfirmed: number;
@@ -36,6 +37,23 @@ interface RunSamples {
 function sample(exposition: string, name: string): number | undefined {
   const line = exposition.split('\n').find((candidate) => candidate.startsWith(`${name} `));
   return line === undefined ? undefined : Number(line.slice(name.length + 1));
+}
+
+/** Starts a FASTQ run of `reads` against `ref.fa` and waits for it to finish; its id. */
+async function analyse(api: TestServer, reads: string[]): Promise<string> {
+  const data = await queryData<{ startPipeline: { __typename: string; id?: string; message?: string } }>(
+    api.url,
+    START,
+    { key: testKeys.operator, variables: { reference: 'ref.fa', reads } },
+  );
+  expect(data.startPipeline).toMatchObject({ __typename: 'Run' });
+  const runId = data.startPipeline.id as string;
+  await waitFor(
+    async () => (await queryData<RunSamples>(api.url, SAMPLES, { variables: { run: runId } })).run.finished,
+    30_000,
+    'the run to finish',
+  );
+  return runId;
 }
 
 describe('a FASTQ run reports its sample over HTTP', () => {
@@ -55,18 +73,7 @@ describe('a FASTQ run reports its sample over HTTP', () => {
       errorRate: 0,
       seed: 31,
     });
-    const data = await queryData<{ startPipeline: { __typename: string; id?: string; message?: string } }>(
-      api.url,
-      START,
-      { key: testKeys.operator, variables: { reference: 'ref.fa', reads: ['ecoli_S1_L001_R1_001.fastq.gz'] } },
-    );
-    expect(data.startPipeline).toMatchObject({ __typename: 'Run' });
-    runId = data.startPipeline.id as string;
-    await waitFor(
-      async () => (await queryData<RunSamples>(api.url, SAMPLES, { variables: { run: runId } })).run.finished,
-      30_000,
-      'the run to finish',
-    );
+    runId = await analyse(api, ['ecoli_S1_L001_R1_001.fastq.gz']);
   }, 60_000);
 
   afterAll(async () => {
@@ -81,6 +88,7 @@ describe('a FASTQ run reports its sample over HTTP', () => {
       name: 'ecoli_S1_L001',
       readsAnalysed: READS,
       mappedReads: READS,
+      properlyPairedReads: 0,
       variantsConfirmed: run.variantsConfirmed,
     });
     expect(only?.meanDepth).toBeCloseTo((READS * COUNTED_BASES) / REFERENCE_LENGTH, 1);
@@ -109,8 +117,51 @@ describe('a FASTQ run reports its sample over HTTP', () => {
     );
     expect(sample(exposition, 'helix_reads_mapped_total')).toBe(READS);
     expect(sample(exposition, 'helix_reads_mapped_ratio')).toBe(1);
+    expect(sample(exposition, 'helix_reads_properly_paired_ratio')).toBe(0);
     expect(sample(exposition, 'helix_mean_depth')).toBeCloseTo((READS * COUNTED_BASES) / REFERENCE_LENGTH, 1);
     expect(sample(exposition, 'helix_breadth_1x_ratio')).toBeGreaterThan(0.99);
     expect(sample(exposition, 'helix_breadth_10x_ratio')).toBeGreaterThan(0);
+  });
+});
+
+describe('a paired FASTQ run reports its proper pairs over HTTP', () => {
+  let api: TestServer;
+  let runId: string;
+
+  beforeAll(async () => {
+    api = await startTestServer();
+    // Error-free pairs of the reference itself, 300-base fragments: every mate maps, facing its mate.
+    await simulateToFiles({
+      referenceLength: REFERENCE_LENGTH,
+      referenceOut: join(api.inputDir, 'ref.fa'),
+      reads: READS,
+      readLength: READ_LENGTH,
+      insertMean: 300,
+      insertSd: 20,
+      out: join(api.inputDir, 'pairs_R1.fastq.gz'),
+      out2: join(api.inputDir, 'pairs_R2.fastq.gz'),
+      mutationRate: 0,
+      errorRate: 0,
+      seed: 32,
+    });
+    runId = await analyse(api, ['pairs_R1.fastq.gz', 'pairs_R2.fastq.gz']);
+  }, 60_000);
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('should count nearly every mate as properly paired in the run’s sample', async () => {
+    const { run } = await queryData<RunSamples>(api.url, SAMPLES, { variables: { run: runId } });
+    const [only] = run.samples;
+    // `reads` pairs were written: two mates each.
+    expect(only?.readsAnalysed).toBe(2 * READS);
+    expect(only?.properlyPairedReads).toBeGreaterThan(2 * READS * 0.95);
+    expect(only?.properlyPairedReads).toBeLessThanOrEqual(only?.mappedReads ?? 0);
+  });
+
+  it('should export the fraction of reads in proper pairs on /metrics', async () => {
+    const exposition = await (await fetch(`${api.origin}/metrics`)).text();
+    expect(sample(exposition, 'helix_reads_properly_paired_ratio')).toBeGreaterThan(0.95);
   });
 });
