@@ -1,0 +1,140 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ManagedProcess, start } from '../tests/support/processes';
+import { CHROMIUM, REPO_DIR, SCREENSHOT_DIR, type Stack, startStack } from './harness';
+import { consoleErrors, seriousViolations, signIn } from './page-checks';
+
+const SAMPLES = ['barcode01', 'barcode02', 'barcode03'];
+
+let stack: Stack;
+let browser: Browser;
+let sequencer: ManagedProcess | undefined;
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await chromium.launch({ ...CHROMIUM, headless: true });
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+});
+
+afterAll(async () => {
+  await sequencer?.stop();
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** Starts `helix simulate --run-dir`: a MinKNOW folder of three barcodes written over ~6 s, its end marker last. */
+function startSequencer(runDir: string): ManagedProcess {
+  return start(
+    'simulate',
+    process.execPath,
+    [
+      join(REPO_DIR, 'apps', 'api', 'bin', 'helix.js'),
+      'simulate',
+      '--run-dir',
+      runDir,
+      '--samples',
+      String(SAMPLES.length),
+      '--reads',
+      '40000',
+      '--chunk-reads',
+      '2000',
+      '--chunk-interval-ms',
+      '300',
+    ],
+    { cwd: REPO_DIR, env: { PATH: process.env.PATH, HOME: process.env.HOME } },
+  );
+}
+
+/** True once the sequencer has written the reference and a first file of reads. */
+async function firstReadsWritten(runDir: string): Promise<boolean> {
+  const barcode = join(runDir, 'fastq_pass', 'barcode01');
+  if (!existsSync(join(runDir, 'reference.fa')) || !existsSync(barcode)) return false;
+  return (await readdir(barcode)).some((name) => name.endsWith('.fastq.gz'));
+}
+
+describe('a live run folder on the dashboard', () => {
+  it('should follow a sequencer writing three barcodes, name each alarm’s sample, and list the calls by sample', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await signIn(context, stack.webUrl, stack.operatorKey);
+    const errors = consoleErrors(page);
+    await expect
+      .poll(() => page.getByTestId('connection').getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('live');
+
+    // The form refuses a folder outside the input directory, and places the API's refusal at the field.
+    await page.getByLabel('Source').selectOption('DIRECTORY');
+    await page.getByText('More settings').click();
+    await page.getByLabel('Reference', { exact: true }).fill('run1/reference.fa');
+    const folder = page.getByLabel('Run folder', { exact: true });
+    await folder.fill('../run1');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(() => page.locator('#run-directory-error').textContent()).toContain('".." segments');
+    expect(await folder.getAttribute('aria-invalid')).toBe('true');
+    await folder.fill('run1');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect
+      .poll(() => page.locator('#run-referencePath-error').textContent())
+      .toMatch(/no such file.*run1\/reference\.fa/);
+
+    // The sequencer starts writing; the run follows its folder while it grows.
+    const runDir = join(stack.api.inputDir, 'run1');
+    sequencer = startSequencer(runDir);
+    await expect.poll(() => firstReadsWritten(runDir), { timeout: 30_000, interval: 100 }).toBe(true);
+    await folder.fill('no-such-run');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(() => page.locator('#run-directory-error').textContent()).toMatch(/no such folder.*no-such-run/);
+    await folder.fill('run1');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    const started = page.getByRole('status').filter({ hasText: 'started' });
+    await started.waitFor({ timeout: 15_000 });
+    expect(sequencer.exited, 'the run starts while the folder is still being written').toBe(false);
+
+    const alarms = page.getByTestId('alarms');
+    await expect.poll(() => alarms.textContent(), { timeout: 60_000 }).toMatch(/barcode0[1-3]/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'run-folder-overview.png'), fullPage: true });
+
+    // The run completes at the end marker, by itself.
+    await expect.poll(() => page.getByTestId('pipeline-state').textContent(), { timeout: 90_000 }).toBe('Idle');
+    const writer = sequencer;
+    await expect.poll(() => writer.exited, { timeout: 10_000 }).toBe(true);
+    expect(sequencer.child.exitCode, sequencer.output()).toBe(0);
+    const sampleTags = await alarms.locator('.tag-sample').allTextContents();
+    expect(new Set(sampleTags)).toEqual(new Set(SAMPLES));
+
+    // The run page: a row per sample, and the variants of one sample at a time.
+    await started.getByRole('link').click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+    await expect.poll(() => page.locator('.page-title .state').textContent(), { timeout: 15_000 }).toBe('Completed');
+    const samples = page.getByTestId('samples-table');
+    await expect.poll(() => samples.locator('tbody tr').count()).toBe(SAMPLES.length);
+    for (const [row, name] of SAMPLES.entries()) {
+      const cells = await samples.locator('tbody tr').nth(row).locator('th, td').allTextContents();
+      expect(cells[0]).toBe(name);
+      expect(cells[1], `${name} has reads`).not.toBe('0');
+      expect(cells[5], `${name} has calls`).not.toBe('0');
+    }
+
+    const table = page.getByTestId('variants-table');
+    const sampleColumn = () => table.locator('tbody tr td:first-child').allTextContents();
+    await expect.poll(async () => new Set(await sampleColumn()).size, { timeout: 15_000 }).toBeGreaterThan(1);
+    const everySample = await page.getByTestId('variants-page').textContent();
+
+    await page.getByLabel('Sample', { exact: true }).selectOption('barcode02');
+    await expect.poll(async () => [...new Set(await sampleColumn())]).toEqual(['barcode02']);
+    expect(await page.getByTestId('variants-page').textContent()).not.toBe(everySample);
+
+    await samples.getByRole('button', { name: 'barcode03' }).click();
+    await expect.poll(async () => [...new Set(await sampleColumn())]).toEqual(['barcode03']);
+    expect(await page.getByLabel('Sample', { exact: true }).inputValue()).toBe('barcode03');
+    expect(await samples.getByRole('button', { name: 'barcode03' }).getAttribute('aria-pressed')).toBe('true');
+
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'run-folder-samples.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
