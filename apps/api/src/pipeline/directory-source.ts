@@ -1,8 +1,9 @@
 import { Producer } from '@helix/native';
-import type { RunFolderReads, RunFolderWatcher } from '../watch/index.js';
+import { RunFolderGoneError, type RunFolderReads, type RunFolderWatcher } from '../watch/index.js';
 import type { ReadsWaiting, RunReadSource, TakenBatch, TakenFile } from './read-source.js';
 import type { ResultStore } from './records.js';
 import { retryWithBackoff } from './retry.js';
+import { type RunFileFaultCode, readFailureCode, readFailureMessage, UNCLASSIFIED_SAMPLE } from './run-file-faults.js';
 
 /** How a DIRECTORY run reads each file it takes. */
 export interface DirectoryReadOptions {
@@ -41,6 +42,9 @@ export class DirectoryReadSource implements RunReadSource {
   #paused = false;
   #closed = false;
   #rate: number;
+  /** Files entered into the ledger by this process. */
+  #filesTaken = 0;
+  #unclassifiedWarned = false;
   readonly #writes = new Set<Promise<void>>();
 
   constructor(
@@ -72,9 +76,11 @@ export class DirectoryReadSource implements RunReadSource {
       if (!current) return null;
       const batch = await current.producer.next().catch((error: Error) => {
         current.file.broken = true;
-        this.ledger.warning('a reads file could not be read to its end; it is left out', {
+        const code = readFailureCode(error);
+        this.#warn(code, readFailureMessage(code), {
           path: current.file.path,
           reason: error.message,
+          readsKept: current.file.reads,
         });
         return null;
       });
@@ -90,6 +96,9 @@ export class DirectoryReadSource implements RunReadSource {
       current.producer.close();
       // A file cut short by close() was not read to its end: it stays TAKEN, to be read again.
       if (this.#closed) current.file.broken = true;
+      else if (!current.file.broken && current.file.reads === 0) {
+        this.#warn('EMPTY_FILE', 'a reads file holds no reads', { path: current.file.path });
+      }
       current.file.ended = true;
       this.#current = undefined;
       this.#finishIfDone(current.file);
@@ -133,24 +142,55 @@ export class DirectoryReadSource implements RunReadSource {
   /** Pulls the next complete file from the watcher (warnings go to the run), enters it, opens it. */
   async #takeFile(): Promise<{ file: FileProgress; producer: Producer } | undefined> {
     for (;;) {
-      const pulled = await this.watcher.next();
-      if (pulled.done || this.#closed) return undefined;
+      const pulled = await this.watcher.next().catch((error: unknown) => {
+        if (error instanceof RunFolderGoneError) {
+          this.#warn('RUN_FOLDER_GONE', error.message, { path: error.directory });
+        }
+        throw error;
+      });
+      if (this.#closed) return undefined;
+      if (pulled.done) {
+        if (this.#filesTaken === 0 && this.#samples.length === 0) {
+          this.#warn('EMPTY_RUN', 'the run ended (end marker) without a reads file', {
+            path: this.watcher.directory,
+          });
+        }
+        return undefined;
+      }
       const event = pulled.value;
       if (event.type === 'warning') {
-        this.ledger.warning(event.message, { code: event.code, path: event.path });
+        this.ledger.warning(event.message, { runId: this.ledger.runId, code: event.code, path: event.path });
         continue;
       }
+      if (event.sample === UNCLASSIFIED_SAMPLE) {
+        this.#skipUnclassified(event);
+        continue;
+      }
+      this.#filesTaken += 1;
       await this.#write(() => this.ledger.store.takeFile(this.#record(event)));
       try {
         this.#current = { file: this.#progress(event), producer: this.#open(event) };
         return this.#current;
       } catch (error) {
-        this.ledger.warning('a reads file could not be opened; it is left out', {
+        this.#warn('UNREADABLE_FILE', 'a reads file could not be opened; it is left out', {
           path: event.paths[0],
           reason: (error as Error).message,
         });
       }
     }
+  }
+
+  /** Leaves out a file of the `unclassified` barcode folder; the first one is warned of, for them all. */
+  #skipUnclassified(reads: RunFolderReads): void {
+    if (this.#unclassifiedWarned) return;
+    this.#unclassifiedWarned = true;
+    const message = 'reads without a barcode (unclassified) belong to no sample; they are not read';
+    this.#warn('UNCLASSIFIED_SKIPPED', message, { path: reads.paths[0] });
+  }
+
+  /** A named warning of this run, for the log. */
+  #warn(code: RunFileFaultCode, message: string, detail: Record<string, unknown>): void {
+    this.ledger.warning(message, { runId: this.ledger.runId, code, ...detail });
   }
 
   #open(reads: RunFolderReads): Producer {
@@ -202,7 +242,7 @@ export class DirectoryReadSource implements RunReadSource {
       initialDelayMs: 100,
       maxDelayMs: 5_000,
       onFailure: (error, retryInMs) =>
-        this.ledger.warning('file ledger write failed, retrying', { reason: error.message, retryInMs }),
+        this.#warn('LEDGER_WRITE_FAILED', 'file ledger write failed, retrying', { reason: error.message, retryInMs }),
     });
     const tracked = write.catch(() => undefined).finally(() => this.#writes.delete(tracked));
     this.#writes.add(tracked);

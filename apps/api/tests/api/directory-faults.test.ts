@@ -1,0 +1,169 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CapturedLog, capturedLog } from '../support/captured-log.js';
+import { queryData, startTestServer, type TestServer, testKeys } from '../support/server.js';
+import { waitFor } from '../support/wait-for.js';
+import { randomSequence } from '../support/wgsim.js';
+import { settled } from '../watch/run-folders.js';
+
+const START = `mutation ($directory: String!, $reference: String!) {
+  startPipeline(input: { source: DIRECTORY, directory: $directory, referencePath: $reference,
+    readsPerSecond: 0, batchSize: 128, workers: 1 }) { __typename ... on Run { id } } }`;
+
+const RUN = `query ($run: ID!) { run(id: $run) { status error readsAnalysed samples { name readsAnalysed } } }`;
+
+interface StoredRun {
+  status: string;
+  error: string | null;
+  readsAnalysed: number;
+  samples: { name: string; readsAnalysed: number }[];
+}
+
+/** A named warning of a run, as the server logged it. */
+interface FaultLine {
+  runId: string;
+  code: string;
+  path?: string;
+  reason?: string;
+  readsKept?: number;
+  msg: string;
+}
+
+const reference = randomSequence(6_000, 7);
+
+/** FASTQ text of `reads` 100-base reads taken from the reference, so they map and do not compress away. */
+function readsText(reads: number, name: string): string {
+  let text = '';
+  for (let index = 0; index < reads; index += 1) {
+    const start = (index * 37) % (reference.length - 100);
+    text += `@${name}_${index}\n${reference.slice(start, start + 100)}\n+\n${'I'.repeat(100)}\n`;
+  }
+  return text;
+}
+
+/** Writes a file a minute old, so the watcher takes it at first sight. */
+async function writeSettled(path: string, content: string | Buffer): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, content);
+  await settled(path);
+}
+
+describe('bad input and faults in a live run folder', () => {
+  let api: TestServer;
+  let log: CapturedLog;
+
+  const start = async (directory: string) => {
+    await writeSettled(join(api.inputDir, 'reference.fa'), `>chr\n${reference}\n`);
+    const started = await queryData<{ startPipeline: { __typename: string; id: string } }>(api.url, START, {
+      key: testKeys.operator,
+      variables: { directory, reference: 'reference.fa' },
+    });
+    expect(started.startPipeline.__typename).toBe('Run');
+    return started.startPipeline.id;
+  };
+  const stored = async (runId: string) =>
+    (await queryData<{ run: StoredRun }>(api.url, RUN, { variables: { run: runId } })).run;
+  const faults = (runId: string) =>
+    log
+      .lines<FaultLine>(runId)
+      .filter((line) => line.code !== undefined)
+      .map(({ code, path, readsKept }) => ({ code, file: path?.split('/').slice(-2).join('/'), readsKept }));
+  const ledger = async (runId: string) => {
+    const { rows } = await api.database.pool.query<{ file: string; state: string; reads: string }>(
+      `SELECT regexp_replace(path, '^.*/([^/]+/[^/]+)$', '\\1') AS file, state, reads::text
+       FROM run_files WHERE run_id = $1 ORDER BY path`,
+      [runId],
+    );
+    return rows;
+  };
+
+  beforeAll(async () => {
+    log = capturedLog();
+    api = await startTestServer({ logger: log.logger });
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('should name each bad file, keep what was read before the fault and complete the run', async () => {
+    const run = join(api.inputDir, 'run-faults');
+    const pass = join(run, 'fastq_pass');
+    const whole = gzipSync(readsText(3_000, 'cut'));
+    await writeSettled(join(pass, 'barcode01', 'run_0.fastq.gz'), gzipSync(readsText(500, 'good')));
+    await writeSettled(join(pass, 'barcode01', 'run_1.fastq.gz'), whole.subarray(0, whole.length / 2));
+    await writeSettled(join(pass, 'barcode02', 'run_0.fastq'), 'this is a run report, not reads\n');
+    await writeSettled(join(pass, 'barcode02', 'run_1.fastq'), '');
+    await writeSettled(join(pass, 'barcode02', 'run_2.fastq.gz'), gzipSync(readsText(300, 'good')));
+    await writeSettled(join(pass, 'unclassified', 'run_0.fastq.gz'), gzipSync(readsText(200, 'nobody')));
+    await writeFile(join(run, 'final_summary_run.txt'), 'instrument=test\n');
+
+    const runId = await start('run-faults');
+    const outcome = await api.pipeline.whenRunEnds();
+    const figures = await stored(runId);
+    const named = faults(runId);
+    const truncated = named.find(({ code }) => code === 'TRUNCATED_FILE');
+
+    expect(outcome.status).toBe('COMPLETED');
+    expect(named).toEqual(
+      expect.arrayContaining([
+        { code: 'TRUNCATED_FILE', file: 'barcode01/run_1.fastq.gz', readsKept: expect.any(Number) },
+        { code: 'NOT_FASTQ', file: 'barcode02/run_0.fastq', readsKept: 0 },
+        { code: 'EMPTY_FILE', file: 'barcode02/run_1.fastq', readsKept: undefined },
+        { code: 'UNCLASSIFIED_SKIPPED', file: 'unclassified/run_0.fastq.gz', readsKept: undefined },
+      ]),
+    );
+    expect(truncated?.readsKept).toBeGreaterThan(0);
+    expect(truncated?.readsKept).toBeLessThan(3_000);
+    expect(log.lines<FaultLine>('NOT_FASTQ')[0]?.reason).toMatch(/run_0\.fastq: record 1 \(line 1\)/);
+    expect(figures).toMatchObject({ status: 'COMPLETED', error: null });
+    expect(figures.samples).toEqual([
+      { name: 'barcode01', readsAnalysed: 500 + (truncated?.readsKept ?? 0) },
+      { name: 'barcode02', readsAnalysed: 300 },
+    ]);
+    // A file read only in part never becomes DONE: a restart reads it again, in full if it is whole by then.
+    expect(await ledger(runId)).toEqual([
+      { file: 'barcode01/run_0.fastq.gz', state: 'DONE', reads: '500' },
+      { file: 'barcode01/run_1.fastq.gz', state: 'TAKEN', reads: '0' },
+      { file: 'barcode02/run_0.fastq', state: 'TAKEN', reads: '0' },
+      { file: 'barcode02/run_1.fastq', state: 'DONE', reads: '0' },
+      { file: 'barcode02/run_2.fastq.gz', state: 'DONE', reads: '300' },
+    ]);
+  });
+
+  it('should complete an empty run at its end marker, with a warning', async () => {
+    await writeSettled(join(api.inputDir, 'run-empty', 'final_summary_run.txt'), 'instrument=test\n');
+
+    const runId = await start('run-empty');
+    const outcome = await api.pipeline.whenRunEnds();
+
+    expect(outcome.status).toBe('COMPLETED');
+    expect(await stored(runId)).toMatchObject({ status: 'COMPLETED', readsAnalysed: 0, samples: [] });
+    expect(faults(runId)).toEqual([
+      { code: 'EMPTY_RUN', file: expect.stringMatching(/run-empty$/), readsKept: undefined },
+    ]);
+  });
+
+  it('should fail a run whose folder is deleted, naming why, and keep what it analysed', async () => {
+    const run = join(api.inputDir, 'run-deleted');
+    await writeSettled(join(run, 'fastq_pass', 'barcode01', 'run_0.fastq.gz'), gzipSync(readsText(400, 'early')));
+
+    const runId = await start('run-deleted');
+    await waitFor(async () => (await ledger(runId)).some(({ state }) => state === 'DONE'), 15_000, 'the first file');
+    await rm(run, { recursive: true, force: true });
+    const outcome = await api.pipeline.whenRunEnds();
+    const figures = await stored(runId);
+
+    expect(outcome.status).toBe('FAILED');
+    expect(figures.error).toMatch(/run folder .*run-deleted was deleted/);
+    expect(faults(runId)).toContainEqual({ code: 'RUN_FOLDER_GONE', file: expect.any(String), readsKept: undefined });
+    expect(figures).toMatchObject({
+      status: 'FAILED',
+      readsAnalysed: 400,
+      samples: [{ name: 'barcode01', readsAnalysed: 400 }],
+    });
+    expect(await ledger(runId)).toEqual([{ file: 'barcode01/run_0.fastq.gz', state: 'DONE', reads: '400' }]);
+  });
+});
