@@ -9,6 +9,7 @@ import {
   detectorThreads,
 } from './detector.js';
 import { recordFailedStart } from './failed-start.js';
+import { replayDoneFiles } from './file-replay.js';
 import { LatencyWindow, type PipelineMetrics, RateMeter } from './metrics.js';
 import { BoundedQueue } from './queue.js';
 import type { RunReadSource, TakenBatch } from './read-source.js';
@@ -161,7 +162,7 @@ export class ActiveRun {
       await inputs?.release();
       throw error;
     }
-    run.#ingesting = run.#ingest();
+    run.#ingesting = run.#replay(resumed).then(() => run.#ingest());
     return run;
   }
 
@@ -326,6 +327,23 @@ export class ActiveRun {
       contigs: this.reference.contigs,
       samples,
     };
+  }
+
+  /** Before new files: a resumed run's warnings, and its DONE files read again into their samples' pileups. */
+  async #replay(resumed: ResumedRun | undefined): Promise<void> {
+    if (!resumed) return;
+    const warning = (message: string, detail?: Record<string, unknown>) =>
+      this.#services.observer.warning?.(message, detail);
+    for (const { message, detail } of resumed.warnings) warning(message, detail);
+    const { batchSize, workers } = this.config;
+    await replayDoneFiles(
+      resumed.replay,
+      { index: this.#inputs.index, batchSize, workers, warning },
+      (name, result) => {
+        this.#sample(this.#reads.samples.indexOf(name)).replayed(result);
+        this.#ledger.replayed(result.mappedReads, result.properlyPairedReads ?? 0);
+      },
+    );
   }
 
   async #ingest(): Promise<void> {

@@ -1,7 +1,7 @@
 import { AlignerIndex, type Annotation, Producer, Reference } from '@helix/native';
 import { circularContigs, loadReference } from '../annotate/genbank-reference.js';
 import { openRunAnnotation } from '../annotate/run-annotation.js';
-import { RunFolderWatcher } from '../watch/index.js';
+import { RunFolderWatcher, type TakenStamp } from '../watch/index.js';
 import { InvalidRunConfigError, type RunConfig } from './config.js';
 import type { BatchDetectors } from './detector.js';
 import { type DirectoryLedger, DirectoryReadSource } from './directory-source.js';
@@ -30,7 +30,8 @@ export interface RunFolderAccess {
 
 /** What a resumed DIRECTORY run carries over: the files it took before, and its next batch number. */
 export interface ResumedReads {
-  taken: readonly string[];
+  /** The paths it took, with their size and modification time, so a later change is warned of. */
+  taken: ReadonlyMap<string, TakenStamp>;
   firstSequence: number;
   /** The samples of the files it took, in first-seen order. */
   samples: readonly string[];

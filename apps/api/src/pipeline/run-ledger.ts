@@ -71,6 +71,12 @@ export class RunLedger {
     this.#reads.analysed += reads;
   }
 
+  /** Mapped reads of a resumed run's DONE files, read again: their reads were {@link carriedOver}. */
+  replayed(mappedReads: number, properlyPairedReads: number): void {
+    this.#mappedReads += mappedReads;
+    this.#properlyPairedReads += properlyPairedReads;
+  }
+
   /** A batch taken from the producer into the queue. */
   taken(batch: { reads: number; ambiguousReads: number }): void {
     this.#reads.produced += batch.reads;

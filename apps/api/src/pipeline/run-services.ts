@@ -1,6 +1,7 @@
 import type { ContigInfo, VariantCall } from '@helix/native';
 import type { DetectorsFactory } from './detector.js';
 import type { PipelineObserver } from './events.js';
+import type { DoneFile } from './file-replay.js';
 import type { ResultStore, RunStatusKind, RunTotals, SampleRecord } from './records.js';
 import type { ResumedReads, RunFolderAccess } from './run-inputs.js';
 import type { SinkOptions } from './sink.js';
@@ -31,6 +32,12 @@ export interface RunOutcome {
   samples: SampleRecord[];
 }
 
+/** Something a restart noticed about a run's files, told once the run goes on. */
+export interface ResumeWarning {
+  message: string;
+  detail: Record<string, unknown>;
+}
+
 /** A DIRECTORY run taken up again after a restart: its id, the files it took, the reads already counted. */
 export interface ResumedRun extends ResumedReads {
   runId: string;
@@ -38,6 +45,10 @@ export interface ResumedRun extends ResumedReads {
   readsCounted: number;
   /** The same reads by sample. */
   readsCountedBySample: Readonly<Record<string, number>>;
+  /** The files DONE in its ledger, read again into their samples' pileups (their reads not counted again). */
+  replay: readonly DoneFile[];
+  /** E.g. a file that changed after it was taken. */
+  warnings: readonly ResumeWarning[];
 }
 
 /** Services a run needs from its pipeline. */

@@ -71,6 +71,13 @@ export class SampleCalls {
     this.properlyPairedReads += result.properlyPairedReads ?? 0;
   }
 
+  /** Adds the evidence of a batch read again after a restart: its reads were counted before it. */
+  replayed(result: SampleEvidence): void {
+    this.#pileup.add(result.evidence);
+    this.mappedReads += result.mappedReads;
+    this.properlyPairedReads += result.properlyPairedReads ?? 0;
+  }
+
   /** Sums up depth and breadth afresh (one pass over the reference). */
   refreshDepth(): DepthSummary {
     this.#depth = this.#pileup.depthSummary();

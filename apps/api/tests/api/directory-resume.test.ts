@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, realpath, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, realpath, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -51,6 +51,45 @@ describe('a DIRECTORY run across a SIGKILL of the API', () => {
     return rows[0] as { files: number; done: number; reads: number };
   }
 
+  /** A run's stored calls, as comparable text: sample, site, alleles, status and counts. */
+  async function storedCalls(runId: string): Promise<string[]> {
+    const { rows } = await pool.query<{ call: string }>(
+      `SELECT concat_ws(' ', sample, contig, position, ref, alt, status, depth, alt_count, allele_frequency) AS call
+       FROM variants WHERE run_id = $1 ORDER BY sample, contig, position, ref, alt`,
+      [runId],
+    );
+    return rows.map((row) => row.call);
+  }
+
+  /** A run's samples with their mapping figures. */
+  async function storedSamples(runId: string): Promise<unknown[]> {
+    const { rows } = await pool.query(
+      `SELECT name, reads_analysed::int AS reads, mapped_reads::int AS mapped, mean_depth AS depth, breadth_1x AS breadth
+       FROM run_samples WHERE run_id = $1 ORDER BY name`,
+      [runId],
+    );
+    return rows;
+  }
+
+  /** Waits until the run `runId` is COMPLETED. */
+  async function completed(runId: string): Promise<void> {
+    await waitFor(
+      async () => (await pool.query(`SELECT status FROM runs WHERE id = $1`, [runId])).rows[0]?.status === 'COMPLETED',
+      60_000,
+      `run ${runId} to complete`,
+    );
+  }
+
+  /** Starts a DIRECTORY run of the run folder on `url`; its id. */
+  async function startRun(url: string): Promise<string> {
+    const { body } = await postGraphQL(url, START, {
+      key: OPERATOR_KEY,
+      variables: { directory: run, reference: `${run}/reference.fa` },
+    });
+    expect(body.errors).toBeUndefined();
+    return (body.data as { startPipeline: { id: string } }).startPipeline.id;
+  }
+
   beforeAll(async () => {
     database = await createScratchDatabase();
     pool = new pg.Pool(poolConfigFromUrl(database.url));
@@ -68,6 +107,10 @@ describe('a DIRECTORY run across a SIGKILL of the API', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  let runId: string;
+  let touchedPath: string;
+  let second: { helix: HelixProcess; url: string };
+
   it('should resume by itself under the same id and count every read of the folder exactly once', async () => {
     const first = await serve();
     simulate = runHelix(
@@ -79,24 +122,22 @@ describe('a DIRECTORY run across a SIGKILL of the API', () => {
       {},
     );
     await waitFor(() => existsSync(join(inputDir, run, 'reference.fa')), 20_000, 'the run folder');
-    const { body } = await postGraphQL(first.url, START, {
-      key: OPERATOR_KEY,
-      variables: { directory: run, reference: `${run}/reference.fa` },
-    });
-    expect(body.errors).toBeUndefined();
-    const runId = (body.data as { startPipeline: { id: string } }).startPipeline.id;
+    runId = await startRun(first.url);
     await waitFor(async () => (await ledger(runId)).done >= 2, 30_000, 'two files done');
 
     first.helix.child.kill('SIGKILL');
     await first.helix.exited;
     const killedMidRun = !existsSync(join(inputDir, run, `final_summary_${run}.txt`));
     const beforeRestart = await ledger(runId);
-    await serve();
-    await waitFor(
-      async () => (await pool.query(`SELECT status FROM runs WHERE id = $1`, [runId])).rows[0]?.status === 'COMPLETED',
-      60_000,
-      'the resumed run to complete',
+    // Touched, not rewritten: the same reads, so the calls must still match a run without a restart.
+    const { rows: touched } = await pool.query<{ path: string }>(
+      `SELECT path FROM run_files WHERE run_id = $1 AND state = 'DONE' ORDER BY id LIMIT 1`,
+      [runId],
     );
+    touchedPath = touched[0]?.path as string;
+    await utimes(touchedPath, new Date(), new Date());
+    second = await serve();
+    await completed(runId);
 
     const { rows: runs } = await pool.query<{ id: string; reads: number }>(
       'SELECT id, reads_analysed::int AS reads FROM runs',
@@ -106,5 +147,19 @@ describe('a DIRECTORY run across a SIGKILL of the API', () => {
     expect(beforeRestart.done).toBeLessThan(24);
     expect(runs).toEqual([{ id: runId, reads: 6_000 }]);
     expect(await ledger(runId)).toEqual({ files: 24, done: 24, reads: 6_000 });
+  });
+
+  it('should warn of a file DONE before the restart that changed since it was taken', () => {
+    expect(second.helix.output()).toContain(`${touchedPath} changed after it was taken`);
+    expect(second.helix.output()).toContain('CHANGED_AFTER_TAKEN');
+  });
+
+  it('should store the same calls and figures as the same folder analysed without a restart', async () => {
+    const uninterrupted = await startRun(second.url);
+    await completed(uninterrupted);
+    const calls = await storedCalls(runId);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls).toEqual(await storedCalls(uninterrupted));
+    expect(await storedSamples(runId)).toEqual(await storedSamples(uninterrupted));
   });
 });

@@ -62,4 +62,13 @@ describe('run ledger', () => {
     expect(() => ledger.dispatched(11)).toThrow('11 reads cannot leave queued, which holds 10');
     expect(ledger.reads).toEqual({ produced: 10, analysed: 0, queued: 10, inFlight: 0, discarded: 0 });
   });
+
+  it('should count the mapped reads of files read again after a restart, but not their reads a second time', () => {
+    const ledger = new RunLedger();
+    ledger.carriedOver(100);
+    ledger.replayed(90, 80);
+    expect(ledger.reads).toEqual({ produced: 100, analysed: 100, queued: 0, inFlight: 0, discarded: 0 });
+    expect(ledger.batches.analysed).toBe(0);
+    expect([ledger.mappedReads, ledger.properlyPairedReads]).toEqual([90, 80]);
+  });
 });
