@@ -166,4 +166,26 @@ describe('bad input and faults in a live run folder', () => {
     });
     expect(await ledger(runId)).toEqual([{ file: 'barcode01/run_0.fastq.gz', state: 'DONE', reads: '400' }]);
   });
+
+  it('should wait out a full disk under the file ledger, naming it, and lose no file', async () => {
+    const run = join(api.inputDir, 'run-disk-full');
+    await writeSettled(join(run, 'fastq_pass', 'barcode01', 'run_0.fastq.gz'), gzipSync(readsText(256, 'full')));
+    await writeFile(join(run, 'final_summary_run.txt'), 'instrument=test\n');
+    // What PostgreSQL says when its disk is full (SQLSTATE 53100), on every write to the ledger.
+    await api.database.pool.query(`
+      CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        RAISE EXCEPTION 'could not extend file "base/16384/24576": No space left on device' USING ERRCODE = '53100';
+      END $$;
+      CREATE TRIGGER disk_full BEFORE INSERT OR UPDATE ON run_files FOR EACH ROW EXECUTE FUNCTION disk_full();`);
+
+    const runId = await start('run-disk-full');
+    await waitFor(() => faults(runId).some(({ code }) => code === 'LEDGER_WRITE_FAILED'), 15_000, 'a failed write');
+    await api.database.pool.query('DROP TRIGGER disk_full ON run_files; DROP FUNCTION disk_full();');
+    const outcome = await api.pipeline.whenRunEnds();
+
+    expect(outcome.status).toBe('COMPLETED');
+    expect(log.lines<FaultLine>('LEDGER_WRITE_FAILED').at(-1)?.reason).toMatch(/No space left on device/);
+    expect(await stored(runId)).toMatchObject({ status: 'COMPLETED', readsAnalysed: 256 });
+    expect(await ledger(runId)).toEqual([{ file: 'barcode01/run_0.fastq.gz', state: 'DONE', reads: '256' }]);
+  });
 });
