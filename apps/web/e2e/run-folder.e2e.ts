@@ -94,6 +94,7 @@ describe('a live run folder on the dashboard', () => {
 
     const alarms = page.getByTestId('alarms');
     await expect.poll(() => alarms.textContent(), { timeout: 60_000 }).toMatch(/barcode0[1-3]/);
+    expect(await alarms.locator('li').first().textContent()).toMatch(/alarm \d+(\.\d)? s after its file arrived/);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'run-folder-overview.png'), fullPage: true });
 
@@ -111,11 +112,14 @@ describe('a live run folder on the dashboard', () => {
     await expect.poll(() => page.locator('.page-title .state').textContent(), { timeout: 15_000 }).toBe('Completed');
     const samples = page.getByTestId('samples-table');
     await expect.poll(() => samples.locator('tbody tr').count()).toBe(SAMPLES.length);
-    for (const [row, name] of SAMPLES.entries()) {
-      const cells = await samples.locator('tbody tr').nth(row).locator('th, td').allTextContents();
-      expect(cells[0]).toBe(name);
-      expect(cells[1], `${name} has reads`).not.toBe('0');
-      expect(cells[5], `${name} has calls`).not.toBe('0');
+    // First-seen order: whichever barcode's file the watcher took first.
+    const rows = await samples
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent ?? '')));
+    expect(rows.map((cells) => cells[0]).sort()).toEqual(SAMPLES);
+    for (const [name, reads, , , , calls] of rows) {
+      expect(reads, `${name} has reads`).not.toBe('0');
+      expect(calls, `${name} has calls`).not.toBe('0');
     }
 
     const table = page.getByTestId('variants-table');

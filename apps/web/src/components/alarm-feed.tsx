@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { useClient, useSubscription } from 'urql';
+import { timeToDetection } from '@/lib/detection';
 import { effectsLabel } from '@/lib/effects';
 import { formatPercent, formatQuality, formatTime } from '@/lib/format';
 import {
@@ -76,6 +77,7 @@ export function AlarmFeed() {
             const interpretation = alarm.interpretation ?? interpretations[alarm.id];
             const effects = effectsLabel(alarm.effects);
             const concern = alarm.mutationOfConcern;
+            const latency = timeToDetection(alarm.fileArrivedAt, alarm.detectedAt, formatTime);
             return (
               <li key={alarm.id} className={concern ? 'alarm alarm-concern' : 'alarm'}>
                 <div className="alarm-head">
@@ -100,6 +102,7 @@ export function AlarmFeed() {
                   </time>
                 </div>
                 {effects ? <p className="alarm-effects">{effects}</p> : null}
+                {latency ? <p className="alarm-latency muted">{latency}</p> : null}
                 {concern ? (
                   <p className="alarm-concern-label">
                     <span className="tag tag-concern">Mutation of concern</span>

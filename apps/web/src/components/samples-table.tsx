@@ -1,14 +1,15 @@
 import { formatCount, formatPercent } from '@/lib/format';
 import type { SampleRow } from '@/lib/graphql/operations';
 
-/** Mapped reads as a share of the reads analysed, or nothing before the first read. */
-function mappedShare(sample: SampleRow): number | undefined {
-  return sample.readsAnalysed > 0 ? sample.mappedReads / sample.readsAnalysed : undefined;
+/** A count as a share of the sample's reads analysed, or nothing before the first read. */
+function shareOfReads(sample: SampleRow, reads: number): number | undefined {
+  return sample.readsAnalysed > 0 ? reads / sample.readsAnalysed : undefined;
 }
 
 /**
- * A run's samples in first-seen order: reads, mapping, depth, breadth and confirmed calls. Each
- * sample's name is a button that shows only its calls in the variants table.
+ * A run's samples in first-seen order: reads, mapping (and pairing, in a run of mates), depth,
+ * breadth and confirmed calls. Each sample's name is a button that shows only its calls in the
+ * variants table.
  */
 export function SamplesTable({
   samples,
@@ -20,6 +21,9 @@ export function SamplesTable({
   selected: string;
   onSelect(sample: string): void;
 }) {
+  // Single-end runs (nanopore, one FASTQ) have no pairs: the column would only say 0 %.
+  const paired = samples.some((sample) => sample.properlyPairedReads > 0);
+  const columns = paired ? 7 : 6;
   return (
     <section className="panel" aria-labelledby="samples-title">
       <h2 id="samples-title">Samples</h2>
@@ -35,6 +39,11 @@ export function SamplesTable({
               <th scope="col" className="numeric">
                 Mapped
               </th>
+              {paired ? (
+                <th scope="col" className="numeric">
+                  Properly paired
+                </th>
+              ) : null}
               <th scope="col" className="numeric">
                 Mean depth
               </th>
@@ -61,7 +70,10 @@ export function SamplesTable({
                   </button>
                 </th>
                 <td className="numeric">{formatCount(sample.readsAnalysed)}</td>
-                <td className="numeric">{formatPercent(mappedShare(sample))}</td>
+                <td className="numeric">{formatPercent(shareOfReads(sample, sample.mappedReads))}</td>
+                {paired ? (
+                  <td className="numeric">{formatPercent(shareOfReads(sample, sample.properlyPairedReads))}</td>
+                ) : null}
                 <td className="numeric">{`${sample.meanDepth.toFixed(1)}×`}</td>
                 <td className="numeric">{formatPercent(sample.breadth10x)}</td>
                 <td className="numeric">{formatCount(sample.variantsConfirmed)}</td>
@@ -69,7 +81,7 @@ export function SamplesTable({
             ))}
             {samples.length === 0 ? (
               <tr>
-                <td colSpan={6} className="muted">
+                <td colSpan={columns} className="muted">
                   No reads analysed yet.
                 </td>
               </tr>

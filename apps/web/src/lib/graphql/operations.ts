@@ -83,6 +83,7 @@ export const MutationDetectedSubscription = graphql(
   `
   subscription MutationDetected {
     mutationDetected { id runId sample contig position ref alt type depth alleleFrequency quality status firstSeenAt
+      fileArrivedAt detectedAt
       interpretation { source summary } effects { ...EffectFields } mutationOfConcern { id label } }
   }
 `,
@@ -128,7 +129,7 @@ export const RunQuery = graphql(`
   query Run($id: ID!) {
     run(id: $id) { id status source config referenceName referenceLength error startedAt stoppedAt
       readsProduced readsAnalysed batchesAnalysed variantsConfirmed
-      samples { name readsAnalysed mappedReads meanDepth breadth10x variantsConfirmed } }
+      samples { name readsAnalysed mappedReads properlyPairedReads meanDepth breadth10x variantsConfirmed } }
   }
 `);
 
