@@ -41,6 +41,8 @@ export function isScannedFolder(segments: readonly string[]): boolean {
  * `fastq_pass/<barcode>/*.fastq[.gz]` (sample = barcode), Illumina
  * `<sample>_S<n>_L<lane>_R1_001.fastq.gz` and its `_R2_` mate (sample = name before `_S<n>`), or
  * `*.fastq[.gz]` directly in the folder or in `fastq_pass` (one sample named after the run folder).
+ * MinKNOW's `unclassified` folder is named as its barcode is; a run leaves it out, with a warning
+ * (`UNCLASSIFIED_SKIPPED`), since its reads belong to no one sample.
  */
 export function classifyRunFile(segments: readonly string[], runName: string): RunFileRole {
   const name = segments.at(-1);
