@@ -82,7 +82,10 @@ function changeWarning(file: RunFileRecord, now: readonly (TakenStamp | undefine
       : 'it is read again in full as it is now';
   return [
     {
-      message: `${path} changed after it was taken (${file.size} → ${size} bytes) before the run resumed; ${fate}`,
+      message:
+        present.length < now.length
+          ? `${path} (or its mate) is gone since it was taken, before the run resumed; ${fate}`
+          : `${path} changed after it was taken (${file.size} → ${size} bytes) before the run resumed; ${fate}`,
       detail: { code: 'CHANGED_AFTER_TAKEN', path, state, takenSize: file.size, size },
     },
   ];
