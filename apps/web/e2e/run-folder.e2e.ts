@@ -25,8 +25,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** Starts `helix simulate --run-dir`: a MinKNOW folder of three barcodes written over ~6 s, its end marker last. */
-function startSequencer(runDir: string): ManagedProcess {
+/** Starts `helix simulate --run-dir`: a MinKNOW folder of three barcodes, a file each per interval, its end marker last. */
+function startSequencer(
+  runDir: string,
+  { reads = 40_000, chunkReads = 2000, chunkIntervalMs = 300 } = {},
+): ManagedProcess {
   return start(
     'simulate',
     process.execPath,
@@ -38,11 +41,11 @@ function startSequencer(runDir: string): ManagedProcess {
       '--samples',
       String(SAMPLES.length),
       '--reads',
-      '40000',
+      String(reads),
       '--chunk-reads',
-      '2000',
+      String(chunkReads),
       '--chunk-interval-ms',
-      '300',
+      String(chunkIntervalMs),
     ],
     { cwd: REPO_DIR, env: { PATH: process.env.PATH, HOME: process.env.HOME } },
   );
@@ -138,6 +141,40 @@ describe('a live run folder on the dashboard', () => {
 
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'run-folder-samples.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('should show the backlog waiting on disk while a throttled run works through a written folder', async () => {
+    const runDir = join(stack.api.inputDir, 'run2');
+    const writer = startSequencer(runDir, { reads: 6000, chunkReads: 500, chunkIntervalMs: 0 });
+    await expect.poll(() => writer.exited, { timeout: 60_000 }).toBe(true);
+    expect(writer.child.exitCode, writer.output()).toBe(0);
+
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await signIn(context, stack.webUrl, stack.operatorKey);
+    const errors = consoleErrors(page);
+    await expect
+      .poll(() => page.getByTestId('connection').getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('live');
+    await page.getByLabel('Source').selectOption('DIRECTORY');
+    await page.getByLabel('Run folder', { exact: true }).fill('run2');
+    await page.getByLabel('Batch size', { exact: true }).fill('128');
+    await page.getByLabel('High-water mark', { exact: true }).fill('3');
+    await page.getByLabel('Low-water mark', { exact: true }).fill('1');
+    await page.getByText('More settings').click();
+    await page.getByLabel('Reference', { exact: true }).fill('run2/reference.fa');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+
+    // 36 files of 500 reads against a queue of three batches: most wait on disk, not in memory.
+    const backlog = page.getByTestId('backlog');
+    await backlog.waitFor({ timeout: 30_000 });
+    expect(await backlog.textContent()).toMatch(/^Backlog on disk: [\d,]+ files? \([\d.]+ [kM]?B\) waiting on disk/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'run-folder-backlog.png'), fullPage: true });
+
+    await expect.poll(() => page.getByTestId('pipeline-state').textContent(), { timeout: 90_000 }).toBe('Idle');
+    expect(await backlog.count(), 'no backlog once the run has taken every file').toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });
