@@ -36,6 +36,7 @@ function metricsEvent(overrides: Partial<MetricsEvent> = {}): MetricsEvent {
     latencyP99Ms: undefined,
     variantsConfirmed: 0,
     mappedReads: 0,
+    properlyPairedReads: 0,
     meanDepth: 0,
     breadth1x: 0,
     breadth10x: 0,
