@@ -58,14 +58,18 @@ async function firstReadsWritten(runDir: string): Promise<boolean> {
   return (await readdir(barcode)).some((name) => name.endsWith('.fastq.gz'));
 }
 
+/** An operator's overview, signed in and live, with the page's console errors kept. */
+async function liveOverview() {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await signIn(context, stack.webUrl, stack.operatorKey);
+  const errors = consoleErrors(page);
+  await expect.poll(() => page.getByTestId('connection').getAttribute('data-status'), { timeout: 15_000 }).toBe('live');
+  return { context, page, errors };
+}
+
 describe('a live run folder on the dashboard', () => {
   it('should follow a sequencer writing three barcodes, name each alarm’s sample, and list the calls by sample', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const page = await signIn(context, stack.webUrl, stack.operatorKey);
-    const errors = consoleErrors(page);
-    await expect
-      .poll(() => page.getByTestId('connection').getAttribute('data-status'), { timeout: 15_000 })
-      .toBe('live');
+    const { context, page, errors } = await liveOverview();
 
     // The form refuses a folder outside the input directory, and places the API's refusal at the field.
     await page.getByLabel('Source').selectOption('DIRECTORY');
@@ -151,12 +155,7 @@ describe('a live run folder on the dashboard', () => {
     await expect.poll(() => writer.exited, { timeout: 60_000 }).toBe(true);
     expect(writer.child.exitCode, writer.output()).toBe(0);
 
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const page = await signIn(context, stack.webUrl, stack.operatorKey);
-    const errors = consoleErrors(page);
-    await expect
-      .poll(() => page.getByTestId('connection').getAttribute('data-status'), { timeout: 15_000 })
-      .toBe('live');
+    const { context, page, errors } = await liveOverview();
     await page.getByLabel('Source').selectOption('DIRECTORY');
     await page.getByLabel('Run folder', { exact: true }).fill('run2');
     await page.getByLabel('Batch size', { exact: true }).fill('128');
