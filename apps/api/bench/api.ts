@@ -15,30 +15,18 @@
  * Uses DATABASE_URL's server (in a scratch database, dropped afterwards) or an embedded PostgreSQL.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { createClient } from 'graphql-ws';
 import { createSchema, createYoga } from 'graphql-yoga';
-import pg from 'pg';
 import WebSocket from 'ws';
-import { createKeyRing } from '../src/auth/keys.js';
 import { openDatabase } from '../src/db/database.js';
-import { startEmbeddedDatabase } from '../src/db/embedded.js';
-import { poolConfigFromUrl } from '../src/db/pool.js';
-import { PostgresResultStore } from '../src/db/result-store.js';
-import { loadConfig } from '../src/env.js';
-import { createInterpretationService } from '../src/interpret/service.js';
 import { createLogger } from '../src/logger.js';
-import { Pipeline } from '../src/pipeline/pipeline.js';
-import { createHelixPubSub } from '../src/pubsub/events.js';
-import { bridgePipeline } from '../src/pubsub/pipeline-bridge.js';
-import { createApiServer } from '../src/server.js';
+import { helixServer } from './helix-server.js';
+import { scratchDatabase } from './scratch-database.js';
 
 const KEY = 'bench-viewer-and-operator-key-0001';
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
@@ -58,21 +46,13 @@ type ChildMessage =
 async function serveHelix(databaseUrl: string, responseCache: boolean): Promise<void> {
   const logger = createLogger('silent');
   const database = await openDatabase({ databaseUrl, dataDir: tmpdir(), logger, migrate: false });
-  const pubsub = createHelixPubSub();
-  const interpretation = createInterpretationService({ pool: database.pool, logger, config: { groq: undefined } });
-  const bridge = bridgePipeline({ pubsub, logger });
-  const pipeline = new Pipeline({ store: new PostgresResultStore(database.pool), observer: bridge.observer });
-  bridge.attach(pipeline);
-  const server = createApiServer({
-    logger,
-    keyRing: createKeyRing([{ role: 'operator', key: KEY }]),
-    services: () => ({ database, pipeline, interpretationMetrics: () => interpretation.metrics() }),
-    pubsub,
-    dashboardOrigin: 'http://127.0.0.1:3000',
+  const helix = helixServer(database, {
+    key: KEY,
     inputDir: tmpdir(),
     responseCache,
     limits: { mutationBurst: 1_000 },
   });
+  const { server, pipeline } = helix;
   const address = await server.listen(0, '127.0.0.1');
   let since = { cpu: process.cpuUsage(), at: performance.now() };
   process.on('message', async (message: { kind: string }) => {
@@ -90,9 +70,7 @@ async function serveHelix(databaseUrl: string, responseCache: boolean): Promise<
         wallMs: performance.now() - since.at,
       } satisfies ChildMessage);
     } else if (message.kind === 'stop') {
-      await server.close();
-      await pipeline.close();
-      bridge.close();
+      await helix.close();
       await database.close();
       process.exit(0);
     }
@@ -144,37 +122,6 @@ async function startChild(args: string[]): Promise<Child> {
     async stop() {
       child.send({ kind: 'stop' });
       await once(child, 'exit');
-    },
-  };
-}
-
-async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const configured = loadConfig().databaseUrl;
-  if (!configured) {
-    const directory = await mkdtemp(join(tmpdir(), 'helix-bench-api-'));
-    const embedded = await startEmbeddedDatabase(directory, createLogger('warn'));
-    return {
-      url: embedded.url,
-      async drop() {
-        await embedded.stop();
-        await rm(directory, { recursive: true, force: true });
-      },
-    };
-  }
-  const name = `helix_bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const admin = new pg.Client(poolConfigFromUrl(configured));
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(configured);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client(poolConfigFromUrl(configured));
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
     },
   };
 }
