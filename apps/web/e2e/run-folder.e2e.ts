@@ -110,8 +110,10 @@ describe('a live run folder on the dashboard', () => {
     const writer = sequencer;
     await expect.poll(() => writer.exited, { timeout: 10_000 }).toBe(true);
     expect(sequencer.child.exitCode, sequencer.output()).toBe(0);
+    // Every alarm the feed keeps (the newest 50) names one of the run's samples.
     const sampleTags = await alarms.locator('.tag-sample').allTextContents();
-    expect(new Set(sampleTags)).toEqual(new Set(SAMPLES));
+    expect(sampleTags.length).toBe(await alarms.locator('li').count());
+    expect(sampleTags.filter((tag) => !SAMPLES.includes(tag))).toEqual([]);
 
     // The run page: a row per sample, and the variants of one sample at a time.
     await started.getByRole('link').click();
@@ -168,7 +170,9 @@ describe('a live run folder on the dashboard', () => {
     // 36 files of 500 reads against a queue of three batches: most wait on disk, not in memory.
     const backlog = page.getByTestId('backlog');
     await backlog.waitFor({ timeout: 30_000 });
-    expect(await backlog.textContent()).toMatch(/^Backlog on disk: [\d,]+ files? \([\d.]+ [kM]?B\) waiting on disk/);
+    expect(await backlog.textContent()).toMatch(
+      /^Backlog on disk: [\d,]+ files? \([\d.]+ [kM]?B\), read as the queue drains/,
+    );
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'run-folder-backlog.png'), fullPage: true });
 

@@ -28,11 +28,9 @@ describe('backlog on disk', () => {
   });
 
   it('should count the files and their bytes waiting on disk', () => {
-    expect(backlogOf({ filesWaiting: 1, bytesWaiting: 640 })).toBe(
-      '1 file (640 B) waiting on disk, read as the queue drains.',
-    );
+    expect(backlogOf({ filesWaiting: 1, bytesWaiting: 640 })).toBe('1 file (640 B), read as the queue drains.');
     expect(backlogOf({ filesWaiting: 1204, bytesWaiting: 12_400_000 })).toBe(
-      '1,204 files (12.4 MB) waiting on disk, read as the queue drains.',
+      '1,204 files (12.4 MB), read as the queue drains.',
     );
   });
 });

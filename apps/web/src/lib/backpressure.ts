@@ -31,11 +31,11 @@ export function backpressureOf(
   return { level: 'none' };
 }
 
-/** A run folder's backlog on disk, if any: "3 files (12.4 MB) waiting on disk …". */
+/** A run folder's backlog on disk, if any: "3 files (12.4 MB), read as the queue drains". */
 export function backlogOf(
   metrics: Pick<QueueMetrics, 'filesWaiting' | 'bytesWaiting'> | undefined,
 ): string | undefined {
   if (!metrics || metrics.filesWaiting === 0) return undefined;
   const files = metrics.filesWaiting === 1 ? '1 file' : `${formatCount(metrics.filesWaiting)} files`;
-  return `${files} (${formatBytes(metrics.bytesWaiting)}) waiting on disk, read as the queue drains.`;
+  return `${files} (${formatBytes(metrics.bytesWaiting)}), read as the queue drains.`;
 }
