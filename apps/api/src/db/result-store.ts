@@ -212,9 +212,16 @@ export class PostgresResultStore implements ResultStore {
   }
 
   async interruptedRuns(source: ReadSourceKind): Promise<InterruptedRun[]> {
-    const { rows } = await this.pool.query<{ runId: string; config: Record<string, unknown>; nextSequence: number }>(
+    const { rows } = await this.pool.query<{
+      runId: string;
+      config: Record<string, unknown>;
+      nextSequence: number;
+      confirmedCalls: string[];
+    }>(
       `SELECT id AS "runId", config,
-         COALESCE((SELECT max(sequence) + 1 FROM analyses WHERE analyses.run_id = runs.id), 0)::int AS "nextSequence"
+         COALESCE((SELECT max(sequence) + 1 FROM analyses WHERE analyses.run_id = runs.id), 0)::int AS "nextSequence",
+         ARRAY(SELECT concat_ws(E'\t', v.run_id::text, v.contig, v.position::text, v.ref, v.alt, v.sample)
+           FROM variants v WHERE v.run_id = runs.id AND v.status = 'CONFIRMED') AS "confirmedCalls"
        FROM runs WHERE status = 'RUNNING' AND source = $1 ORDER BY started_at`,
       [source],
     );

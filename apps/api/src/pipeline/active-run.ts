@@ -64,7 +64,13 @@ export class ActiveRun {
   readonly finished: Promise<void>;
   #finish!: () => void;
 
-  private constructor(runId: string, config: RunConfig, inputs: RunInputs, services: RunServices) {
+  private constructor(
+    runId: string,
+    config: RunConfig,
+    inputs: RunInputs,
+    services: RunServices,
+    announced: readonly string[],
+  ) {
     this.runId = runId;
     this.config = config;
     this.reference = inputs.reference;
@@ -108,6 +114,7 @@ export class ActiveRun {
         confirmed: (record) => services.observer.mutationDetected?.(record),
       },
       SiteAnnotator.forRun(runId, inputs.annotation, (message, detail) => services.observer.warning?.(message, detail)),
+      announced,
     );
   }
 
@@ -146,7 +153,7 @@ export class ActiveRun {
         });
       };
       inputs = await acquireRunInputs(config, openDetectors, services.folders, resumed);
-      run = new ActiveRun(runId as string, config, inputs, services);
+      run = new ActiveRun(runId as string, config, inputs, services, resumed?.announced ?? []);
       if (resumed) {
         run.#ledger.carriedOver(resumed.readsCounted);
         run.#carried = resumed.readsCountedBySample;

@@ -93,7 +93,15 @@ export class MemoryResultStore implements ResultStore {
       .filter((run) => run.status === 'RUNNING' && run.source === source)
       .map((run) => {
         const sequences = [...this.analyses.values()].filter((row) => row.runId === run.id).map((row) => row.sequence);
-        return { runId: run.id, config: run.config, nextSequence: sequences.length ? Math.max(...sequences) + 1 : 0 };
+        const confirmedCalls = [...this.variants.entries()]
+          .filter(([, row]) => row.runId === run.id && row.status === 'CONFIRMED')
+          .map(([key]) => key);
+        return {
+          runId: run.id,
+          config: run.config,
+          nextSequence: sequences.length ? Math.max(...sequences) + 1 : 0,
+          confirmedCalls,
+        };
       });
   }
 

@@ -135,6 +135,8 @@ export interface InterruptedRun {
   config: Record<string, unknown>;
   /** One past the highest batch sequence stored for it. */
   nextSequence: number;
+  /** {@link variantCallKey} of each call stored as CONFIRMED: announced before the restart. */
+  confirmedCalls: string[];
 }
 
 /**

@@ -37,6 +37,7 @@ export async function resumeInterruptedRun(pipeline: Pipeline, store: ResultStor
     readsCountedBySample: readsBySample(done),
     replay: done.map(({ paths, sample }) => ({ paths, sample })),
     warnings: files.flatMap((file) => changeWarning(file, stamps.get(file) ?? [])),
+    announced: latest.confirmedCalls,
   });
   return { resumed, leftAlone };
 }

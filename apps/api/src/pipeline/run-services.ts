@@ -49,6 +49,8 @@ export interface ResumedRun extends ResumedReads {
   replay: readonly DoneFile[];
   /** E.g. a file that changed after it was taken. */
   warnings: readonly ResumeWarning[];
+  /** Calls confirmed (and announced) before the restart: confirmed again, they raise no second alarm. */
+  announced: readonly string[];
 }
 
 /** Services a run needs from its pipeline. */

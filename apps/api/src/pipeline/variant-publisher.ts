@@ -26,11 +26,23 @@ export class VariantPublisher {
   /** Confirmed calls, by {@link variantCallKey}. */
   readonly #confirmedSites = new Set<string>();
   readonly #confirmedBySample = new Map<string, number>();
+  /** Calls announced before a restart, not yet confirmed again since. */
+  readonly #announcedBefore: Set<string>;
 
-  constructor(runId: string, targets: VariantPublisherTargets, annotator?: SiteAnnotator) {
+  /**
+   * `announced` holds the {@link variantCallKey}s a resumed run announced before its restart: when
+   * the replay confirms them again they are counted and stored but raise no second alarm.
+   */
+  constructor(
+    runId: string,
+    targets: VariantPublisherTargets,
+    annotator?: SiteAnnotator,
+    announced: Iterable<string> = [],
+  ) {
     this.#runId = runId;
     this.#targets = targets;
     this.#annotator = annotator;
+    this.#announcedBefore = new Set(announced);
   }
 
   /** Calls confirmed now, over every sample (a site confirmed in two samples counts twice). */
@@ -66,7 +78,7 @@ export class VariantPublisher {
       } else if (!this.#confirmedSites.has(call)) {
         this.#confirmedSites.add(call);
         this.#count(sample, 1);
-        newlyConfirmed.push(record);
+        if (!this.#announcedBefore.delete(call)) newlyConfirmed.push(record);
       }
       if (this.#annotator) record.effects = this.#annotator.known(site) ?? [];
     });

@@ -2,6 +2,7 @@ import type { VariantCall } from '@helix/native';
 import { describe, expect, it } from 'vitest';
 import type { MutationDetected } from '../../src/pipeline/events.js';
 import type { VariantRecord } from '../../src/pipeline/records.js';
+import { variantCallKey } from '../../src/pipeline/records.js';
 import { VariantPublisher } from '../../src/pipeline/variant-publisher.js';
 
 function call(position: number, status: VariantCall['status'], depth = 20): VariantCall {
@@ -22,13 +23,18 @@ function call(position: number, status: VariantCall['status'], depth = 20): Vari
   };
 }
 
-function publisherOf(runId: string) {
+function publisherOf(runId: string, announcedBefore: string[] = []) {
   const stored: VariantRecord[] = [];
   const announced: MutationDetected[] = [];
-  const publisher = new VariantPublisher(runId, {
-    addVariants: (records) => stored.push(...records),
-    confirmed: (record) => announced.push(record),
-  });
+  const publisher = new VariantPublisher(
+    runId,
+    {
+      addVariants: (records) => stored.push(...records),
+      confirmed: (record) => announced.push(record),
+    },
+    undefined,
+    announcedBefore,
+  );
   return { publisher, stored, announced };
 }
 
@@ -76,5 +82,25 @@ describe('variant publisher', () => {
     publisher.publish([call(100, 'CONFIRMED', 12)], 'sample', { readsAnalysed: 400, fileArrivedAt: undefined });
     expect(announced[0]).not.toHaveProperty('fileArrivedAt');
     expect(announced[0]?.readsUntilDetection).toBe(400);
+  });
+
+  it('should not announce again, after a restart, a call announced before it, yet store and count it', () => {
+    const before = variantCallKey({
+      runId: 'run-1',
+      sample: 'barcode01',
+      contig: 'chr1',
+      position: 100,
+      ref: 'A',
+      alt: 'G',
+    });
+    const { publisher, stored, announced } = publisherOf('run-1', [before]);
+    publisher.publish([call(100, 'CONFIRMED', 12), call(200, 'CONFIRMED', 12)], 'barcode01');
+    expect(announced.map((record) => record.position)).toEqual([200]);
+    expect(stored.map((record) => record.position)).toEqual([100, 200]);
+    expect(publisher.confirmedOf('barcode01')).toBe(2);
+    // Once confirmed again it is an ordinary call: a fall back and a new confirmation is news.
+    publisher.publish([call(100, 'CANDIDATE', 14)], 'barcode01');
+    publisher.publish([call(100, 'CONFIRMED', 16)], 'barcode01');
+    expect(announced.map((record) => record.position)).toEqual([200, 100]);
   });
 });
