@@ -29,7 +29,7 @@ and its variants in the database (DATABASE_URL, or the embedded one under HELIX_
 --reference gives sequence and genes at once. --genetic-code overrides the NCBI translation
 table (default: the file's /transl_table, else 11 for bacteria and phages, 1 otherwise).
 --circular names the reference's circular contigs (a GenBank reference's LOCUS line already says so):
-reads align across their origin and a deletion may span it, its VCF REF then reading on from the contig's start.
+reads align across their origin and a deletion may span it (a <DEL> whose END passes the contig's length).
 --sample names the VCF column (default: the first reads file's name without _R1… and extensions).
 It ends with the mapping statistics: reads mapped, properly paired, mean depth and breadth over the reference.`;
 
@@ -72,15 +72,15 @@ export async function analyze(args: string[]): Promise<void> {
   const circular = (values.circular ?? []).flatMap((names) => names.split(',')).map((name) => name.trim());
   if (circular.includes('')) throw new UsageError('--circular takes contig names, separated by commas');
 
-  // The genes are read on a worker thread: before a --db run (which must not be stored when they
-  // are unreadable), else while the run starts and goes on, so that reading them costs no time.
+  // The genes are read on a worker thread while the run starts and goes on, so that reading them
+  // costs no time. A --db run reads them itself before its row is stored, and refuses unreadable
+  // ones then; this copy annotates the VCF.
   const genesRead = openRunAnnotation({
     referencePath: resolve(values.reference),
     ...(values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
     ...(geneticCode !== undefined && { geneticCode }),
   });
   genesRead.catch(() => {});
-  if (values.db) reportGenes(await readGenes(genesRead), geneticCode);
 
   let database: Database | undefined;
   let store: ResultStore = new MemoryResultStore();
@@ -101,7 +101,7 @@ export async function analyze(args: string[]): Promise<void> {
   const expected = await estimateReads(reads).catch(() => 0);
   let ticker: NodeJS.Timeout | undefined;
   try {
-    await pipeline.start({
+    const starting = pipeline.start({
       source: 'FASTQ',
       referencePath: resolve(values.reference),
       readsPaths: reads,
@@ -119,8 +119,13 @@ export async function analyze(args: string[]): Promise<void> {
       ...(values.db && values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
       ...(values.db && geneticCode !== undefined && { geneticCode }),
     });
+    // A start refused for its genes says so in the genes' own words (file, line, feature).
+    await starting.catch(async (error: unknown) => {
+      reportGenes(await readGenes(genesRead), geneticCode);
+      throw error;
+    });
     const genes = await readGenes(genesRead);
-    if (!values.db) reportGenes(genes, geneticCode);
+    reportGenes(genes, geneticCode);
     ticker = setInterval(() => {
       const metrics = pipeline.metrics();
       progress.update(metrics.readsAnalysed, Math.max(expected, metrics.readsProduced));
