@@ -174,6 +174,7 @@ export async function analyze(args: string[]): Promise<void> {
         `${values.db ? `; run ${outcome.runId} stored` : ''}\n`,
     );
     for (const sample of outcome.samples) process.stderr.write(mappingReport(sample, reads));
+    if (outcome.samples.length === 0) process.stderr.write(noReadsWarning(reads));
     if (outcome.ambiguousReads > 0) {
       process.stderr.write(
         `note: ${outcome.ambiguousReads.toLocaleString('en-US')} reads held characters other than ACGTN ` +
@@ -207,6 +208,11 @@ function reportGenes(genes: RunAnnotation, geneticCode: number | undefined): voi
   if (moreWarnings > 0) process.stderr.write(`warning: … and ${moreWarnings} more annotation warnings\n`);
 }
 
+/** The warning for reads files that held no reads (a run of them has no sample to report). */
+function noReadsWarning(readsFiles: readonly string[]): string {
+  return `warning: ${readsFiles.join(' and ')} held no reads: nothing was mapped or called\n`;
+}
+
 const percent = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;
 
 /**
@@ -214,8 +220,7 @@ const percent = (fraction: number) => `${(fraction * 100).toFixed(2)}%`;
  * of its reads mapped (the VCF is still written, and the run still succeeds: the input was read).
  */
 export function mappingReport(sample: SampleRecord, readsFiles: readonly string[]): string {
-  const files = readsFiles.join(' and ');
-  if (sample.readsAnalysed === 0) return `warning: ${files} held no reads: nothing was mapped or called\n`;
+  if (sample.readsAnalysed === 0) return noReadsWarning(readsFiles);
   const reads = sample.readsAnalysed.toLocaleString('en-US');
   const lines = [
     `sample ${sample.name}: ${sample.mappedReads.toLocaleString('en-US')} of ${reads} reads mapped ` +
@@ -226,6 +231,7 @@ export function mappingReport(sample: SampleRecord, readsFiles: readonly string[
       : 'properly paired: single-end reads',
     `mean depth ${sample.meanDepth.toFixed(1)}×; breadth ${percent(sample.breadth1x)} ≥1×, ${percent(sample.breadth10x)} ≥10×`,
   ];
-  if (sample.mappedReads === 0) lines.push(`warning: none of the ${reads} reads of ${files} mapped to the reference`);
+  if (sample.mappedReads === 0)
+    lines.push(`warning: none of the ${reads} reads of ${readsFiles.join(' and ')} mapped to the reference`);
   return `${lines.join('\n')}\n`;
 }
