@@ -13,6 +13,10 @@ import type {
   SampleRecord,
   VariantRecord,
 } from '../pipeline/records.js';
+import { variantCallKey } from '../pipeline/records.js';
+
+/** What identifies a stored call: its site and its sample. */
+type VariantCallRow = Pick<VariantRecord, 'runId' | 'sample' | 'contig' | 'position' | 'ref' | 'alt'>;
 
 /**
  * The pipeline's results in PostgreSQL, written with hand-written multi-row statements
@@ -212,20 +216,23 @@ export class PostgresResultStore implements ResultStore {
   }
 
   async interruptedRuns(source: ReadSourceKind): Promise<InterruptedRun[]> {
-    const { rows } = await this.pool.query<{
-      runId: string;
-      config: Record<string, unknown>;
-      nextSequence: number;
-      confirmedCalls: string[];
-    }>(
+    const { rows } = await this.pool.query<{ runId: string; config: Record<string, unknown>; nextSequence: number }>(
       `SELECT id AS "runId", config,
-         COALESCE((SELECT max(sequence) + 1 FROM analyses WHERE analyses.run_id = runs.id), 0)::int AS "nextSequence",
-         ARRAY(SELECT concat_ws(E'\t', v.run_id::text, v.contig, v.position::text, v.ref, v.alt, v.sample)
-           FROM variants v WHERE v.run_id = runs.id AND v.status = 'CONFIRMED') AS "confirmedCalls"
+         COALESCE((SELECT max(sequence) + 1 FROM analyses WHERE analyses.run_id = runs.id), 0)::int AS "nextSequence"
        FROM runs WHERE status = 'RUNNING' AND source = $1 ORDER BY started_at`,
       [source],
     );
-    return rows;
+    return Promise.all(rows.map(async (run) => ({ ...run, confirmedCalls: await this.#confirmedCalls(run.runId) })));
+  }
+
+  /** {@link variantCallKey} of each call of a run stored as CONFIRMED. */
+  async #confirmedCalls(runId: string): Promise<string[]> {
+    const { rows } = await this.pool.query<VariantCallRow>(
+      `SELECT run_id::text AS "runId", sample, contig, position, ref, alt FROM variants
+       WHERE run_id = $1 AND status = 'CONFIRMED'`,
+      [runId],
+    );
+    return rows.map(variantCallKey);
   }
 
   async runFiles(runId: string): Promise<RunFileRecord[]> {

@@ -5,7 +5,7 @@ import { applyMigrations, readMigrations } from '../../src/db/migrations.js';
 import { poolConfigFromUrl } from '../../src/db/pool.js';
 import { PostgresResultStore } from '../../src/db/result-store.js';
 import { migrationsDirectory } from '../../src/paths.js';
-import type { AnalysisRecord, VariantRecord } from '../../src/pipeline/records.js';
+import { type AnalysisRecord, type VariantRecord, variantCallKey } from '../../src/pipeline/records.js';
 import { BatchedSink } from '../../src/pipeline/sink.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/database.js';
 import { startRestartableDatabase } from '../support/restartable-database.js';
@@ -96,6 +96,20 @@ describe('PostgreSQL result store', () => {
     expect(rows[0].depth).toBe(20);
     expect(rows[0].status).toBe('CONFIRMED');
     expect(rows[0].confirmed_at).toEqual(confirmed.rows[0].confirmed_at);
+  });
+
+  it('should hand an interrupted run back with the keys of the calls it had confirmed', async () => {
+    const runId = await store.createRun({
+      source: 'DIRECTORY',
+      config: {},
+      referenceName: 'random',
+      referenceLength: 1000,
+      contigs: [{ name: 'random', length: 1000 }],
+    });
+    const confirmed = variant(runId, 300, 12);
+    await store.upsertVariants([variant(runId, 200, 4), confirmed]);
+    const interrupted = (await store.interruptedRuns('DIRECTORY')).find((run) => run.runId === runId);
+    expect(interrupted?.confirmedCalls).toEqual([variantCallKey(confirmed)]);
   });
 });
 
