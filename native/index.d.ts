@@ -338,12 +338,17 @@ export interface BatchDetection {
 
 /** Thresholds a call must pass to be `CONFIRMED`. */
 export interface CallerOptions {
-  /** Minimum depth (default 8). */
+  /** Minimum depth (default 3). */
   minDepth?: number
   /** Minimum allele frequency, 0–1 (default 0.15). */
   minAlleleFrequency?: number
   /** Minimum Phred quality (default 20). */
   minQuality?: number
+  /**
+   * Chromosome copies: 1 (haploid: bacteria, archaea, phages; genotype
+   * `1`) or 2 (diploid: `0/1` or `1/1`; the default).
+   */
+  ploidy?: number
 }
 
 /** Name and length of one reference sequence. */
@@ -404,6 +409,11 @@ export interface GenbankSequence {
   sequence: Buffer
   /** Whether LOCUS says `circular`. */
   circular: boolean
+  /**
+   * Whether its division (`BCT`, `PHG`) or lineage says bacteria, archaea
+   * or phage: a haploid genome, with genetic code 11 by default.
+   */
+  microbial: boolean
 }
 
 /** How to mutate a reference. */
@@ -663,8 +673,11 @@ export interface VariantCall {
   quality: number
   /** `CONFIRMED` when it passes the caller's thresholds, else `CANDIDATE`. */
   status: VariantStatus
-  /** Likelier diploid genotype (unphased). */
-  genotype: '0/1' | '1/1'
+  /**
+   * Likelier genotype carrying the allele: `0/1` or `1/1` (unphased) when
+   * diploid, `1` when haploid.
+   */
+  genotype: '0/1' | '1/1' | '1'
   /** Mean mapping quality of the reads showing the alternate allele (VCF `MQ`). */
   mappingQuality: number
   /** Fraction of those reads with mapping quality 0 (VCF `MQ0F`). */

@@ -18,12 +18,15 @@ use crate::pileup_bindings::Pileup;
 #[napi(object)]
 #[derive(Default)]
 pub struct CallerOptions {
-    /// Minimum depth (default 8).
+    /// Minimum depth (default 3).
     pub min_depth: Option<f64>,
     /// Minimum allele frequency, 0–1 (default 0.15).
     pub min_allele_frequency: Option<f64>,
     /// Minimum Phred quality (default 20).
     pub min_quality: Option<f64>,
+    /// Chromosome copies: 1 (haploid: bacteria, archaea, phages; genotype
+    /// `1`) or 2 (diploid: `0/1` or `1/1`; the default).
+    pub ploidy: Option<f64>,
 }
 
 /// Kind of a called variant.
@@ -70,8 +73,9 @@ pub struct VariantCall {
     pub quality: f64,
     /// `CONFIRMED` when it passes the caller's thresholds, else `CANDIDATE`.
     pub status: VariantStatus,
-    /// Likelier diploid genotype (unphased).
-    #[napi(ts_type = "'0/1' | '1/1'")]
+    /// Likelier genotype carrying the allele: `0/1` or `1/1` (unphased) when
+    /// diploid, `1` when haploid.
+    #[napi(ts_type = "'0/1' | '1/1' | '1'")]
     pub genotype: String,
     /// Mean mapping quality of the reads showing the alternate allele (VCF `MQ`).
     pub mapping_quality: f64,
@@ -127,8 +131,26 @@ fn caller_options(o: CallerOptions) -> error::Result<caller::CallerOptions> {
             defaults.min_allele_frequency,
         )?,
         min_quality,
+        ploidy: match o.ploidy {
+            Some(copies) => ploidy(copies)?,
+            None => defaults.ploidy,
+        },
         ..defaults
     })
+}
+
+/// The `ploidy` option: 1 or 2 chromosome copies, or an error naming it.
+fn ploidy(copies: f64) -> error::Result<caller::Ploidy> {
+    if copies == 1.0 {
+        Ok(caller::Ploidy::Haploid)
+    } else if copies == 2.0 {
+        Ok(caller::Ploidy::Diploid)
+    } else {
+        Err(HelixError::option(
+            "ploidy",
+            format!("must be 1 (haploid) or 2 (diploid), got {copies}"),
+        ))
+    }
 }
 
 /// Calls variants from a pileup. `update` returns only the calls that are new

@@ -1,7 +1,7 @@
-//! The diploid genotype model: scores one allele from its read counts and
-//! summed qualities (see the module documentation of `caller`).
+//! The genotype models, diploid and haploid: score one allele from its read
+//! counts and summed qualities (see the module documentation of `caller`).
 
-use super::{CallerOptions, Genotype, VariantStatus, MAX_QUALITY};
+use super::{CallerOptions, Genotype, Ploidy, VariantStatus, MAX_QUALITY};
 use crate::pileup::AlleleSupport;
 
 /// Numbers of one allele before it is dressed as a [`VariantCall`].
@@ -37,10 +37,14 @@ impl Assessment {
     }
 }
 
-/// `ln(exp(a) + exp(b) + exp(c))` without overflow.
-fn log_sum_exp(a: f64, b: f64, c: f64) -> f64 {
-    let max = a.max(b).max(c);
-    max + ((a - max).exp() + (b - max).exp() + (c - max).exp()).ln()
+/// `ln(exp(a) + exp(b) + …)` without overflow.
+fn log_sum_exp(terms: &[f64]) -> f64 {
+    let max = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    max + terms
+        .iter()
+        .map(|term| (term - max).exp())
+        .sum::<f64>()
+        .ln()
 }
 
 /// Error probability of a Phred score.
@@ -75,19 +79,37 @@ pub(super) fn assess(
     let ln10_over_10 = std::f64::consts::LN_10 / 10.0;
 
     let ln_turned_into_allele = (ln_third - ln10_over_10 * alt_quality).max(noise.ln());
-    let hom_ref = (1.0 - 1.5 * theta).ln()
-        + alt * ln_turned_into_allele
-        + other * (1.0 - other_error.max(noise)).ln();
-    let het = theta.ln() + (alt + other) * 0.5f64.ln();
-    let hom_alt =
-        (theta / 2.0).ln() + alt * (1.0 - alt_error).ln() + other * (other_error.ln() + ln_third);
-    let total = log_sum_exp(hom_ref, het, hom_alt);
-    let quality = (-10.0 / std::f64::consts::LN_10 * (hom_ref - total)).clamp(0.0, MAX_QUALITY);
-    let genotype = if hom_alt > het {
-        Genotype::HomozygousAlternate
-    } else {
-        Genotype::Heterozygous
+    // The reads under the reference (alternate reads in error) and under the
+    // allele (the other reads in error); kept apart to add them to a prior
+    // in the order the diploid model always has.
+    let (reference_alt, reference_other) = (
+        alt * ln_turned_into_allele,
+        other * (1.0 - other_error.max(noise)).ln(),
+    );
+    let (allele_alt, allele_other) = (
+        alt * (1.0 - alt_error).ln(),
+        other * (other_error.ln() + ln_third),
+    );
+    let (reference, total, genotype) = match options.ploidy {
+        Ploidy::Diploid => {
+            let hom_ref = (1.0 - 1.5 * theta).ln() + reference_alt + reference_other;
+            let het = theta.ln() + (alt + other) * 0.5f64.ln();
+            let hom_alt = (theta / 2.0).ln() + allele_alt + allele_other;
+            let genotype = if hom_alt > het {
+                Genotype::HomozygousAlternate
+            } else {
+                Genotype::Heterozygous
+            };
+            (hom_ref, log_sum_exp(&[hom_ref, het, hom_alt]), genotype)
+        }
+        Ploidy::Haploid => {
+            let reference = (1.0 - theta).ln() + reference_alt + reference_other;
+            let alternate = theta.ln() + allele_alt + allele_other;
+            let total = log_sum_exp(&[reference, alternate]);
+            (reference, total, Genotype::HaploidAlternate)
+        }
     };
+    let quality = (-10.0 / std::f64::consts::LN_10 * (reference - total)).clamp(0.0, MAX_QUALITY);
     let allele_frequency = if depth == 0 { 0.0 } else { alt / depth as f64 };
     let confirmed = depth >= options.min_depth
         && allele_frequency >= options.min_allele_frequency
@@ -132,12 +154,58 @@ mod tests {
         assert_eq!(noise.status, VariantStatus::Candidate);
         assert!(noise.quality < options.min_quality);
         // Too shallow to confirm, however clean.
-        let shallow = assess(5, 5, 5 * 40, 0.0, &options);
+        let deep_only = CallerOptions {
+            min_depth: 8,
+            ..CallerOptions::default()
+        };
+        let shallow = assess(5, 5, 5 * 40, 0.0, &deep_only);
         assert_eq!(shallow.status, VariantStatus::Candidate);
         assert!(shallow.reportable);
+        // The default floor is bcftools' (none to speak of): five clean reads say enough.
+        assert_eq!(options.min_depth, 3);
+        assert_eq!(
+            assess(5, 5, 5 * 40, 0.0, &options).status,
+            VariantStatus::Confirmed
+        );
         // More evidence, more confidence; capped.
         assert!(assess(60, 30, 30 * 35, 0.0, &options).quality >= het.quality);
         assert!(assess(100_000, 50_000, 50_000 * 35, 0.0, &options).quality <= MAX_QUALITY);
+    }
+
+    #[test]
+    fn keeps_the_diploid_model_unless_told_the_sample_is_haploid() {
+        assert_eq!(CallerOptions::default().ploidy, Ploidy::Diploid);
+    }
+
+    #[test]
+    fn calls_a_haploid_allele_with_the_single_allele_genotype() {
+        let haploid = CallerOptions {
+            ploidy: Ploidy::Haploid,
+            ..CallerOptions::default()
+        };
+        let call = assess(30, 29, 29 * 35, 0.0, &haploid);
+        assert_eq!(call.genotype, Genotype::HaploidAlternate);
+        assert_eq!(call.genotype.as_str(), "1");
+        assert_eq!(call.status, VariantStatus::Confirmed);
+        assert!(call.quality > 100.0);
+    }
+
+    #[test]
+    fn confirms_a_30_percent_minority_allele_as_heterozygous_only_when_diploid() {
+        let diploid = CallerOptions::default();
+        let haploid = CallerOptions {
+            ploidy: Ploidy::Haploid,
+            ..CallerOptions::default()
+        };
+        // Nine of thirty reads, at base quality 35.
+        let het = assess(30, 9, 9 * 35, 0.0, &diploid);
+        assert_eq!(het.status, VariantStatus::Confirmed);
+        assert_eq!(het.genotype, Genotype::Heterozygous);
+        // One copy cannot be 30 % alternate: the reads mostly say reference.
+        let minority = assess(30, 9, 9 * 35, 0.0, &haploid);
+        assert_eq!(minority.status, VariantStatus::Candidate);
+        assert!(minority.quality < haploid.min_quality, "{minority:?}");
+        assert!(minority.reportable, "still reported, as a candidate");
     }
 
     #[test]
