@@ -18,21 +18,26 @@ export interface Caller {
   run(input: CallerInput): Promise<{ vcfPath: string; seconds: number }>;
 }
 
-/** `helix analyze`, the real CLI, with the machine's cores. */
-export const helix: Caller = {
-  name: 'helix',
-  async run({ referencePath, circular, reads, workDirectory }) {
-    const vcfPath = join(workDirectory, 'helix.vcf');
-    const seconds = await timedShell(
-      [process.execPath, HELIX_BIN, 'analyze', '--reference', referencePath, '--reads', ...reads]
-        .concat(circular.length > 0 ? ['--circular', circular.join(',')] : [])
-        .concat(['--vcf', vcfPath, '--threads', String(CORES)])
-        .map(quote)
-        .join(' '),
-    );
-    return { vcfPath, seconds };
-  },
-};
+/** `helix analyze <options>`, the real CLI, with the machine's cores. */
+export function helixAnalyze(name: string, options: readonly string[]): Caller {
+  return {
+    name,
+    async run({ referencePath, circular, reads, workDirectory }) {
+      const vcfPath = join(workDirectory, 'helix.vcf');
+      const seconds = await timedShell(
+        [process.execPath, HELIX_BIN, 'analyze', '--reference', referencePath, '--reads', ...reads, ...options]
+          .concat(circular.length > 0 ? ['--circular', circular.join(',')] : [])
+          .concat(['--vcf', vcfPath, '--threads', String(CORES)])
+          .map(quote)
+          .join(' '),
+      );
+      return { vcfPath, seconds };
+    },
+  };
+}
+
+/** `helix analyze` in its default (germline) mode. */
+export const helix: Caller = helixAnalyze('helix', []);
 
 /**
  * The peers' common tail: sort, pile up and call haploid (`--ploidy 1`: phage, plasmid and a
