@@ -7,13 +7,16 @@ import type {
   NewRun,
   ReadSourceKind,
   ResultStore,
+  RunFileEnding,
   RunFileRecord,
   RunStatusKind,
   RunTotals,
   SampleRecord,
+  RunWarningRecord,
   VariantRecord,
 } from '../pipeline/records.js';
 import { variantCallKey } from '../pipeline/records.js';
+import { PostgresRunFileLedger } from './run-file-ledger.js';
 
 /** What identifies a stored call: its site and its sample. */
 type VariantCallRow = Pick<VariantRecord, 'runId' | 'sample' | 'contig' | 'position' | 'ref' | 'alt'>;
@@ -22,10 +25,15 @@ type VariantCallRow = Pick<VariantRecord, 'runId' | 'sample' | 'contig' | 'posit
  * The pipeline's results in PostgreSQL, written with hand-written multi-row statements
  * (`unnest` of column arrays: one round trip per batch of rows). Every write is idempotent:
  * analyses are keyed by run and sequence, variants by site, metric samples by run and second,
- * sequenced samples by run and name (the latest figures win), run files by run and path.
+ * sequenced samples by run and name (the latest figures win); run files and warnings are kept by
+ * {@link PostgresRunFileLedger}.
  */
 export class PostgresResultStore implements ResultStore {
-  constructor(private readonly pool: pg.Pool) {}
+  readonly #files: PostgresRunFileLedger;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.#files = new PostgresRunFileLedger(pool);
+  }
 
   async createRun(run: NewRun): Promise<string> {
     const { rows } = await this.pool.query<{ id: string }>(
@@ -182,37 +190,16 @@ export class PostgresResultStore implements ResultStore {
     );
   }
 
-  async takeFile(file: RunFileRecord): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO run_files (run_id, path, paths, size, mtime, sample)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (run_id, path) DO NOTHING`,
-      [file.runId, file.path, file.paths, file.size, new Date(file.mtime), file.sample],
-    );
+  takeFile(file: RunFileRecord): Promise<void> {
+    return this.#files.takeFile(file);
   }
 
-  async finishFile(runId: string, path: string, reads: number): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const { rowCount } = await client.query(
-        `UPDATE run_files SET state = 'DONE', reads = $3, done_at = now()
-         WHERE run_id = $1 AND path = $2 AND state = 'TAKEN'`,
-        [runId, path, reads],
-      );
-      // Only the write that moved the file to DONE counts its reads: a retried write adds nothing.
-      if (rowCount === 1) {
-        await client.query(
-          `UPDATE runs SET reads_produced = reads_produced + $2, reads_analysed = reads_analysed + $2 WHERE id = $1`,
-          [runId, reads],
-        );
-      }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  finishFile(runId: string, path: string, ending: RunFileEnding): Promise<void> {
+    return this.#files.finishFile(runId, path, ending);
+  }
+
+  addRunWarnings(rows: RunWarningRecord[]): Promise<void> {
+    return this.#files.addRunWarnings(rows);
   }
 
   async interruptedRuns(source: ReadSourceKind): Promise<InterruptedRun[]> {
@@ -235,26 +222,8 @@ export class PostgresResultStore implements ResultStore {
     return rows.map(variantCallKey);
   }
 
-  async runFiles(runId: string): Promise<RunFileRecord[]> {
-    const { rows } = await this.pool.query<{
-      path: string;
-      paths: string[];
-      size: string;
-      mtime: Date;
-      sample: string;
-      reads: string;
-      state: 'TAKEN' | 'DONE';
-    }>('SELECT path, paths, size, mtime, sample, reads, state FROM run_files WHERE run_id = $1 ORDER BY id', [runId]);
-    return rows.map((row) => ({
-      runId,
-      path: row.path,
-      paths: row.paths,
-      size: Number(row.size),
-      mtime: row.mtime.getTime(),
-      sample: row.sample,
-      reads: Number(row.reads),
-      state: row.state,
-    }));
+  runFiles(runId: string): Promise<RunFileRecord[]> {
+    return this.#files.runFiles(runId);
   }
 }
 

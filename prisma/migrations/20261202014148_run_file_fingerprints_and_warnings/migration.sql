@@ -24,7 +24,7 @@ CREATE TABLE "run_warnings" (
     "run_id" UUID NOT NULL,
     "code" TEXT NOT NULL,
     "message" TEXT NOT NULL,
-    "file" TEXT,
+    "file" TEXT NOT NULL DEFAULT '',
     "at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "run_warnings_pkey" PRIMARY KEY ("id")
@@ -32,6 +32,9 @@ CREATE TABLE "run_warnings" (
 
 -- CreateIndex
 CREATE INDEX "run_warnings_run_id_id_idx" ON "run_warnings"("run_id", "id");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "run_warnings_run_id_at_code_file_key" ON "run_warnings"("run_id", "at", "code", "file");
 
 -- AddForeignKey
 ALTER TABLE "run_warnings" ADD CONSTRAINT "run_warnings_run_id_fkey" FOREIGN KEY ("run_id") REFERENCES "runs"("id") ON DELETE CASCADE ON UPDATE CASCADE;
