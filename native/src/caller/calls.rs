@@ -2,8 +2,9 @@
 //! over the whole reference or one region.
 
 use super::genotype::{assess, Assessment};
+use super::haploid_sites::{Rivals, SiteAlleles};
 use super::indel_noise::IndelNoise;
-use super::{CallerOptions, VariantCall, VariantType};
+use super::{CallerOptions, Ploidy, VariantCall, VariantType};
 use crate::align::ReferenceIndex;
 use crate::pileup::{Coverage, IndelAllele, Pileup};
 
@@ -28,6 +29,9 @@ pub(super) fn visit_alleles(
     visit: &mut dyn FnMut(AlleleKey, Assessment),
 ) {
     let min_count = options.candidate_min_alt_count.min(options.min_alt_count);
+    // One copy carries one allele: a haploid site's alleles compete.
+    let sites =
+        (options.ploidy == Ploidy::Haploid).then(|| SiteAlleles::tally(pileup, index, &range));
     for (allele, support) in pileup.snv_alleles() {
         // A reference `N` (or IUPAC code) the reads agree on is called too:
         // `REF` is then `N`.
@@ -41,11 +45,15 @@ pub(super) fn visit_alleles(
         if support.count < min_count && !keep_weak(&key) {
             continue;
         }
+        let rivals = sites.as_ref().map_or(Rivals::NONE, |sites| {
+            sites.snv_rivals(allele.position, support.count)
+        });
         let assessment = assess(
             coverage.depth(allele.position),
             support.count,
             support.quality_sum,
             0.0,
+            rivals,
             options,
         )
         .placed(&support, options);
@@ -61,11 +69,15 @@ pub(super) fn visit_alleles(
         if support.count < min_count && !keep_weak(&key) {
             continue;
         }
+        let rivals = sites.as_ref().map_or(Rivals::NONE, |sites| {
+            sites.indel_rivals(anchor, support.count)
+        });
         let assessment = assess(
             coverage.indel_depth(anchor),
             support.count,
             support.quality_sum,
             noise.of(allele, index),
+            rivals,
             options,
         )
         .placed(&support, options);
@@ -289,6 +301,46 @@ mod tests {
         );
         assert_eq!(call.reference.as_bytes(), &reference[99..105]);
         assert_eq!(call.alternate.as_bytes(), [reference[99], b'G', b'G']);
+    }
+
+    #[test]
+    fn confirms_one_allele_of_a_haploid_site_read_two_ways_against_the_reference_reads() {
+        let reference = super::super::simulation::Rng::new(3).bases(200);
+        let index = crate::align::testing::index_of(&[("chr1", reference.as_slice())]);
+        let mut evidence = crate::pileup::Evidence::new();
+        // Thirty reads: a 5-bp replacement read as GG by 13, as TTT by 10, and 7 reference reads.
+        for read in 0..30 {
+            evidence.span_starts.push(0);
+            evidence.span_ends.push(200);
+            let inserted: &[u8] = match read {
+                0..13 => b"GG",
+                13..23 => b"TTT",
+                _ => continue,
+            };
+            evidence.indel_positions.push(100);
+            evidence.indel_lengths.push(inserted.len() as i32);
+            evidence.indel_replaced.push(5);
+            evidence.indel_qualities.push(30);
+            evidence.indel_mapping_qualities.push(60);
+            evidence.indel_inserted.extend_from_slice(inserted);
+        }
+        let mut pileup = Pileup::new(&index);
+        pileup.add(&evidence);
+        let haploid = CallerOptions {
+            ploidy: crate::caller::Ploidy::Haploid,
+            ..CallerOptions::default()
+        };
+        let statuses: Vec<_> = call_variants(&pileup, &index, &haploid)
+            .into_iter()
+            .map(|c| (c.alternate[1..].to_string(), c.status, c.genotype.as_str()))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                ("GG".to_string(), VariantStatus::Confirmed, "1"),
+                ("TTT".to_string(), VariantStatus::Candidate, "1"),
+            ]
+        );
     }
 
     #[test]

@@ -17,7 +17,9 @@
 //! `--ploidy 1`: a site is `0` (as `0/0`) or `1` (as `1/1`), with priors
 //! `1 − θ` and `θ`; the genotype is `1` and `QUAL = −10 log10 P(0 | reads)`.
 //! No genotype explains an allele in a minority of the reads, so one is not
-//! confirmed: the reads mostly say reference. The pileup keeps the alternate reads' summed qualities, not each
+//! confirmed: the reads mostly say reference. The alleles of one site compete
+//! (see `haploid_sites`): a rival allele's reads weigh in neither hypothesis,
+//! and only the allele most reads show is confirmed. The pileup keeps the alternate reads' summed qualities, not each
 //! one's, which is all the `e / 3` terms need (log e is linear in the Phred
 //! score); the `1 − e` terms, all close to 1, use the mean. The other reads'
 //! qualities are not kept: their mean is taken to be the alternate reads'.
@@ -36,6 +38,7 @@ mod accuracy;
 mod call;
 mod calls;
 mod genotype;
+mod haploid_sites;
 mod incremental;
 mod indel_noise;
 #[cfg(test)]
