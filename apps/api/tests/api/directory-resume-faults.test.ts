@@ -1,22 +1,10 @@
-import { chmod, mkdir, mkdtemp, readFile, realpath, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../src/db/embedded.js';
-import { poolConfigFromUrl } from '../../src/db/pool.js';
-import { createScratchDatabase, type ScratchDatabase } from '../support/database.js';
-import { type HelixProcess, runHelix } from '../support/process.js';
-import { postGraphQL } from '../support/server.js';
+import { type DirectoryServer, DirectoryServers } from '../support/directory-servers.js';
 import { waitFor } from '../support/wait-for.js';
 import { randomSequence } from '../support/wgsim.js';
-
-const OPERATOR_KEY = 'operator-key-for-resume-fault-tests';
-
-const START = `mutation ($directory: String!, $reference: String!) {
-  startPipeline(input: { source: DIRECTORY, directory: $directory, referencePath: $reference,
-    readsPerSecond: 0, batchSize: 64, workers: 1 }) { __typename ... on Run { id } } }`;
 
 const RUN = `query ($run: ID!) { run(id: $run) { warnings { code file } }
   variants(filter: { runId: $run, status: CONFIRMED }) { edges { node { sample position fileArrivedAt } } } }`;
@@ -57,32 +45,13 @@ async function writeSettled(path: string, content: string | Buffer): Promise<voi
 }
 
 describe('a DIRECTORY run with faulty files across a SIGKILL of the API', () => {
-  let database: ScratchDatabase;
-  let pool: pg.Pool;
-  let inputDir: string;
-  let dataDir: string;
-  const servers: HelixProcess[] = [];
+  let servers: DirectoryServers;
   const run = 'run-faults-killed';
-  const pass = () => join(inputDir, run, 'fastq_pass');
-
-  /** `helix serve` on a free port over the scratch database and input directory. */
-  async function serve(): Promise<{ helix: HelixProcess; url: string }> {
-    const port = await findFreePort();
-    const helix = runHelix(['serve', '--port', String(port)], {
-      DATABASE_URL: database.url,
-      HELIX_DATA_DIR: dataDir,
-      HELIX_INPUT_DIR: inputDir,
-      HELIX_API_KEYS: `operator:${OPERATOR_KEY}`,
-      HELIX_WATCH_SETTLE_MS: '300',
-    });
-    servers.push(helix);
-    await helix.waitFor('database ready', 60_000);
-    return { helix, url: `http://127.0.0.1:${port}/graphql` };
-  }
+  const pass = () => join(servers.inputDir, run, 'fastq_pass');
 
   /** The file ledger of a run: each file with its state, reads and reason. */
   async function ledger(runId: string): Promise<{ file: string; state: string; reads: number; reason: string }[]> {
-    const { rows } = await pool.query(
+    const { rows } = await servers.pool.query(
       `SELECT file, state, reads::int AS reads, reason_code AS reason FROM run_files WHERE run_id = $1 ORDER BY file`,
       [runId],
     );
@@ -91,54 +60,25 @@ describe('a DIRECTORY run with faulty files across a SIGKILL of the API', () => 
 
   /** What a run stored: its reads, its samples' figures and its calls, as comparable values. */
   async function results(runId: string): Promise<{ reads: number; samples: unknown[]; calls: string[] }> {
-    const { rows: runs } = await pool.query('SELECT reads_analysed::int AS reads FROM runs WHERE id = $1', [runId]);
-    const { rows: samples } = await pool.query(
-      `SELECT name, reads_analysed::int AS reads, mapped_reads::int AS mapped, mean_depth AS depth, breadth_1x AS breadth
-       FROM run_samples WHERE run_id = $1 ORDER BY name`,
-      [runId],
-    );
-    const { rows: calls } = await pool.query<{ call: string }>(
-      `SELECT concat_ws(' ', sample, contig, position, ref, alt, status, depth, alt_count, allele_frequency) AS call
-       FROM variants WHERE run_id = $1 ORDER BY sample, contig, position, ref, alt`,
-      [runId],
-    );
-    return { reads: runs[0]?.reads, samples, calls: calls.map((row) => row.call) };
-  }
-
-  async function completed(runId: string): Promise<void> {
-    await waitFor(
-      async () => (await pool.query('SELECT status FROM runs WHERE id = $1', [runId])).rows[0]?.status === 'COMPLETED',
-      60_000,
-      `run ${runId} to complete`,
-    );
-  }
-
-  async function startRun(url: string): Promise<string> {
-    const { body } = await postGraphQL(url, START, {
-      key: OPERATOR_KEY,
-      variables: { directory: run, reference: `${run}/reference.fa` },
-    });
-    expect(body.errors).toBeUndefined();
-    return (body.data as { startPipeline: { id: string } }).startPipeline.id;
-  }
-
-  async function stored(url: string, runId: string) {
-    const { body } = await postGraphQL(url, RUN, { key: OPERATOR_KEY, variables: { run: runId } });
-    expect(body.errors).toBeUndefined();
-    return body.data as {
-      run: { warnings: { code: string; file: string | null }[] };
-      variants: { edges: { node: { sample: string; position: number; fileArrivedAt: string | null } }[] };
+    const { rows } = await servers.pool.query('SELECT reads_analysed::int AS reads FROM runs WHERE id = $1', [runId]);
+    return {
+      reads: rows[0]?.reads,
+      samples: await servers.storedSamples(runId),
+      calls: await servers.storedCalls(runId),
     };
   }
 
+  /** A run's warnings and confirmed calls, as the API serves them. */
+  const stored = (server: DirectoryServer, runId: string) =>
+    servers.query<{
+      run: { warnings: { code: string; file: string | null }[] };
+      variants: { edges: { node: { sample: string; position: number; fileArrivedAt: string | null } }[] };
+    }>(server, RUN, { run: runId });
+
   beforeAll(async () => {
-    database = await createScratchDatabase();
-    pool = new pg.Pool(poolConfigFromUrl(database.url));
-    inputDir = await realpath(await mkdtemp(join(tmpdir(), 'helix-resume-faults-')));
-    dataDir = await mkdtemp(join(tmpdir(), 'helix-resume-faults-data-'));
-    await chmod(dataDir, 0o755);
+    servers = await DirectoryServers.create('resume-faults', 300);
     const whole = gzipSync(readsText(3_000, 'cut'));
-    await writeSettled(join(inputDir, run, 'reference.fa'), `>chr\n${reference}\n`);
+    await writeSettled(join(servers.inputDir, run, 'reference.fa'), `>chr\n${reference}\n`);
     await writeSettled(join(pass(), 'barcode01', 'run_0.fastq.gz'), gzipSync(readsText(600, 'good')));
     await writeSettled(join(pass(), 'barcode01', 'run_1.fastq.gz'), whole.subarray(0, whole.length / 2));
     await writeSettled(join(pass(), 'barcode02', 'run_0.fastq'), readsText(400, 'rewritten'));
@@ -149,19 +89,15 @@ describe('a DIRECTORY run with faulty files across a SIGKILL of the API', () => 
   });
 
   afterAll(async () => {
-    for (const server of servers) server.child.kill('SIGKILL');
-    await pool?.end();
-    await database?.drop();
-    await rm(inputDir, { recursive: true, force: true });
-    await rm(dataDir, { recursive: true, force: true });
+    await servers?.close();
   });
 
   let resumedRun: string;
-  let second: { helix: HelixProcess; url: string };
+  let second: DirectoryServer;
 
   it('should count a file cut short once, at its end, and never read it again after a restart', async () => {
-    const first = await serve();
-    resumedRun = await startRun(first.url);
+    const first = await servers.serve();
+    resumedRun = await servers.startRun(first, run);
     await waitFor(
       async () => {
         const files = await ledger(resumedRun);
@@ -177,9 +113,9 @@ describe('a DIRECTORY run with faulty files across a SIGKILL of the API', () => 
     await writeFile(rewritten, reversedRecords(await readFile(rewritten, 'utf8')));
     await utimes(join(pass(), 'barcode02', 'run_1.fastq'), new Date(), new Date());
     await writeSettled(join(pass(), 'barcode03', 'run_1.fastq.gz'), gzipSync(readsText(500, 'late')));
-    await writeFile(join(inputDir, run, `final_summary_${run}.txt`), 'instrument=test\n');
-    second = await serve();
-    await completed(resumedRun);
+    await writeFile(join(servers.inputDir, run, `final_summary_${run}.txt`), 'instrument=test\n');
+    second = await servers.serve();
+    await servers.completed(resumedRun);
     const kept = beforeRestart.find(({ file }) => file.endsWith('barcode01/run_1.fastq.gz'))?.reads ?? 0;
 
     expect(kept).toBeGreaterThan(0);
@@ -198,7 +134,7 @@ describe('a DIRECTORY run with faulty files across a SIGKILL of the API', () => 
   });
 
   it("should show each fault once on the run, and a rewritten file's change but not a touched one's", async () => {
-    const { run: stats } = await stored(second.url, resumedRun);
+    const { run: stats } = await stored(second, resumedRun);
 
     expect([...stats.warnings].sort((a, b) => a.code.localeCompare(b.code))).toEqual([
       { code: 'CHANGED_AFTER_TAKEN', file: 'fastq_pass/barcode02/run_0.fastq' },
@@ -210,11 +146,12 @@ describe('a DIRECTORY run with faulty files across a SIGKILL of the API', () => 
   });
 
   it('should store the same totals, figures and calls as the same folder analysed without a restart', async () => {
-    const uninterrupted = await startRun(second.url);
-    await completed(uninterrupted);
+    const uninterrupted = await servers.startRun(second, run);
+    await servers.completed(uninterrupted);
     const resumed = await results(resumedRun);
     const fresh = await results(uninterrupted);
-    const ledgerOf = async (runId: string) => (await ledger(runId)).map(({ file, state, reads }) => [file, state, reads]);
+    const ledgerOf = async (runId: string) =>
+      (await ledger(runId)).map(({ file, state, reads }) => [file, state, reads]);
 
     expect(resumed.calls.length).toBeGreaterThanOrEqual(3);
     expect(resumed).toEqual(fresh);
@@ -222,7 +159,7 @@ describe('a DIRECTORY run with faulty files across a SIGKILL of the API', () => 
   });
 
   it("should store each confirmed call with its file's arrival and serve it", async () => {
-    const { variants } = await stored(second.url, resumedRun);
+    const { variants } = await stored(second, resumedRun);
     const calls = variants.edges.map(({ node }) => node);
     const arrivals = calls.map(({ fileArrivedAt }) => fileArrivedAt);
 
