@@ -13,8 +13,8 @@ export type RunFileLedgerStore = Pick<ResultStore, 'takeFile' | 'finishFile' | '
 
 /**
  * The file ledger of DIRECTORY runs (`run_files`, one row per run and path) and their named
- * warnings (`run_warnings`) in PostgreSQL. Taking a file twice keeps the first row; a file ends
- * once, its reads added to the run's totals in the same transaction; a warning written twice is
+ * warnings (`run_warnings`) in PostgreSQL. A file taken again before it ended (after a restart)
+ * has its row describe it as it is read now; a file ends once, its reads added to the run's totals in the same transaction; a warning written twice is
  * kept once.
  */
 export class PostgresRunFileLedger implements RunFileLedgerStore {
@@ -26,7 +26,10 @@ export class PostgresRunFileLedger implements RunFileLedgerStore {
          done_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::"RunFileState", $10, $11,
          CASE WHEN $9::"RunFileState" = 'TAKEN' THEN NULL ELSE now() END)
-       ON CONFLICT (run_id, path) DO NOTHING`,
+       ON CONFLICT (run_id, path) DO UPDATE SET paths = EXCLUDED.paths, file = EXCLUDED.file, size = EXCLUDED.size,
+         mtime = EXCLUDED.mtime, fingerprints = EXCLUDED.fingerprints, taken_at = now()
+       -- Taken again after a restart before it ended: the row says what is read now. An ended row stays.
+       WHERE run_files.state = 'TAKEN' AND EXCLUDED.state = 'TAKEN'`,
       [
         file.runId,
         file.path,

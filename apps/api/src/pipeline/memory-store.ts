@@ -88,7 +88,8 @@ export class MemoryResultStore implements ResultStore {
 
   async takeFile(file: RunFileRecord): Promise<void> {
     const key = `${file.runId}\t${file.path}`;
-    if (!this.files.has(key)) this.files.set(key, { ...file, reads: 0 });
+    const stored = this.files.get(key);
+    if (!stored || (stored.state === 'TAKEN' && file.state === 'TAKEN')) this.files.set(key, { ...file, reads: 0 });
   }
 
   async finishFile(runId: string, path: string, ending: RunFileEnding): Promise<void> {

@@ -189,8 +189,9 @@ export interface ResultStore {
   writeMetricSamples(rows: MetricSampleRecord[]): Promise<void>;
   upsertSamples(rows: SampleRecord[]): Promise<void>;
   /**
-   * Enters a file in the run's file ledger, TAKEN (or SKIPPED with its reason, never to be read);
-   * taking it again leaves the row as it is.
+   * Enters a file in the run's file ledger, TAKEN (or SKIPPED with its reason, never to be read).
+   * Taking a TAKEN file again (read again after a restart) updates its size, time and
+   * fingerprints; a file that has ended stays as it is.
    */
   takeFile(file: RunFileRecord): Promise<void>;
   /**

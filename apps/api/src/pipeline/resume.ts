@@ -54,7 +54,10 @@ export async function resumeInterruptedRun(pipeline: Pipeline, store: ResultStor
     runId: latest.runId,
     taken: takenStamps(ended, now),
     firstSequence: latest.nextSequence,
-    samples: [...new Set(files.map((file) => file.sample))],
+    // As the read source met them: an unclassified file belongs to no sample.
+    samples: [
+      ...new Set(files.filter((file) => file.reason?.code !== 'UNCLASSIFIED_SKIPPED').map((file) => file.sample)),
+    ],
     readsCounted: counted.reduce((sum, file) => sum + file.reads, 0),
     readsCountedBySample: readsBySample(counted),
     replay: counted.filter((file) => file.reads > 0).map(({ paths, sample, reads }) => ({ paths, sample, reads })),

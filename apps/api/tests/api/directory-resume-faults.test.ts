@@ -79,13 +79,14 @@ describe('a DIRECTORY run with faulty files across a SIGKILL of the API', () => 
     servers = await DirectoryServers.create('resume-faults', 300);
     const whole = gzipSync(readsText(3_000, 'cut'));
     await writeSettled(join(servers.inputDir, run, 'reference.fa'), `>chr\n${reference}\n`);
+    // Taken first: a resumed run must not count the folder as a sample of its own.
+    await writeSettled(join(pass(), 'unclassified', 'run_0.fastq.gz'), gzipSync(readsText(100, 'nobody')));
     await writeSettled(join(pass(), 'barcode01', 'run_0.fastq.gz'), gzipSync(readsText(600, 'good')));
     await writeSettled(join(pass(), 'barcode01', 'run_1.fastq.gz'), whole.subarray(0, whole.length / 2));
     await writeSettled(join(pass(), 'barcode02', 'run_0.fastq'), readsText(400, 'rewritten'));
     await writeSettled(join(pass(), 'barcode02', 'run_1.fastq'), readsText(300, 'touched'));
     await writeSettled(join(pass(), 'barcode02', 'run_2.fastq'), '');
     await writeSettled(join(pass(), 'barcode03', 'run_0.fastq'), 'this is a run report, not reads\n');
-    await writeSettled(join(pass(), 'unclassified', 'run_0.fastq.gz'), gzipSync(readsText(100, 'nobody')));
   });
 
   afterAll(async () => {
