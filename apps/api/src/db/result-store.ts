@@ -97,21 +97,24 @@ export class PostgresResultStore implements ResultStore {
          THEN variants.${column} ELSE EXCLUDED.${column} END`;
     await this.pool.query(
       `INSERT INTO variants (run_id, sample, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency,
-         quality, status, first_seen_at, last_seen_at, confirmed_at, effects, genes, consequences, protein_changes)
+         quality, status, first_seen_at, last_seen_at, confirmed_at, effects, genes, consequences, protein_changes,
+         file_arrived_at)
        SELECT run_id, sample, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality, status,
          seen_at, seen_at, CASE WHEN status = 'CONFIRMED' THEN seen_at END, effects,
          ARRAY(SELECT jsonb_array_elements_text(genes)), ARRAY(SELECT jsonb_array_elements_text(consequences)),
-         ARRAY(SELECT jsonb_array_elements_text(protein_changes))
+         ARRAY(SELECT jsonb_array_elements_text(protein_changes)),
+         CASE WHEN status = 'CONFIRMED' THEN file_arrived_at END
        FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::"VariantType"[], $7::text[],
          $8::int[], $9::int[], $10::float8[], $11::float8[], $12::"VariantStatus"[], $13::timestamptz[],
-         $14::jsonb[], $15::jsonb[], $16::jsonb[], $17::jsonb[], $18::text[])
+         $14::jsonb[], $15::jsonb[], $16::jsonb[], $17::jsonb[], $18::text[], $19::timestamptz[])
          AS incoming(run_id, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality,
-           status, seen_at, effects, genes, consequences, protein_changes, sample)
+           status, seen_at, effects, genes, consequences, protein_changes, sample, file_arrived_at)
        ON CONFLICT (run_id, contig, position, ref, alt, sample) DO UPDATE SET
          genotype = EXCLUDED.genotype, depth = EXCLUDED.depth, alt_count = EXCLUDED.alt_count,
          allele_frequency = EXCLUDED.allele_frequency, quality = EXCLUDED.quality,
          status = EXCLUDED.status, last_seen_at = EXCLUDED.last_seen_at,
          confirmed_at = COALESCE(variants.confirmed_at, EXCLUDED.confirmed_at),
+         file_arrived_at = COALESCE(variants.file_arrived_at, EXCLUDED.file_arrived_at),
          ${kept('genes')}, ${kept('consequences')}, ${kept('protein_changes')}, ${kept('effects')}`,
       [
         rows.map((row) => row.runId),
@@ -132,6 +135,7 @@ export class PostgresResultStore implements ResultStore {
         rows.map((row) => JSON.stringify(distinct(row.effects.map((effect) => effect.consequence)))),
         rows.map((row) => JSON.stringify(concernKeys(row))),
         rows.map((row) => row.sample),
+        rows.map((row) => row.fileArrivedAt ?? null),
       ],
     );
   }
