@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { PublishedEffects } from '../annotate/published-effects.js';
 import { annotateCalls, openRunAnnotation, type RunAnnotation } from '../annotate/run-annotation.js';
 import { estimateReads } from '../cli/fastq-estimate.js';
 import { numberFlag } from '../cli/flags.js';
@@ -74,7 +75,8 @@ export async function analyze(args: string[]): Promise<void> {
 
   // The genes are read on a worker thread while the run starts and goes on, so that reading them
   // costs no time. A --db run reads them itself before its row is stored, and refuses unreadable
-  // ones then; this copy annotates the VCF.
+  // ones then; its publisher annotates each call once, and the VCF takes the effects its alarms
+  // carried. This copy annotates the VCF of a run not stored.
   const genesRead = openRunAnnotation({
     referencePath: resolve(values.reference),
     ...(values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
@@ -95,7 +97,13 @@ export async function analyze(args: string[]): Promise<void> {
     store = new PostgresResultStore(database.pool);
   }
 
-  const pipeline = new Pipeline({ store, metricsIntervalMs: 200, callIntervalMs: 60_000 });
+  const published = values.db ? new PublishedEffects() : undefined;
+  const pipeline = new Pipeline({
+    store,
+    ...(published && { observer: published.observer }),
+    metricsIntervalMs: 200,
+    callIntervalMs: 60_000,
+  });
   const started = performance.now();
   const progress = createProgress('analysing', 'reads');
   const expected = await estimateReads(reads).catch(() => 0);
@@ -142,7 +150,7 @@ export async function analyze(args: string[]): Promise<void> {
     let confirmed: ((typeof sorted)[number] & { annotation?: string })[] = sorted;
     if (genes.annotation) {
       try {
-        confirmed = annotateCalls(genes.annotation, sorted);
+        confirmed = published ? published.annotate(sorted) : annotateCalls(genes.annotation, sorted);
       } catch (error) {
         throw new BadInputError(
           `annotating with ${values.annotation ?? values.reference}: ${error instanceof Error ? error.message : String(error)}`,
