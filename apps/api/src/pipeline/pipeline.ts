@@ -4,6 +4,7 @@ import { DEFAULT_RUN_CONFIG, parseRunConfig, type RunConfig, type RunConfigInput
 import type { DetectorsFactory } from './detector.js';
 import type { PipelineObserver, PipelineState } from './events.js';
 import { idleMetrics, type PipelineMetrics } from './metrics.js';
+import { runPloidy } from './ploidy.js';
 import { validateWaterMarks } from './queue.js';
 import type { ResultStore } from './records.js';
 import type { RunFolderAccess } from './run-inputs.js';
@@ -105,10 +106,13 @@ export class Pipeline {
     return this.#begin(parseRunConfig(input), resumed);
   }
 
-  async #begin(config: RunConfig, resumed: ResumedRun | undefined): Promise<RunHandle> {
+  async #begin(parsed: RunConfig, resumed: ResumedRun | undefined): Promise<RunHandle> {
     this.#setState('RUNNING', undefined);
     let run: ActiveRun;
+    let config = parsed;
     try {
+      // The run stores the ploidy its calls assumed, also when the reference chose it.
+      config = { ...parsed, ploidy: await runPloidy(parsed) };
       run = await ActiveRun.start(
         config,
         {

@@ -36,7 +36,7 @@ export class SampleCalls {
     readonly name: string,
     index: AlignerIndex,
     referenceLength: number,
-    config: Pick<RunConfig, 'minDepth' | 'minAlleleFrequency' | 'minQuality'>,
+    config: Pick<RunConfig, 'minDepth' | 'minAlleleFrequency' | 'minQuality' | 'ploidy'>,
     /** Reads counted before a restart (a resumed run's DONE files of this sample). */
     readsCarried = 0,
   ) {
@@ -46,6 +46,7 @@ export class SampleCalls {
       minDepth: config.minDepth,
       minAlleleFrequency: config.minAlleleFrequency,
       minQuality: config.minQuality,
+      ...(config.ploidy !== undefined && { ploidy: config.ploidy }),
     });
     this.#depth = { positions: referenceLength, meanDepth: 0, breadth1x: 0, breadth10x: 0 };
   }
