@@ -36,8 +36,12 @@ export function helixAnalyze(name: string, options: readonly string[]): Caller {
   };
 }
 
-/** `helix analyze` in its default (germline) mode. */
-export const helix: Caller = helixAnalyze('helix', []);
+/**
+ * `helix analyze` in its germline mode, haploid (`--ploidy 1`) as the peers call every set here:
+ * a phage, a plasmid, and wgsim's haploid (`-h`) reads of a bacterial genome. Their references are
+ * FASTA files, which do not say what organism they hold.
+ */
+export const helix: Caller = helixAnalyze('helix', ['--ploidy', '1']);
 
 /**
  * The peers' common tail: sort, pile up and call haploid (`--ploidy 1`: phage, plasmid and a
