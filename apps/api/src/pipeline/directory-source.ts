@@ -21,6 +21,12 @@ export interface DirectoryLedger {
   warning(message: string, detail: Record<string, unknown>): void;
 }
 
+/** A file opened for reading. */
+interface OpenFile {
+  file: FileProgress;
+  producer: Producer;
+}
+
 /** A file being read or analysed: its reads so far, and its batches not yet settled. */
 interface FileProgress extends TakenFile {
   /** Where it lies in the run folder. */
@@ -49,7 +55,8 @@ interface FileProgress extends TakenFile {
  * is logged and kept among the run's warnings.
  */
 export class DirectoryReadSource implements RunReadSource {
-  #current: { file: FileProgress; producer: Producer } | undefined;
+  /** The file being read, then (at an unlimited rate) the next one, opened so its first batch is read ahead. */
+  readonly #opened: OpenFile[] = [];
   readonly #intake: FileIntake;
   readonly #samples: string[];
   #sequence = 0;
@@ -89,7 +96,7 @@ export class DirectoryReadSource implements RunReadSource {
 
   async next(): Promise<TakenBatch | null> {
     while (!this.#closed) {
-      const current = this.#current ?? (await this.#takeFile());
+      const current = this.#opened[0] ?? (await this.#takeFile());
       if (!current) return null;
       const batch = await current.producer.next().catch((error: Error) => {
         const code = readFailureCode(error);
@@ -105,6 +112,7 @@ export class DirectoryReadSource implements RunReadSource {
       if (batch) {
         current.file.reads += batch.reads;
         current.file.unsettled += 1;
+        this.#openAhead();
         return {
           batch: { ...batch, sequence: this.#sequence++ },
           file: current.file,
@@ -118,7 +126,7 @@ export class DirectoryReadSource implements RunReadSource {
         this.#warn('EMPTY_FILE', 'a reads file holds no reads', { path: current.file.path }, current.file.file);
       }
       current.file.ended = true;
-      this.#current = undefined;
+      this.#opened.shift();
       this.#finishIfDone(current.file);
     }
     return null;
@@ -127,18 +135,18 @@ export class DirectoryReadSource implements RunReadSource {
   pause(): void {
     this.#paused = true;
     this.#intake.pause();
-    this.#current?.producer.pause();
+    for (const { producer } of this.#opened) producer.pause();
   }
 
   resume(): void {
     this.#paused = false;
     this.#intake.resume();
-    this.#current?.producer.resume();
+    for (const { producer } of this.#opened) producer.resume();
   }
 
   setRate(readsPerSecond: number): void {
     this.#rate = readsPerSecond;
-    this.#current?.producer.setRate(readsPerSecond);
+    for (const { producer } of this.#opened) producer.setRate(readsPerSecond);
   }
 
   settled(taken: TakenBatch, analysed: boolean, analysis?: AnalysisRecord): boolean {
@@ -159,11 +167,12 @@ export class DirectoryReadSource implements RunReadSource {
     this.#closed = true;
     this.#intake.close();
     this.watcher.close();
-    this.#current?.producer.close();
+    // A file opened ahead and never read stays TAKEN, as the intake's held files do.
+    for (const { producer } of this.#opened) producer.close();
   }
 
   /** Opens the next file the intake took (it is entered TAKEN); undefined once the folder has ended. */
-  async #takeFile(): Promise<{ file: FileProgress; producer: Producer } | undefined> {
+  async #takeFile(): Promise<OpenFile | undefined> {
     for (;;) {
       const reads = await this.#intake.next().catch((error: unknown) => {
         if (error instanceof RunFolderGoneError) {
@@ -180,20 +189,38 @@ export class DirectoryReadSource implements RunReadSource {
         }
         return undefined;
       }
-      try {
-        this.#current = { file: this.#progress(reads), producer: this.#open(reads) };
-        return this.#current;
-      } catch (error) {
-        const message = 'a reads file could not be opened; it is left out';
-        const reason = (error as Error).message;
-        this.#warn('UNREADABLE_FILE', message, { path: reads.paths[0], reason }, reads.file);
-        this.#end(reads.paths[0] as string, {
-          state: 'FAILED',
-          reads: 0,
-          reason: { code: 'UNREADABLE_FILE', message: `${message}: ${reason}` },
-          analyses: [],
-        });
-      }
+      const opened = this.#openFile(reads);
+      if (opened) return opened;
+    }
+  }
+
+  /**
+   * At an unlimited rate, and not throttled, opens the next file the intake holds while the
+   * current one is read, so its reading starts ahead (a paced run reads no faster for it).
+   */
+  #openAhead(): void {
+    if (this.#opened.length !== 1 || this.#paused || this.#closed || this.#rate !== 0) return;
+    const reads = this.#intake.take();
+    if (reads) this.#openFile(reads);
+  }
+
+  /** Opens a taken file after those opened; one that cannot be opened ends FAILED, with a warning. */
+  #openFile(reads: RunFolderReads): OpenFile | undefined {
+    try {
+      const opened = { file: this.#progress(reads), producer: this.#open(reads) };
+      this.#opened.push(opened);
+      return opened;
+    } catch (error) {
+      const message = 'a reads file could not be opened; it is left out';
+      const reason = (error as Error).message;
+      this.#warn('UNREADABLE_FILE', message, { path: reads.paths[0], reason }, reads.file);
+      this.#end(reads.paths[0] as string, {
+        state: 'FAILED',
+        reads: 0,
+        reason: { code: 'UNREADABLE_FILE', message: `${message}: ${reason}` },
+        analyses: [],
+      });
+      return undefined;
     }
   }
 

@@ -1,8 +1,11 @@
 import type { RunFolderEvent, RunFolderReads, RunFolderWatcher } from '../watch/index.js';
 import type { ReadsWaiting } from './read-source.js';
 
-/** How many files a run takes ahead of the one it reads (found, fingerprinted and entered TAKEN). */
-export const DEFAULT_INTAKE_DEPTH = 4;
+/**
+ * How many files a run takes ahead of the one it reads (found, fingerprinted and entered TAKEN):
+ * enough that a round of barcodes waiting on disk enters in one or two ledger writes.
+ */
+export const DEFAULT_INTAKE_DEPTH = 16;
 
 /**
  * Enters a group of the watcher's events in the run's ledger (in one write) and says which of
@@ -13,13 +16,17 @@ export type EnterFiles = (events: readonly RunFolderEvent[]) => Promise<readonly
 /**
  * Takes a run folder's files ahead of the reader, so finding, fingerprinting and entering the
  * next files overlaps reading the current one: up to `depth` files are held entered and unread.
- * When several files wait in the watcher they are entered together, in one ledger write. Paused
+ * When several files wait in the watcher they are entered together, in one ledger write; the next
+ * group is found and fingerprinted while that write is stored, and groups enter one after another,
+ * so the ledger lists files in the order they were taken. Paused
  * (the run is throttled), it takes nothing more and the backlog stays on disk. A held file is
  * entered TAKEN before the reader gets it, so one never read (a stop, a crash) is read again in
  * full after a restart.
  */
 export class FileIntake {
   readonly #held: RunFolderReads[] = [];
+  /** Files pulled from the watcher whose ledger write is not stored yet. */
+  #entering = 0;
   #ended = false;
   #failure: { error: unknown } | undefined;
   #paused = false;
@@ -54,11 +61,8 @@ export class FileIntake {
    */
   async next(): Promise<RunFolderReads | undefined> {
     for (;;) {
-      const reads = this.#held.shift();
-      if (reads) {
-        this.#wakeTaking();
-        return reads;
-      }
+      const reads = this.take();
+      if (reads) return reads;
       if (this.#failure) throw this.#failure.error;
       if (this.#ended || this.#closed) return undefined;
       await new Promise<void>((resolve) => {
@@ -66,6 +70,13 @@ export class FileIntake {
       });
       this.#fileCame = undefined;
     }
+  }
+
+  /** The next file entered TAKEN if one is held now (undefined otherwise, even before the folder ends). */
+  take(): RunFolderReads | undefined {
+    const reads = this.#held.shift();
+    if (reads) this.#wakeTaking();
+    return reads;
   }
 
   pause(): void {
@@ -85,20 +96,32 @@ export class FileIntake {
   }
 
   async #takeAhead(): Promise<void> {
+    let stored: Promise<void> = Promise.resolve();
     try {
       while (!this.#closed) {
-        if (this.#paused || this.#held.length >= this.depth) {
+        const room = this.depth - this.#held.length - this.#entering;
+        if (this.#paused || room <= 0) {
           await new Promise<void>((resolve) => {
             this.#roomMade = resolve;
           });
           this.#roomMade = undefined;
           continue;
         }
-        const group = await this.#pullGroup(this.depth - this.#held.length);
-        if (group.length > 0) this.#held.push(...(await this.enter(group)));
-        if (group.length === 0 || this.#closed) break;
-        this.#fileCame?.();
+        const group = await this.#pullGroup(room);
+        if (group.length === 0) break;
+        const files = group.filter((event) => event.type === 'reads').length;
+        this.#entering += files;
+        // Entered after the group before it (its write stored), while the next group is pulled.
+        stored = stored.then(async () => {
+          const reads = await this.enter(group);
+          this.#entering -= files;
+          this.#held.push(...reads);
+          this.#fileCame?.();
+        });
+        // One group waits to be entered at most: pulling further ahead would only grow the hold.
+        if (this.#entering > files) await stored;
       }
+      await stored;
     } catch (error) {
       this.#failure = { error };
     }
