@@ -286,13 +286,13 @@ describe('the pileup', () => {
   it('should reject malformed evidence and bytes', async () => {
     const g = await genome(12);
     const pileup = new Pileup(g.index);
-    expect(() => pileup.add(new Uint8Array([1, 2, 3]))).toThrow('evidence: malformed bytes (missing header HXEVID02)');
+    expect(() => pileup.add(new Uint8Array([1, 2, 3]))).toThrow('evidence: malformed bytes (missing header HXEVID03)');
     const [batch] = batches(g.sample, 12, 100);
     const { evidence } = analyse(new Detector(g.index), batch as ReadBatch);
     expect(() => pileup.add(evidence.subarray(0, evidence.length - 1))).toThrow('evidence: malformed bytes');
     pileup.add(evidence);
     expect(pileup.reads).toBe(100);
-    expect(() => Pileup.fromBytes(g.index, evidence)).toThrow('bytes: malformed bytes (missing header HXPILE02)');
+    expect(() => Pileup.fromBytes(g.index, evidence)).toThrow('bytes: malformed bytes (missing header HXPILE03)');
   });
 
   it('should refuse pileups over another reference', async () => {
