@@ -1,9 +1,12 @@
 //! Calling a pileup: every allele assessed and dressed as a [`VariantCall`],
 //! over the whole reference or one region.
 
+use super::background::Background;
+use super::filters::{Checks, StrandCounts};
 use super::genotype::{assess, Assessment};
 use super::indel_noise::IndelNoise;
-use super::{CallerOptions, VariantCall, VariantType};
+use super::population::{self, ErrorSource};
+use super::{CallerOptions, CallingMode, VariantCall, VariantType};
 use crate::align::ReferenceIndex;
 use crate::pileup::{Coverage, IndelAllele, Pileup};
 
@@ -15,9 +18,10 @@ pub(super) enum AlleleKey {
 }
 
 /// Calls every allele of `pileup` in global range `range`, passing each with
-/// its assessment to `visit`. Alleles with too few reads to be reported
-/// (most of them: sequencing errors) are skipped before any work unless
-/// `keep_weak` says to keep them.
+/// its assessment and checks to `visit`. Alleles with too few reads to be
+/// reported (most of them: sequencing errors) are skipped before any work,
+/// and alleles not reportable after their assessment before their checks,
+/// unless `keep_weak` says to keep them.
 pub(super) fn visit_alleles(
     pileup: &Pileup,
     coverage: &Coverage,
@@ -25,8 +29,16 @@ pub(super) fn visit_alleles(
     options: &CallerOptions,
     range: std::ops::Range<u32>,
     keep_weak: &dyn Fn(&AlleleKey) -> bool,
-    visit: &mut dyn FnMut(AlleleKey, Assessment),
+    visit: &mut dyn FnMut(AlleleKey, Assessment, Checks),
 ) {
+    let background = (options.mode == CallingMode::Population)
+        .then(|| Background::learn(pileup, coverage, index));
+    let mut visit = |key: AlleleKey, mut assessment: Assessment, strands, support| {
+        if assessment.reportable || keep_weak(&key) {
+            let checks = Checks::new(strands, &support, &mut assessment, options);
+            visit(key, assessment, checks);
+        }
+    };
     let min_count = options.candidate_min_alt_count.min(options.min_alt_count);
     for (allele, support) in pileup.snv_alleles() {
         // A reference `N` (or IUPAC code) the reads agree on is called too:
@@ -41,15 +53,18 @@ pub(super) fn visit_alleles(
         if support.count < min_count && !keep_weak(&key) {
             continue;
         }
-        let assessment = assess(
-            coverage.depth(allele.position),
-            support.count,
-            support.quality_sum,
-            0.0,
-            options,
-        )
-        .placed(&support, options);
-        visit(key, assessment);
+        let depth = coverage.depth(allele.position);
+        let assessment = match &background {
+            None => assess(depth, support.count, support.quality_sum, 0.0, options)
+                .placed(&support, options),
+            Some(background) => {
+                let reference = index.global_sequence()[allele.position as usize];
+                let errors = ErrorSource::snv(background, reference, allele.base);
+                population::assess(depth, &support, errors, options)
+            }
+        };
+        let strands = StrandCounts::of_snv(pileup, coverage, allele.position, &support);
+        visit(key, assessment, strands, support);
     }
     let noise = IndelNoise::learn(pileup, coverage, index);
     for (allele, support) in pileup.indel_alleles() {
@@ -61,15 +76,17 @@ pub(super) fn visit_alleles(
         if support.count < min_count && !keep_weak(&key) {
             continue;
         }
-        let assessment = assess(
-            coverage.indel_depth(anchor),
-            support.count,
-            support.quality_sum,
-            noise.of(allele, index),
-            options,
-        )
-        .placed(&support, options);
-        visit(key, assessment);
+        let (depth, noise) = (coverage.indel_depth(anchor), noise.of(allele, index));
+        let assessment = match &background {
+            None => assess(depth, support.count, support.quality_sum, noise, options)
+                .placed(&support, options),
+            Some(background) => {
+                let errors = ErrorSource::indel(background, noise);
+                population::assess(depth, &support, errors, options)
+            }
+        };
+        let strands = StrandCounts::of_indel(coverage, anchor, &support);
+        visit(key, assessment, strands, support);
     }
 }
 
@@ -78,6 +95,8 @@ pub(super) fn to_call(
     index: &ReferenceIndex,
     key: &AlleleKey,
     assessment: &Assessment,
+    checks: Checks,
+    mode: CallingMode,
 ) -> VariantCall {
     let (variant_type, contig, position, reference, alternate) = match key {
         AlleleKey::Snv { position, base } => {
@@ -120,9 +139,13 @@ pub(super) fn to_call(
         allele_frequency: assessment.allele_frequency,
         quality: assessment.quality,
         status: assessment.status,
-        genotype: assessment.genotype,
+        genotype: (mode == CallingMode::Germline).then_some(assessment.genotype),
         mapping_quality: assessment.mapping_quality,
         zero_mapping_quality_fraction: assessment.zero_mapping_quality_fraction,
+        strands: checks.strands,
+        strand_bias: checks.strand_bias,
+        read_end_fraction: checks.read_end_fraction,
+        filters: checks.filters,
     }
 }
 
@@ -179,9 +202,9 @@ fn call_global_range(
         options,
         range,
         &|_| false,
-        &mut |key, a| {
+        &mut |key, a, checks| {
             if a.reportable {
-                calls.push(to_call(index, &key, &a));
+                calls.push(to_call(index, &key, &a, checks, options.mode));
             }
         },
     );
@@ -208,7 +231,7 @@ mod tests {
         assert_eq!(calls.len(), 2, "{calls:#?}");
         let snv = &calls[0];
         assert_eq!((snv.variant_type, snv.position), (VariantType::Snv, 1_001));
-        assert_eq!(snv.genotype, Genotype::HomozygousAlternate);
+        assert_eq!(snv.genotype, Some(Genotype::HomozygousAlternate));
         assert!(snv.allele_frequency > 0.9 && snv.depth >= 20);
         assert_eq!(snv.contig_name, "chr1");
         let deletion = &calls[1];
@@ -223,7 +246,7 @@ mod tests {
         assert_eq!(deletion.position as usize, position + 1);
         assert_eq!(deletion.reference.as_bytes(), reference);
         assert_eq!(deletion.alternate.as_bytes(), alternate);
-        assert_eq!(deletion.genotype, Genotype::Heterozygous);
+        assert_eq!(deletion.genotype, Some(Genotype::Heterozygous));
         assert!((0.3..0.7).contains(&deletion.allele_frequency));
         assert_eq!(deletion.variant_type.as_str(), "DELETION");
 
