@@ -23,6 +23,9 @@ pub(super) struct Background {
     snv: [[f64; 4]; 4],
     /// The rate at which a read shows an indel by error, any indel.
     indel: f64,
+    /// Alleles that could have been called: three wrong bases and one
+    /// indel per position with reads.
+    tests: u64,
 }
 
 /// 2-bit code of a base, `None` for anything but `ACGT`.
@@ -41,10 +44,12 @@ impl Background {
     pub(super) fn learn(pileup: &Pileup, coverage: &Coverage, index: &ReferenceIndex) -> Self {
         let sequence = index.global_sequence();
         let mut depth_by_base = [0u64; 4];
+        let mut covered = 0u64;
         for (&base, &depth) in sequence.iter().zip(coverage.depths()) {
             if let Some(code) = code(base) {
                 depth_by_base[code] += u64::from(depth);
             }
+            covered += u64::from(depth > 0);
         }
         let mut errors = [[0u64; 4]; 4];
         for (allele, support) in pileup.snv_alleles() {
@@ -81,6 +86,7 @@ impl Background {
         Background {
             snv,
             indel: rate(indel_errors, indel_depth),
+            tests: 4 * covered,
         }
     }
 
@@ -96,5 +102,13 @@ impl Background {
     /// The rate at which a read shows an indel by error.
     pub(super) fn indel(&self) -> f64 {
         self.indel
+    }
+
+    /// The quality a call needs for a chance of `min_quality` (Phred) that
+    /// errors alone make one anywhere: every allele that could have been
+    /// called is a test, so the bar rises by their number (Bonferroni, as
+    /// LoFreq does). Over 30 kbp it is 51 for a `min_quality` of 20.
+    pub(super) fn min_quality(&self, min_quality: f64) -> f64 {
+        min_quality + 10.0 * (self.tests.max(1) as f64).log10()
     }
 }

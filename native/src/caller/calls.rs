@@ -33,9 +33,12 @@ pub(super) fn visit_alleles(
 ) {
     let background = (options.mode == CallingMode::Population)
         .then(|| Background::learn(pileup, coverage, index));
+    let min_quality = background
+        .as_ref()
+        .map_or(options.min_quality, |b| b.min_quality(options.min_quality));
     let mut visit = |key: AlleleKey, mut assessment: Assessment, strands, support| {
         if assessment.reportable || keep_weak(&key) {
-            let checks = Checks::new(strands, &support, &mut assessment, options);
+            let checks = Checks::new(strands, &support, &mut assessment, min_quality, options);
             visit(key, assessment, checks);
         }
     };
@@ -60,7 +63,7 @@ pub(super) fn visit_alleles(
             Some(background) => {
                 let reference = index.global_sequence()[allele.position as usize];
                 let errors = ErrorSource::snv(background, reference, allele.base);
-                population::assess(depth, &support, errors, options)
+                population::assess(depth, &support, errors, min_quality, options)
             }
         };
         let strands = StrandCounts::of_snv(pileup, coverage, allele.position, &support);
@@ -82,7 +85,7 @@ pub(super) fn visit_alleles(
                 .placed(&support, options),
             Some(background) => {
                 let errors = ErrorSource::indel(background, noise);
-                population::assess(depth, &support, errors, options)
+                population::assess(depth, &support, errors, min_quality, options)
             }
         };
         let strands = StrandCounts::of_indel(coverage, anchor, &support);

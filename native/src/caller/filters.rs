@@ -144,7 +144,9 @@ pub(super) struct Checks {
 }
 
 impl Checks {
-    /// Checks an assessed allele. In population mode a strand-biased
+    /// Checks an assessed allele, which needs `min_quality` (the option's,
+    /// or in population mode the raised bar of `Background::min_quality`).
+    /// In population mode a strand-biased
     /// allele is filtered, and no longer confirmed; in germline mode the
     /// status stays the genotype model's, and the filters name the
     /// thresholds a candidate misses.
@@ -152,12 +154,13 @@ impl Checks {
         strands: StrandCounts,
         support: &AlleleSupport,
         assessment: &mut Assessment,
+        min_quality: f64,
         options: &CallerOptions,
     ) -> Self {
         let strand_bias = strands.strand_bias();
         let mut filters = Vec::new();
         let placed = support.count - support.zero_mapping_quality;
-        if assessment.quality < options.min_quality
+        if assessment.quality < min_quality
             || assessment.alt_count < options.min_alt_count
             || placed < options.min_placed_alt_count
         {

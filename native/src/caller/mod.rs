@@ -42,6 +42,8 @@ mod indel_noise;
 mod mode;
 mod population;
 #[cfg(test)]
+mod population_accuracy;
+#[cfg(test)]
 mod population_tests;
 mod probability;
 #[cfg(test)]

@@ -3,13 +3,18 @@
 //!
 //! Every read that could show the allele shows it by error with one
 //! probability `e`, the worse of two:
-//! * what the alternate reads' base qualities say (their mean, capped at
-//!   [`CallerOptions::max_base_quality`]; a third of it for an SNV, which
-//!   is one of three wrong bases), or the site's homopolymer indel noise;
+//! * for an SNV, what the alternate reads' base qualities say (their mean,
+//!   capped at [`CallerOptions::max_base_quality`]; a third of it, as the
+//!   allele is one of three wrong bases); for an indel, [`INDEL_QUALITY`]
+//!   or its reads' mean mapping quality if lower, or the site's homopolymer
+//!   indel noise;
 //! * what the sample's reads show at clean sites ([`Background`]).
 //!
 //! `QUAL = −10 log10 P(X ≥ alt_count)`, `X ~ Binomial(depth, e)`, exact in
-//! log space at any depth (capped at [`MAX_QUALITY`]). An allele reaches
+//! log space at any depth (capped at [`MAX_QUALITY`]). A call must reach
+//! the minimum quality raised by the number of alleles that could have
+//! been called (see `Background::min_quality`): a genome of 30 kbp holds
+//! 120,000 chances for errors to look like an allele. An allele reaches
 //! the minimum frequency unless so few reads would show it less than once
 //! in [`1 / FREQUENCY_TOLERANCE`](FREQUENCY_TOLERANCE) samplings at that
 //! frequency: at 1,000 reads a 2 % allele shows in 20 ± 4.4 of them, and a
@@ -27,6 +32,14 @@ use crate::pileup::AlleleSupport;
 /// An allele whose read count is this unlikely at the minimum frequency
 /// falls short of it.
 pub const FREQUENCY_TOLERANCE: f64 = 0.01;
+
+/// The Phred quality of an indel read from a uniquely placed read: the
+/// base qualities of an insertion say how well its bases were read, not how
+/// likely the read is to show an indel by error, which is far rarer (GATK
+/// and LoFreq assume about Q40–45 too). Reads less well placed weigh less
+/// (the mean MAPQ of the indel's reads, if lower, is the quality); a
+/// sample's own indel errors, and its homopolymer noise, set the floor.
+const INDEL_QUALITY: f64 = 40.0;
 
 /// Error probability of a Phred score.
 fn error_probability(phred: f64) -> f64 {
@@ -59,32 +72,38 @@ impl ErrorSource {
         }
     }
 
-    /// The probability that one read of mean alternate quality
-    /// `alt_quality` shows the allele by error.
-    fn error_rate(self, alt_quality: f64) -> f64 {
-        let quality_error = error_probability(alt_quality);
+    /// The probability that one read shows the allele by error, given the
+    /// reads that show it.
+    fn error_rate(self, support: &AlleleSupport, options: &CallerOptions) -> f64 {
+        let reads = f64::from(support.count.max(1));
         match self {
-            ErrorSource::Snv { background } => (quality_error / 3.0).max(background),
-            ErrorSource::Indel { background, noise } => quality_error.max(background).max(noise),
+            ErrorSource::Snv { background } => {
+                let quality =
+                    (support.quality_sum as f64 / reads).min(f64::from(options.max_base_quality));
+                (error_probability(quality) / 3.0).max(background)
+            }
+            ErrorSource::Indel { background, noise } => {
+                let quality = (support.mapping_quality_sum as f64 / reads).min(INDEL_QUALITY);
+                error_probability(quality).max(background).max(noise)
+            }
         }
     }
 }
 
 /// Scores one allele of `support` among `depth` reads that could show it.
-/// The status is the thresholds' (depth, quality, alternate reads); strand
-/// bias is checked after (see `filters`).
+/// The status is the thresholds' (depth, `min_quality`, alternate reads);
+/// strand bias is checked after (see `filters`).
 pub(super) fn assess(
     depth: u32,
     support: &AlleleSupport,
     errors: ErrorSource,
+    min_quality: f64,
     options: &CallerOptions,
 ) -> Assessment {
     // A left-normalised indel may sit just before the reads that carry it.
     let depth = depth.max(support.count);
     let alt_count = support.count;
-    let alt_quality = (support.quality_sum as f64 / f64::from(alt_count.max(1)))
-        .min(f64::from(options.max_base_quality));
-    let error_rate = errors.error_rate(alt_quality).min(1.0);
+    let error_rate = errors.error_rate(support, options).min(1.0);
     let quality = phred(
         ln_binomial_upper_tail(depth, alt_count, error_rate),
         MAX_QUALITY,
@@ -99,7 +118,7 @@ pub(super) fn assess(
             >= FREQUENCY_TOLERANCE.ln();
     let confirmed = frequent_enough
         && depth >= options.min_depth
-        && quality >= options.min_quality
+        && quality >= min_quality
         && alt_count >= options.min_alt_count;
     Assessment {
         depth,
@@ -141,11 +160,11 @@ mod tests {
     fn confirms_a_two_percent_allele_read_a_little_under_two_percent() {
         let options = CallerOptions::population();
         // 15 of 1,000 reads: 1.5 %, well within the sampling of a 2 % allele.
-        let call = assess(1_000, &support(15, 35), CLEAN, &options);
+        let call = assess(1_000, &support(15, 35), CLEAN, 20.0, &options);
         assert_eq!(call.status, VariantStatus::Confirmed);
         assert!(call.reportable && call.quality > 20.0);
         // 4 of 1,000 reads could not come from a 2 % allele.
-        let rare = assess(1_000, &support(4, 35), CLEAN, &options);
+        let rare = assess(1_000, &support(4, 35), CLEAN, 20.0, &options);
         assert!(!rare.reportable);
         assert_eq!(rare.status, VariantStatus::Candidate);
     }
@@ -158,19 +177,19 @@ mod tests {
         let noisy = ErrorSource::Snv {
             background: 1.0 / 150.0,
         };
-        let call = assess(500, &support(8, 40), noisy, &options);
+        let call = assess(500, &support(8, 40), noisy, 20.0, &options);
         assert!(call.quality < options.min_quality, "{}", call.quality);
-        assert!(assess(500, &support(8, 40), CLEAN, &options).quality > 30.0);
+        assert!(assess(500, &support(8, 40), CLEAN, 20.0, &options).quality > 30.0);
     }
 
     #[test]
     fn scores_any_depth_up_to_a_hundred_thousand_reads_exactly() {
         let options = CallerOptions::population();
-        let deep = assess(100_000, &support(3_000, 35), CLEAN, &options);
+        let deep = assess(100_000, &support(3_000, 35), CLEAN, 20.0, &options);
         assert_eq!(deep.quality, MAX_QUALITY);
         assert_eq!(deep.status, VariantStatus::Confirmed);
         // 0.07 % errors at 100,000 reads: no allele.
-        let errors = assess(100_000, &support(70, 30), CLEAN, &options);
+        let errors = assess(100_000, &support(70, 30), CLEAN, 20.0, &options);
         assert!(!errors.reportable && errors.quality < 10.0);
     }
 
@@ -185,7 +204,7 @@ mod tests {
             let mut quality = 0.0;
             for i in 0..100_000u32 {
                 let count = 1 + i % (depth / 10);
-                quality += assess(depth, &support(count, 30), CLEAN, &options).quality;
+                quality += assess(depth, &support(count, 30), CLEAN, 20.0, &options).quality;
             }
             assert!(quality.is_finite());
             started.elapsed().as_secs_f64() / 100_000.0
