@@ -125,7 +125,7 @@ impl StrandTable {
         // `P(x + 1) / P(x)` and its inverse.
         let up = |x: u32| {
             f64::from(forward - x) * f64::from(alt - x)
-                / (f64::from(x + 1) * f64::from(reverse - alt + x + 1))
+                / (f64::from(x + 1) * (f64::from(reverse) - f64::from(alt) + f64::from(x + 1)))
         };
         let down = |x: u32| 1.0 / up(x - 1);
         let observed = self.forward_alt;
@@ -267,6 +267,9 @@ mod tests {
             (table(480, 490, 30, 0), 1.415_331_368_379_971_5e-9),
             (table(500, 480, 25, 12), 0.064_083_420_051_552_7),
             (table(7, 2, 1, 9), 0.005_477_494_641_581_329),
+            // More alternate reads than reverse-strand reads.
+            (table(2, 1, 10, 3), 1.0),
+            (table(1, 3, 20, 2), 0.014_381_270_903_010_035),
         ];
         for (table, p) in expected {
             let computed = table.ln_fisher_p().exp();
