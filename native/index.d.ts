@@ -340,10 +340,16 @@ export interface BatchDetection {
 export interface CallerOptions {
   /** Minimum depth (default 8). */
   minDepth?: number
-  /** Minimum allele frequency, 0–1 (default 0.15). */
+  /** Minimum allele frequency, 0–1 (default 0.15; 0.02 in population mode). */
   minAlleleFrequency?: number
   /** Minimum Phred quality (default 20). */
   minQuality?: number
+  /**
+   * `germline` (default: diploid genotypes) or `population` (allele
+   * frequencies of a mixed population, no genotype; `minAlleleFrequency`
+   * then defaults to 0.02).
+   */
+  mode?: 'germline' | 'population'
 }
 
 /** Name and length of one reference sequence. */
@@ -663,12 +669,26 @@ export interface VariantCall {
   quality: number
   /** `CONFIRMED` when it passes the caller's thresholds, else `CANDIDATE`. */
   status: VariantStatus
-  /** Likelier diploid genotype (unphased). */
-  genotype: '0/1' | '1/1'
+  /** Likelier diploid genotype (unphased); null in population mode. */
+  genotype?: '0/1' | '1/1' | null
   /** Mean mapping quality of the reads showing the alternate allele (VCF `MQ`). */
   mappingQuality: number
   /** Fraction of those reads with mapping quality 0 (VCF `MQ0F`). */
   zeroMappingQualityFraction: number
+  /** Forward-strand reads showing the reference. */
+  forwardRefCount: number
+  /** Reverse-strand reads showing the reference. */
+  reverseRefCount: number
+  /** Forward-strand reads showing the alternate allele (VCF `ADF`). */
+  forwardAltCount: number
+  /** Reverse-strand reads showing the alternate allele (VCF `ADR`). */
+  reverseAltCount: number
+  /** Phred-scaled Fisher strand-bias p-value (VCF `INFO/SB`); null when one strand has no reads. */
+  strandBias?: number
+  /** Fraction of the alternate reads showing it within 10 bases of their read's end. */
+  readEndFraction: number
+  /** VCF `FILTER` values the call fails; empty when it passes (`PASS`). */
+  filters: Array<'LowQual' | 'LowDepth' | 'StrandBias'>
 }
 
 /** What a variant does to one gene (or between genes). */
