@@ -338,16 +338,21 @@ export interface BatchDetection {
 
 /** Thresholds a call must pass to be `CONFIRMED`. */
 export interface CallerOptions {
-  /** Minimum depth (default 8). */
+  /** Minimum depth (default 3). */
   minDepth?: number
   /** Minimum allele frequency, 0–1 (default 0.15; 0.02 in population mode). */
   minAlleleFrequency?: number
   /** Minimum Phred quality (default 20). */
   minQuality?: number
   /**
-   * `germline` (default: diploid genotypes) or `population` (allele
-   * frequencies of a mixed population, no genotype; `minAlleleFrequency`
-   * then defaults to 0.02).
+   * Chromosome copies: 1 (haploid: bacteria, archaea, phages; genotype
+   * `1`) or 2 (diploid: `0/1` or `1/1`; the default).
+   */
+  ploidy?: number
+  /**
+   * `germline` (default: genotypes) or `population` (allele frequencies
+   * of a mixed population, no genotype; `minAlleleFrequency` then
+   * defaults to 0.02).
    */
   mode?: 'germline' | 'population'
 }
@@ -410,6 +415,11 @@ export interface GenbankSequence {
   sequence: Buffer
   /** Whether LOCUS says `circular`. */
   circular: boolean
+  /**
+   * Whether its division (`BCT`, `PHG`) or lineage says bacteria, archaea
+   * or phage: a haploid genome, with genetic code 11 by default.
+   */
+  microbial: boolean
 }
 
 /** How to mutate a reference. */
@@ -669,8 +679,11 @@ export interface VariantCall {
   quality: number
   /** `CONFIRMED` when it passes the caller's thresholds, else `CANDIDATE`. */
   status: VariantStatus
-  /** Likelier diploid genotype (unphased); null in population mode. */
-  genotype?: '0/1' | '1/1' | null
+  /**
+   * Likelier genotype carrying the allele: `0/1` or `1/1` (unphased) when
+   * diploid, `1` when haploid; null in population mode.
+   */
+  genotype: '0/1' | '1/1' | '1' | null
   /** Mean mapping quality of the reads showing the alternate allele (VCF `MQ`). */
   mappingQuality: number
   /** Fraction of those reads with mapping quality 0 (VCF `MQ0F`). */
@@ -684,7 +697,7 @@ export interface VariantCall {
   /** Reverse-strand reads showing the alternate allele (VCF `ADR`). */
   reverseAltCount: number
   /** Phred-scaled Fisher strand-bias p-value (VCF `INFO/SB`); null when one strand has no reads. */
-  strandBias?: number
+  strandBias: number | null
   /** Fraction of the alternate reads showing it within 10 bases of their read's end. */
   readEndFraction: number
   /** VCF `FILTER` values the call fails; empty when it passes (`PASS`). */

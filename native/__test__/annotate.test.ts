@@ -33,6 +33,7 @@ describe('annotation', () => {
     const [sequence] = readGenbankSequences(path);
     expect(sequence?.name).toBe('tiny');
     expect(sequence?.circular).toBe(true);
+    expect(sequence?.microbial, 'its division is BCT').toBe(true);
     expect(sequence?.sequence.toString()).toBe(BASES);
     const annotation = await Annotation.load(path, [{ name: 'tiny', sequence: Buffer.from(BASES) }]);
     expect(annotation.featureCount).toBe(1);

@@ -313,7 +313,8 @@ describe('the variant caller', () => {
     const g = await genome(14);
     const detector = new Detector(g.index);
     const pileup = new Pileup(g.index);
-    const caller = new VariantCaller();
+    // Eight reads to confirm (the default is 3): at 5× the first round leaves candidates.
+    const caller = new VariantCaller({ minDepth: 8 });
     const key = (call: VariantCall) => `${call.contig}:${call.position}:${call.ref}>${call.alt}`;
     const reported = new Map<string, VariantCall>();
     const readsPerRound = Math.round(READS_30X / 6);
@@ -355,5 +356,28 @@ describe('the variant caller', () => {
     expect(() => caller.callRegion(pileup, 'random', 10, 9)).toThrow('end');
     expect(() => caller.callRegion(pileup, 'chrX', 1, 10)).toThrow("no contig named 'chrX'");
     expect(() => new VariantCaller({ minAlleleFrequency: 2 })).toThrow('minAlleleFrequency');
+  });
+
+  it('should call genotype 1 when haploid, and confirm no allele that a minority of the reads show', async () => {
+    const g = await genome(16);
+    const pileup = pileUp(g, 16);
+    const key = (call: VariantCall) => `${call.position}:${call.ref}>${call.alt}`;
+    const diploid = confirmed(new VariantCaller().callAll(pileup));
+    const haploid = confirmed(new VariantCaller({ ploidy: 1 }).callAll(pileup));
+    expect(new Set(haploid.map((call) => call.genotype))).toEqual(new Set(['1']));
+    const homozygous = diploid.filter((call) => call.genotype === '1/1').map(key);
+    expect(haploid.map(key)).toEqual(expect.arrayContaining(homozygous));
+    // The sample is diploid: its heterozygotes' reads are about half alternate, never one copy's all.
+    const minorities = diploid.filter((call) => call.alleleFrequency < 0.4).map(key);
+    expect(minorities.length).toBeGreaterThan(10);
+    expect(haploid.filter((call) => minorities.includes(key(call)))).toEqual([]);
+    expect(haploid.every((call) => call.alleleFrequency > 0.5)).toBe(true);
+    expect(confirmed(new VariantCaller({ ploidy: 2 }).callAll(pileup))).toEqual(diploid);
+  });
+
+  it('should refuse a ploidy other than 1 or 2, naming it', () => {
+    for (const ploidy of [0, 3, 1.5]) {
+      expect(() => new VariantCaller({ ploidy })).toThrow(`ploidy: must be 1 (haploid) or 2 (diploid), got ${ploidy}`);
+    }
   });
 });

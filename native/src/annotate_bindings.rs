@@ -33,6 +33,9 @@ pub struct GenbankSequence {
     pub sequence: Buffer,
     /// Whether LOCUS says `circular`.
     pub circular: bool,
+    /// Whether its division (`BCT`, `PHG`) or lineage says bacteria, archaea
+    /// or phage: a haploid genome, with genetic code 11 by default.
+    pub microbial: bool,
 }
 
 /// How to read an annotation.
@@ -368,10 +371,12 @@ pub fn read_genbank_sequences(path: String) -> Result<Vec<GenbankSequence>> {
     let contigs = genbank::sequences(&seqs, &path).map_err(to_js)?;
     Ok(contigs
         .into_iter()
-        .map(|c| GenbankSequence {
+        .zip(&seqs)
+        .map(|(c, seq)| GenbankSequence {
             name: c.name,
             sequence: c.sequence.into(),
             circular: c.circular,
+            microbial: genbank::is_microbial(seq),
         })
         .collect())
 }

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use napi::bindgen_prelude::{Either, Null};
 use napi::Result;
 use napi_derive::napi;
 
@@ -18,15 +19,18 @@ use crate::pileup_bindings::Pileup;
 #[napi(object)]
 #[derive(Default)]
 pub struct CallerOptions {
-    /// Minimum depth (default 8).
+    /// Minimum depth (default 3).
     pub min_depth: Option<f64>,
     /// Minimum allele frequency, 0–1 (default 0.15; 0.02 in population mode).
     pub min_allele_frequency: Option<f64>,
     /// Minimum Phred quality (default 20).
     pub min_quality: Option<f64>,
-    /// `germline` (default: diploid genotypes) or `population` (allele
-    /// frequencies of a mixed population, no genotype; `minAlleleFrequency`
-    /// then defaults to 0.02).
+    /// Chromosome copies: 1 (haploid: bacteria, archaea, phages; genotype
+    /// `1`) or 2 (diploid: `0/1` or `1/1`; the default).
+    pub ploidy: Option<f64>,
+    /// `germline` (default: genotypes) or `population` (allele frequencies
+    /// of a mixed population, no genotype; `minAlleleFrequency` then
+    /// defaults to 0.02).
     #[napi(ts_type = "'germline' | 'population'")]
     pub mode: Option<String>,
 }
@@ -75,9 +79,10 @@ pub struct VariantCall {
     pub quality: f64,
     /// `CONFIRMED` when it passes the caller's thresholds, else `CANDIDATE`.
     pub status: VariantStatus,
-    /// Likelier diploid genotype (unphased); null in population mode.
-    #[napi(ts_type = "'0/1' | '1/1' | null")]
-    pub genotype: Option<String>,
+    /// Likelier genotype carrying the allele: `0/1` or `1/1` (unphased) when
+    /// diploid, `1` when haploid; null in population mode.
+    #[napi(ts_type = "'0/1' | '1/1' | '1' | null")]
+    pub genotype: Either<String, Null>,
     /// Mean mapping quality of the reads showing the alternate allele (VCF `MQ`).
     pub mapping_quality: f64,
     /// Fraction of those reads with mapping quality 0 (VCF `MQ0F`).
@@ -91,7 +96,8 @@ pub struct VariantCall {
     /// Reverse-strand reads showing the alternate allele (VCF `ADR`).
     pub reverse_alt_count: u32,
     /// Phred-scaled Fisher strand-bias p-value (VCF `INFO/SB`); null when one strand has no reads.
-    pub strand_bias: Option<f64>,
+    #[napi(ts_type = "number | null")]
+    pub strand_bias: Either<f64, Null>,
     /// Fraction of the alternate reads showing it within 10 bases of their read's end.
     pub read_end_fraction: f64,
     /// VCF `FILTER` values the call fails; empty when it passes (`PASS`).
@@ -119,14 +125,20 @@ impl From<caller::VariantCall> for VariantCall {
                 caller::VariantStatus::Candidate => VariantStatus::Candidate,
                 caller::VariantStatus::Confirmed => VariantStatus::Confirmed,
             },
-            genotype: call.genotype.map(|genotype| genotype.as_str().to_string()),
+            genotype: match call.genotype {
+                Some(genotype) => Either::A(genotype.as_str().to_string()),
+                None => Either::B(Null),
+            },
             mapping_quality: call.mapping_quality,
             zero_mapping_quality_fraction: call.zero_mapping_quality_fraction,
             forward_ref_count: call.strands.forward_ref,
             reverse_ref_count: call.strands.reverse_ref,
             forward_alt_count: call.strands.forward_alt,
             reverse_alt_count: call.strands.reverse_alt,
-            strand_bias: call.strand_bias,
+            strand_bias: match call.strand_bias {
+                Some(phred) => Either::A(phred),
+                None => Either::B(Null),
+            },
             read_end_fraction: call.read_end_fraction,
             filters: call
                 .filters
@@ -158,6 +170,10 @@ fn caller_options(o: CallerOptions) -> error::Result<caller::CallerOptions> {
             defaults.min_allele_frequency,
         )?,
         min_quality,
+        ploidy: match o.ploidy {
+            Some(copies) => ploidy(copies)?,
+            None => defaults.ploidy,
+        },
         ..defaults
     })
 }
@@ -171,6 +187,20 @@ fn calling_mode_defaults(mode: Option<&str>) -> error::Result<caller::CallerOpti
             "mode",
             format!("must be 'germline' or 'population', got '{other}'"),
         )),
+    }
+}
+
+/// The `ploidy` option: 1 or 2 chromosome copies, or an error naming it.
+fn ploidy(copies: f64) -> error::Result<caller::Ploidy> {
+    if copies == 1.0 {
+        Ok(caller::Ploidy::Haploid)
+    } else if copies == 2.0 {
+        Ok(caller::Ploidy::Diploid)
+    } else {
+        Err(HelixError::option(
+            "ploidy",
+            format!("must be 1 (haploid) or 2 (diploid), got {copies}"),
+        ))
     }
 }
 

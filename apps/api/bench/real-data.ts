@@ -1,7 +1,7 @@
 /**
- * Mutation detection on real reads: `helix analyze` against the peers a user would pick instead
- * (bowtie2 --very-sensitive and minimap2 -ax sr, each | samtools sort | bcftools mpileup | bcftools
- * call --ploidy 1), on the same reads in the same run with the machine's cores, each scored per
+ * Mutation detection on real reads: `helix analyze --ploidy 1` against the peers a user would pick
+ * instead (bowtie2 --very-sensitive and minimap2 -ax sr, each | samtools sort | bcftools mpileup |
+ * bcftools call --ploidy 1), on the same reads in the same run with the machine's cores, each scored per
  * class against breseq's published calls or wgsim's truth (see bench/real/match.ts for the rule).
  *
  *   npm run bench -w @helix/api     (this file alone: npx tsx bench/real-data.ts)

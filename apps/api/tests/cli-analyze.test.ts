@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulateToFiles } from '@helix/native';
@@ -100,6 +100,25 @@ describe('helix analyze', () => {
     );
     expect(await helix.exited).toBe(0);
     expect(helix.output()).toContain('note: 1 reads held characters other than ACGTN');
+  });
+
+  it("should write a haploid call's genotype as GT 1 with --ploidy 1", async () => {
+    const args = ['analyze', '--reference', file('ref.fa'), '--reads', file('reads_1.fq.gz'), file('reads_2.fq.gz')];
+    const haploid = runHelix([...args, '--ploidy', '1', '--vcf', file('haploid.vcf')], {});
+    expect(await haploid.exited).toBe(0);
+    const genotypes = (await readFile(file('haploid.vcf'), 'utf8'))
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .map((line) => line.split('\t')[9]?.split(':')[0]);
+    expect(genotypes.length).toBeGreaterThan(50);
+    expect(new Set(genotypes)).toEqual(new Set(['1']));
+  });
+
+  it('should refuse a ploidy other than 1 or 2 as a usage error that names the flag', async () => {
+    const args = ['analyze', '--reference', file('ref.fa'), '--reads', file('reads_1.fq.gz'), '--vcf', '-'];
+    const triploid = runHelix([...args, '--ploidy', '3'], {});
+    expect(await triploid.exited).toBe(2);
+    expect(triploid.output()).toContain('--ploidy must be 1 (haploid) or 2 (diploid), got "3"');
   });
 
   it('should exit 1 naming a missing reference and 2 for a missing flag', async () => {

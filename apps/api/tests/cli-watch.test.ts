@@ -45,4 +45,10 @@ describe('helix watch', () => {
     expect(await watch.exited).toBe(2);
     expect(watch.output()).toMatch(/RUN_DIR/);
   });
+
+  it('should refuse a ploidy other than 1 or 2 as analyze does, naming the flag', async () => {
+    const watch = runHelix(['watch', directory, '--reference', 'ref.fa', '--vcf', '-', '--ploidy', 'haploid'], {});
+    expect(await watch.exited).toBe(2);
+    expect(watch.output()).toContain('--ploidy must be 1 (haploid) or 2 (diploid), got "haploid"');
+  });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SYMBOLIC_DELETION_MIN_LENGTH, type VcfVariant, vcfHeader, vcfRecord } from '../src/vcf/writer.js';
+import {
+  SYMBOLIC_DELETION_MIN_LENGTH,
+  type VcfVariant,
+  vcfHeader,
+  vcfRecord,
+  vcfSiteRecord,
+} from '../src/vcf/writer.js';
 
 function deletion(length: number, annotation?: string): VcfVariant {
   return {
@@ -49,5 +55,18 @@ describe('VCF records of deletions', () => {
     for (const id of ['ALT=<ID=DEL', 'INFO=<ID=SVTYPE', 'INFO=<ID=SVLEN', 'INFO=<ID=END']) {
       expect(header).toContain(`##${id}`);
     }
+  });
+});
+
+describe('VCF genotypes', () => {
+  const haploid: VcfVariant = { ...deletion(3), genotype: '1' };
+
+  it("should write a haploid call's GT as the single allele 1", () => {
+    expect(columns(vcfRecord(haploid))[9]).toBe('1:40:2,38');
+  });
+
+  it('should write a haploid missing genotype beside haploid calls, a diploid one beside diploid calls', () => {
+    expect(columns(vcfSiteRecord([haploid, undefined])).slice(9)).toEqual(['1:40:2,38', '.:.:.']);
+    expect(columns(vcfSiteRecord([undefined, deletion(3)])).slice(9)).toEqual(['./.:.:.', '1/1:40:2,38']);
   });
 });

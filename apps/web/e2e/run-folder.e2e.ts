@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +90,11 @@ describe('a live run folder on the dashboard', () => {
     const runDir = join(stack.api.inputDir, 'run1');
     sequencer = startSequencer(runDir);
     await expect.poll(() => firstReadsWritten(runDir), { timeout: 30_000, interval: 100 }).toBe(true);
+    // Reads MinKNOW could not give a barcode: the run leaves them out, with a warning on its page.
+    const unclassified = join(runDir, 'fastq_pass', 'unclassified', 'run_0.fastq');
+    await mkdir(join(runDir, 'fastq_pass', 'unclassified'), { recursive: true });
+    await writeFile(unclassified, '@nobody\nACGT\n+\nIIII\n');
+    await utimes(unclassified, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
     await folder.fill('no-such-run');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await expect.poll(() => page.locator('#run-directory-error').textContent()).toMatch(/no such folder.*no-such-run/);
@@ -115,10 +120,14 @@ describe('a live run folder on the dashboard', () => {
     expect(sampleTags.length).toBe(await alarms.locator('li').count());
     expect(sampleTags.filter((tag) => !SAMPLES.includes(tag))).toEqual([]);
 
-    // The run page: a row per sample, and the variants of one sample at a time.
+    // The run page: the faults it went on from, a row per sample, and the variants of one sample at a time.
     await started.getByRole('link').click();
     await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
     await expect.poll(() => page.locator('.page-title .state').textContent(), { timeout: 15_000 }).toBe('Completed');
+    const warnings = page.getByTestId('run-warnings');
+    expect(await warnings.locator('tbody tr').allTextContents()).toEqual([
+      expect.stringMatching(/Unclassified reads skipped.*fastq_pass\/unclassified\/run_0\.fastq.*belong to no sample/),
+    ]);
     const samples = page.getByTestId('samples-table');
     await expect.poll(() => samples.locator('tbody tr').count()).toBe(SAMPLES.length);
     // First-seen order: whichever barcode's file the watcher took first.

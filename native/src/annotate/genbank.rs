@@ -91,19 +91,24 @@ fn segments(location: &Location, out: &mut Vec<Segment>) -> std::result::Result<
     Ok(())
 }
 
-/// The genetic code an entry defaults to: 11 for bacteria, archaea and phages, else 1.
-fn default_code(seq: &Seq) -> u8 {
+/// Whether an entry's division (`BCT`, `PHG`) or lineage says bacteria,
+/// archaea or phage: its genetic code defaults to 11, its ploidy to 1.
+pub fn is_microbial(seq: &Seq) -> bool {
     let lineage = seq
         .source
         .as_ref()
         .map(|s| format!("{} {}", s.source, s.organism.as_deref().unwrap_or("")))
         .unwrap_or_default()
         .to_lowercase();
-    let bacterial = matches!(seq.division.as_str(), "BCT" | "PHG")
+    matches!(seq.division.as_str(), "BCT" | "PHG")
         || ["bacteria", "archaea", "phage"]
             .iter()
-            .any(|word| lineage.contains(word));
-    if bacterial {
+            .any(|word| lineage.contains(word))
+}
+
+/// The genetic code an entry defaults to: 11 for bacteria, archaea and phages, else 1.
+fn default_code(seq: &Seq) -> u8 {
+    if is_microbial(seq) {
         11
     } else {
         1

@@ -48,21 +48,33 @@ impl VariantStatus {
     }
 }
 
-/// Diploid genotype of a call.
+/// Copies of each chromosome the sample carries: what genotypes a site may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ploidy {
+    /// One copy (bacteria, archaea, phages): a site is reference or alternate.
+    Haploid,
+    /// Two copies: a site is homozygous reference, heterozygous or homozygous alternate.
+    Diploid,
+}
+
+/// Genotype of a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Genotype {
-    /// One copy of the alternate allele (`0/1`).
+    /// One copy of the alternate allele in a diploid sample (`0/1`).
     Heterozygous,
     /// Two copies (`1/1`).
     HomozygousAlternate,
+    /// The alternate allele of a haploid sample (`1`).
+    HaploidAlternate,
 }
 
 impl Genotype {
-    /// `"0/1"` or `"1/1"`.
+    /// `"0/1"`, `"1/1"` or `"1"`, as VCF's `GT` writes them.
     pub fn as_str(self) -> &'static str {
         match self {
             Genotype::Heterozygous => "0/1",
             Genotype::HomozygousAlternate => "1/1",
+            Genotype::HaploidAlternate => "1",
         }
     }
 }
@@ -93,8 +105,11 @@ pub struct CallerOptions {
     pub candidate_min_allele_frequency: f64,
     /// Germline (genotypes) or population (frequencies) calling.
     pub mode: CallingMode,
-    /// Prior probability of a heterozygous site (θ).
+    /// Prior probability of a variant site (θ): heterozygous when diploid,
+    /// alternate when haploid.
     pub heterozygosity: f64,
+    /// Haploid or diploid genotypes.
+    pub ploidy: Ploidy,
     /// Base qualities are capped here: beyond it, mapping and library errors
     /// dominate what a base quality says.
     pub max_base_quality: u8,
@@ -103,7 +118,9 @@ pub struct CallerOptions {
 impl Default for CallerOptions {
     fn default() -> Self {
         CallerOptions {
-            min_depth: 8,
+            // bcftools has no depth floor: at 30x a few sites have 3–7 reads,
+            // and the quality decides whether they say enough.
+            min_depth: 3,
             min_allele_frequency: 0.15,
             min_quality: 20.0,
             min_alt_count: 2,
@@ -112,6 +129,7 @@ impl Default for CallerOptions {
             candidate_min_allele_frequency: 0.1,
             mode: CallingMode::Germline,
             heterozygosity: 1e-3,
+            ploidy: Ploidy::Diploid,
             max_base_quality: 40,
         }
     }
@@ -143,7 +161,8 @@ pub struct VariantCall {
     pub quality: f64,
     /// Candidate or confirmed.
     pub status: VariantStatus,
-    /// Likelier diploid genotype; none in population mode.
+    /// Likelier genotype carrying the allele (diploid or haploid, as
+    /// [`CallerOptions::ploidy`] says); none in population mode.
     pub genotype: Option<Genotype>,
     /// Mean mapping quality of the reads showing the alternate allele
     /// (VCF `INFO/MQ`): low inside repeats.

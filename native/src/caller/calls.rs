@@ -4,9 +4,10 @@
 use super::background::Background;
 use super::filters::{Checks, StrandCounts};
 use super::genotype::{assess, Assessment};
+use super::haploid_sites::{Rivals, SiteAlleles};
 use super::indel_noise::IndelNoise;
 use super::population::{self, ErrorSource};
-use super::{CallerOptions, CallingMode, VariantCall, VariantType};
+use super::{CallerOptions, CallingMode, Ploidy, VariantCall, VariantType};
 use crate::align::ReferenceIndex;
 use crate::pileup::{Coverage, IndelAllele, Pileup};
 
@@ -43,6 +44,10 @@ pub(super) fn visit_alleles(
         }
     };
     let min_count = options.candidate_min_alt_count.min(options.min_alt_count);
+    // One copy carries one allele: a haploid site's alleles compete (in
+    // the genotype model; population alleles stand each on its own).
+    let sites = (options.ploidy == Ploidy::Haploid && background.is_none())
+        .then(|| SiteAlleles::tally(pileup, index, &range));
     for (allele, support) in pileup.snv_alleles() {
         // A reference `N` (or IUPAC code) the reads agree on is called too:
         // `REF` is then `N`.
@@ -58,8 +63,20 @@ pub(super) fn visit_alleles(
         }
         let depth = coverage.depth(allele.position);
         let assessment = match &background {
-            None => assess(depth, support.count, support.quality_sum, 0.0, options)
-                .placed(&support, options),
+            None => {
+                let rivals = sites.as_ref().map_or(Rivals::NONE, |sites| {
+                    sites.snv_rivals(allele.position, support.count)
+                });
+                assess(
+                    depth,
+                    support.count,
+                    support.quality_sum,
+                    0.0,
+                    rivals,
+                    options,
+                )
+                .placed(&support, options)
+            }
             Some(background) => {
                 let reference = index.global_sequence()[allele.position as usize];
                 let errors = ErrorSource::snv(background, reference, allele.base);
@@ -81,8 +98,20 @@ pub(super) fn visit_alleles(
         }
         let (depth, noise) = (coverage.indel_depth(anchor), noise.of(allele, index));
         let assessment = match &background {
-            None => assess(depth, support.count, support.quality_sum, noise, options)
-                .placed(&support, options),
+            None => {
+                let rivals = sites.as_ref().map_or(Rivals::NONE, |sites| {
+                    sites.indel_rivals(anchor, support.count)
+                });
+                assess(
+                    depth,
+                    support.count,
+                    support.quality_sum,
+                    noise,
+                    rivals,
+                    options,
+                )
+                .placed(&support, options)
+            }
             Some(background) => {
                 let errors = ErrorSource::indel(background, noise);
                 population::assess(depth, &support, errors, min_quality, options)
@@ -315,6 +344,52 @@ mod tests {
         );
         assert_eq!(call.reference.as_bytes(), &reference[99..105]);
         assert_eq!(call.alternate.as_bytes(), [reference[99], b'G', b'G']);
+    }
+
+    #[test]
+    fn confirms_one_allele_of_a_haploid_site_read_two_ways_against_the_reference_reads() {
+        let reference = super::super::simulation::Rng::new(3).bases(200);
+        let index = crate::align::testing::index_of(&[("chr1", reference.as_slice())]);
+        let mut evidence = crate::pileup::Evidence::new();
+        // Thirty reads: a 5-bp replacement read as GG by 13, as TTT by 10, and 7 reference reads.
+        for read in 0..30 {
+            evidence.span_starts.push(0);
+            evidence.span_ends.push(200);
+            let inserted: &[u8] = match read {
+                0..13 => b"GG",
+                13..23 => b"TTT",
+                _ => continue,
+            };
+            evidence.indel_positions.push(100);
+            evidence.indel_lengths.push(inserted.len() as i32);
+            evidence.indel_replaced.push(5);
+            evidence.indel_qualities.push(30);
+            evidence.indel_mapping_qualities.push(60);
+            evidence.indel_inserted.extend_from_slice(inserted);
+        }
+        let mut pileup = Pileup::new(&index);
+        pileup.add(&evidence);
+        let haploid = CallerOptions {
+            ploidy: crate::caller::Ploidy::Haploid,
+            ..CallerOptions::default()
+        };
+        let statuses: Vec<_> = call_variants(&pileup, &index, &haploid)
+            .into_iter()
+            .map(|c| {
+                (
+                    c.alternate[1..].to_string(),
+                    c.status,
+                    c.genotype.unwrap().as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                ("GG".to_string(), VariantStatus::Confirmed, "1"),
+                ("TTT".to_string(), VariantStatus::Candidate, "1"),
+            ]
+        );
     }
 
     #[test]

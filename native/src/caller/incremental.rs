@@ -86,9 +86,12 @@ mod tests {
             offsets: reads.offsets[..=half].to_vec(),
         };
         let mut pileup = Pileup::new(&index);
-        let mut caller = IncrementalCaller::new(CallerOptions::default());
+        let mut caller = IncrementalCaller::new(CallerOptions {
+            min_depth: 8,
+            ..CallerOptions::default()
+        });
         pile(&index, &first, &mut pileup);
-        // At 5x the SNV is seen but too shallow to confirm.
+        // At 5x the SNV is seen but too shallow for a caller that wants 8 reads.
         let early = caller.update(&pileup, &index);
         let snv_early = early
             .iter()

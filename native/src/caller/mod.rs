@@ -1,7 +1,7 @@
 //! Variant calling from a [`Pileup`]: SNVs, insertions and deletions with
 //! depth, allele frequency, a Phred quality, a genotype and a status.
 //!
-//! Model (per alternate allele, diploid): every read either shows the allele
+//! Model (per alternate allele, diploid by default): every read either shows the allele
 //! or not. With `e` a read's error probability (from its base quality),
 //! * `0/0`: an alternate read is an error turned into this allele (`e / 3`),
 //!   another read is right (`1 − e`);
@@ -11,7 +11,15 @@
 //!
 //! With priors `1 − 1.5θ`, `θ`, `θ/2`, `QUAL = −10 log10 P(0/0 | reads)`
 //! (capped at [`MAX_QUALITY`]) and the genotype is the likelier of `0/1` and
-//! `1/1`. The pileup keeps the alternate reads' summed qualities, not each
+//! `1/1`.
+//!
+//! Haploid (bacteria, archaea, phages; [`Ploidy::Haploid`]), as bcftools'
+//! `--ploidy 1`: a site is `0` (as `0/0`) or `1` (as `1/1`), with priors
+//! `1 − θ` and `θ`; the genotype is `1` and `QUAL = −10 log10 P(0 | reads)`.
+//! No genotype explains an allele in a minority of the reads, so one is not
+//! confirmed: the reads mostly say reference. The alleles of one site compete
+//! (see `haploid_sites`): a rival allele's reads weigh in neither hypothesis,
+//! and only the allele most reads show is confirmed. The pileup keeps the alternate reads' summed qualities, not each
 //! one's, which is all the `e / 3` terms need (log e is linear in the Phred
 //! score); the `1 − e` terms, all close to 1, use the mean. The other reads'
 //! qualities are not kept: their mean is taken to be the alternate reads'.
@@ -37,6 +45,7 @@ mod call;
 mod calls;
 mod filters;
 mod genotype;
+mod haploid_sites;
 mod incremental;
 mod indel_noise;
 mod mode;
@@ -51,7 +60,9 @@ pub(crate) mod simulation;
 #[cfg(test)]
 mod testing;
 
-pub use call::{CallerOptions, Genotype, VariantCall, VariantStatus, VariantType, MAX_QUALITY};
+pub use call::{
+    CallerOptions, Genotype, Ploidy, VariantCall, VariantStatus, VariantType, MAX_QUALITY,
+};
 pub use calls::{call_region, call_variants};
 pub use filters::{
     StrandCounts, VariantFilter, ABSENT_STRAND_RATIO, MIN_REFERENCE_STRAND_SHARE,

@@ -18,21 +18,30 @@ export interface Caller {
   run(input: CallerInput): Promise<{ vcfPath: string; seconds: number }>;
 }
 
-/** `helix analyze`, the real CLI, with the machine's cores. */
-export const helix: Caller = {
-  name: 'helix',
-  async run({ referencePath, circular, reads, workDirectory }) {
-    const vcfPath = join(workDirectory, 'helix.vcf');
-    const seconds = await timedShell(
-      [process.execPath, HELIX_BIN, 'analyze', '--reference', referencePath, '--reads', ...reads]
-        .concat(circular.length > 0 ? ['--circular', circular.join(',')] : [])
-        .concat(['--vcf', vcfPath, '--threads', String(CORES)])
-        .map(quote)
-        .join(' '),
-    );
-    return { vcfPath, seconds };
-  },
-};
+/** `helix analyze <options>`, the real CLI, with the machine's cores. */
+export function helixAnalyze(name: string, options: readonly string[]): Caller {
+  return {
+    name,
+    async run({ referencePath, circular, reads, workDirectory }) {
+      const vcfPath = join(workDirectory, 'helix.vcf');
+      const seconds = await timedShell(
+        [process.execPath, HELIX_BIN, 'analyze', '--reference', referencePath, '--reads', ...reads, ...options]
+          .concat(circular.length > 0 ? ['--circular', circular.join(',')] : [])
+          .concat(['--vcf', vcfPath, '--threads', String(CORES)])
+          .map(quote)
+          .join(' '),
+      );
+      return { vcfPath, seconds };
+    },
+  };
+}
+
+/**
+ * `helix analyze` in its germline mode, haploid (`--ploidy 1`) as the peers call every set here:
+ * a phage, a plasmid, and wgsim's haploid (`-h`) reads of a bacterial genome. Their references are
+ * FASTA files, which do not say what organism they hold.
+ */
+export const helix: Caller = helixAnalyze('helix', ['--ploidy', '1']);
 
 /**
  * The peers' common tail: sort, pile up and call haploid (`--ploidy 1`: phage, plasmid and a

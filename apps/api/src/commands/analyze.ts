@@ -2,10 +2,11 @@ import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { PublishedEffects } from '../annotate/published-effects.js';
 import { annotateCalls, openRunAnnotation, type RunAnnotation } from '../annotate/run-annotation.js';
 import { estimateReads } from '../cli/fastq-estimate.js';
-import { numberFlag } from '../cli/flags.js';
 import { createProgress } from '../cli/progress.js';
+import { parseRunFlags, RUN_FLAG_OPTIONS, RUN_FLAGS_HELP, runFlagsSynopsis } from '../cli/run-flags.js';
 import { BadInputError, UsageError } from '../cli/usage-error.js';
 import { type Database, openDatabase } from '../db/database.js';
 import { PostgresResultStore } from '../db/result-store.js';
@@ -19,17 +20,13 @@ import { sortForVcf, vcfHeader, vcfRecord } from '../vcf/writer.js';
 
 /** `helix analyze` usage text. */
 export const ANALYZE_USAGE = `usage: helix analyze --reference ref.fa[.gz]|ref.gbk --reads a.fq[.gz] [b.fq[.gz] ...] --vcf out.vcf
-                     [--annotation genes.gff3|genes.gbk] [--genetic-code N] [--circular NAME[,NAME]]
-                     [--min-depth 8] [--min-af 0.15] [--min-quality 20] [--threads N] [--sample NAME] [--db]
+                     ${runFlagsSynopsis('                     ')}
+                     [--sample NAME] [--db]
 
 Calls SNVs and short indels from FASTQ reads against a FASTA reference and writes VCF 4.3
 (--vcf - for stdout). Two read files are read as mates. --db also stores the run, its analyses
 and its variants in the database (DATABASE_URL, or the embedded one under HELIX_DATA_DIR).
---annotation (GFF3 or GenBank) adds each call's effect on genes as INFO/ANN; a GenBank
---reference gives sequence and genes at once. --genetic-code overrides the NCBI translation
-table (default: the file's /transl_table, else 11 for bacteria and phages, 1 otherwise).
---circular names the reference's circular contigs (a GenBank reference's LOCUS line already says so):
-reads align across their origin and a deletion may span it (a <DEL> whose END passes the contig's length).
+${RUN_FLAGS_HELP}
 --sample names the VCF column (default: the first reads file's name without _R1… and extensions).
 It ends with the mapping statistics: reads mapped, properly paired, mean depth and breadth over the reference.`;
 
@@ -43,16 +40,8 @@ export async function analyze(args: string[]): Promise<void> {
     strict: true,
     allowPositionals: true,
     options: {
-      reference: { type: 'string' },
+      ...RUN_FLAG_OPTIONS,
       reads: { type: 'string', multiple: true },
-      vcf: { type: 'string' },
-      'min-depth': { type: 'string' },
-      'min-af': { type: 'string' },
-      'min-quality': { type: 'string' },
-      threads: { type: 'string' },
-      annotation: { type: 'string' },
-      'genetic-code': { type: 'string' },
-      circular: { type: 'string', multiple: true },
       sample: { type: 'string' },
       db: { type: 'boolean', default: false },
     },
@@ -62,19 +51,14 @@ export async function analyze(args: string[]): Promise<void> {
   const reads = [...(values.reads ?? []), ...positionals].map((file) => resolve(file));
   if (reads.length === 0) throw new UsageError('--reads a.fq is required');
   if (!values.vcf) throw new UsageError('--vcf out.vcf (or - for stdout) is required');
-  const minDepth = numberFlag('min-depth', values['min-depth'], { integer: true, min: 1 });
-  const minAlleleFrequency = numberFlag('min-af', values['min-af'], { min: 0, max: 1 });
-  const minQuality = numberFlag('min-quality', values['min-quality'], { min: 0 });
-  const threads = numberFlag('threads', values.threads, { integer: true, min: 1, max: 64 });
+  const { config: callerConfig, geneticCode } = parseRunFlags(values);
   if (values.sample !== undefined && values.sample.trim() === '') throw new UsageError('--sample needs a name');
   const sampleName = runSampleName({ sampleName: values.sample?.trim(), readsPaths: reads });
-  const geneticCode = numberFlag('genetic-code', values['genetic-code'], { integer: true, min: 1, max: 33 });
-  const circular = (values.circular ?? []).flatMap((names) => names.split(',')).map((name) => name.trim());
-  if (circular.includes('')) throw new UsageError('--circular takes contig names, separated by commas');
 
   // The genes are read on a worker thread while the run starts and goes on, so that reading them
   // costs no time. A --db run reads them itself before its row is stored, and refuses unreadable
-  // ones then; this copy annotates the VCF.
+  // ones then; its publisher annotates each call once, and the VCF takes the effects its alarms
+  // carried. This copy annotates the VCF of a run not stored.
   const genesRead = openRunAnnotation({
     referencePath: resolve(values.reference),
     ...(values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
@@ -95,7 +79,13 @@ export async function analyze(args: string[]): Promise<void> {
     store = new PostgresResultStore(database.pool);
   }
 
-  const pipeline = new Pipeline({ store, metricsIntervalMs: 200, callIntervalMs: 60_000 });
+  const published = values.db ? new PublishedEffects() : undefined;
+  const pipeline = new Pipeline({
+    store,
+    ...(published && { observer: published.observer }),
+    metricsIntervalMs: 200,
+    callIntervalMs: 60_000,
+  });
   const started = performance.now();
   const progress = createProgress('analysing', 'reads');
   const expected = await estimateReads(reads).catch(() => 0);
@@ -110,11 +100,7 @@ export async function analyze(args: string[]): Promise<void> {
       batchSize: ANALYZE_BATCH_SIZE,
       highWater: 16,
       lowWater: 4,
-      ...(circular.length > 0 && { circular }),
-      ...(threads !== undefined && { workers: threads }),
-      ...(minDepth !== undefined && { minDepth }),
-      ...(minAlleleFrequency !== undefined && { minAlleleFrequency }),
-      ...(minQuality !== undefined && { minQuality }),
+      ...callerConfig,
       // A stored run keeps its calls' effects, annotated by the pipeline as they are confirmed.
       ...(values.db && values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
       ...(values.db && geneticCode !== undefined && { geneticCode }),
@@ -142,7 +128,7 @@ export async function analyze(args: string[]): Promise<void> {
     let confirmed: ((typeof sorted)[number] & { annotation?: string })[] = sorted;
     if (genes.annotation) {
       try {
-        confirmed = annotateCalls(genes.annotation, sorted);
+        confirmed = published ? published.annotate(sorted) : annotateCalls(genes.annotation, sorted);
       } catch (error) {
         throw new BadInputError(
           `annotating with ${values.annotation ?? values.reference}: ${error instanceof Error ? error.message : String(error)}`,

@@ -3,7 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { annotateCalls, openRunAnnotation } from '../annotate/run-annotation.js';
-import { numberFlag } from '../cli/flags.js';
+import { parseRunFlags, RUN_FLAG_OPTIONS, RUN_FLAGS_HELP, runFlagsSynopsis } from '../cli/run-flags.js';
 import { BadInputError, UsageError } from '../cli/usage-error.js';
 import { loadConfig } from '../env.js';
 import { MemoryResultStore } from '../pipeline/memory-store.js';
@@ -14,14 +14,14 @@ import { vcfHeader } from '../vcf/writer.js';
 
 /** `helix watch` usage text. */
 export const WATCH_USAGE = `usage: helix watch RUN_DIR --reference ref.fa[.gz]|ref.gbk --vcf out.vcf
-                   [--annotation genes.gff3|genes.gbk] [--genetic-code N] [--circular NAME[,NAME]]
-                   [--min-depth 8] [--min-af 0.15] [--min-quality 20] [--threads N]
+                   ${runFlagsSynopsis('                   ')}
 
 Follows a sequencer's run folder as it is written (fastq_pass/<barcode>/, <sample>_S<n>_L<lane>_R1_001
 with its R2 mate, or FASTQ files in the folder itself), analysing each file once it is complete
 (HELIX_WATCH_SETTLE_MS), until the end marker (final_summary*.txt, CopyComplete.txt, RTAComplete.txt)
 or Ctrl-C. Then writes the VCF (--vcf - for stdout) with one column per sample, in first-seen order.
-On a terminal, each sample's reads, mapped share and depth show on stderr while the run goes on.`;
+On a terminal, each sample's reads, mapped share and depth show on stderr while the run goes on.
+${RUN_FLAGS_HELP}`;
 
 /** Batches of a watched run are large, as analyze's: fewer hand-offs between threads. */
 const WATCH_BATCH_SIZE = 4_096;
@@ -32,30 +32,14 @@ export async function watch(args: string[]): Promise<void> {
     args,
     strict: true,
     allowPositionals: true,
-    options: {
-      reference: { type: 'string' },
-      vcf: { type: 'string' },
-      'min-depth': { type: 'string' },
-      'min-af': { type: 'string' },
-      'min-quality': { type: 'string' },
-      threads: { type: 'string' },
-      annotation: { type: 'string' },
-      'genetic-code': { type: 'string' },
-      circular: { type: 'string', multiple: true },
-    },
+    options: RUN_FLAG_OPTIONS,
   });
   const [runDir, ...extra] = positionals;
   if (runDir === undefined) throw new UsageError('give the run folder: helix watch RUN_DIR');
   if (extra.length > 0) throw new UsageError(`helix watch follows one run folder, not ${positionals.length}`);
   if (!values.reference) throw new UsageError('--reference ref.fa is required');
   if (!values.vcf) throw new UsageError('--vcf out.vcf (or - for stdout) is required');
-  const minDepth = numberFlag('min-depth', values['min-depth'], { integer: true, min: 1 });
-  const minAlleleFrequency = numberFlag('min-af', values['min-af'], { min: 0, max: 1 });
-  const minQuality = numberFlag('min-quality', values['min-quality'], { min: 0 });
-  const threads = numberFlag('threads', values.threads, { integer: true, min: 1, max: 64 });
-  const geneticCode = numberFlag('genetic-code', values['genetic-code'], { integer: true, min: 1, max: 33 });
-  const circular = (values.circular ?? []).flatMap((names) => names.split(',')).map((name) => name.trim());
-  if (circular.includes('')) throw new UsageError('--circular takes contig names, separated by commas');
+  const { config: callerConfig, geneticCode } = parseRunFlags(values);
   const referencePath = resolve(values.reference);
   const genes = await openRunAnnotation({
     referencePath,
@@ -90,11 +74,7 @@ export async function watch(args: string[]): Promise<void> {
         batchSize: WATCH_BATCH_SIZE,
         highWater: 16,
         lowWater: 4,
-        ...(circular.length > 0 && { circular }),
-        ...(threads !== undefined && { workers: threads }),
-        ...(minDepth !== undefined && { minDepth }),
-        ...(minAlleleFrequency !== undefined && { minAlleleFrequency }),
-        ...(minQuality !== undefined && { minQuality }),
+        ...callerConfig,
       })
       .catch((error: Error) => {
         throw new BadInputError(error.message);

@@ -7,13 +7,16 @@ import type {
   NewRun,
   ReadSourceKind,
   ResultStore,
+  RunFileEnding,
   RunFileRecord,
   RunStatusKind,
   RunTotals,
+  RunWarningRecord,
   SampleRecord,
   VariantRecord,
 } from '../pipeline/records.js';
 import { variantCallKey } from '../pipeline/records.js';
+import { PostgresRunFileLedger } from './run-file-ledger.js';
 
 /** What identifies a stored call: its site and its sample. */
 type VariantCallRow = Pick<VariantRecord, 'runId' | 'sample' | 'contig' | 'position' | 'ref' | 'alt'>;
@@ -22,10 +25,15 @@ type VariantCallRow = Pick<VariantRecord, 'runId' | 'sample' | 'contig' | 'posit
  * The pipeline's results in PostgreSQL, written with hand-written multi-row statements
  * (`unnest` of column arrays: one round trip per batch of rows). Every write is idempotent:
  * analyses are keyed by run and sequence, variants by site, metric samples by run and second,
- * sequenced samples by run and name (the latest figures win), run files by run and path.
+ * sequenced samples by run and name (the latest figures win); run files and warnings are kept by
+ * {@link PostgresRunFileLedger}.
  */
 export class PostgresResultStore implements ResultStore {
-  constructor(private readonly pool: pg.Pool) {}
+  readonly #files: PostgresRunFileLedger;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.#files = new PostgresRunFileLedger(pool);
+  }
 
   async createRun(run: NewRun): Promise<string> {
     const { rows } = await this.pool.query<{ id: string }>(
@@ -89,21 +97,25 @@ export class PostgresResultStore implements ResultStore {
          THEN variants.${column} ELSE EXCLUDED.${column} END`;
     await this.pool.query(
       `INSERT INTO variants (run_id, sample, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency,
-         quality, status, first_seen_at, last_seen_at, confirmed_at, effects, genes, consequences, protein_changes)
+         quality, status, first_seen_at, last_seen_at, confirmed_at, effects, genes, consequences, protein_changes,
+         file_arrived_at)
        SELECT run_id, sample, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality, status,
-         seen_at, seen_at, CASE WHEN status = 'CONFIRMED' THEN seen_at END, effects,
-         ARRAY(SELECT jsonb_array_elements_text(genes)), ARRAY(SELECT jsonb_array_elements_text(consequences)),
-         ARRAY(SELECT jsonb_array_elements_text(protein_changes))
+         seen_at, seen_at, CASE WHEN status = 'CONFIRMED' THEN seen_at END, COALESCE(annotated.effects, '[]'::jsonb),
+         COALESCE(annotated.genes, '{}'), COALESCE(annotated.consequences, '{}'), COALESCE(annotated.protein_changes, '{}'),
+         CASE WHEN status = 'CONFIRMED' THEN file_arrived_at END
        FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::"VariantType"[], $7::text[],
-         $8::int[], $9::int[], $10::float8[], $11::float8[], $12::"VariantStatus"[], $13::timestamptz[],
-         $14::jsonb[], $15::jsonb[], $16::jsonb[], $17::jsonb[], $18::text[])
+         $8::int[], $9::int[], $10::float8[], $11::float8[], $12::"VariantStatus"[], $13::timestamptz[], $14::text[],
+         $15::timestamptz[]) WITH ORDINALITY
          AS incoming(run_id, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality,
-           status, seen_at, effects, genes, consequences, protein_changes, sample)
+           status, seen_at, sample, file_arrived_at, row_number)
+       CROSS JOIN LATERAL jsonb_to_record($16::jsonb -> (row_number::int - 1))
+         AS annotated(effects jsonb, genes text[], consequences text[], protein_changes text[])
        ON CONFLICT (run_id, contig, position, ref, alt, sample) DO UPDATE SET
          genotype = EXCLUDED.genotype, depth = EXCLUDED.depth, alt_count = EXCLUDED.alt_count,
          allele_frequency = EXCLUDED.allele_frequency, quality = EXCLUDED.quality,
          status = EXCLUDED.status, last_seen_at = EXCLUDED.last_seen_at,
          confirmed_at = COALESCE(variants.confirmed_at, EXCLUDED.confirmed_at),
+         file_arrived_at = COALESCE(variants.file_arrived_at, EXCLUDED.file_arrived_at),
          ${kept('genes')}, ${kept('consequences')}, ${kept('protein_changes')}, ${kept('effects')}`,
       [
         rows.map((row) => row.runId),
@@ -119,11 +131,9 @@ export class PostgresResultStore implements ResultStore {
         rows.map((row) => row.quality),
         rows.map((row) => row.status),
         rows.map((row) => row.seenAt),
-        rows.map((row) => JSON.stringify(row.effects)),
-        rows.map((row) => JSON.stringify(distinct(row.effects.map((effect) => effect.gene)))),
-        rows.map((row) => JSON.stringify(distinct(row.effects.map((effect) => effect.consequence)))),
-        rows.map((row) => JSON.stringify(concernKeys(row))),
         rows.map((row) => row.sample),
+        rows.map((row) => row.fileArrivedAt ?? null),
+        JSON.stringify(rows.map(annotatedColumns)),
       ],
     );
   }
@@ -182,37 +192,16 @@ export class PostgresResultStore implements ResultStore {
     );
   }
 
-  async takeFile(file: RunFileRecord): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO run_files (run_id, path, paths, size, mtime, sample)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (run_id, path) DO NOTHING`,
-      [file.runId, file.path, file.paths, file.size, new Date(file.mtime), file.sample],
-    );
+  takeFile(file: RunFileRecord): Promise<void> {
+    return this.#files.takeFile(file);
   }
 
-  async finishFile(runId: string, path: string, reads: number): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const { rowCount } = await client.query(
-        `UPDATE run_files SET state = 'DONE', reads = $3, done_at = now()
-         WHERE run_id = $1 AND path = $2 AND state = 'TAKEN'`,
-        [runId, path, reads],
-      );
-      // Only the write that moved the file to DONE counts its reads: a retried write adds nothing.
-      if (rowCount === 1) {
-        await client.query(
-          `UPDATE runs SET reads_produced = reads_produced + $2, reads_analysed = reads_analysed + $2 WHERE id = $1`,
-          [runId, reads],
-        );
-      }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  finishFile(runId: string, path: string, ending: RunFileEnding): Promise<void> {
+    return this.#files.finishFile(runId, path, ending);
+  }
+
+  addRunWarnings(rows: RunWarningRecord[]): Promise<void> {
+    return this.#files.addRunWarnings(rows);
   }
 
   async interruptedRuns(source: ReadSourceKind): Promise<InterruptedRun[]> {
@@ -235,27 +224,33 @@ export class PostgresResultStore implements ResultStore {
     return rows.map(variantCallKey);
   }
 
-  async runFiles(runId: string): Promise<RunFileRecord[]> {
-    const { rows } = await this.pool.query<{
-      path: string;
-      paths: string[];
-      size: string;
-      mtime: Date;
-      sample: string;
-      reads: string;
-      state: 'TAKEN' | 'DONE';
-    }>('SELECT path, paths, size, mtime, sample, reads, state FROM run_files WHERE run_id = $1 ORDER BY id', [runId]);
-    return rows.map((row) => ({
-      runId,
-      path: row.path,
-      paths: row.paths,
-      size: Number(row.size),
-      mtime: row.mtime.getTime(),
-      sample: row.sample,
-      reads: Number(row.reads),
-      state: row.state,
-    }));
+  runFiles(runId: string): Promise<RunFileRecord[]> {
+    return this.#files.runFiles(runId);
   }
+}
+
+/** A row's effects and the arrays drawn from them, named as the columns they fill. */
+interface AnnotatedColumns {
+  effects?: VariantRecord['effects'];
+  genes?: string[];
+  consequences?: string[];
+  protein_changes: string[];
+}
+
+/**
+ * A row's object in its batch's one JSON document of effects (a row without effects still has its
+ * own `contig:REFposALT` key): one text for the batch costs far less to send and to read than four
+ * arrays of JSON texts, each quoted again as an array element.
+ */
+function annotatedColumns(row: VariantRecord): AnnotatedColumns {
+  const protein_changes = concernKeys(row);
+  if (row.effects.length === 0) return { protein_changes };
+  return {
+    effects: row.effects,
+    genes: distinct(row.effects.map((effect) => effect.gene)),
+    consequences: distinct(row.effects.map((effect) => effect.consequence)),
+    protein_changes,
+  };
 }
 
 /** The distinct defined values, in first-seen order. */

@@ -33,6 +33,7 @@ interface PendingRow {
   ref: string;
   alt: string;
   type: VariantTypeKind;
+  genotype: string | null;
   depth: number;
   alt_count: number;
   allele_frequency: number;
@@ -145,7 +146,7 @@ export class InterpretationStore {
    */
   async pending(limit: number, afterId: string, withRules: boolean): Promise<PendingVariant[]> {
     const { rows } = await this.pool.query<PendingRow>(
-      `SELECT id, run_id, contig, position, ref, alt, type, depth, alt_count, allele_frequency, quality, effects,
+      `SELECT id, run_id, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality, effects,
          interpretation IS NOT NULL AS has_rules, interpretation_attempts AS attempts
        FROM variants
        WHERE interpretation_state = 'PENDING' AND status = 'CONFIRMED' AND id > $2::int8
@@ -162,6 +163,7 @@ export class InterpretationStore {
       ref: row.ref,
       alt: row.alt,
       type: row.type,
+      genotype: row.genotype,
       depth: row.depth,
       altCount: row.alt_count,
       alleleFrequency: row.allele_frequency,

@@ -48,7 +48,7 @@ export const modelAnswerSchema = z.object({ interpretations: z.array(z.unknown()
 const SYSTEM_PROMPT = `You are a genomics assistant annotating variant calls from a sequencing pipeline.
 For each variant you get an id, the site, the alleles, the reference around the site with the
 changed bases in brackets, and facts computed by rules (substitution class, indel length and frame,
-repeat context, zygosity from allele frequency, call quality).
+repeat context, zygosity — haploid for a one-copy genome, else from allele frequency — call quality).
 A variant in or near an annotated gene has one effect line per gene it touches: the consequence
 (Sequence Ontology term) and impact, gene, locus tag, product, codon change, HGVS.c and HGVS.p, and
 the reference protein around the change with the changed residues in brackets. Then name the gene,

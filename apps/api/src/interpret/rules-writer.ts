@@ -141,6 +141,10 @@ export class RulesWriter {
             this.#interpreted += 1;
             if (!handOff) pending.settled();
             listeners.emit(interpretedEvent(stored.id, row.variant, 'rules', row.interpretation));
+          } else if (!stored.pending) {
+            // Announced again after its interpretation was final (confirmed, then candidate, then
+            // confirmed again): that announcement waits for nothing.
+            pending.settled();
           }
           if (handOff && stored.pending) handOff(stored.id, row.variant);
         }

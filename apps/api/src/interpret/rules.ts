@@ -15,7 +15,10 @@ import {
 } from './sequence-context.js';
 
 /** What the interpreters need to know of a variant call. */
-export type InterpretableVariant = Pick<
+export type InterpretableVariant = {
+  /** VCF `GT` (`1` when haploid); unknown (a stored call without one) reads as diploid. */
+  genotype?: string | null;
+} & Pick<
   VariantRecord,
   | 'runId'
   | 'contig'
@@ -33,8 +36,11 @@ export type InterpretableVariant = Pick<
 /** Transition (purine ↔ purine, pyrimidine ↔ pyrimidine) or transversion. */
 export type SubstitutionClass = 'transition' | 'transversion';
 
-/** Zygosity as read from the allele frequency of a diploid sample. */
-export type Zygosity = 'homozygous' | 'heterozygous' | 'subclonal';
+/**
+ * Zygosity: `haploid` for a haploid call (genotype `1`: one copy, so neither homo- nor
+ * heterozygous), else as read from the allele frequency of a diploid sample.
+ */
+export type Zygosity = 'homozygous' | 'heterozygous' | 'subclonal' | 'haploid';
 
 /** How far the call's quality can be trusted. */
 export type QualityBand = 'high' | 'medium' | 'low';
@@ -74,6 +80,8 @@ export interface RulesInterpretation {
   quality: number;
 }
 
+/** The genotype of a haploid call (ploidy 1). */
+export const HAPLOID_GENOTYPE = '1';
 /** Allele frequency from which a call reads as homozygous. */
 export const HOMOZYGOUS_MIN_AF = 0.8;
 /** Allele frequency below which a call reads as subclonal (below a heterozygote's ~0.5). */
@@ -111,8 +119,9 @@ export function indelFacts(ref: string, alt: string): IndelFacts {
   return { bases, length: bases.length, frameshift: bases.length % 3 !== 0 };
 }
 
-/** Zygosity class of an allele frequency. */
-export function zygosity(alleleFrequency: number): Zygosity {
+/** Zygosity class of a call's allele frequency, or `haploid` for a haploid genotype (`1`). */
+export function zygosity(alleleFrequency: number, genotype?: string | null): Zygosity {
+  if (genotype === HAPLOID_GENOTYPE) return 'haploid';
   if (alleleFrequency >= HOMOZYGOUS_MIN_AF) return 'homozygous';
   if (alleleFrequency >= HETEROZYGOUS_MIN_AF) return 'heterozygous';
   return 'subclonal';
@@ -173,7 +182,7 @@ export function interpretByRules(variant: InterpretableVariant, window?: Referen
     : null;
   const indel = variant.type === 'SNV' ? null : indelFacts(variant.ref, variant.alt);
   const repeat = known ? repeatContext(variant, window) : null;
-  const zygosityClass = zygosity(variant.alleleFrequency);
+  const zygosityClass = zygosity(variant.alleleFrequency, variant.genotype);
   const band = qualityBand(variant.quality);
 
   const effects = describeEffects(variant.effects);

@@ -9,7 +9,7 @@ import type { Config } from '../env.js';
 import type { Logger } from '../logger.js';
 import type { MutationDetected, PipelineObserver } from '../pipeline/events.js';
 import { logMutationDetected } from './alarm.js';
-import { InterpretationStore } from './interpretation-store.js';
+import { InterpretationStore, siteKey } from './interpretation-store.js';
 import { InterpretationListeners, type VariantInterpreted } from './interpreted-event.js';
 import type { InterpretationMetrics } from './metrics.js';
 import { ModelWorker, NO_MODEL_METRICS } from './model-worker.js';
@@ -64,6 +64,7 @@ const toInterpretable = (variant: MutationDetected): InterpretableVariant => ({
   ref: variant.ref,
   alt: variant.alt,
   type: variant.type,
+  genotype: variant.genotype,
   depth: variant.depth,
   altCount: variant.altCount,
   alleleFrequency: variant.alleleFrequency,
@@ -165,8 +166,12 @@ class Service implements InterpretationService {
   #onMutationDetected(variant: MutationDetected): void {
     if (this.#alarmLogger) logMutationDetected(this.#alarmLogger, variant);
     if (this.#stopped) return;
-    this.#pending.detected();
-    this.#rules.offer(toInterpretable(variant), 'announced');
+    const interpretable = toInterpretable(variant);
+    // A call confirmed again after falling back to candidate is announced again: while the first
+    // announcement still waits, the variant is pending once, not twice.
+    const key = siteKey(interpretable);
+    if (!this.#rules.holds(key) && !this.#modelWorker?.holds(key)) this.#pending.detected();
+    this.#rules.offer(interpretable, 'announced');
   }
 }
 

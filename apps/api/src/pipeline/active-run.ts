@@ -1,5 +1,6 @@
 import type { AlignerIndex, Reference } from '@helix/native';
 import { SiteAnnotator } from '../annotate/site-annotator.js';
+import { CallScheduler, DEFAULT_CALL_SHARE } from './call-scheduler.js';
 import type { RunConfig } from './config.js';
 import {
   analysisRecord,
@@ -10,10 +11,11 @@ import {
 } from './detector.js';
 import { recordFailedStart } from './failed-start.js';
 import { replayDoneFiles } from './file-replay.js';
-import { LatencyWindow, type PipelineMetrics, RateMeter } from './metrics.js';
-import { BoundedQueue } from './queue.js';
-import type { RunReadSource, TakenBatch } from './read-source.js';
+import type { PipelineMetrics } from './metrics.js';
+import type { BoundedQueue } from './queue.js';
+import type { RunReadSource } from './read-source.js';
 import type { RunStatusKind, RunTotals, SampleRecord } from './records.js';
+import { type QueuedBatch, RunIngest } from './run-ingest.js';
 import { acquireRunInputs, type RunInputs } from './run-inputs.js';
 import { RunLedger } from './run-ledger.js';
 import type { ResumedRun, RunOutcome, RunServices, SampleCallSet } from './run-services.js';
@@ -23,14 +25,10 @@ import { VariantPublisher } from './variant-publisher.js';
 
 export type { ResumedRun, RunOutcome, RunServices, SampleCallSet } from './run-services.js';
 
-/** A batch waiting in the queue, stamped for end-to-end latency. */
-interface QueuedBatch extends TakenBatch {
-  enqueuedAt: number;
-}
-
 /**
  * One run of the pipeline: pulls batches from the producer into the bounded queue, hands them to
- * the detectors, accumulates their evidence in a pileup, calls variants, and feeds the sink.
+ * the detectors ({@link RunIngest}), accumulates their evidence in each sample's pileup, calls a
+ * sample's variants as soon as a batch of it is merged ({@link CallScheduler}), and feeds the sink.
  * Backpressure: above high-water (queue plus sink lag) it stops pulling and pauses the producer;
  * below low-water it resumes. Its {@link RunLedger} keeps the count of every read taken.
  */
@@ -43,6 +41,8 @@ export class ActiveRun {
   readonly #detectors: BatchDetectors;
   readonly #services: RunServices;
   readonly #queue: BoundedQueue<QueuedBatch>;
+  readonly #ingest: RunIngest;
+  readonly #calls: CallScheduler;
   readonly #ledger = new RunLedger();
   /** Each sample's pileup and calls, by the read source's sample index. */
   readonly #samples: SampleCalls[] = [];
@@ -50,13 +50,8 @@ export class ActiveRun {
   #carried: Readonly<Record<string, number>> = {};
   readonly #variants: VariantPublisher;
   readonly sink: BatchedSink;
-  readonly #ingestion = new RateMeter();
-  readonly #processing = new RateMeter();
-  readonly #latency = new LatencyWindow();
   #inputEnded = false;
-  #stopping = false;
   #failure: string | undefined;
-  #resumeWaiter: (() => void) | undefined;
   #idleWaiter: (() => void) | undefined;
   #spikeTimer: NodeJS.Timeout | undefined;
   #ingesting: Promise<void> = Promise.resolve();
@@ -93,20 +88,19 @@ export class ActiveRun {
       // producer back up to a tick after the database caught up.
       onWritten: () => this.#updatePressure(),
     });
-    this.#queue = new BoundedQueue<QueuedBatch>(
-      { highWater: config.highWater, lowWater: config.lowWater },
-      {
-        throttle: () => {
-          this.#reads.pause();
-          services.onThrottleChange(true);
-        },
-        resume: () => {
-          this.#reads.resume();
-          services.onThrottleChange(false);
-          this.#resumeWaiter?.();
-        },
-      },
-    );
+    const marks = { highWater: config.highWater, lowWater: config.lowWater };
+    this.#ingest = new RunIngest(this.#reads, this.#detectors, marks, {
+      throttleChanged: (throttled) => services.onThrottleChange(throttled),
+      taken: (batch) => this.#ledger.taken(batch),
+      dispatched: (batch) => this.#ledger.dispatched(batch.reads),
+      analysed: (item, result) => this.#onAnalysed(item, result),
+      failed: (item, error) => this.#onFailed(item, error),
+    });
+    this.#queue = this.#ingest.queue;
+    this.#calls = new CallScheduler((sample) => this.#callSample(sample), {
+      minIntervalMs: services.callIntervalMs ?? 0,
+      share: DEFAULT_CALL_SHARE,
+    });
     this.#variants = new VariantPublisher(
       runId,
       {
@@ -169,7 +163,7 @@ export class ActiveRun {
       await inputs?.release();
       throw error;
     }
-    run.#ingesting = run.#replay(resumed).then(() => run.#ingest());
+    run.#ingesting = run.#replay(resumed).then(() => run.#ingestAll());
     return run;
   }
 
@@ -209,8 +203,8 @@ export class ActiveRun {
     const batches = this.#ledger.batches;
     return {
       at: new Date(),
-      ingestionRate: this.#ingestion.rate(now),
-      processingRate: this.#processing.rate(now),
+      ingestionRate: this.#ingest.ingestion.rate(now),
+      processingRate: this.#ingest.processing.rate(now),
       queueDepth: this.#queue.length + this.#detectors.queued,
       inFlight: this.#detectors.inFlight - this.#detectors.queued,
       throttled: this.#queue.throttled,
@@ -225,8 +219,8 @@ export class ActiveRun {
       batchesProduced: batches.produced,
       batchesAnalysed: batches.analysed,
       sinkLag: this.sink.lag,
-      latencyP50Ms: this.#latency.percentile(50),
-      latencyP99Ms: this.#latency.percentile(99),
+      latencyP50Ms: this.#ingest.latency.percentile(50),
+      latencyP99Ms: this.#ingest.latency.percentile(99),
       variantsConfirmed: this.#variants.confirmed,
       mappedReads: this.#ledger.mappedReads,
       properlyPairedReads: this.#ledger.properlyPairedReads,
@@ -241,26 +235,15 @@ export class ActiveRun {
    */
   refreshSamples(): SampleRecord[] {
     const at = new Date();
-    return this.#samples.map((sample) => {
-      const depth = sample.refreshDepth();
-      return {
-        runId: this.runId,
-        name: sample.name,
-        readsAnalysed: sample.readsAnalysed,
-        mappedReads: sample.mappedReads,
-        properlyPairedReads: sample.properlyPairedReads,
-        meanDepth: depth.meanDepth,
-        breadth1x: depth.breadth1x,
-        breadth10x: depth.breadth10x,
-        variantsConfirmed: this.#variants.confirmedOf(sample.name),
-        at,
-      };
-    });
+    return this.#samples.map((sample) =>
+      sample.refreshedRecord(this.runId, this.#variants.confirmedOf(sample.name), at),
+    );
   }
 
-  /** Calls variants that are new or changed since the last call, sample by sample, and hands them to the sink. */
-  callVariants(): void {
-    for (const sample of this.#samples) this.#variants.publish(sample.update(), sample.name, sample.progress);
+  /** Calls the variants of the sample at `index` that are new or changed since its last call, and publishes them. */
+  #callSample(index: number): void {
+    const sample = this.#samples[index] as SampleCalls;
+    this.#variants.publish(sample.update(), sample.name, sample.progress);
   }
 
   /** Every call of every sample as it stands (for the final write and the VCF), in first-seen order. */
@@ -286,9 +269,8 @@ export class ActiveRun {
    * (a DIRECTORY run at shutdown), a run whose input has not ended stays RUNNING, to be resumed.
    */
   async stop(drain: boolean, suspend = false): Promise<RunOutcome> {
-    this.#stopping = true;
+    this.#ingest.stop();
     this.#reads.close();
-    this.#resumeWaiter?.();
     clearTimeout(this.#spikeTimer);
     await this.#ingesting;
     if (!drain) {
@@ -309,6 +291,7 @@ export class ActiveRun {
   }
 
   async #conclude(status: RunStatusKind): Promise<RunOutcome> {
+    this.#calls.close();
     const sampleCalls = this.allCalls();
     for (const [index, { sample, calls }] of sampleCalls.entries()) {
       this.#variants.publish(calls, sample, this.#samples[index]?.progress);
@@ -353,56 +336,25 @@ export class ActiveRun {
     );
   }
 
-  async #ingest(): Promise<void> {
-    try {
-      while (!this.#stopping) {
-        if (this.#queue.throttled) {
-          await new Promise<void>((resolve) => {
-            this.#resumeWaiter = resolve;
-          });
-          this.#resumeWaiter = undefined;
-          continue;
-        }
-        const taken = await this.#reads.next();
-        if (!taken) {
-          this.#inputEnded = !this.#stopping;
-          break;
-        }
-        this.#ledger.taken(taken.batch);
-        this.#ingestion.record(taken.batch.reads);
-        this.#queue.push({ ...taken, enqueuedAt: performance.now() });
-        this.#dispatch();
-      }
-    } catch (error) {
-      this.#failure = (error as Error).message;
+  async #ingestAll(): Promise<void> {
+    const end = await this.#ingest.run();
+    if (end.kind === 'ended') this.#inputEnded = true;
+    if (end.kind === 'failed') {
+      this.#failure = end.reason;
       this.#services.observer.warning?.('read source failed', { reason: this.#failure });
     }
     this.#checkFinished();
   }
 
-  #dispatch(): void {
-    while (this.#detectors.hasIdleWorker && this.#queue.length > 0) {
-      const item = this.#queue.shift() as QueuedBatch;
-      const { batch } = item;
-      this.#ledger.dispatched(batch.reads);
-      const { sequence, reads, bases, qualities, offsets, paired } = batch;
-      this.#detectors.analyse({ sequence, reads, bases, qualities, offsets, paired, sample: item.sample }).then(
-        (result) => this.#onAnalysed(item, result),
-        (error: Error) => this.#onFailed(item, error),
-      );
-    }
-  }
-
   #onAnalysed(item: QueuedBatch, result: DetectionResult): void {
-    const { batch, enqueuedAt } = item;
+    const { batch } = item;
     this.#sample(item.sample).add(result, item.file?.arrivedAt);
+    this.#calls.merged(item.sample);
     this.#ledger.analysed(batch.reads, result.mappedReads, result.properlyPairedReads);
     this.#reads.settled(item, true);
-    this.#processing.record(batch.reads);
-    this.#latency.observe(performance.now() - enqueuedAt);
     if (!result.stored) this.sink.addAnalysis(analysisRecord(this.runId, batch.sequence, result));
     this.#updatePressure();
-    this.#dispatch();
+    this.#ingest.dispatch();
     this.#checkFinished();
   }
 
@@ -423,7 +375,7 @@ export class ActiveRun {
     // break `produced = analysed`.
     this.#ledger.rejected(batch.reads);
     this.#failure ??= `batch ${batch.sequence}: ${error.message}`;
-    this.#stopping = true;
+    this.#ingest.stop();
     this.#reads.close();
     this.#checkFinished();
   }

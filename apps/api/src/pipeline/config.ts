@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+const PLOIDIES = [1, 2] as const;
+const PLOIDY_MESSAGE = 'ploidy must be 1 (haploid) or 2 (diploid)';
+
+/** Chromosome copies of a sample: 1, haploid (bacteria, archaea, phages), or 2, diploid. */
+export type Ploidy = (typeof PLOIDIES)[number];
+
 /** Defaults of a run, as the API contract gives them. */
 export const DEFAULT_RUN_CONFIG = {
   source: 'SIMULATED',
@@ -13,7 +19,7 @@ export const DEFAULT_RUN_CONFIG = {
   highWater: 500,
   lowWater: 100,
   seed: 7,
-  minDepth: 8,
+  minDepth: 3,
   minAlleleFrequency: 0.15,
   minQuality: 20,
 } as const;
@@ -64,6 +70,11 @@ export const runConfigSchema = z
     minDepth: whole('minDepth', 1, 1_000_000).default(DEFAULT_RUN_CONFIG.minDepth),
     minAlleleFrequency: rate('minAlleleFrequency').default(DEFAULT_RUN_CONFIG.minAlleleFrequency),
     minQuality: z.number().min(0, 'minQuality must be at least 0').default(DEFAULT_RUN_CONFIG.minQuality),
+    /**
+     * Chromosome copies of the sample: 1 (haploid) or 2 (diploid). Unset, the run takes 1 for a
+     * GenBank reference of bacteria, archaea or phages and 2 otherwise (see `runPloidy`).
+     */
+    ploidy: z.number(PLOIDY_MESSAGE).pipe(z.literal(PLOIDIES, PLOIDY_MESSAGE)).optional(),
   })
   .superRefine((config, context) => {
     if (config.lowWater >= config.highWater) {

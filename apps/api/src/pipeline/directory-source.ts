@@ -1,9 +1,10 @@
+import { relative } from 'node:path';
 import { Producer } from '@helix/native';
 import { RunFolderGoneError, type RunFolderReads, type RunFolderWatcher } from '../watch/index.js';
 import type { ReadsWaiting, RunReadSource, TakenBatch, TakenFile } from './read-source.js';
-import type { ResultStore } from './records.js';
+import type { ResultStore, RunFileEnding, RunFileReason, RunFileRecord } from './records.js';
 import { retryWithBackoff } from './retry.js';
-import { type RunFileFaultCode, readFailureCode, readFailureMessage, UNCLASSIFIED_SAMPLE } from './run-file-faults.js';
+import { type RunWarningCode, readFailureCode, readFailureMessage, UNCLASSIFIED_SAMPLE } from './run-file-faults.js';
 
 /** How a DIRECTORY run reads each file it takes. */
 export interface DirectoryReadOptions {
@@ -11,29 +12,36 @@ export interface DirectoryReadOptions {
   readsPerSecond: number;
 }
 
-/** Where a DIRECTORY run keeps its file ledger, and whom it tells of a file it could not read. */
+/** Where a DIRECTORY run keeps its file ledger and warnings, and whom it tells of a file it could not read. */
 export interface DirectoryLedger {
   runId: string;
-  store: Pick<ResultStore, 'takeFile' | 'finishFile'>;
+  store: Pick<ResultStore, 'takeFile' | 'finishFile' | 'addRunWarnings'>;
+  /** Logs a warning of the run. */
   warning(message: string, detail: Record<string, unknown>): void;
 }
 
 /** A file being read or analysed: its reads so far, and its batches not yet settled. */
 interface FileProgress extends TakenFile {
+  /** Where it lies in the run folder. */
+  file: string;
   sampleIndex: number;
   reads: number;
   unsettled: number;
-  /** Every batch has been read from it. */
+  /** Every batch has been read from it (up to its end, or to a fault). */
   ended: boolean;
-  /** A batch of it was not analysed, or it could not be read to its end: it never becomes DONE. */
-  broken: boolean;
+  /** The fault that ended its reading early: it ends FAILED, with the reads before the fault. */
+  fault: RunFileReason | undefined;
+  /** Cut short by a stop, or a batch of it not analysed: it stays TAKEN, to be read again in full. */
+  unfinished: boolean;
 }
 
 /**
  * The reads of a run folder, file after file: a file is taken from the watcher only when the
  * previous one has been read, and only when the run asks for its next batch — so a throttled run
  * leaves the backlog on disk. Each taken file enters the ledger as TAKEN before its first read;
- * once all its batches are analysed it becomes DONE with its reads, in one write.
+ * once all its batches are analysed it ends, with its reads, in one write: DONE, FAILED when a
+ * fault cut its reading short, SKIPPED when it held no reads. A file of no sample (`unclassified`)
+ * enters SKIPPED, unread. Every named warning is logged and kept among the run's warnings.
  */
 export class DirectoryReadSource implements RunReadSource {
   #current: { file: FileProgress; producer: Producer } | undefined;
@@ -75,13 +83,14 @@ export class DirectoryReadSource implements RunReadSource {
       const current = this.#current ?? (await this.#takeFile());
       if (!current) return null;
       const batch = await current.producer.next().catch((error: Error) => {
-        current.file.broken = true;
         const code = readFailureCode(error);
-        this.#warn(code, readFailureMessage(code), {
-          path: current.file.path,
-          reason: error.message,
-          readsKept: current.file.reads,
-        });
+        current.file.fault = { code, message: `${readFailureMessage(code)}: ${error.message}` };
+        this.#warn(
+          code,
+          readFailureMessage(code),
+          { path: current.file.path, reason: error.message, readsKept: current.file.reads },
+          current.file.file,
+        );
         return null;
       });
       if (batch) {
@@ -95,9 +104,9 @@ export class DirectoryReadSource implements RunReadSource {
       }
       current.producer.close();
       // A file cut short by close() was not read to its end: it stays TAKEN, to be read again.
-      if (this.#closed) current.file.broken = true;
-      else if (!current.file.broken && current.file.reads === 0) {
-        this.#warn('EMPTY_FILE', 'a reads file holds no reads', { path: current.file.path });
+      if (this.#closed) current.file.unfinished = true;
+      else if (!current.file.fault && current.file.reads === 0) {
+        this.#warn('EMPTY_FILE', 'a reads file holds no reads', { path: current.file.path }, current.file.file);
       }
       current.file.ended = true;
       this.#current = undefined;
@@ -125,7 +134,7 @@ export class DirectoryReadSource implements RunReadSource {
     const file = taken.file as FileProgress | undefined;
     if (!file) return;
     file.unsettled -= 1;
-    if (!analysed) file.broken = true;
+    if (!analysed) file.unfinished = true;
     this.#finishIfDone(file);
   }
 
@@ -159,11 +168,11 @@ export class DirectoryReadSource implements RunReadSource {
       }
       const event = pulled.value;
       if (event.type === 'warning') {
-        this.ledger.warning(event.message, { runId: this.ledger.runId, code: event.code, path: event.path });
+        this.#warn(event.code, event.message, { path: event.path }, this.#inRunFolder(event.path));
         continue;
       }
       if (event.sample === UNCLASSIFIED_SAMPLE) {
-        this.#skipUnclassified(event);
+        await this.#skipUnclassified(event);
         continue;
       }
       this.#filesTaken += 1;
@@ -172,25 +181,46 @@ export class DirectoryReadSource implements RunReadSource {
         this.#current = { file: this.#progress(event), producer: this.#open(event) };
         return this.#current;
       } catch (error) {
-        this.#warn('UNREADABLE_FILE', 'a reads file could not be opened; it is left out', {
-          path: event.paths[0],
-          reason: (error as Error).message,
+        const message = 'a reads file could not be opened; it is left out';
+        const reason = (error as Error).message;
+        this.#warn('UNREADABLE_FILE', message, { path: event.paths[0], reason }, event.file);
+        this.#end(event.paths[0] as string, {
+          state: 'FAILED',
+          reads: 0,
+          reason: { code: 'UNREADABLE_FILE', message: `${message}: ${reason}` },
         });
       }
     }
   }
 
-  /** Leaves out a file of the `unclassified` barcode folder; the first one is warned of, for them all. */
-  #skipUnclassified(reads: RunFolderReads): void {
+  /** Enters a file of the `unclassified` barcode folder SKIPPED; the first one is warned of, for them all. */
+  async #skipUnclassified(reads: RunFolderReads): Promise<void> {
+    const message = 'reads without a barcode (unclassified) belong to no sample; they are not read';
+    const reason = { code: 'UNCLASSIFIED_SKIPPED', message } as const;
+    await this.#write(() => this.ledger.store.takeFile({ ...this.#record(reads), state: 'SKIPPED', reason }));
     if (this.#unclassifiedWarned) return;
     this.#unclassifiedWarned = true;
-    const message = 'reads without a barcode (unclassified) belong to no sample; they are not read';
-    this.#warn('UNCLASSIFIED_SKIPPED', message, { path: reads.paths[0] });
+    this.#warn('UNCLASSIFIED_SKIPPED', message, { path: reads.paths[0] }, reads.file);
   }
 
-  /** A named warning of this run, for the log. */
-  #warn(code: RunFileFaultCode, message: string, detail: Record<string, unknown>): void {
+  /**
+   * A named warning of this run: logged, and kept among the run's warnings (`file` relative to
+   * the run folder) — except a failed ledger write, which {@link #write} keeps once it succeeds.
+   */
+  #warn(code: RunWarningCode, message: string, detail: Record<string, unknown>, file?: string): void {
     this.ledger.warning(message, { runId: this.ledger.runId, code, ...detail });
+    if (code === 'LEDGER_WRITE_FAILED') return;
+    this.#keepWarning(code, typeof detail.reason === 'string' ? `${message}: ${detail.reason}` : message, file);
+  }
+
+  #keepWarning(code: RunWarningCode, message: string, file: string | undefined): void {
+    const warning = { runId: this.ledger.runId, code, message, file, at: new Date() };
+    void this.#write(() => this.ledger.store.addRunWarnings([warning]), { keepsWarning: true });
+  }
+
+  /** `path` relative to the run folder; undefined for the run folder itself. */
+  #inRunFolder(path: string): string | undefined {
+    return path === this.watcher.directory ? undefined : relative(this.watcher.directory, path);
   }
 
   #open(reads: RunFolderReads): Producer {
@@ -208,41 +238,71 @@ export class DirectoryReadSource implements RunReadSource {
     if (sampleIndex < 0) sampleIndex = this.#samples.push(reads.sample) - 1;
     return {
       path: reads.paths[0] as string,
+      file: reads.file,
       sample: reads.sample,
       arrivedAt: new Date(reads.mtime),
       sampleIndex,
       reads: 0,
       unsettled: 0,
       ended: false,
-      broken: false,
+      fault: undefined,
+      unfinished: false,
     };
   }
 
-  #record(reads: RunFolderReads) {
+  #record(reads: RunFolderReads): RunFileRecord {
     return {
       runId: this.ledger.runId,
       path: reads.paths[0] as string,
       paths: reads.paths,
+      file: reads.file,
       size: reads.size,
       mtime: reads.mtime,
+      fingerprints: reads.fingerprints,
       sample: reads.sample,
       reads: 0,
-      state: 'TAKEN' as const,
+      state: 'TAKEN',
+      reason: undefined,
     };
   }
 
+  /** Ends a file once all its batches are settled: DONE, FAILED after a fault, SKIPPED when it held no reads. */
   #finishIfDone(file: FileProgress): void {
-    if (!file.ended || file.unsettled > 0 || file.broken) return;
-    void this.#write(() => this.ledger.store.finishFile(this.ledger.runId, file.path, file.reads));
+    if (!file.ended || file.unsettled > 0 || file.unfinished) return;
+    const { reads, fault } = file;
+    if (fault) this.#end(file.path, { state: 'FAILED', reads, reason: fault });
+    else if (reads === 0) {
+      this.#end(file.path, {
+        state: 'SKIPPED',
+        reason: { code: 'EMPTY_FILE', message: 'a reads file holds no reads' },
+      });
+    } else this.#end(file.path, { state: 'DONE', reads });
   }
 
-  /** One ledger write, retried until stored (as the sink retries its rows), and waited for by {@link flushed}. */
-  #write(attempt: () => Promise<void>): Promise<void> {
+  #end(path: string, ending: RunFileEnding): void {
+    void this.#write(() => this.ledger.store.finishFile(this.ledger.runId, path, ending));
+  }
+
+  /**
+   * One ledger write, retried until stored (as the sink retries its rows), and waited for by
+   * {@link flushed}. A write that failed before it was stored is kept among the run's warnings
+   * once, then (unless it was itself a warning's).
+   */
+  #write(attempt: () => Promise<void>, { keepsWarning = false } = {}): Promise<void> {
+    let failures = 0;
+    let lastFailure = '';
     const write = retryWithBackoff(attempt, {
       initialDelayMs: 100,
       maxDelayMs: 5_000,
-      onFailure: (error, retryInMs) =>
-        this.#warn('LEDGER_WRITE_FAILED', 'file ledger write failed, retrying', { reason: error.message, retryInMs }),
+      onFailure: (error, retryInMs) => {
+        failures += 1;
+        lastFailure = error.message;
+        this.#warn('LEDGER_WRITE_FAILED', 'file ledger write failed, retrying', { reason: error.message, retryInMs });
+      },
+    }).then(() => {
+      if (failures === 0 || keepsWarning) return;
+      const message = `a file ledger write failed ${failures} time(s) before it was stored: ${lastFailure}`;
+      this.#keepWarning('LEDGER_WRITE_FAILED', message, undefined);
     });
     const tracked = write.catch(() => undefined).finally(() => this.#writes.delete(tracked));
     this.#writes.add(tracked);

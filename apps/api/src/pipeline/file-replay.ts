@@ -1,11 +1,16 @@
 import { type AlignerIndex, Producer } from '@helix/native';
 import { createDetectorThreads, type DetectionResult, type DetectorWarning } from './detector.js';
 
-/** A file a run had DONE before a restart: its reads are counted, its evidence is not in any pileup. */
+/**
+ * A file a run had ended with reads before a restart — DONE, or FAILED after some reads: its
+ * reads are counted, its evidence is not in any pileup.
+ */
 export interface DoneFile {
   /** One file, or the R1 and R2 mates. */
   paths: readonly string[];
   sample: string;
+  /** The reads its ledger row counted: replay stops there (a FAILED file's fault lies just after). */
+  reads: number;
 }
 
 /** How a resumed run reads its DONE files again: as it first read them, batch for batch. */
@@ -17,11 +22,12 @@ export interface ReplayOptions {
 }
 
 /**
- * Reads the files a resumed run had DONE again, with detector threads of its own, and hands each
- * batch's result to `replayed` — so the run's pileups (calls, mapped reads, depth) hold every read
- * analysed before the restart, though its read totals and file ledger count them only once. Files
- * are read with the run's batch size and pairing, so the evidence is what the first reading gave.
- * Never rejects: a file that can no longer be read is warned of, and the rest go on.
+ * Reads the files a resumed run had counted again, with detector threads of its own, and hands
+ * each batch's result to `replayed` — so the run's pileups (calls, mapped reads, depth) hold every
+ * read analysed before the restart, though its read totals and file ledger count them only once.
+ * Files are read with the run's batch size and pairing, so the evidence is what the first reading
+ * gave, and each only up to the reads its ledger row counted. Never rejects: a file that can no
+ * longer be read that far is warned of, and the rest go on.
  */
 export async function replayDoneFiles(
   files: readonly DoneFile[],
@@ -40,8 +46,10 @@ export async function replayDoneFiles(
       });
       const pending = new Set<Promise<void>>();
       let failure: Error | undefined;
+      let replayedReads = 0;
       try {
         for (let batch = await producer.next(); batch; batch = await producer.next()) {
+          replayedReads += batch.reads;
           const { reads, bases, qualities, offsets, paired } = batch;
           const analysed = detectors
             .analyse({ sequence: sequence++, reads, bases, qualities, offsets, paired })
@@ -52,6 +60,7 @@ export async function replayDoneFiles(
             .finally(() => pending.delete(analysed));
           pending.add(analysed);
           if (pending.size >= detectors.size) await Promise.race(pending);
+          if (replayedReads >= file.reads) break;
         }
       } catch (error) {
         failure ??= error as Error;
@@ -60,9 +69,18 @@ export async function replayDoneFiles(
         await Promise.all(pending);
       }
       if (failure) {
-        options.warning('a file DONE before the restart could not be read again; its calls are missing from the run', {
+        options.warning(
+          'a file counted before the restart could not be read again; its calls are missing from the run',
+          {
+            path: file.paths[0],
+            reason: failure.message,
+          },
+        );
+      } else if (replayedReads !== file.reads) {
+        options.warning('a file counted before the restart holds other reads now; its calls are rebuilt from them', {
           path: file.paths[0],
-          reason: failure.message,
+          readsCounted: file.reads,
+          readsReplayed: replayedReads,
         });
       }
     }

@@ -6,9 +6,11 @@ import {
   type NewRun,
   type ReadSourceKind,
   type ResultStore,
+  type RunFileEnding,
   type RunFileRecord,
   type RunStatusKind,
   type RunTotals,
+  type RunWarningRecord,
   type SampleRecord,
   type VariantRecord,
   variantCallKey,
@@ -34,6 +36,8 @@ export class MemoryResultStore implements ResultStore {
   readonly samples = new Map<string, SampleRecord>();
   /** The file ledger of DIRECTORY runs, by run and path. */
   readonly files = new Map<string, RunFileRecord>();
+  /** Named warnings of runs, in the order written. */
+  readonly warnings: RunWarningRecord[] = [];
 
   async createRun(run: NewRun): Promise<string> {
     const id = randomUUID();
@@ -60,7 +64,14 @@ export class MemoryResultStore implements ResultStore {
   }
 
   async upsertVariants(rows: VariantRecord[]): Promise<void> {
-    for (const row of rows) this.variants.set(variantCallKey(row), row);
+    for (const row of rows) {
+      const key = variantCallKey(row);
+      // As in the database: the file arrival of the call's first confirmation is kept.
+      const arrived =
+        this.variants.get(key)?.fileArrivedAt ?? (row.status === 'CONFIRMED' ? row.fileArrivedAt : undefined);
+      const { fileArrivedAt: _, ...call } = row;
+      this.variants.set(key, { ...call, ...(arrived && { fileArrivedAt: arrived }) });
+    }
   }
 
   async writeMetricSamples(rows: MetricSampleRecord[]): Promise<void> {
@@ -77,15 +88,21 @@ export class MemoryResultStore implements ResultStore {
 
   async takeFile(file: RunFileRecord): Promise<void> {
     const key = `${file.runId}\t${file.path}`;
-    if (!this.files.has(key)) this.files.set(key, { ...file, reads: 0, state: 'TAKEN' });
+    const stored = this.files.get(key);
+    if (!stored || (stored.state === 'TAKEN' && file.state === 'TAKEN')) this.files.set(key, { ...file, reads: 0 });
   }
 
-  async finishFile(runId: string, path: string, reads: number): Promise<void> {
+  async finishFile(runId: string, path: string, ending: RunFileEnding): Promise<void> {
     const file = this.files.get(`${runId}\t${path}`);
     const run = this.runs.get(runId);
-    if (!file || file.state === 'DONE') return;
-    Object.assign(file, { reads, state: 'DONE' });
+    if (file?.state !== 'TAKEN') return;
+    const reads = ending.state === 'SKIPPED' ? 0 : ending.reads;
+    Object.assign(file, { reads, state: ending.state, reason: ending.state === 'DONE' ? undefined : ending.reason });
     if (run) Object.assign(run, { readsProduced: run.readsProduced + reads, readsAnalysed: run.readsAnalysed + reads });
+  }
+
+  async addRunWarnings(rows: RunWarningRecord[]): Promise<void> {
+    this.warnings.push(...rows);
   }
 
   async interruptedRuns(source: ReadSourceKind): Promise<InterruptedRun[]> {

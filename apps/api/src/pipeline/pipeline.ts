@@ -4,6 +4,7 @@ import { DEFAULT_RUN_CONFIG, parseRunConfig, type RunConfig, type RunConfigInput
 import type { DetectorsFactory } from './detector.js';
 import type { PipelineObserver, PipelineState } from './events.js';
 import { idleMetrics, type PipelineMetrics } from './metrics.js';
+import { runPloidy } from './ploidy.js';
 import { validateWaterMarks } from './queue.js';
 import type { ResultStore } from './records.js';
 import type { RunFolderAccess } from './run-inputs.js';
@@ -26,7 +27,11 @@ export interface PipelineOptions {
   sinkOptions?: SinkOptions;
   /** How often metrics are published (default 250 ms). */
   metricsIntervalMs?: number;
-  /** How often variants are called during a run (default 500 ms). */
+  /**
+   * The least time between two calls of one sample during a run (default: none, each sample is
+   * called as soon as a batch of its reads is merged, within a share of the event loop). A run that
+   * needs only its final calls (`helix analyze`) sets it long.
+   */
   callIntervalMs?: number;
   /** Where batches are analysed (default: detector threads in this process). */
   createDetectors?: DetectorsFactory;
@@ -101,10 +106,13 @@ export class Pipeline {
     return this.#begin(parseRunConfig(input), resumed);
   }
 
-  async #begin(config: RunConfig, resumed: ResumedRun | undefined): Promise<RunHandle> {
+  async #begin(parsed: RunConfig, resumed: ResumedRun | undefined): Promise<RunHandle> {
     this.#setState('RUNNING', undefined);
     let run: ActiveRun;
+    let config = parsed;
     try {
+      // The run stores the ploidy its calls assumed, also when the reference chose it.
+      config = { ...parsed, ploidy: await runPloidy(parsed) };
       run = await ActiveRun.start(
         config,
         {
@@ -113,6 +121,7 @@ export class Pipeline {
           ...(this.#options.sinkOptions && { sinkOptions: this.#options.sinkOptions }),
           ...(this.#options.createDetectors && { createDetectors: this.#options.createDetectors }),
           ...(this.#options.folders && { folders: this.#options.folders }),
+          ...(this.#options.callIntervalMs !== undefined && { callIntervalMs: this.#options.callIntervalMs }),
           onThrottleChange: (throttled) => {
             if (this.#state !== 'STOPPING') this.#setState(throttled ? 'THROTTLED' : 'RUNNING', run.runId);
           },
@@ -201,7 +210,6 @@ export class Pipeline {
 
   #startTicking(run: ActiveRun): void {
     const interval = this.#options.metricsIntervalMs ?? 250;
-    const callEvery = Math.max(1, Math.round((this.#options.callIntervalMs ?? 500) / interval));
     const sampleEvery = Math.max(1, Math.round(1_000 / interval));
     let tick = 0;
     this.#ticker = setInterval(() => {
@@ -209,7 +217,6 @@ export class Pipeline {
       const metrics = run.metrics();
       this.#lastMetrics = metrics;
       this.#observer.metrics?.(metrics);
-      if (tick % callEvery === 0) run.callVariants();
       if (tick % sampleEvery === 0) {
         run.sink.addMetricSample({
           runId: run.runId,

@@ -1,6 +1,7 @@
 /** The pipeline's results as plain records; the database layer maps them to tables. */
 
 import type { VariantEffect } from '@helix/native';
+import type { RunFileFaultCode, RunWarningCode } from './run-file-faults.js';
 
 /** Where a run's reads come from. */
 export type ReadSourceKind = 'SIMULATED' | 'FASTQ' | 'DIRECTORY';
@@ -61,6 +62,11 @@ export interface VariantRecord {
   seenAt: Date;
   /** What the call does to genes; empty when the run has no annotation or the call is not confirmed. */
   effects: VariantEffect[];
+  /**
+   * When the file holding the read that tipped the call arrived (DIRECTORY runs): stored with the
+   * call's first confirmation and kept from then on.
+   */
+  fileArrivedAt?: Date;
 }
 
 /** What identifies a variant's site: its run, contig, position and alleles (over every sample). */
@@ -112,6 +118,15 @@ export interface SampleRecord {
   at: Date;
 }
 
+/** Where a file of a DIRECTORY run stands in its file ledger. */
+export type RunFileStateKind = 'TAKEN' | 'DONE' | 'FAILED' | 'SKIPPED';
+
+/** Why a file ended FAILED or SKIPPED: the fault's name and what its warning said. */
+export interface RunFileReason {
+  code: RunFileFaultCode;
+  message: string;
+}
+
 /** A file (or mate pair) a DIRECTORY run took from its folder, as its file ledger keeps it. */
 export interface RunFileRecord {
   runId: string;
@@ -119,13 +134,35 @@ export interface RunFileRecord {
   path: string;
   /** Every path: one, or the R1 and R2 mates. */
   paths: readonly string[];
+  /** Where it lies in the run folder (relative). */
+  file: string;
   size: number;
   /** Modification time when taken, in milliseconds since the epoch. */
   mtime: number;
+  /** SHA-256 of each path's first and last 64 KiB when taken, in the order of `paths`. */
+  fingerprints: readonly string[];
   sample: string;
-  /** Reads counted into the run: 0 until the file is DONE. */
+  /** Reads counted into the run: 0 until the file ends DONE or FAILED. */
   reads: number;
-  state: 'TAKEN' | 'DONE';
+  state: RunFileStateKind;
+  /** Why it ended FAILED or SKIPPED. */
+  reason: RunFileReason | undefined;
+}
+
+/** How a taken file ends: read to its end, read up to a fault, or left out unread. */
+export type RunFileEnding =
+  | { state: 'DONE'; reads: number }
+  | { state: 'FAILED'; reads: number; reason: RunFileReason }
+  | { state: 'SKIPPED'; reason: RunFileReason };
+
+/** A named warning of a run (a fault of one of its files, or of its folder), as stored for clients. */
+export interface RunWarningRecord {
+  runId: string;
+  code: RunWarningCode;
+  message: string;
+  /** The file or folder concerned, relative to the run folder; undefined for the run as a whole. */
+  file: string | undefined;
+  at: Date;
 }
 
 /** A run left RUNNING by a process that stopped or was killed, as a restart finds it. */
@@ -151,10 +188,19 @@ export interface ResultStore {
   upsertVariants(rows: VariantRecord[]): Promise<void>;
   writeMetricSamples(rows: MetricSampleRecord[]): Promise<void>;
   upsertSamples(rows: SampleRecord[]): Promise<void>;
-  /** Enters a file in the run's file ledger as TAKEN (taking it again leaves the row as it is). */
+  /**
+   * Enters a file in the run's file ledger, TAKEN (or SKIPPED with its reason, never to be read).
+   * Taking a TAKEN file again (read again after a restart) updates its size, time and
+   * fingerprints; a file that has ended stays as it is.
+   */
   takeFile(file: RunFileRecord): Promise<void>;
-  /** Marks a taken file DONE with its reads, and adds them to the run's totals, in one transaction. */
-  finishFile(runId: string, path: string, reads: number): Promise<void>;
+  /**
+   * Ends a TAKEN file DONE, FAILED or SKIPPED and adds its reads to the run's totals, in one
+   * transaction; a file no longer TAKEN is left as it is (a retried write counts nothing twice).
+   */
+  finishFile(runId: string, path: string, ending: RunFileEnding): Promise<void>;
+  /** Keeps named warnings of runs for clients (they are logged as well). */
+  addRunWarnings(rows: RunWarningRecord[]): Promise<void>;
   /** The run's file ledger. */
   runFiles(runId: string): Promise<RunFileRecord[]>;
   /** Runs of `source` still RUNNING, oldest first (none while their process is alive elsewhere). */

@@ -1,14 +1,19 @@
-/** Why a DIRECTORY run leaves a file (or itself) short; each is logged with the run's id, and the run goes on. */
+import type { RunFolderWarningCode } from '../watch/index.js';
+
+/**
+ * Why a DIRECTORY run leaves a file (or itself) short; each is logged with the run's id and kept
+ * among the run's warnings, and the run goes on.
+ */
 export type RunFileFaultCode =
-  /** A gzip ends mid-stream (the instrument was still writing it): the reads before the cut are kept. */
+  /** A gzip ends mid-stream (the instrument was still writing it): the reads before the cut are counted, the file ends FAILED. */
   | 'TRUNCATED_FILE'
-  /** A file is not FASTQ (a bad record, named by number and line): it is left out. */
+  /** A file is not FASTQ (a bad record, named by number and line): the reads before it are counted, the file ends FAILED. */
   | 'NOT_FASTQ'
-  /** A file could not be read (permissions, I/O error): it is left out. */
+  /** A file could not be read (permissions, I/O error): it ends FAILED with the reads before the error. */
   | 'UNREADABLE_FILE'
-  /** A file holds no reads: taken, with none counted. */
+  /** A file holds no reads: it ends SKIPPED. */
   | 'EMPTY_FILE'
-  /** MinKNOW's `unclassified` barcode folder: its reads belong to no one sample, so they are not read. */
+  /** MinKNOW's `unclassified` barcode folder: its reads belong to no one sample; its files are entered SKIPPED, unread. */
   | 'UNCLASSIFIED_SKIPPED'
   /** The end marker came and the folder held no reads: the run completes with none. */
   | 'EMPTY_RUN'
@@ -16,6 +21,9 @@ export type RunFileFaultCode =
   | 'RUN_FOLDER_GONE'
   /** A write to the file ledger failed (database down, disk full): it is retried until stored. */
   | 'LEDGER_WRITE_FAILED';
+
+/** Every named warning a DIRECTORY run keeps: its files' faults and its watcher's warnings. */
+export type RunWarningCode = RunFileFaultCode | RunFolderWarningCode;
 
 /** The barcode folder MinKNOW puts reads into when it could not tell their barcode. */
 export const UNCLASSIFIED_SAMPLE = 'unclassified';

@@ -51,9 +51,9 @@ export function randomReference(spec: Pick<RunConfig, 'referenceLength' | 'seed'
 }
 
 /**
- * Acquires a run's inputs in order — reference, annotation, index, read source, detectors (ready)
- * — and, when a step throws, releases what the steps before it acquired before passing the error
- * on. A bad annotation fails before the run's row exists.
+ * Acquires a run's inputs in order — reference, then annotation and index together, read source,
+ * detectors (ready) — and, when a step throws, releases what the steps before it acquired before
+ * passing the error on. A bad annotation fails before the run's row exists.
  */
 export async function acquireRunInputs(
   config: RunConfig,
@@ -64,9 +64,16 @@ export async function acquireRunInputs(
   const releases: (() => void | Promise<void>)[] = [];
   try {
     const reference = config.referencePath ? await loadReference(config.referencePath) : randomReference(config);
-    const annotation = await openAnnotation(config, reference);
-    const index = await AlignerIndex.build(reference, { circular: await runCircularContigs(config) });
-    releases.push(() => index.release());
+    // Both are read off the main thread, so the genes take no time of their own: the index takes longer.
+    const [annotationRead, indexBuilt] = await Promise.allSettled([
+      openAnnotation(config, reference),
+      runCircularContigs(config).then((circular) => AlignerIndex.build(reference, { circular })),
+    ]);
+    if (indexBuilt.status === 'fulfilled') releases.push(() => indexBuilt.value.release());
+    if (annotationRead.status === 'rejected') throw annotationRead.reason;
+    if (indexBuilt.status === 'rejected') throw indexBuilt.reason;
+    const annotation = annotationRead.value;
+    const index = indexBuilt.value;
     const reads = await openReads(config, reference, folders, resumed);
     releases.push(() => reads.close());
     const detectors = await openDetectors(reference, index);

@@ -58,6 +58,8 @@ export interface RunServices {
   store: ResultStore;
   observer: PipelineObserver;
   sinkOptions?: SinkOptions;
+  /** The least time between two calls of one sample while the run goes on (default: none). */
+  callIntervalMs?: number;
   /** Called on every throttle / resume so the pipeline can publish its state. */
   onThrottleChange(throttled: boolean): void;
   /** Where batches are analysed (default: this process's detector threads). */

@@ -1,6 +1,7 @@
 import type { AlignerIndex, DepthSummary, VariantCall } from '@helix/native';
 import { Pileup, VariantCaller } from '@helix/native';
 import type { RunConfig } from './config.js';
+import type { SampleRecord } from './records.js';
 
 /** What a detector found in one batch that a sample's figures count. */
 export interface SampleEvidence {
@@ -35,7 +36,7 @@ export class SampleCalls {
     readonly name: string,
     index: AlignerIndex,
     referenceLength: number,
-    config: Pick<RunConfig, 'minDepth' | 'minAlleleFrequency' | 'minQuality'>,
+    config: Pick<RunConfig, 'minDepth' | 'minAlleleFrequency' | 'minQuality' | 'ploidy'>,
     /** Reads counted before a restart (a resumed run's DONE files of this sample). */
     readsCarried = 0,
   ) {
@@ -45,6 +46,7 @@ export class SampleCalls {
       minDepth: config.minDepth,
       minAlleleFrequency: config.minAlleleFrequency,
       minQuality: config.minQuality,
+      ...(config.ploidy !== undefined && { ploidy: config.ploidy }),
     });
     this.#depth = { positions: referenceLength, meanDepth: 0, breadth1x: 0, breadth10x: 0 };
   }
@@ -82,6 +84,23 @@ export class SampleCalls {
   refreshDepth(): DepthSummary {
     this.#depth = this.#pileup.depthSummary();
     return this.#depth;
+  }
+
+  /** The sample's figures as a record of run `runId`, its depth and breadth summed up afresh. */
+  refreshedRecord(runId: string, variantsConfirmed: number, at: Date): SampleRecord {
+    const depth = this.refreshDepth();
+    return {
+      runId,
+      name: this.name,
+      readsAnalysed: this.readsAnalysed,
+      mappedReads: this.mappedReads,
+      properlyPairedReads: this.properlyPairedReads,
+      meanDepth: depth.meanDepth,
+      breadth1x: depth.breadth1x,
+      breadth10x: depth.breadth10x,
+      variantsConfirmed,
+      at,
+    };
   }
 
   /** Calls that are new or changed since the last update. */

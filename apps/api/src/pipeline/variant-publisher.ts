@@ -81,6 +81,7 @@ export class VariantPublisher {
         if (!this.#announcedBefore.delete(call)) newlyConfirmed.push(record);
       }
       if (this.#annotator) record.effects = this.#annotator.known(site) ?? [];
+      if (progress?.fileArrivedAt) record.fileArrivedAt = progress.fileArrivedAt;
     });
     this.#targets.addVariants(records);
     if (newlyConfirmed.length === 0) return;

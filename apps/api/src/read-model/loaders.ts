@@ -3,12 +3,15 @@ import type { ReadModel } from './read-model.js';
 import type { RunRow } from './rows.js';
 import type { SampleRow } from './samples.js';
 import { isUuid } from './sql.js';
+import type { RunWarningRow } from './warnings.js';
 
 /** Batching loaders of one request: every `run` asked for in one tick costs one query. */
 export interface Loaders {
   run: DataLoader<string, RunRow | null>;
   /** The samples of a run, by run id. */
   samples: DataLoader<string, SampleRow[]>;
+  /** The latest warnings of a run, by run id. */
+  warnings: DataLoader<string, RunWarningRow[]>;
 }
 
 /** Creates the loaders of one request (or of one subscription event: they cache what they load). */
@@ -21,5 +24,6 @@ export function createLoaders(reads: ReadModel): Loaders {
       return ids.map((id) => byId.get(id) ?? null);
     }),
     samples: new DataLoader<string, SampleRow[]>((runIds) => reads.samplesOfRuns(runIds)),
+    warnings: new DataLoader<string, RunWarningRow[]>((runIds) => reads.warningsOfRuns(runIds)),
   };
 }

@@ -8,6 +8,7 @@ import type { AnalysisRow, MetricSampleRow, RunRow, StoredVariantRow } from './r
 import { type RunFilter, RunReads } from './runs.js';
 import { type SampleRow, samplesOfRuns } from './samples.js';
 import { type VariantFilter, type VariantOrderName, VariantReads } from './variants.js';
+import { type RunWarningRow, warningsOfRuns } from './warnings.js';
 
 /**
  * Reads stored results with hand-written SQL: keyset pages, cheap totals (the run row keeps them;
@@ -109,6 +110,11 @@ export class ReadModel {
   /** The samples of each run asked for, in the order they were first stored. */
   samplesOfRuns(runIds: readonly string[]): Promise<SampleRow[][]> {
     return samplesOfRuns(this.pool, runIds);
+  }
+
+  /** The latest warnings of each run asked for, newest first. */
+  warningsOfRuns(runIds: readonly string[]): Promise<RunWarningRow[][]> {
+    return warningsOfRuns(this.pool, runIds);
   }
 
   /** Forgets what is kept about a run whose data changed. */

@@ -60,6 +60,11 @@ export interface VariantRow {
   interpretedAt: Date | null;
   /** What the call does to genes (empty without annotation). */
   effects: VariantEffect[];
+  /**
+   * When the file holding the read that tipped the call arrived, as its first confirmation said
+   * (DIRECTORY runs; null otherwise).
+   */
+  fileArrivedAt: Date | null;
 }
 
 /** A stored variant row with its database id (the keyset tie-breaker). */
@@ -115,6 +120,7 @@ export const VARIANT_FIELD_COLUMNS: Record<string, string> = {
   confirmedAt: 'confirmed_at AS "confirmedAt"',
   interpretation: 'interpretation, interpretation_source AS "interpretationSource", interpreted_at AS "interpretedAt"',
   effects: 'effects',
+  fileArrivedAt: 'file_arrived_at AS "fileArrivedAt"',
   /** The matched mutation of concern is found by the call's effects. */
   mutationOfConcern: 'effects',
 };
@@ -136,4 +142,5 @@ export function variantColumns(fields: Iterable<string> | undefined): string {
 export const VARIANT_COLUMNS = `id::text AS "rowId", run_id AS "runId", sample, contig, position, ref, alt, type,
   genotype, depth, alt_count AS "altCount", allele_frequency AS "alleleFrequency", quality, status,
   first_seen_at AS "firstSeenAt", last_seen_at AS "lastSeenAt", confirmed_at AS "confirmedAt",
-  interpretation, interpretation_source AS "interpretationSource", interpreted_at AS "interpretedAt", effects`;
+  interpretation, interpretation_source AS "interpretationSource", interpreted_at AS "interpretedAt", effects,
+  file_arrived_at AS "fileArrivedAt"`;

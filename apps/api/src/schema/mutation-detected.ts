@@ -29,7 +29,7 @@ export function liveVariant(detected: MutationDetected): VariantNode {
     interpretationSource: null,
     interpretedAt: null,
     effects: detected.effects,
-    ...(detected.fileArrivedAt && { fileArrivedAt: detected.fileArrivedAt }),
+    fileArrivedAt: detected.fileArrivedAt ?? null,
     ...(detected.detectedAt && { detectedAt: detected.detectedAt }),
     ...(detected.readsUntilDetection !== undefined && { readsUntilDetection: detected.readsUntilDetection }),
   };

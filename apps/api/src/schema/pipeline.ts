@@ -161,6 +161,11 @@ const StartPipelineInput = builder.inputType('StartPipelineInput', {
     minDepth: t.int({ required: false, defaultValue: DEFAULT_RUN_CONFIG.minDepth }),
     minAlleleFrequency: t.float({ required: false, defaultValue: DEFAULT_RUN_CONFIG.minAlleleFrequency }),
     minQuality: t.float({ required: false, defaultValue: DEFAULT_RUN_CONFIG.minQuality }),
+    ploidy: t.int({
+      required: false,
+      description:
+        'Chromosome copies: 1 (haploid, genotype 1: bacteria, archaea, phages) or 2 (diploid, 0/1 or 1/1). Default: 1 for a GenBank reference of bacteria, archaea or phages, else 2.',
+    }),
   }),
 });
 

@@ -1,9 +1,11 @@
 import { isFinished, type RunRow } from '../read-model/rows.js';
 import { RUN_ORDERS } from '../read-model/runs.js';
 import { isUuid } from '../read-model/sql.js';
+import { RUN_WARNINGS_SHOWN } from '../read-model/warnings.js';
 import { builder, type Context } from './builder.js';
 import { requireRole } from './errors.js';
 import { keysetRequest, toConnection } from './pagination.js';
+import { RunWarning } from './run-warning.js';
 import { Sample } from './sample.js';
 
 export const ReadSource = builder.enumType('ReadSource', {
@@ -63,6 +65,11 @@ export const Run = builder.objectRef<RunRow>('Run').implement({
       type: [Sample],
       description: "The run's samples in the order they were first seen, figures stored about once a second.",
       resolve: (run, _args, context) => context.loaders.samples.load(run.id),
+    }),
+    warnings: t.field({
+      type: [RunWarning],
+      description: `The faults the run met and went on from, newest first (its latest ${RUN_WARNINGS_SHOWN}); also in the log.`,
+      resolve: (run, _args, context) => context.loaders.warnings.load(run.id),
     }),
     vcfPath: t.string({
       description: "Where to download the run's confirmed variants as VCF 4.3 (viewer key).",

@@ -53,8 +53,8 @@ const Interpretation = builder.objectRef<InterpretationShape>('Interpretation').
   }),
 });
 
-/** A variant as served: a stored row, or a live alarm with its timing (which is never stored). */
-export type VariantNode = VariantRow & AlarmTiming;
+/** A variant as served: a stored row, or a live alarm with its timing (only its file's arrival is stored). */
+export type VariantNode = VariantRow & Omit<AlarmTiming, 'fileArrivedAt'>;
 
 /** A variant call: stored, or announced live by the pipeline (then with its alarm's timing). */
 export const Variant = builder.objectRef<VariantNode>('Variant').implement({
@@ -93,8 +93,9 @@ export const Variant = builder.objectRef<VariantNode>('Variant').implement({
       nullable: true,
       description:
         'When the file holding the read that tipped the call arrived (its modification time; the latest among ' +
-        "the sample's files analysed at confirmation). Only on the live alarm of a DIRECTORY run; null on stored calls.",
-      resolve: (variant) => variant.fileArrivedAt ?? null,
+        "the sample's files analysed at its first confirmation). DIRECTORY runs only: on the live alarm and " +
+        'stored with the call; null otherwise.',
+      resolve: (variant) => variant.fileArrivedAt,
     }),
     detectedAt: t.field({
       type: 'DateTime',

@@ -122,8 +122,13 @@ export function vcfRecord(variant: VcfVariant): string {
   return `${variant.contig}\t${variant.position}\t.\t${ref}\t${alt}\t${compact(variant.quality, 2)}\tPASS\t${info}\tGT:DP:AD\t${sample}\n`;
 }
 
-/** What a sample column holds for a sample with no call at a site. */
-const NOT_CALLED = './.:.:.';
+/**
+ * What a sample column holds for a sample with no call at a site: a missing genotype of the
+ * site's ploidy (`.` beside haploid calls' `1`, `./.` beside diploid ones).
+ */
+function notCalled(genotype: string): string {
+  return `${/[/|]/.test(genotype) ? './.' : '.'}:.:.`;
+}
 
 /**
  * One VCF data line for a site called in several samples: `calls` holds each sample's call in
@@ -141,7 +146,9 @@ export function vcfSiteRecord(calls: readonly (VcfVariant | undefined)[]): strin
   const ann = annInfo(first, alt);
   const info = `DP=${depth};AF=${compact(depth > 0 ? altCount / depth : 0, 4)};TYPE=${first.type}${sv}${ann}`;
   const columns = calls.map((call) =>
-    call ? `${call.genotype}:${call.depth}:${Math.max(0, call.depth - call.altCount)},${call.altCount}` : NOT_CALLED,
+    call
+      ? `${call.genotype}:${call.depth}:${Math.max(0, call.depth - call.altCount)},${call.altCount}`
+      : notCalled(first.genotype),
   );
   return `${first.contig}\t${first.position}\t.\t${ref}\t${alt}\t${compact(quality, 2)}\tPASS\t${info}\tGT:DP:AD\t${columns.join('\t')}\n`;
 }

@@ -5,21 +5,31 @@ export interface RunFolderReads {
   sample: string;
   /** Real paths: one file, or the R1 and R2 mates in that order. */
   paths: readonly string[];
+  /** Where the file (R1 of a pair) lies in the run folder, relative, by the names the layout reads. */
+  file: string;
   /** Bytes over all paths. */
   size: number;
   /** Latest modification time over all paths, in milliseconds since the epoch. */
   mtime: number;
+  /** SHA-256 of each path's first and last 64 KiB as it was handed out, in the order of `paths`. */
+  fingerprints: readonly string[];
 }
 
 /** Why a watcher warns; each names a file and leaves the rest of the run going. */
 export type RunFolderWarningCode =
-  /** A file already taken changed size or modification time; it is not read again. */
+  /**
+   * A file already taken changed: another size, or another modification time with other first
+   * or last blocks (a touch or copy of the same content is no change); it is not read again.
+   */
   | 'CHANGED_AFTER_TAKEN'
   /** A symbolic link in the run folder leads outside the input directory; it is never read. */
   | 'OUTSIDE_INPUT_DIR'
   /** A `*.tmp` / `*.part` file was still there, unchanged, after the end marker; it is left out. */
   | 'PARTIAL_FILE_ABANDONED'
-  /** A file or folder could not be examined (permissions); it is retried at the next scan. */
+  /**
+   * A file or folder could not be examined (permissions); it is retried at the next scan. A
+   * complete file that cannot be read when it is handed out is left out.
+   */
   | 'UNREADABLE';
 
 /** A problem with one file of a run; the run goes on. */

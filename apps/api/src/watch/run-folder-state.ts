@@ -1,12 +1,21 @@
-import type { RunFolderBacklog, RunFolderEvent, RunFolderReads, RunFolderWarning } from './events.js';
+import type { RunFolderBacklog, RunFolderReads, RunFolderWarning } from './events.js';
 import { partialNamesOf, type ReadsRole } from './layout.js';
 import type { RunFolderSnapshot, ScannedFile } from './scan.js';
 
-/** Size and modification time of a file when it was taken, to notice a later change. */
+/** Size, modification time and fingerprint of a file when it was taken, to notice a later change. */
 export interface TakenStamp {
   size: number;
+  /** Milliseconds since the epoch (compared to the millisecond: a ledger keeps no finer). */
   mtime: number;
+  /** SHA-256 of its first and last 64 KiB; without it, any new modification time is a change. */
+  fingerprint?: string;
 }
+
+/** A reads file or pair complete and queued, before the watcher fingerprints it as it hands it out. */
+export type CompleteReads = Omit<RunFolderReads, 'fingerprints'>;
+
+/** What the state queues: complete reads, and warnings. */
+export type QueuedEvent = CompleteReads | RunFolderWarning;
 
 /** A reads file seen but not taken yet, and since when it has looked the way it looks. */
 interface Observation {
@@ -38,7 +47,9 @@ export class RunFolderState {
   /** Temporary names a change notice mentioned, so a quick write-and-rename is still known as one. */
   private readonly noticedPartials = new Map<string, number>();
   private readonly taken = new Map<string, TakenStamp | undefined>();
-  private readonly queue: RunFolderEvent[] = [];
+  private readonly queue: QueuedEvent[] = [];
+  /** Taken files seen with their size but another modification time: their blocks decide. */
+  private rechecks = new Map<string, ScannedFile>();
   private readonly warned = new Set<string>();
   private endMarkerSeen = false;
   private held = { files: 0, bytes: 0 };
@@ -88,8 +99,43 @@ export class RunFolderState {
   }
 
   /** The next event in arrival order, if one is queued. */
-  take(): RunFolderEvent | undefined {
+  take(): QueuedEvent | undefined {
     return this.queue.shift();
+  }
+
+  /** Records the fingerprints of files as they were handed out, so a later touch is told from a change. */
+  fingerprinted(paths: readonly string[], fingerprints: readonly string[]): void {
+    paths.forEach((path, index) => {
+      const stamp = this.taken.get(path);
+      const fingerprint = fingerprints[index];
+      if (stamp && fingerprint !== undefined) this.taken.set(path, { ...stamp, fingerprint });
+    });
+  }
+
+  /**
+   * The taken files the last scans saw at their size with another modification time, each once:
+   * the caller fingerprints them and tells {@link rechecked}.
+   */
+  takeRechecks(): ScannedFile[] {
+    const files = [...this.rechecks.values()];
+    this.rechecks = new Map();
+    return files;
+  }
+
+  /**
+   * A taken file's fingerprint now (undefined when it could not be read): the same blocks make
+   * the new modification time a touch, kept silently; other blocks are a change, warned of.
+   */
+  rechecked(file: ScannedFile, fingerprint: string | undefined): void {
+    const stamp = this.taken.get(file.path);
+    if (!stamp) return;
+    const now = { size: file.size, mtime: file.mtimeMs, ...(fingerprint !== undefined && { fingerprint }) };
+    if (fingerprint !== undefined && fingerprint === stamp.fingerprint) this.taken.set(file.path, now);
+    else {
+      const how =
+        fingerprint === undefined ? 'a new time, and it can no longer be read' : 'the same size, other content';
+      this.changedAfterTaken(file.path, now, how);
+    }
   }
 
   /** The end marker was seen and every file in the folder is taken (or abandoned) and pulled. */
@@ -160,16 +206,11 @@ export class RunFolderState {
     const { previousPartials, present, previousScanAt, now } = scan;
     if (this.taken.has(file.path)) {
       const stamp = this.taken.get(file.path);
-      if (stamp && (stamp.size !== file.size || stamp.mtime !== file.mtimeMs)) {
-        this.queue.push({
-          type: 'warning',
-          code: 'CHANGED_AFTER_TAKEN',
-          path: file.path,
-          message:
-            `${file.path} changed after it was taken (${stamp.size} → ${file.size} bytes); ` +
-            'its reads are not read again',
-        });
-        this.taken.set(file.path, { size: file.size, mtime: file.mtimeMs });
+      if (!stamp || sameStamp(stamp, file)) return;
+      if (stamp.size === file.size && stamp.fingerprint !== undefined) this.rechecks.set(file.path, file);
+      else {
+        const now = { size: file.size, mtime: file.mtimeMs };
+        this.changedAfterTaken(file.path, now, `${stamp.size} → ${file.size} bytes`);
       }
       return;
     }
@@ -226,7 +267,7 @@ export class RunFolderState {
     for (const group of groups) this.queue.push(this.takeGroup(group));
   }
 
-  private takeGroup(group: Observation[]): RunFolderReads {
+  private takeGroup(group: Observation[]): CompleteReads {
     for (const { file } of group) {
       this.taken.set(file.path, { size: file.size, mtime: file.mtimeMs });
       this.observations.delete(file.path);
@@ -236,6 +277,7 @@ export class RunFolderState {
       type: 'reads',
       sample: first.role.sample,
       paths: group.map(({ file }) => file.path),
+      file: first.file.segments.join('/'),
       size: group.reduce((total, { file }) => total + file.size, 0),
       mtime: Math.max(...group.map(({ file }) => file.mtimeMs)),
     };
@@ -254,10 +296,26 @@ export class RunFolderState {
     }
   }
 
+  /** Warns that a taken file changed (`how`) and remembers it as it is now, to warn of the next change. */
+  private changedAfterTaken(path: string, now: TakenStamp, how: string): void {
+    this.queue.push({
+      type: 'warning',
+      code: 'CHANGED_AFTER_TAKEN',
+      path,
+      message: `${path} changed after it was taken (${how}); its reads are not read again`,
+    });
+    this.taken.set(path, now);
+  }
+
   private warnOnce(warning: RunFolderWarning): void {
     const key = `${warning.code}:${warning.path}`;
     if (this.warned.has(key)) return;
     this.warned.add(key);
     this.queue.push(warning);
   }
+}
+
+/** Whether a file looks as it did when taken: its size, and its modification time to the millisecond. */
+function sameStamp(stamp: TakenStamp, file: ScannedFile): boolean {
+  return stamp.size === file.size && Math.trunc(stamp.mtime) === Math.trunc(file.mtimeMs);
 }

@@ -1,9 +1,10 @@
 import { basename } from 'node:path';
 import { resolveInputDirectory } from '../auth/input-files.js';
 import type { RunFolderBacklog, RunFolderEvent } from './events.js';
+import { fingerprintFile } from './fingerprint.js';
 import { DEFAULT_POLL_INTERVAL_MS, FolderWakeups } from './folder-wakeups.js';
 import { isPartialName } from './layout.js';
-import { RunFolderState, type TakenStamp } from './run-folder-state.js';
+import { type CompleteReads, RunFolderState, type TakenStamp } from './run-folder-state.js';
 import { scanRunFolder } from './scan.js';
 
 /** Where and how to follow a run folder. */
@@ -18,7 +19,7 @@ export interface WatchRunFolderOptions {
   pollIntervalMs?: number;
   /**
    * Files taken before (the paths the watcher hands out); they are skipped. With stamps, a
-   * later change to one is warned of.
+   * later change to one is warned of (with a fingerprint, a touch of the same content is not).
    */
   taken?: Iterable<string> | ReadonlyMap<string, TakenStamp>;
 }
@@ -28,7 +29,9 @@ export interface WatchRunFolderOptions {
  * each complete file (or Illumina pair) comes once, in arrival order, and the iteration ends
  * after the end marker once every file in the folder is taken. The folder is only scanned while
  * the consumer waits for the next event, so a consumer that stops pulling leaves the backlog on
- * disk at no cost; {@link RunFolderWatcher.backlog} says how much waits.
+ * disk at no cost; {@link RunFolderWatcher.backlog} says how much waits. A file is fingerprinted
+ * (its first and last blocks) as it is handed out, and again only when a scan sees it taken at
+ * its size with a new modification time: the same blocks are a touch, others a change, warned of.
  */
 export class RunFolderWatcher implements AsyncIterableIterator<RunFolderEvent> {
   private readonly state: RunFolderState;
@@ -94,7 +97,8 @@ export class RunFolderWatcher implements AsyncIterableIterator<RunFolderEvent> {
   private async pull(): Promise<IteratorResult<RunFolderEvent>> {
     while (!this.closed) {
       const event = this.state.take();
-      if (event !== undefined) return { done: false, value: event };
+      if (event !== undefined)
+        return { done: false, value: event.type === 'reads' ? await this.handOut(event) : event };
       if (this.state.finished) break;
       if (this.scanCount > 0) await this.wakeups.wait(this.state.nextDueAt());
       if (this.closed) break;
@@ -113,6 +117,26 @@ export class RunFolderWatcher implements AsyncIterableIterator<RunFolderEvent> {
     } catch (error) {
       this.close();
       throw error;
+    }
+    const rechecks = this.state.takeRechecks();
+    const fingerprints = await Promise.all(rechecks.map((file) => fingerprintFile(file.path).catch(() => undefined)));
+    for (const [index, file] of rechecks.entries()) this.state.rechecked(file, fingerprints[index]);
+  }
+
+  /** Complete reads with their fingerprints; a file that cannot be read for them is left out, with a warning. */
+  private async handOut(reads: CompleteReads): Promise<RunFolderEvent> {
+    try {
+      const fingerprints = await Promise.all(reads.paths.map(fingerprintFile));
+      this.state.fingerprinted(reads.paths, fingerprints);
+      return { ...reads, fingerprints };
+    } catch (error) {
+      const path = reads.paths[0] as string;
+      return {
+        type: 'warning',
+        code: 'UNREADABLE',
+        path,
+        message: `${path} cannot be read (${(error as Error).message}); it is left out`,
+      };
     }
   }
 }

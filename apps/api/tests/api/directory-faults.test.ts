@@ -12,13 +12,15 @@ const START = `mutation ($directory: String!, $reference: String!) {
   startPipeline(input: { source: DIRECTORY, directory: $directory, referencePath: $reference,
     readsPerSecond: 0, batchSize: 128, workers: 1 }) { __typename ... on Run { id } } }`;
 
-const RUN = `query ($run: ID!) { run(id: $run) { status error readsAnalysed samples { name readsAnalysed } } }`;
+const RUN = `query ($run: ID!) { run(id: $run) { status error readsAnalysed samples { name readsAnalysed }
+  warnings { code file message at } } }`;
 
 interface StoredRun {
   status: string;
   error: string | null;
   readsAnalysed: number;
   samples: { name: string; readsAnalysed: number }[];
+  warnings: { code: string; file: string | null; message: string; at: string }[];
 }
 
 /** A named warning of a run, as the server logged it. */
@@ -71,8 +73,13 @@ describe('bad input and faults in a live run folder', () => {
       .filter((line) => line.code !== undefined)
       .map(({ code, path, readsKept }) => ({ code, file: path?.split('/').slice(-2).join('/'), readsKept }));
   const ledger = async (runId: string) => {
-    const { rows } = await api.database.pool.query<{ file: string; state: string; reads: string }>(
-      `SELECT regexp_replace(path, '^.*/([^/]+/[^/]+)$', '\\1') AS file, state, reads::text
+    const { rows } = await api.database.pool.query<{
+      file: string;
+      state: string;
+      reads: string;
+      reason: string | null;
+    }>(
+      `SELECT regexp_replace(path, '^.*/([^/]+/[^/]+)$', '\\1') AS file, state, reads::text, reason_code AS reason
        FROM run_files WHERE run_id = $1 ORDER BY path`,
       [runId],
     );
@@ -88,7 +95,10 @@ describe('bad input and faults in a live run folder', () => {
     await api?.close();
   });
 
-  it('should name each bad file, keep what was read before the fault and complete the run', async () => {
+  /** The run of the first test, whose warnings the second one reads. */
+  let faultyRun: string;
+
+  it('should name each bad file, count what was read before the fault and complete the run', async () => {
     const run = join(api.inputDir, 'run-faults');
     const pass = join(run, 'fastq_pass');
     const whole = gzipSync(readsText(3_000, 'cut'));
@@ -101,6 +111,7 @@ describe('bad input and faults in a live run folder', () => {
     await writeFile(join(run, 'final_summary_run.txt'), 'instrument=test\n');
 
     const runId = await start('run-faults');
+    faultyRun = runId;
     const outcome = await api.pipeline.whenRunEnds();
     const figures = await stored(runId);
     const named = faults(runId);
@@ -123,14 +134,38 @@ describe('bad input and faults in a live run folder', () => {
       { name: 'barcode01', readsAnalysed: 500 + (truncated?.readsKept ?? 0) },
       { name: 'barcode02', readsAnalysed: 300 },
     ]);
-    // A file read only in part never becomes DONE: a restart reads it again, in full if it is whole by then.
+    // A file read up to a fault ends FAILED with the reads before it, counted once: a restart does not read it again.
     expect(await ledger(runId)).toEqual([
-      { file: 'barcode01/run_0.fastq.gz', state: 'DONE', reads: '500' },
-      { file: 'barcode01/run_1.fastq.gz', state: 'TAKEN', reads: '0' },
-      { file: 'barcode02/run_0.fastq', state: 'TAKEN', reads: '0' },
-      { file: 'barcode02/run_1.fastq', state: 'DONE', reads: '0' },
-      { file: 'barcode02/run_2.fastq.gz', state: 'DONE', reads: '300' },
+      { file: 'barcode01/run_0.fastq.gz', state: 'DONE', reads: '500', reason: null },
+      {
+        file: 'barcode01/run_1.fastq.gz',
+        state: 'FAILED',
+        reads: String(truncated?.readsKept),
+        reason: 'TRUNCATED_FILE',
+      },
+      { file: 'barcode02/run_0.fastq', state: 'FAILED', reads: '0', reason: 'NOT_FASTQ' },
+      { file: 'barcode02/run_1.fastq', state: 'SKIPPED', reads: '0', reason: 'EMPTY_FILE' },
+      { file: 'barcode02/run_2.fastq.gz', state: 'DONE', reads: '300', reason: null },
+      { file: 'unclassified/run_0.fastq.gz', state: 'SKIPPED', reads: '0', reason: 'UNCLASSIFIED_SKIPPED' },
     ]);
+    expect(figures.readsAnalysed).toBe(800 + (truncated?.readsKept ?? 0));
+  });
+
+  it("should show each bad file's warning on the run, relative to the run folder, newest first", async () => {
+    const { warnings } = await stored(faultyRun);
+
+    expect(warnings.map(({ code, file }) => ({ code, file }))).toEqual(
+      expect.arrayContaining([
+        { code: 'TRUNCATED_FILE', file: 'fastq_pass/barcode01/run_1.fastq.gz' },
+        { code: 'NOT_FASTQ', file: 'fastq_pass/barcode02/run_0.fastq' },
+        { code: 'EMPTY_FILE', file: 'fastq_pass/barcode02/run_1.fastq' },
+        { code: 'UNCLASSIFIED_SKIPPED', file: 'fastq_pass/unclassified/run_0.fastq.gz' },
+      ]),
+    );
+    expect(warnings).toHaveLength(4);
+    expect(warnings.find(({ code }) => code === 'NOT_FASTQ')?.message).toMatch(/record 1 \(line 1\)/);
+    const times = warnings.map(({ at }) => Date.parse(at));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 
   it('should complete an empty run at its end marker, with a warning', async () => {
@@ -144,6 +179,7 @@ describe('bad input and faults in a live run folder', () => {
     expect(faults(runId)).toEqual([
       { code: 'EMPTY_RUN', file: expect.stringMatching(/run-empty$/), readsKept: undefined },
     ]);
+    expect((await stored(runId)).warnings).toMatchObject([{ code: 'EMPTY_RUN', file: null }]);
   });
 
   it('should fail a run whose folder is deleted, naming why, and keep what it analysed', async () => {
@@ -159,12 +195,15 @@ describe('bad input and faults in a live run folder', () => {
     expect(outcome.status).toBe('FAILED');
     expect(figures.error).toMatch(/run folder .*run-deleted was deleted/);
     expect(faults(runId)).toContainEqual({ code: 'RUN_FOLDER_GONE', file: expect.any(String), readsKept: undefined });
+    expect(figures.warnings).toMatchObject([{ code: 'RUN_FOLDER_GONE', file: null }]);
     expect(figures).toMatchObject({
       status: 'FAILED',
       readsAnalysed: 400,
       samples: [{ name: 'barcode01', readsAnalysed: 400 }],
     });
-    expect(await ledger(runId)).toEqual([{ file: 'barcode01/run_0.fastq.gz', state: 'DONE', reads: '400' }]);
+    expect(await ledger(runId)).toEqual([
+      { file: 'barcode01/run_0.fastq.gz', state: 'DONE', reads: '400', reason: null },
+    ]);
   });
 
   it('should wait out a full disk under the file ledger, naming it, and lose no file', async () => {
@@ -185,7 +224,12 @@ describe('bad input and faults in a live run folder', () => {
 
     expect(outcome.status).toBe('COMPLETED');
     expect(log.lines<FaultLine>('LEDGER_WRITE_FAILED').at(-1)?.reason).toMatch(/No space left on device/);
+    expect((await stored(runId)).warnings).toMatchObject([
+      { code: 'LEDGER_WRITE_FAILED', file: null, message: expect.stringMatching(/No space left on device/) },
+    ]);
     expect(await stored(runId)).toMatchObject({ status: 'COMPLETED', readsAnalysed: 256 });
-    expect(await ledger(runId)).toEqual([{ file: 'barcode01/run_0.fastq.gz', state: 'DONE', reads: '256' }]);
+    expect(await ledger(runId)).toEqual([
+      { file: 'barcode01/run_0.fastq.gz', state: 'DONE', reads: '256', reason: null },
+    ]);
   });
 });

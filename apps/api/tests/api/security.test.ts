@@ -251,6 +251,21 @@ describe('API security', () => {
         },
       });
     });
+
+    it('should refuse a ploidy other than 1 or 2, naming the field', async () => {
+      const { body } = await postGraphQL(
+        api.url,
+        'mutation { startPipeline(input: { ploidy: 3 }) { __typename ... on InvalidInputError { message field } } }',
+        { key: testKeys.operator },
+      );
+      expect(body.data).toEqual({
+        startPipeline: {
+          __typename: 'InvalidInputError',
+          message: 'ploidy must be 1 (haploid) or 2 (diploid)',
+          field: 'ploidy',
+        },
+      });
+    });
   });
 
   describe('unknown ids', () => {

@@ -13,10 +13,11 @@ const START = `mutation ($directory: String!, $reference: String!) {
     __typename ... on Run { id startedAt } ... on InvalidInputError { message field } } }`;
 
 const STORED = `query ($run: ID!) {
-  variants(filter: { runId: $run, status: CONFIRMED }, first: 1) {
-    edges { node { fileArrivedAt detectedAt readsUntilDetection } } } }`;
+  variants(filter: { runId: $run, status: CONFIRMED }) {
+    edges { node { id fileArrivedAt detectedAt readsUntilDetection } } } }`;
 
 interface Timed {
+  id: string;
   sample: string;
   fileArrivedAt: string | null;
   detectedAt: string | null;
@@ -52,7 +53,7 @@ describe('time to detection of a sequencing run followed while it is written', (
     client = wsClient(api);
     alarms = subscribeWs<{ mutationDetected: Timed }>(
       client,
-      'subscription { mutationDetected { sample fileArrivedAt detectedAt readsUntilDetection } }',
+      'subscription { mutationDetected { id sample fileArrivedAt detectedAt readsUntilDetection } }',
     );
     const started = await queryData<{ startPipeline: { __typename: string; id: string; startedAt: string } }>(
       api.url,
@@ -102,15 +103,25 @@ describe('time to detection of a sequencing run followed while it is written', (
     expect(reads.every((count) => count > 0 && count <= 1_200)).toBe(true);
   });
 
-  it('should leave the timing off the stored call, which has none', async () => {
+  it("should store each call with its first alarm's file arrival, and leave the alarm's own timing off", async () => {
     const stored = await queryData<{ variants: { edges: { node: Omit<Timed, 'sample'> }[] } }>(api.url, STORED, {
       variables: { run: run.id },
     });
+    const firstAlarms = new Map<string, Timed>();
+    for (const event of alarms.log.events) {
+      const alarm = event.data?.mutationDetected as Timed;
+      if (!firstAlarms.has(alarm.id)) firstAlarms.set(alarm.id, alarm);
+    }
+    const announced = stored.variants.edges.map(({ node }) => node).filter((call) => firstAlarms.has(call.id));
 
-    expect(stored.variants.edges[0]?.node).toEqual({
-      fileArrivedAt: null,
-      detectedAt: null,
-      readsUntilDetection: null,
-    });
+    expect(announced.length).toBeGreaterThan(0);
+    for (const call of announced) {
+      expect(call).toEqual({
+        id: call.id,
+        fileArrivedAt: firstAlarms.get(call.id)?.fileArrivedAt,
+        detectedAt: null,
+        readsUntilDetection: null,
+      });
+    }
   });
 });

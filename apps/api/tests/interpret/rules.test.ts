@@ -165,6 +165,13 @@ describe('zygosity and quality', () => {
     expect(zygosity(0.05)).toBe('subclonal');
   });
 
+  it('should call a haploid call haploid, whatever its allele frequency', () => {
+    expect(zygosity(1, '1')).toBe('haploid');
+    expect(zygosity(0.6, '1')).toBe('haploid');
+    expect(zygosity(1, '1/1')).toBe('homozygous');
+    expect(zygosity(0.5, '0/1')).toBe('heterozygous');
+  });
+
   it('should band qualities into high, medium and low', () => {
     expect(qualityBand(99)).toBe('high');
     expect(qualityBand(50)).toBe('high');
@@ -191,5 +198,15 @@ describe('interpretByRules', () => {
       'Homozygous C>T transition at a CpG site at chr1:5, AF 0.97 over 60 reads, high quality (Q80).',
     );
     expect(first.summary.split('. ').length).toBe(1);
+  });
+
+  it('should speak of a haploid call as haploid, never homozygous or heterozygous', () => {
+    const call = variant({ position: 5, ref: 'C', alt: 'T', alleleFrequency: 0.97, quality: 80, genotype: '1' });
+    const interpretation = interpretByRules(call, windowOf('TTGACGTCAACGTTAGCATG'));
+    expect(interpretation.zygosity).toBe('haploid');
+    expect(interpretation.summary).toBe(
+      'Haploid C>T transition at a CpG site at chr1:5, AF 0.97 over 60 reads, high quality (Q80).',
+    );
+    expect(interpretation.summary).not.toMatch(/homozygous|heterozygous/i);
   });
 });

@@ -49,6 +49,22 @@ describe('a run whose inputs cannot all be acquired', () => {
     expect(pipeline.state).toBe('IDLE');
   });
 
+  it('should release the aligner index it built alongside genes that cannot be read', async () => {
+    await writeFile(join(directory, 'wrong.gff3'), '##gff-version 3\nchrZ\tRefSeq\tgene\t1\t90\t.\t+\t.\tID=g1\n');
+    const pipeline = new Pipeline({ store: new MemoryResultStore() });
+    const handle = await nextIndexHandle();
+    await expect(
+      pipeline.start({
+        source: 'FASTQ',
+        referencePath: join(directory, 'ref.fa'),
+        annotationPath: join(directory, 'wrong.gff3'),
+        readsPaths: [join(directory, 'missing.fq')],
+      }),
+    ).rejects.toThrow(/wrong\.gff3: line 2: contig chrZ is not in the reference/);
+    expect(() => AlignerIndex.fromHandle(handle)).toThrow(/has been released/);
+    expect(pipeline.state).toBe('IDLE');
+  });
+
   it('should release the aligner index when the run cannot be recorded', async () => {
     const url = new URL(serverUrl());
     url.pathname = '/helix_no_such_database';

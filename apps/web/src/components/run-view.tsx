@@ -8,6 +8,7 @@ import { type RunDetail, RunQuery } from '@/lib/graphql/operations';
 import { AnalysesTable } from './analyses-table';
 import { MetricHistory } from './metric-history';
 import { QueryProblem } from './query-problem';
+import { RunWarnings } from './run-warnings';
 import { SamplesTable } from './samples-table';
 import { StatusBadge } from './status-badge';
 import { VariantsTable } from './variants-table';
@@ -28,7 +29,7 @@ function configEntries(config: string | undefined): [string, string][] {
   }
 }
 
-/** One run: its totals and configuration, samples, metric history, variants and analysed batches. */
+/** One run: its totals and configuration, warnings, samples, metric history, variants and analysed batches. */
 export function RunView({ id, initial }: { id: string; initial: RunDetail | undefined }) {
   const [result, reexecute] = useQuery({ query: RunQuery, variables: { id }, requestPolicy: 'cache-and-network' });
   const run = result.data?.run ?? initial;
@@ -133,6 +134,7 @@ export function RunView({ id, initial }: { id: string; initial: RunDetail | unde
           </details>
         ) : null}
       </section>
+      <RunWarnings warnings={run.warnings} />
       <SamplesTable
         samples={run.samples}
         selected={sample}

@@ -129,7 +129,8 @@ export const RunQuery = graphql(`
   query Run($id: ID!) {
     run(id: $id) { id status source config referenceName referenceLength error startedAt stoppedAt
       readsProduced readsAnalysed batchesAnalysed variantsConfirmed
-      samples { name readsAnalysed mappedReads properlyPairedReads meanDepth breadth10x variantsConfirmed } }
+      samples { name readsAnalysed mappedReads properlyPairedReads meanDepth breadth10x variantsConfirmed }
+      warnings { code message file at } }
   }
 `);
 
@@ -137,6 +138,8 @@ export const RunQuery = graphql(`
 export type RunDetail = NonNullable<ResultOf<typeof RunQuery>['run']>;
 /** One row of the run page's samples table. */
 export type SampleRow = RunDetail['samples'][number];
+/** One fault the run met and went on from, as the run page lists it. */
+export type RunWarningRow = RunDetail['warnings'][number];
 
 /** A run's analysed batches in the chosen order. */
 export const AnalysesQuery = graphql(`

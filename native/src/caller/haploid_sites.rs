@@ -1,0 +1,120 @@
+//! The alleles of one site in a haploid sample. One copy carries one allele,
+//! so the alleles of a site (SNVs at one position, indels at one anchor)
+//! compete: reads of a rival allele are errors under the reference and under
+//! this allele alike and weigh in neither, and only the allele most reads show
+//! can be the site's genotype. Real data has such rivals where reads align one
+//! event in two ways (a long replacement read as 66 or as 145 new bases).
+
+use std::ops::Range;
+
+use crate::align::ReferenceIndex;
+use crate::pileup::{FxHashMap, Pileup};
+
+/// The reads of a site's other alleles, as one allele sees them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Rivals {
+    /// Reads showing another alternate allele at the site.
+    pub(super) reads: u32,
+    /// Another allele of the site has more reads than this one.
+    pub(super) outnumbered: bool,
+}
+
+impl Rivals {
+    /// No rival allele (and the diploid model, which does not weigh them).
+    pub(super) const NONE: Rivals = Rivals {
+        reads: 0,
+        outnumbered: false,
+    };
+}
+
+/// Reads of every alternate allele of a site, and the most that one has.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    reads: u32,
+    most: u32,
+}
+
+impl Tally {
+    fn add(&mut self, count: u32) {
+        self.reads = self.reads.saturating_add(count);
+        self.most = self.most.max(count);
+    }
+
+    fn rivals_of(self, count: u32) -> Rivals {
+        Rivals {
+            reads: self.reads.saturating_sub(count),
+            outnumbered: self.most > count,
+        }
+    }
+}
+
+/// The alleles of every site in a global range, tallied.
+#[derive(Debug, Default)]
+pub(super) struct SiteAlleles {
+    snvs: FxHashMap<u32, Tally>,
+    indels: FxHashMap<u32, Tally>,
+}
+
+impl SiteAlleles {
+    /// Tallies the alleles of `pileup` anchored in `range`.
+    pub(super) fn tally(pileup: &Pileup, index: &ReferenceIndex, range: &Range<u32>) -> Self {
+        let mut sites = SiteAlleles::default();
+        for (allele, support) in pileup.snv_alleles() {
+            if range.contains(&allele.position) {
+                sites
+                    .snvs
+                    .entry(allele.position)
+                    .or_default()
+                    .add(support.count);
+            }
+        }
+        for (allele, support) in pileup.indel_alleles() {
+            let anchor = allele.anchor(index);
+            if range.contains(&anchor) {
+                sites.indels.entry(anchor).or_default().add(support.count);
+            }
+        }
+        sites
+    }
+
+    /// The rivals of an SNV allele at `position` with `count` reads.
+    pub(super) fn snv_rivals(&self, position: u32, count: u32) -> Rivals {
+        self.snvs
+            .get(&position)
+            .map_or(Rivals::NONE, |tally| tally.rivals_of(count))
+    }
+
+    /// The rivals of an indel allele anchored at `anchor` with `count` reads.
+    pub(super) fn indel_rivals(&self, anchor: u32, count: u32) -> Rivals {
+        self.indels
+            .get(&anchor)
+            .map_or(Rivals::NONE, |tally| tally.rivals_of(count))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_allele_sees_the_reads_of_the_others_at_its_site_and_whether_one_has_more() {
+        let mut tally = Tally::default();
+        for count in [13, 10, 2] {
+            tally.add(count);
+        }
+        assert_eq!(
+            tally.rivals_of(13),
+            Rivals {
+                reads: 12,
+                outnumbered: false
+            }
+        );
+        assert_eq!(
+            tally.rivals_of(10),
+            Rivals {
+                reads: 15,
+                outnumbered: true
+            }
+        );
+    }
+}
