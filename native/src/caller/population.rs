@@ -18,7 +18,8 @@
 //! the minimum frequency unless so few reads would show it less than once
 //! in [`1 / FREQUENCY_TOLERANCE`](FREQUENCY_TOLERANCE) samplings at that
 //! frequency: at 1,000 reads a 2 % allele shows in 20 ± 4.4 of them, and a
-//! bare `altCount / depth ≥ 0.02` would miss half of them. Such alleles are
+//! bare `altCount / depth ≥ 0.02` would miss half of them; never, though,
+//! below half the minimum (no 0.9 % call at a minimum of 2 %). Such alleles are
 //! reported; those with quality, depth or reads too low, or seen on one
 //! strand only, carry FILTER values (see `filters`) and are confirmed only
 //! without any.
@@ -114,8 +115,9 @@ pub(super) fn assess(
         f64::from(alt_count) / f64::from(depth)
     };
     let frequent_enough = allele_frequency >= options.min_allele_frequency
-        || ln_binomial_lower_tail(depth, alt_count, options.min_allele_frequency)
-            >= FREQUENCY_TOLERANCE.ln();
+        || (allele_frequency >= options.min_allele_frequency / 2.0
+            && ln_binomial_lower_tail(depth, alt_count, options.min_allele_frequency)
+                >= FREQUENCY_TOLERANCE.ln());
     let confirmed = frequent_enough
         && depth >= options.min_depth
         && quality >= min_quality
@@ -163,7 +165,9 @@ mod tests {
         let call = assess(1_000, &support(15, 35), CLEAN, 20.0, &options);
         assert_eq!(call.status, VariantStatus::Confirmed);
         assert!(call.reportable && call.quality > 20.0);
-        // 4 of 1,000 reads could not come from a 2 % allele.
+        // 4 of 1,000 reads could not come from a 2 % allele; 3 of 400 (0.75 %)
+        // could, but fall under half the minimum.
+        assert!(!assess(400, &support(3, 35), CLEAN, 20.0, &options).reportable);
         let rare = assess(1_000, &support(4, 35), CLEAN, 20.0, &options);
         assert!(!rare.reportable);
         assert_eq!(rare.status, VariantStatus::Candidate);
