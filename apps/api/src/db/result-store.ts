@@ -16,6 +16,7 @@ import type {
   VariantRecord,
 } from '../pipeline/records.js';
 import { variantCallKey } from '../pipeline/records.js';
+import { insertAnalyses } from './analysis-rows.js';
 import { PostgresRunFileLedger } from './run-file-ledger.js';
 
 /** What identifies a stored call: its site and its sample. */
@@ -69,23 +70,8 @@ export class PostgresResultStore implements ResultStore {
     );
   }
 
-  async writeAnalyses(rows: AnalysisRecord[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.pool.query(
-      `INSERT INTO analyses (run_id, sequence, reads, mapped_reads, mutated_reads, mutations_found, processing_time_ms, created_at)
-       SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::float8[], $8::timestamptz[])
-       ON CONFLICT (run_id, sequence) DO NOTHING`,
-      [
-        rows.map((row) => row.runId),
-        rows.map((row) => row.sequence),
-        rows.map((row) => row.reads),
-        rows.map((row) => row.mappedReads),
-        rows.map((row) => row.mutatedReads),
-        rows.map((row) => row.mutationsFound),
-        rows.map((row) => row.processingTimeMs),
-        rows.map((row) => row.createdAt),
-      ],
-    );
+  writeAnalyses(rows: AnalysisRecord[]): Promise<void> {
+    return insertAnalyses(this.pool, rows);
   }
 
   async upsertVariants(rows: VariantRecord[]): Promise<void> {
@@ -192,8 +178,8 @@ export class PostgresResultStore implements ResultStore {
     );
   }
 
-  takeFile(file: RunFileRecord): Promise<void> {
-    return this.#files.takeFile(file);
+  takeFiles(files: readonly RunFileRecord[]): Promise<void> {
+    return this.#files.takeFiles(files);
   }
 
   finishFile(runId: string, path: string, ending: RunFileEnding): Promise<void> {
@@ -205,9 +191,15 @@ export class PostgresResultStore implements ResultStore {
   }
 
   async interruptedRuns(source: ReadSourceKind): Promise<InterruptedRun[]> {
-    const { rows } = await this.pool.query<{ runId: string; config: Record<string, unknown>; nextSequence: number }>(
+    const { rows } = await this.pool.query<{
+      runId: string;
+      config: Record<string, unknown>;
+      nextSequence: number;
+      batchesStored: number;
+    }>(
       `SELECT id AS "runId", config,
-         COALESCE((SELECT max(sequence) + 1 FROM analyses WHERE analyses.run_id = runs.id), 0)::int AS "nextSequence"
+         COALESCE((SELECT max(sequence) + 1 FROM analyses WHERE analyses.run_id = runs.id), 0)::int AS "nextSequence",
+         (SELECT count(*) FROM analyses WHERE analyses.run_id = runs.id)::int AS "batchesStored"
        FROM runs WHERE status = 'RUNNING' AND source = $1 ORDER BY started_at`,
       [source],
     );

@@ -149,14 +149,14 @@ export class ActiveRun {
       inputs = await acquireRunInputs(config, openDetectors, services.folders, resumed);
       run = new ActiveRun(runId as string, config, inputs, services, resumed?.announced ?? []);
       if (resumed) {
-        run.#ledger.carriedOver(resumed.readsCounted);
+        run.#ledger.carriedOver(resumed.readsCounted, resumed.batchesCounted);
         run.#carried = resumed.readsCountedBySample;
       }
     } catch (error) {
       const counted = resumed && {
         readsProduced: resumed.readsCounted,
         readsAnalysed: resumed.readsCounted,
-        batchesAnalysed: 0,
+        batchesAnalysed: resumed.batchesCounted,
         variantsConfirmed: 0,
       };
       if (runId !== undefined) await recordFailedStart(services.store, runId, error, warning, counted);
@@ -351,8 +351,9 @@ export class ActiveRun {
     this.#sample(item.sample).add(result, item.file?.arrivedAt);
     this.#calls.merged(item.sample);
     this.#ledger.analysed(batch.reads, result.mappedReads, result.properlyPairedReads);
-    this.#reads.settled(item, true);
-    if (!result.stored) this.sink.addAnalysis(analysisRecord(this.runId, batch.sequence, result));
+    const analysis = result.stored ? undefined : analysisRecord(this.runId, batch.sequence, result);
+    // A DIRECTORY run's rows go with their file's ending, so a file read again after a restart adds none twice.
+    if (!this.#reads.settled(item, true, analysis) && analysis) this.sink.addAnalysis(analysis);
     this.#updatePressure();
     this.#ingest.dispatch();
     this.#checkFinished();

@@ -1,8 +1,9 @@
 import { relative } from 'node:path';
 import { Producer } from '@helix/native';
-import { RunFolderGoneError, type RunFolderReads, type RunFolderWatcher } from '../watch/index.js';
+import { type RunFolderEvent, RunFolderGoneError, type RunFolderReads, type RunFolderWatcher } from '../watch/index.js';
+import { FileIntake } from './file-intake.js';
 import type { ReadsWaiting, RunReadSource, TakenBatch, TakenFile } from './read-source.js';
-import type { ResultStore, RunFileEnding, RunFileReason, RunFileRecord } from './records.js';
+import type { AnalysisRecord, ResultStore, RunFileEnding, RunFileReason, RunFileRecord } from './records.js';
 import { retryWithBackoff } from './retry.js';
 import { type RunWarningCode, readFailureCode, readFailureMessage, UNCLASSIFIED_SAMPLE } from './run-file-faults.js';
 
@@ -15,7 +16,7 @@ export interface DirectoryReadOptions {
 /** Where a DIRECTORY run keeps its file ledger and warnings, and whom it tells of a file it could not read. */
 export interface DirectoryLedger {
   runId: string;
-  store: Pick<ResultStore, 'takeFile' | 'finishFile' | 'addRunWarnings'>;
+  store: Pick<ResultStore, 'takeFiles' | 'finishFile' | 'addRunWarnings'>;
   /** Logs a warning of the run. */
   warning(message: string, detail: Record<string, unknown>): void;
 }
@@ -27,6 +28,8 @@ interface FileProgress extends TakenFile {
   sampleIndex: number;
   reads: number;
   unsettled: number;
+  /** The analysis rows of its batches analysed so far: stored with its ending, in one transaction. */
+  analyses: AnalysisRecord[];
   /** Every batch has been read from it (up to its end, or to a fault). */
   ended: boolean;
   /** The fault that ended its reading early: it ends FAILED, with the reads before the fault. */
@@ -36,15 +39,18 @@ interface FileProgress extends TakenFile {
 }
 
 /**
- * The reads of a run folder, file after file: a file is taken from the watcher only when the
- * previous one has been read, and only when the run asks for its next batch — so a throttled run
- * leaves the backlog on disk. Each taken file enters the ledger as TAKEN before its first read;
- * once all its batches are analysed it ends, with its reads, in one write: DONE, FAILED when a
- * fault cut its reading short, SKIPPED when it held no reads. A file of no sample (`unclassified`)
- * enters SKIPPED, unread. Every named warning is logged and kept among the run's warnings.
+ * The reads of a run folder, file after file. Its {@link FileIntake} takes the next few files
+ * while one is read (found, fingerprinted and entered TAKEN, several in one ledger write when
+ * several wait), and takes nothing while the run is throttled — so a throttled run leaves the
+ * backlog on disk. Each file is entered TAKEN before its first read; once all its batches are
+ * analysed it ends, with its reads and its batches' analysis rows, in one write that does not hold
+ * up the reading of the next: DONE, FAILED when a fault cut its reading short, SKIPPED when it
+ * held no reads. A file of no sample (`unclassified`) enters SKIPPED, unread. Every named warning
+ * is logged and kept among the run's warnings.
  */
 export class DirectoryReadSource implements RunReadSource {
   #current: { file: FileProgress; producer: Producer } | undefined;
+  readonly #intake: FileIntake;
   readonly #samples: string[];
   #sequence = 0;
   #paused = false;
@@ -54,6 +60,7 @@ export class DirectoryReadSource implements RunReadSource {
   #filesTaken = 0;
   #unclassifiedWarned = false;
   readonly #writes = new Set<Promise<void>>();
+  #lastWarning: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly watcher: RunFolderWatcher,
@@ -67,6 +74,7 @@ export class DirectoryReadSource implements RunReadSource {
     this.#samples = [...samples];
     this.#rate = options.readsPerSecond;
     this.#sequence = firstSequence;
+    this.#intake = new FileIntake(watcher, (events) => this.#enter(events));
   }
 
   get samples(): readonly string[] {
@@ -75,7 +83,8 @@ export class DirectoryReadSource implements RunReadSource {
 
   get waiting(): ReadsWaiting {
     const { filesWaiting, bytesWaiting } = this.watcher.backlog;
-    return { filesWaiting, bytesWaiting };
+    const held = this.#intake.waiting;
+    return { filesWaiting: filesWaiting + held.filesWaiting, bytesWaiting: bytesWaiting + held.bytesWaiting };
   }
 
   async next(): Promise<TakenBatch | null> {
@@ -117,11 +126,13 @@ export class DirectoryReadSource implements RunReadSource {
 
   pause(): void {
     this.#paused = true;
+    this.#intake.pause();
     this.#current?.producer.pause();
   }
 
   resume(): void {
     this.#paused = false;
+    this.#intake.resume();
     this.#current?.producer.resume();
   }
 
@@ -130,12 +141,14 @@ export class DirectoryReadSource implements RunReadSource {
     this.#current?.producer.setRate(readsPerSecond);
   }
 
-  settled(taken: TakenBatch, analysed: boolean): void {
+  settled(taken: TakenBatch, analysed: boolean, analysis?: AnalysisRecord): boolean {
     const file = taken.file as FileProgress | undefined;
-    if (!file) return;
+    if (!file) return false;
     file.unsettled -= 1;
     if (!analysed) file.unfinished = true;
+    if (analysis) file.analyses.push(analysis);
     this.#finishIfDone(file);
+    return analysis !== undefined;
   }
 
   async flushed(): Promise<void> {
@@ -144,21 +157,22 @@ export class DirectoryReadSource implements RunReadSource {
 
   close(): void {
     this.#closed = true;
+    this.#intake.close();
     this.watcher.close();
     this.#current?.producer.close();
   }
 
-  /** Pulls the next complete file from the watcher (warnings go to the run), enters it, opens it. */
+  /** Opens the next file the intake took (it is entered TAKEN); undefined once the folder has ended. */
   async #takeFile(): Promise<{ file: FileProgress; producer: Producer } | undefined> {
     for (;;) {
-      const pulled = await this.watcher.next().catch((error: unknown) => {
+      const reads = await this.#intake.next().catch((error: unknown) => {
         if (error instanceof RunFolderGoneError) {
           this.#warn('RUN_FOLDER_GONE', error.message, { path: error.directory });
         }
         throw error;
       });
       if (this.#closed) return undefined;
-      if (pulled.done) {
+      if (!reads) {
         if (this.#filesTaken === 0 && this.#samples.length === 0) {
           this.#warn('EMPTY_RUN', 'the run ended (end marker) without a reads file', {
             path: this.watcher.directory,
@@ -166,41 +180,49 @@ export class DirectoryReadSource implements RunReadSource {
         }
         return undefined;
       }
-      const event = pulled.value;
-      if (event.type === 'warning') {
-        this.#warn(event.code, event.message, { path: event.path }, this.#inRunFolder(event.path));
-        continue;
-      }
-      if (event.sample === UNCLASSIFIED_SAMPLE) {
-        await this.#skipUnclassified(event);
-        continue;
-      }
-      this.#filesTaken += 1;
-      await this.#write(() => this.ledger.store.takeFile(this.#record(event)));
       try {
-        this.#current = { file: this.#progress(event), producer: this.#open(event) };
+        this.#current = { file: this.#progress(reads), producer: this.#open(reads) };
         return this.#current;
       } catch (error) {
         const message = 'a reads file could not be opened; it is left out';
         const reason = (error as Error).message;
-        this.#warn('UNREADABLE_FILE', message, { path: event.paths[0], reason }, event.file);
-        this.#end(event.paths[0] as string, {
+        this.#warn('UNREADABLE_FILE', message, { path: reads.paths[0], reason }, reads.file);
+        this.#end(reads.paths[0] as string, {
           state: 'FAILED',
           reads: 0,
           reason: { code: 'UNREADABLE_FILE', message: `${message}: ${reason}` },
+          analyses: [],
         });
       }
     }
   }
 
-  /** Enters a file of the `unclassified` barcode folder SKIPPED; the first one is warned of, for them all. */
-  async #skipUnclassified(reads: RunFolderReads): Promise<void> {
-    const message = 'reads without a barcode (unclassified) belong to no sample; they are not read';
-    const reason = { code: 'UNCLASSIFIED_SKIPPED', message } as const;
-    await this.#write(() => this.ledger.store.takeFile({ ...this.#record(reads), state: 'SKIPPED', reason }));
-    if (this.#unclassifiedWarned) return;
-    this.#unclassifiedWarned = true;
-    this.#warn('UNCLASSIFIED_SKIPPED', message, { path: reads.paths[0] }, reads.file);
+  /**
+   * Enters a group of the watcher's events in one ledger write (warnings go to the run): reads
+   * TAKEN, a file of the `unclassified` barcode folder SKIPPED (the first one warned of, for them
+   * all). Resolves, once stored, with the files to read.
+   */
+  async #enter(events: readonly RunFolderEvent[]): Promise<RunFolderReads[]> {
+    const records: RunFileRecord[] = [];
+    const toRead: RunFolderReads[] = [];
+    for (const event of events) {
+      if (event.type === 'warning') {
+        this.#warn(event.code, event.message, { path: event.path }, this.#inRunFolder(event.path));
+      } else if (event.sample === UNCLASSIFIED_SAMPLE) {
+        const message = 'reads without a barcode (unclassified) belong to no sample; they are not read';
+        records.push({ ...this.#record(event), state: 'SKIPPED', reason: { code: 'UNCLASSIFIED_SKIPPED', message } });
+        if (!this.#unclassifiedWarned) {
+          this.#unclassifiedWarned = true;
+          this.#warn('UNCLASSIFIED_SKIPPED', message, { path: event.paths[0] }, event.file);
+        }
+      } else {
+        records.push(this.#record(event));
+        toRead.push(event);
+      }
+    }
+    this.#filesTaken += toRead.length;
+    if (records.length > 0) await this.#write(() => this.ledger.store.takeFiles(records));
+    return toRead;
   }
 
   /**
@@ -213,9 +235,17 @@ export class DirectoryReadSource implements RunReadSource {
     this.#keepWarning(code, typeof detail.reason === 'string' ? `${message}: ${detail.reason}` : message, file);
   }
 
+  /** Keeps a warning after those kept before it, so the run lists them (by the order stored) newest first. */
   #keepWarning(code: RunWarningCode, message: string, file: string | undefined): void {
     const warning = { runId: this.ledger.runId, code, message, file, at: new Date() };
-    void this.#write(() => this.ledger.store.addRunWarnings([warning]), { keepsWarning: true });
+    const previous = this.#lastWarning;
+    this.#lastWarning = this.#write(
+      async () => {
+        await previous;
+        await this.ledger.store.addRunWarnings([warning]);
+      },
+      { keepsWarning: true },
+    ).catch(() => undefined);
   }
 
   /** `path` relative to the run folder; undefined for the run folder itself. */
@@ -244,6 +274,7 @@ export class DirectoryReadSource implements RunReadSource {
       sampleIndex,
       reads: 0,
       unsettled: 0,
+      analyses: [],
       ended: false,
       fault: undefined,
       unfinished: false,
@@ -269,14 +300,14 @@ export class DirectoryReadSource implements RunReadSource {
   /** Ends a file once all its batches are settled: DONE, FAILED after a fault, SKIPPED when it held no reads. */
   #finishIfDone(file: FileProgress): void {
     if (!file.ended || file.unsettled > 0 || file.unfinished) return;
-    const { reads, fault } = file;
-    if (fault) this.#end(file.path, { state: 'FAILED', reads, reason: fault });
+    const { reads, fault, analyses } = file;
+    if (fault) this.#end(file.path, { state: 'FAILED', reads, reason: fault, analyses });
     else if (reads === 0) {
       this.#end(file.path, {
         state: 'SKIPPED',
         reason: { code: 'EMPTY_FILE', message: 'a reads file holds no reads' },
       });
-    } else this.#end(file.path, { state: 'DONE', reads });
+    } else this.#end(file.path, { state: 'DONE', reads, analyses });
   }
 
   #end(path: string, ending: RunFileEnding): void {

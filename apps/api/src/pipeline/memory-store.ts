@@ -86,10 +86,12 @@ export class MemoryResultStore implements ResultStore {
     }
   }
 
-  async takeFile(file: RunFileRecord): Promise<void> {
-    const key = `${file.runId}\t${file.path}`;
-    const stored = this.files.get(key);
-    if (!stored || (stored.state === 'TAKEN' && file.state === 'TAKEN')) this.files.set(key, { ...file, reads: 0 });
+  async takeFiles(files: readonly RunFileRecord[]): Promise<void> {
+    for (const file of files) {
+      const key = `${file.runId}\t${file.path}`;
+      const stored = this.files.get(key);
+      if (!stored || (stored.state === 'TAKEN' && file.state === 'TAKEN')) this.files.set(key, { ...file, reads: 0 });
+    }
   }
 
   async finishFile(runId: string, path: string, ending: RunFileEnding): Promise<void> {
@@ -99,6 +101,7 @@ export class MemoryResultStore implements ResultStore {
     const reads = ending.state === 'SKIPPED' ? 0 : ending.reads;
     Object.assign(file, { reads, state: ending.state, reason: ending.state === 'DONE' ? undefined : ending.reason });
     if (run) Object.assign(run, { readsProduced: run.readsProduced + reads, readsAnalysed: run.readsAnalysed + reads });
+    if (ending.state !== 'SKIPPED') await this.writeAnalyses([...ending.analyses]);
   }
 
   async addRunWarnings(rows: RunWarningRecord[]): Promise<void> {
@@ -117,6 +120,7 @@ export class MemoryResultStore implements ResultStore {
           runId: run.id,
           config: run.config,
           nextSequence: sequences.length ? Math.max(...sequences) + 1 : 0,
+          batchesStored: sequences.length,
           confirmedCalls,
         };
       });

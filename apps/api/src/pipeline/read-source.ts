@@ -1,4 +1,5 @@
 import type { Producer, ReadBatch } from '@helix/native';
+import type { AnalysisRecord } from './records.js';
 
 /** A file (or mate pair) of a DIRECTORY run, as the run follows it from taken to done. */
 export interface TakenFile {
@@ -36,8 +37,12 @@ export interface RunReadSource {
   pause(): void;
   resume(): void;
   setRate(readsPerSecond: number): void;
-  /** Told when a batch it gave has left the run: `analysed`, or withdrawn / rejected. */
-  settled(taken: TakenBatch, analysed: boolean): void;
+  /**
+   * Told when a batch it gave has left the run: `analysed` (with its analysis row unless the
+   * detector stored it), or withdrawn / rejected. True when it keeps the row, to store it with
+   * its file's ending; false leaves the row to the caller.
+   */
+  settled(taken: TakenBatch, analysed: boolean, analysis?: AnalysisRecord): boolean;
   /** Resolves once every ledger write begun so far has been stored. */
   flushed(): Promise<void>;
   readonly waiting: ReadsWaiting;
@@ -74,7 +79,9 @@ export class ProducerReadSource implements RunReadSource {
     this.producer.setRate(readsPerSecond);
   }
 
-  settled(): void {}
+  settled(): boolean {
+    return false;
+  }
 
   async flushed(): Promise<void> {}
 

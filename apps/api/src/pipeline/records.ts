@@ -152,8 +152,8 @@ export interface RunFileRecord {
 
 /** How a taken file ends: read to its end, read up to a fault, or left out unread. */
 export type RunFileEnding =
-  | { state: 'DONE'; reads: number }
-  | { state: 'FAILED'; reads: number; reason: RunFileReason }
+  | { state: 'DONE'; reads: number; analyses: readonly AnalysisRecord[] }
+  | { state: 'FAILED'; reads: number; reason: RunFileReason; analyses: readonly AnalysisRecord[] }
   | { state: 'SKIPPED'; reason: RunFileReason };
 
 /** A named warning of a run (a fault of one of its files, or of its folder), as stored for clients. */
@@ -173,6 +173,8 @@ export interface InterruptedRun {
   config: Record<string, unknown>;
   /** One past the highest batch sequence stored for it. */
   nextSequence: number;
+  /** Batches whose analysis rows are stored (for a DIRECTORY run, those of the files it ended). */
+  batchesStored: number;
   /** {@link variantCallKey} of each call stored as CONFIRMED: announced before the restart. */
   confirmedCalls: string[];
 }
@@ -190,14 +192,15 @@ export interface ResultStore {
   writeMetricSamples(rows: MetricSampleRecord[]): Promise<void>;
   upsertSamples(rows: SampleRecord[]): Promise<void>;
   /**
-   * Enters a file in the run's file ledger, TAKEN (or SKIPPED with its reason, never to be read).
-   * Taking a TAKEN file again (read again after a restart) updates its size, time and
-   * fingerprints; a file that has ended stays as it is.
+   * Enters files in the run's file ledger in one write, each TAKEN (or SKIPPED with its reason,
+   * never to be read). Taking a TAKEN file again (read again after a restart) updates its size,
+   * time and fingerprints; a file that has ended stays as it is.
    */
-  takeFile(file: RunFileRecord): Promise<void>;
+  takeFiles(files: readonly RunFileRecord[]): Promise<void>;
   /**
-   * Ends a TAKEN file DONE, FAILED or SKIPPED and adds its reads to the run's totals, in one
-   * transaction; a file no longer TAKEN is left as it is (a retried write counts nothing twice).
+   * Ends a TAKEN file DONE, FAILED or SKIPPED, adds its reads to the run's totals and stores its
+   * batches' analysis rows, in one transaction; a file no longer TAKEN is left as it is (a retried
+   * write counts nothing twice).
    */
   finishFile(runId: string, path: string, ending: RunFileEnding): Promise<void>;
   /** Keeps named warnings of runs for clients (they are logged as well). */

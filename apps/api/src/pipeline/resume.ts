@@ -59,6 +59,8 @@ export async function resumeInterruptedRun(pipeline: Pipeline, store: ResultStor
       ...new Set(files.filter((file) => file.reason?.code !== 'UNCLASSIFIED_SKIPPED').map((file) => file.sample)),
     ],
     readsCounted: counted.reduce((sum, file) => sum + file.reads, 0),
+    // A file's analysis rows are stored with its ending: those stored are the ended files' batches.
+    batchesCounted: latest.batchesStored,
     readsCountedBySample: readsBySample(counted),
     replay: counted.filter((file) => file.reads > 0).map(({ paths, sample, reads }) => ({ paths, sample, reads })),
     warnings: changes.map(({ warning }) => warning),

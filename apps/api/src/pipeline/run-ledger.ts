@@ -65,10 +65,12 @@ export class RunLedger {
     return this.#reads.inFlight > 0;
   }
 
-  /** Reads analysed and counted before a restart (a resumed run's DONE files). */
-  carriedOver(reads: number): void {
+  /** Reads and batches analysed and counted before a restart (a resumed run's DONE files). */
+  carriedOver(reads: number, batches: number): void {
     this.#reads.produced += reads;
     this.#reads.analysed += reads;
+    this.#batches.produced += batches;
+    this.#batches.analysed += batches;
   }
 
   /** Mapped reads of a resumed run's DONE files, read again: their reads were {@link carriedOver}. */

@@ -43,6 +43,8 @@ export interface ResumedRun extends ResumedReads {
   runId: string;
   /** Reads of the files DONE in its ledger, counted into the run before the restart. */
   readsCounted: number;
+  /** Batches of those files, analysed and stored before the restart. */
+  batchesCounted: number;
   /** The same reads by sample. */
   readsCountedBySample: Readonly<Record<string, number>>;
   /** The files DONE in its ledger, read again into their samples' pileups (their reads not counted again). */

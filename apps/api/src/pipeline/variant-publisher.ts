@@ -28,6 +28,8 @@ export class VariantPublisher {
   readonly #confirmedBySample = new Map<string, number>();
   /** Calls announced before a restart, not yet confirmed again since. */
   readonly #announcedBefore: Set<string>;
+  /** The file arrival at each call's first confirmation, which its stored row keeps. */
+  readonly #firstArrivals = new Map<string, Date>();
 
   /**
    * `announced` holds the {@link variantCallKey}s a resumed run announced before its restart: when
@@ -82,6 +84,13 @@ export class VariantPublisher {
       }
       if (this.#annotator) record.effects = this.#annotator.known(site) ?? [];
       if (progress?.fileArrivedAt) record.fileArrivedAt = progress.fileArrivedAt;
+      // Confirmed again after falling back to candidate, a call carries its first confirmation's
+      // arrival still: the candidate row between may have replaced the first one unwritten.
+      if (record.status === 'CONFIRMED' && record.fileArrivedAt) {
+        const first = this.#firstArrivals.get(call) ?? record.fileArrivedAt;
+        this.#firstArrivals.set(call, first);
+        record.fileArrivedAt = first;
+      }
     });
     this.#targets.addVariants(records);
     if (newlyConfirmed.length === 0) return;

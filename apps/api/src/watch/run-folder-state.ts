@@ -98,6 +98,11 @@ export class RunFolderState {
     this.noticedPartials.set(path, at);
   }
 
+  /** Events queued, not yet taken. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** The next event in arrival order, if one is queued. */
   take(): QueuedEvent | undefined {
     return this.queue.shift();

@@ -66,6 +66,11 @@ export class RunFolderWatcher implements AsyncIterableIterator<RunFolderEvent> {
     return this.state.backlog();
   }
 
+  /** Whether an event is queued, so `next()` needs no scan (only a fingerprint of the file it hands out). */
+  get ready(): boolean {
+    return this.state.queued > 0;
+  }
+
   /** How many times the folder has been read (listed and stat-ed) so far. */
   get scans(): number {
     return this.scanCount;

@@ -103,7 +103,8 @@ describe('helix analyze --annotation', () => {
   });
 
   it('should take sequence and genes from one GenBank reference', async () => {
-    const helix = analyze('ref.gbk', 'gbk.vcf');
+    // The simulated sample is diploid; the bacterial GenBank entry alone would make the run haploid.
+    const helix = analyze('ref.gbk', 'gbk.vcf', '--ploidy', '2');
     expect(await helix.exited, helix.output()).toBe(0);
     const fromGenbank = annEntries(await readFile(file('gbk.vcf'), 'utf8'));
     const fromGff = annEntries(await readFile(file('gff.vcf'), 'utf8'));

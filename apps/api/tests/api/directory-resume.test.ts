@@ -80,6 +80,17 @@ describe('a DIRECTORY run across a SIGKILL of the API', () => {
     expect(rows).toEqual([]);
   });
 
+  it('should store each analysed batch once, and count among batches analysed those before the kill', async () => {
+    const { rows } = await servers.pool.query<{ batches: number; reads: number; counted: number }>(
+      `SELECT count(*)::int AS batches, sum(analyses.reads)::int AS reads, min(runs.batches_analysed) AS counted
+       FROM analyses JOIN runs ON runs.id = analyses.run_id WHERE run_id = $1`,
+      [runId],
+    );
+
+    expect(rows[0]?.reads).toBe(6_000);
+    expect(rows[0]?.counted).toBe(rows[0]?.batches);
+  });
+
   it('should store the same calls and figures as the same folder analysed without a restart', async () => {
     const uninterrupted = await servers.startRun(second, run);
     await servers.completed(uninterrupted);

@@ -123,4 +123,37 @@ describe('a DIRECTORY run', () => {
       await restarted.close();
     }
   });
+
+  it('should store each batch of a file read again after a suspend once, and go on counting batches from before it', async () => {
+    await writeReference(join(inputDir, 'reference.fa'));
+    const runDir = join(inputDir, 'run-4');
+    await writeReadsFile(join(runDir, 'first.fastq'), 50);
+    await writeReadsFile(join(runDir, 'second.fastq'), 400);
+    const handle = await pipeline.start({
+      source: 'DIRECTORY',
+      directory: 'run-4',
+      referencePath: join(inputDir, 'reference.fa'),
+      batchSize: 10,
+      readsPerSecond: 200,
+      workers: 1,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const suspended = await pipeline.suspend();
+
+    const restarted = new Pipeline({ store, folders: { inputDir, settleMs: 300, pollIntervalMs: 50 } });
+    try {
+      await resumeInterruptedRun(restarted, store);
+      await writeFile(join(runDir, 'final_summary_run-4.txt'), 'done\n');
+      const outcome = await restarted.whenRunEnds();
+      const analyses = [...store.analyses.values()].filter((row) => row.runId === handle.id);
+
+      expect(suspended.totals.batchesAnalysed).toBeGreaterThan(5);
+      expect(analyses).toHaveLength(45);
+      expect(analyses.reduce((reads, row) => reads + row.reads, 0)).toBe(450);
+      expect(outcome.totals.batchesAnalysed).toBe(45);
+      expect(store.runs.get(handle.id)?.batchesAnalysed).toBe(45);
+    } finally {
+      await restarted.close();
+    }
+  });
 });

@@ -63,12 +63,21 @@ describe('run ledger', () => {
     expect(ledger.reads).toEqual({ produced: 10, analysed: 0, queued: 10, inFlight: 0, discarded: 0 });
   });
 
-  it('should count the mapped reads of files read again after a restart, but not their reads a second time', () => {
+  it('should count the mapped reads of files read again after a restart, but not their reads or batches a second time', () => {
     const ledger = new RunLedger();
-    ledger.carriedOver(100);
+    ledger.carriedOver(100, 4);
     ledger.replayed(90, 80);
     expect(ledger.reads).toEqual({ produced: 100, analysed: 100, queued: 0, inFlight: 0, discarded: 0 });
-    expect(ledger.batches.analysed).toBe(0);
+    expect(ledger.batches).toEqual({ produced: 4, analysed: 4, discarded: 0 });
     expect([ledger.mappedReads, ledger.properlyPairedReads]).toEqual([90, 80]);
+  });
+
+  it('should go on counting batches from those analysed before a restart', () => {
+    const ledger = new RunLedger();
+    ledger.carriedOver(100, 4);
+    ledger.taken({ reads: 10, ambiguousReads: 0 });
+    ledger.dispatched(10);
+    ledger.analysed(10, 9);
+    expect(ledger.batches).toEqual({ produced: 5, analysed: 5, discarded: 0 });
   });
 });
