@@ -340,7 +340,7 @@ export interface BatchDetection {
 export interface CallerOptions {
   /** Minimum depth (default 3). */
   minDepth?: number
-  /** Minimum allele frequency, 0–1 (default 0.15). */
+  /** Minimum allele frequency, 0–1 (default 0.15; 0.02 in population mode). */
   minAlleleFrequency?: number
   /** Minimum Phred quality (default 20). */
   minQuality?: number
@@ -349,6 +349,12 @@ export interface CallerOptions {
    * `1`) or 2 (diploid: `0/1` or `1/1`; the default).
    */
   ploidy?: number
+  /**
+   * `germline` (default: genotypes) or `population` (allele frequencies
+   * of a mixed population, no genotype; `minAlleleFrequency` then
+   * defaults to 0.02).
+   */
+  mode?: 'germline' | 'population'
 }
 
 /** Name and length of one reference sequence. */
@@ -675,13 +681,27 @@ export interface VariantCall {
   status: VariantStatus
   /**
    * Likelier genotype carrying the allele: `0/1` or `1/1` (unphased) when
-   * diploid, `1` when haploid.
+   * diploid, `1` when haploid; null in population mode.
    */
-  genotype: '0/1' | '1/1' | '1'
+  genotype: '0/1' | '1/1' | '1' | null
   /** Mean mapping quality of the reads showing the alternate allele (VCF `MQ`). */
   mappingQuality: number
   /** Fraction of those reads with mapping quality 0 (VCF `MQ0F`). */
   zeroMappingQualityFraction: number
+  /** Forward-strand reads showing the reference. */
+  forwardRefCount: number
+  /** Reverse-strand reads showing the reference. */
+  reverseRefCount: number
+  /** Forward-strand reads showing the alternate allele (VCF `ADF`). */
+  forwardAltCount: number
+  /** Reverse-strand reads showing the alternate allele (VCF `ADR`). */
+  reverseAltCount: number
+  /** Phred-scaled Fisher strand-bias p-value (VCF `INFO/SB`); null when one strand has no reads. */
+  strandBias: number | null
+  /** Fraction of the alternate reads showing it within 10 bases of their read's end. */
+  readEndFraction: number
+  /** VCF `FILTER` values the call fails; empty when it passes (`PASS`). */
+  filters: Array<'LowQual' | 'LowDepth' | 'StrandBias'>
 }
 
 /** What a variant does to one gene (or between genes). */

@@ -286,13 +286,13 @@ describe('the pileup', () => {
   it('should reject malformed evidence and bytes', async () => {
     const g = await genome(12);
     const pileup = new Pileup(g.index);
-    expect(() => pileup.add(new Uint8Array([1, 2, 3]))).toThrow('evidence: malformed bytes (missing header HXEVID02)');
+    expect(() => pileup.add(new Uint8Array([1, 2, 3]))).toThrow('evidence: malformed bytes (missing header HXEVID03)');
     const [batch] = batches(g.sample, 12, 100);
     const { evidence } = analyse(new Detector(g.index), batch as ReadBatch);
     expect(() => pileup.add(evidence.subarray(0, evidence.length - 1))).toThrow('evidence: malformed bytes');
     pileup.add(evidence);
     expect(pileup.reads).toBe(100);
-    expect(() => Pileup.fromBytes(g.index, evidence)).toThrow('bytes: malformed bytes (missing header HXPILE02)');
+    expect(() => Pileup.fromBytes(g.index, evidence)).toThrow('bytes: malformed bytes (missing header HXPILE03)');
   });
 
   it('should refuse pileups over another reference', async () => {
@@ -379,5 +379,30 @@ describe('the variant caller', () => {
     for (const ploidy of [0, 3, 1.5]) {
       expect(() => new VariantCaller({ ploidy })).toThrow(`ploidy: must be 1 (haploid) or 2 (diploid), got ${ploidy}`);
     }
+  });
+
+  it('should call allele frequencies without genotypes in population mode, with strands and filters', async () => {
+    const g = await genome(15);
+    const pileup = pileUp(g, 15);
+    const germline = new VariantCaller().callAll(pileup);
+    const population = new VariantCaller({ mode: 'population' }).callAll(pileup);
+    expect(germline.every((call) => call.genotype !== null)).toBe(true);
+    expect(population.length).toBeGreaterThan(100);
+    for (const call of [...germline, ...population]) {
+      expect(call.forwardAltCount + call.reverseAltCount).toBe(call.altCount);
+      expect(call.forwardRefCount + call.reverseRefCount).toBeLessThanOrEqual(call.depth - call.altCount);
+    }
+    for (const call of population) {
+      expect(call.genotype).toBeNull();
+      expect(call.status === 'CONFIRMED').toBe(call.filters.length === 0);
+      expect(call.strandBias === null || call.strandBias >= 0).toBe(true);
+    }
+    // Every allele the germline caller confirms stands out of a population too.
+    const passing = new Set(confirmed(population).map((call) => `${call.position}${call.ref}>${call.alt}`));
+    const missed = confirmed(germline).filter((call) => !passing.has(`${call.position}${call.ref}>${call.alt}`));
+    expect(missed.length).toBeLessThanOrEqual(confirmed(germline).length * 0.02);
+    expect(() => new VariantCaller({ mode: 'pooled' as 'population' })).toThrow(
+      "mode: must be 'germline' or 'population', got 'pooled'",
+    );
   });
 });

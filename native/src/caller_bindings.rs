@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use napi::bindgen_prelude::{Either, Null};
 use napi::Result;
 use napi_derive::napi;
 
@@ -20,13 +21,18 @@ use crate::pileup_bindings::Pileup;
 pub struct CallerOptions {
     /// Minimum depth (default 3).
     pub min_depth: Option<f64>,
-    /// Minimum allele frequency, 0–1 (default 0.15).
+    /// Minimum allele frequency, 0–1 (default 0.15; 0.02 in population mode).
     pub min_allele_frequency: Option<f64>,
     /// Minimum Phred quality (default 20).
     pub min_quality: Option<f64>,
     /// Chromosome copies: 1 (haploid: bacteria, archaea, phages; genotype
     /// `1`) or 2 (diploid: `0/1` or `1/1`; the default).
     pub ploidy: Option<f64>,
+    /// `germline` (default: genotypes) or `population` (allele frequencies
+    /// of a mixed population, no genotype; `minAlleleFrequency` then
+    /// defaults to 0.02).
+    #[napi(ts_type = "'germline' | 'population'")]
+    pub mode: Option<String>,
 }
 
 /// Kind of a called variant.
@@ -74,13 +80,29 @@ pub struct VariantCall {
     /// `CONFIRMED` when it passes the caller's thresholds, else `CANDIDATE`.
     pub status: VariantStatus,
     /// Likelier genotype carrying the allele: `0/1` or `1/1` (unphased) when
-    /// diploid, `1` when haploid.
-    #[napi(ts_type = "'0/1' | '1/1' | '1'")]
-    pub genotype: String,
+    /// diploid, `1` when haploid; null in population mode.
+    #[napi(ts_type = "'0/1' | '1/1' | '1' | null")]
+    pub genotype: Either<String, Null>,
     /// Mean mapping quality of the reads showing the alternate allele (VCF `MQ`).
     pub mapping_quality: f64,
     /// Fraction of those reads with mapping quality 0 (VCF `MQ0F`).
     pub zero_mapping_quality_fraction: f64,
+    /// Forward-strand reads showing the reference.
+    pub forward_ref_count: u32,
+    /// Reverse-strand reads showing the reference.
+    pub reverse_ref_count: u32,
+    /// Forward-strand reads showing the alternate allele (VCF `ADF`).
+    pub forward_alt_count: u32,
+    /// Reverse-strand reads showing the alternate allele (VCF `ADR`).
+    pub reverse_alt_count: u32,
+    /// Phred-scaled Fisher strand-bias p-value (VCF `INFO/SB`); null when one strand has no reads.
+    #[napi(ts_type = "number | null")]
+    pub strand_bias: Either<f64, Null>,
+    /// Fraction of the alternate reads showing it within 10 bases of their read's end.
+    pub read_end_fraction: f64,
+    /// VCF `FILTER` values the call fails; empty when it passes (`PASS`).
+    #[napi(ts_type = "Array<'LowQual' | 'LowDepth' | 'StrandBias'>")]
+    pub filters: Vec<String>,
 }
 
 impl From<caller::VariantCall> for VariantCall {
@@ -103,16 +125,33 @@ impl From<caller::VariantCall> for VariantCall {
                 caller::VariantStatus::Candidate => VariantStatus::Candidate,
                 caller::VariantStatus::Confirmed => VariantStatus::Confirmed,
             },
-            genotype: call.genotype.as_str().to_string(),
+            genotype: match call.genotype {
+                Some(genotype) => Either::A(genotype.as_str().to_string()),
+                None => Either::B(Null),
+            },
             mapping_quality: call.mapping_quality,
             zero_mapping_quality_fraction: call.zero_mapping_quality_fraction,
+            forward_ref_count: call.strands.forward_ref,
+            reverse_ref_count: call.strands.reverse_ref,
+            forward_alt_count: call.strands.forward_alt,
+            reverse_alt_count: call.strands.reverse_alt,
+            strand_bias: match call.strand_bias {
+                Some(phred) => Either::A(phred),
+                None => Either::B(Null),
+            },
+            read_end_fraction: call.read_end_fraction,
+            filters: call
+                .filters
+                .iter()
+                .map(|filter| filter.as_str().to_string())
+                .collect(),
         }
     }
 }
 
 /// Caller options from JavaScript, checked, with their defaults.
 fn caller_options(o: CallerOptions) -> error::Result<caller::CallerOptions> {
-    let defaults = caller::CallerOptions::default();
+    let defaults = calling_mode_defaults(o.mode.as_deref())?;
     let min_quality = o.min_quality.unwrap_or(defaults.min_quality);
     if !(min_quality.is_finite() && min_quality >= 0.0) {
         return Err(HelixError::option(
@@ -137,6 +176,18 @@ fn caller_options(o: CallerOptions) -> error::Result<caller::CallerOptions> {
         },
         ..defaults
     })
+}
+
+/// The defaults of the `mode` option's calling mode.
+fn calling_mode_defaults(mode: Option<&str>) -> error::Result<caller::CallerOptions> {
+    match mode {
+        None | Some("germline") => Ok(caller::CallerOptions::default()),
+        Some("population") => Ok(caller::CallerOptions::population()),
+        Some(other) => Err(HelixError::option(
+            "mode",
+            format!("must be 'germline' or 'population', got '{other}'"),
+        )),
+    }
 }
 
 /// The `ploidy` option: 1 or 2 chromosome copies, or an error naming it.

@@ -132,7 +132,7 @@ fn accuracy_for_seed(seed: u64, contig_lengths: &[usize]) -> Accuracy {
     }
     accuracy.genotypes_right = truth
         .intersection(&called)
-        .filter(|k| truth_genotypes[*k] == called_genotypes[*k])
+        .filter(|k| Some(truth_genotypes[*k]) == called_genotypes[*k])
         .count();
     for missed in truth.difference(&called) {
         eprintln!("seed {seed}: missed {missed:?}");

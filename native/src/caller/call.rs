@@ -1,6 +1,8 @@
 //! What the caller reports: variant calls, their kinds, genotypes and
 //! statuses, and the thresholds that decide them.
 
+use super::{CallingMode, StrandCounts, VariantFilter};
+
 /// Highest reported quality: beyond it, more evidence changes nothing a
 /// reader would act on.
 pub const MAX_QUALITY: f64 = 999.0;
@@ -98,8 +100,11 @@ pub struct CallerOptions {
     /// Unconfirmed alleles with fewer alternate reads are not reported at
     /// all (most are sequencing errors).
     pub candidate_min_alt_count: u32,
-    /// Unconfirmed alleles with a lower frequency are not reported at all.
+    /// Unconfirmed alleles with a lower frequency are not reported at all
+    /// (germline mode; population mode reports from the minimum frequency).
     pub candidate_min_allele_frequency: f64,
+    /// Germline (genotypes) or population (frequencies) calling.
+    pub mode: CallingMode,
     /// Prior probability of a variant site (θ): heterozygous when diploid,
     /// alternate when haploid.
     pub heterozygosity: f64,
@@ -122,6 +127,7 @@ impl Default for CallerOptions {
             min_placed_alt_count: 1,
             candidate_min_alt_count: 3,
             candidate_min_allele_frequency: 0.1,
+            mode: CallingMode::Germline,
             heterozygosity: 1e-3,
             ploidy: Ploidy::Diploid,
             max_base_quality: 40,
@@ -156,11 +162,21 @@ pub struct VariantCall {
     /// Candidate or confirmed.
     pub status: VariantStatus,
     /// Likelier genotype carrying the allele (diploid or haploid, as
-    /// [`CallerOptions::ploidy`] says).
-    pub genotype: Genotype,
+    /// [`CallerOptions::ploidy`] says); none in population mode.
+    pub genotype: Option<Genotype>,
     /// Mean mapping quality of the reads showing the alternate allele
     /// (VCF `INFO/MQ`): low inside repeats.
     pub mapping_quality: f64,
     /// Fraction of those reads placed by a coin toss, MAPQ 0 (`INFO/MQ0F`).
     pub zero_mapping_quality_fraction: f64,
+    /// Reference and alternate reads per strand (`ADF`, `ADR`).
+    pub strands: StrandCounts,
+    /// Phred-scaled Fisher strand-bias p-value (`INFO/SB`); none when one
+    /// strand has no reads.
+    pub strand_bias: Option<f64>,
+    /// Fraction of the alternate reads showing it near their read's end
+    /// (within [`crate::pileup::READ_END_DISTANCE`] bases).
+    pub read_end_fraction: f64,
+    /// FILTER values it fails (empty: `PASS`).
+    pub filters: Vec<VariantFilter>,
 }

@@ -1,10 +1,13 @@
 //! Calling a pileup: every allele assessed and dressed as a [`VariantCall`],
 //! over the whole reference or one region.
 
+use super::background::Background;
+use super::filters::{Checks, StrandCounts};
 use super::genotype::{assess, Assessment};
 use super::haploid_sites::{Rivals, SiteAlleles};
 use super::indel_noise::IndelNoise;
-use super::{CallerOptions, Ploidy, VariantCall, VariantType};
+use super::population::{self, ErrorSource};
+use super::{CallerOptions, CallingMode, Ploidy, VariantCall, VariantType};
 use crate::align::ReferenceIndex;
 use crate::pileup::{Coverage, IndelAllele, Pileup};
 
@@ -16,9 +19,10 @@ pub(super) enum AlleleKey {
 }
 
 /// Calls every allele of `pileup` in global range `range`, passing each with
-/// its assessment to `visit`. Alleles with too few reads to be reported
-/// (most of them: sequencing errors) are skipped before any work unless
-/// `keep_weak` says to keep them.
+/// its assessment and checks to `visit`. Alleles with too few reads to be
+/// reported (most of them: sequencing errors) are skipped before any work,
+/// and alleles not reportable after their assessment before their checks,
+/// unless `keep_weak` says to keep them.
 pub(super) fn visit_alleles(
     pileup: &Pileup,
     coverage: &Coverage,
@@ -26,12 +30,24 @@ pub(super) fn visit_alleles(
     options: &CallerOptions,
     range: std::ops::Range<u32>,
     keep_weak: &dyn Fn(&AlleleKey) -> bool,
-    visit: &mut dyn FnMut(AlleleKey, Assessment),
+    visit: &mut dyn FnMut(AlleleKey, Assessment, Checks),
 ) {
+    let background = (options.mode == CallingMode::Population)
+        .then(|| Background::learn(pileup, coverage, index));
+    let min_quality = background
+        .as_ref()
+        .map_or(options.min_quality, |b| b.min_quality(options.min_quality));
+    let mut visit = |key: AlleleKey, mut assessment: Assessment, strands, support| {
+        if assessment.reportable || keep_weak(&key) {
+            let checks = Checks::new(strands, &support, &mut assessment, min_quality, options);
+            visit(key, assessment, checks);
+        }
+    };
     let min_count = options.candidate_min_alt_count.min(options.min_alt_count);
-    // One copy carries one allele: a haploid site's alleles compete.
-    let sites =
-        (options.ploidy == Ploidy::Haploid).then(|| SiteAlleles::tally(pileup, index, &range));
+    // One copy carries one allele: a haploid site's alleles compete (in
+    // the genotype model; population alleles stand each on its own).
+    let sites = (options.ploidy == Ploidy::Haploid && background.is_none())
+        .then(|| SiteAlleles::tally(pileup, index, &range));
     for (allele, support) in pileup.snv_alleles() {
         // A reference `N` (or IUPAC code) the reads agree on is called too:
         // `REF` is then `N`.
@@ -45,19 +61,30 @@ pub(super) fn visit_alleles(
         if support.count < min_count && !keep_weak(&key) {
             continue;
         }
-        let rivals = sites.as_ref().map_or(Rivals::NONE, |sites| {
-            sites.snv_rivals(allele.position, support.count)
-        });
-        let assessment = assess(
-            coverage.depth(allele.position),
-            support.count,
-            support.quality_sum,
-            0.0,
-            rivals,
-            options,
-        )
-        .placed(&support, options);
-        visit(key, assessment);
+        let depth = coverage.depth(allele.position);
+        let assessment = match &background {
+            None => {
+                let rivals = sites.as_ref().map_or(Rivals::NONE, |sites| {
+                    sites.snv_rivals(allele.position, support.count)
+                });
+                assess(
+                    depth,
+                    support.count,
+                    support.quality_sum,
+                    0.0,
+                    rivals,
+                    options,
+                )
+                .placed(&support, options)
+            }
+            Some(background) => {
+                let reference = index.global_sequence()[allele.position as usize];
+                let errors = ErrorSource::snv(background, reference, allele.base);
+                population::assess(depth, &support, errors, min_quality, options)
+            }
+        };
+        let strands = StrandCounts::of_snv(pileup, coverage, allele.position, &support);
+        visit(key, assessment, strands, support);
     }
     let noise = IndelNoise::learn(pileup, coverage, index);
     for (allele, support) in pileup.indel_alleles() {
@@ -69,19 +96,29 @@ pub(super) fn visit_alleles(
         if support.count < min_count && !keep_weak(&key) {
             continue;
         }
-        let rivals = sites.as_ref().map_or(Rivals::NONE, |sites| {
-            sites.indel_rivals(anchor, support.count)
-        });
-        let assessment = assess(
-            coverage.indel_depth(anchor),
-            support.count,
-            support.quality_sum,
-            noise.of(allele, index),
-            rivals,
-            options,
-        )
-        .placed(&support, options);
-        visit(key, assessment);
+        let (depth, noise) = (coverage.indel_depth(anchor), noise.of(allele, index));
+        let assessment = match &background {
+            None => {
+                let rivals = sites.as_ref().map_or(Rivals::NONE, |sites| {
+                    sites.indel_rivals(anchor, support.count)
+                });
+                assess(
+                    depth,
+                    support.count,
+                    support.quality_sum,
+                    noise,
+                    rivals,
+                    options,
+                )
+                .placed(&support, options)
+            }
+            Some(background) => {
+                let errors = ErrorSource::indel(background, noise);
+                population::assess(depth, &support, errors, min_quality, options)
+            }
+        };
+        let strands = StrandCounts::of_indel(coverage, anchor, &support);
+        visit(key, assessment, strands, support);
     }
 }
 
@@ -90,6 +127,8 @@ pub(super) fn to_call(
     index: &ReferenceIndex,
     key: &AlleleKey,
     assessment: &Assessment,
+    checks: Checks,
+    mode: CallingMode,
 ) -> VariantCall {
     let (variant_type, contig, position, reference, alternate) = match key {
         AlleleKey::Snv { position, base } => {
@@ -132,9 +171,13 @@ pub(super) fn to_call(
         allele_frequency: assessment.allele_frequency,
         quality: assessment.quality,
         status: assessment.status,
-        genotype: assessment.genotype,
+        genotype: (mode == CallingMode::Germline).then_some(assessment.genotype),
         mapping_quality: assessment.mapping_quality,
         zero_mapping_quality_fraction: assessment.zero_mapping_quality_fraction,
+        strands: checks.strands,
+        strand_bias: checks.strand_bias,
+        read_end_fraction: checks.read_end_fraction,
+        filters: checks.filters,
     }
 }
 
@@ -191,9 +234,9 @@ fn call_global_range(
         options,
         range,
         &|_| false,
-        &mut |key, a| {
+        &mut |key, a, checks| {
             if a.reportable {
-                calls.push(to_call(index, &key, &a));
+                calls.push(to_call(index, &key, &a, checks, options.mode));
             }
         },
     );
@@ -220,7 +263,7 @@ mod tests {
         assert_eq!(calls.len(), 2, "{calls:#?}");
         let snv = &calls[0];
         assert_eq!((snv.variant_type, snv.position), (VariantType::Snv, 1_001));
-        assert_eq!(snv.genotype, Genotype::HomozygousAlternate);
+        assert_eq!(snv.genotype, Some(Genotype::HomozygousAlternate));
         assert!(snv.allele_frequency > 0.9 && snv.depth >= 20);
         assert_eq!(snv.contig_name, "chr1");
         let deletion = &calls[1];
@@ -235,7 +278,7 @@ mod tests {
         assert_eq!(deletion.position as usize, position + 1);
         assert_eq!(deletion.reference.as_bytes(), reference);
         assert_eq!(deletion.alternate.as_bytes(), alternate);
-        assert_eq!(deletion.genotype, Genotype::Heterozygous);
+        assert_eq!(deletion.genotype, Some(Genotype::Heterozygous));
         assert!((0.3..0.7).contains(&deletion.allele_frequency));
         assert_eq!(deletion.variant_type.as_str(), "DELETION");
 
@@ -332,7 +375,13 @@ mod tests {
         };
         let statuses: Vec<_> = call_variants(&pileup, &index, &haploid)
             .into_iter()
-            .map(|c| (c.alternate[1..].to_string(), c.status, c.genotype.as_str()))
+            .map(|c| {
+                (
+                    c.alternate[1..].to_string(),
+                    c.status,
+                    c.genotype.unwrap().as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             statuses,

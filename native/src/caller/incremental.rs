@@ -45,7 +45,7 @@ impl IncrementalCaller {
     pub fn update(&mut self, pileup: &Pileup, index: &ReferenceIndex) -> Vec<VariantCall> {
         let mut calls = Vec::new();
         let mut changes = Vec::new();
-        let reported = &self.reported;
+        let (reported, mode) = (&self.reported, self.options.mode);
         visit_alleles(
             pileup,
             &pileup.coverage(),
@@ -53,13 +53,13 @@ impl IncrementalCaller {
             &self.options,
             0..index.total_length(),
             &|key| reported.contains_key(key),
-            &mut |key, assessment| {
+            &mut |key, assessment, checks| {
                 let changed = match reported.get(&key) {
                     Some(&status) => status != assessment.status,
                     None => assessment.reportable,
                 };
                 if changed {
-                    calls.push(to_call(index, &key, &assessment));
+                    calls.push(to_call(index, &key, &assessment, checks, mode));
                     changes.push((key, assessment.status));
                 }
             },

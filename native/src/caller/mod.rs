@@ -32,15 +32,29 @@
 //! for indels with [`crate::pileup::indel_margin`] (an indel near a read's
 //! end is invisible to the aligner), so an indel's depth is a little lower
 //! than an SNV's at the same place.
+//!
+//! Population mode ([`CallingMode::Population`]) weighs each allele against
+//! sequencing errors alone, at any frequency, with no genotype (see
+//! `population`); both modes count each allele's reads per strand and test
+//! them for strand bias (see `filters`).
 
 #[cfg(test)]
 mod accuracy;
+mod background;
 mod call;
 mod calls;
+mod filters;
 mod genotype;
 mod haploid_sites;
 mod incremental;
 mod indel_noise;
+mod mode;
+mod population;
+#[cfg(test)]
+mod population_accuracy;
+#[cfg(test)]
+mod population_tests;
+mod probability;
 #[cfg(test)]
 pub(crate) mod simulation;
 #[cfg(test)]
@@ -50,4 +64,10 @@ pub use call::{
     CallerOptions, Genotype, Ploidy, VariantCall, VariantStatus, VariantType, MAX_QUALITY,
 };
 pub use calls::{call_region, call_variants};
+pub use filters::{
+    StrandCounts, VariantFilter, ABSENT_STRAND_RATIO, MIN_REFERENCE_STRAND_SHARE,
+    STRAND_BIAS_MIN_PHRED,
+};
 pub use incremental::IncrementalCaller;
+pub use mode::{CallingMode, POPULATION_MIN_ALLELE_FREQUENCY};
+pub use population::FREQUENCY_TOLERANCE;

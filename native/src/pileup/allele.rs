@@ -1,5 +1,6 @@
 //! Alternate alleles (SNV and indel) and the reads supporting them.
 
+use super::strand::{NEAR_READ_END, REVERSE_STRAND};
 use crate::align::ReferenceIndex;
 
 /// An insertion or deletion, left-normalised, or a replacement of reference
@@ -70,7 +71,8 @@ impl IndelAllele {
 }
 
 /// Read count, summed Phred base quality and mapping qualities of the reads
-/// supporting one allele.
+/// supporting one allele, and how many came from the reverse strand or lay
+/// near their read's end.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AlleleSupport {
     /// Reads showing the allele.
@@ -81,16 +83,28 @@ pub struct AlleleSupport {
     pub mapping_quality_sum: u64,
     /// How many of them were placed by a coin toss (MAPQ 0).
     pub zero_mapping_quality: u32,
+    /// How many of them match the reverse strand.
+    pub reverse: u32,
+    /// How many of them show it within [`super::READ_END_DISTANCE`] of
+    /// their read's end.
+    pub near_read_end: u32,
 }
 
 impl AlleleSupport {
     /// Adds one read's observation of quality `quality` from a read of
-    /// mapping quality `mapq`.
-    pub(super) fn observe(&mut self, quality: u8, mapq: u8) {
+    /// mapping quality `mapq`, with its [`super::strand`] flags.
+    pub(super) fn observe(&mut self, quality: u8, mapq: u8, flags: u8) {
         self.count += 1;
         self.quality_sum += u64::from(quality);
         self.mapping_quality_sum += u64::from(mapq);
         self.zero_mapping_quality += u32::from(mapq == 0);
+        self.reverse += u32::from(flags & REVERSE_STRAND != 0);
+        self.near_read_end += u32::from(flags & NEAR_READ_END != 0);
+    }
+
+    /// How many of the reads match the forward strand.
+    pub fn forward(&self) -> u32 {
+        self.count - self.reverse
     }
 
     /// Adds everything `other` holds.
@@ -99,6 +113,8 @@ impl AlleleSupport {
         self.quality_sum += other.quality_sum;
         self.mapping_quality_sum += other.mapping_quality_sum;
         self.zero_mapping_quality += other.zero_mapping_quality;
+        self.reverse += other.reverse;
+        self.near_read_end += other.near_read_end;
     }
 }
 

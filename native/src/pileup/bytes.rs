@@ -5,9 +5,9 @@ use super::hasher::FxHashMap;
 use super::{AlleleSupport, Evidence, IndelAllele, Pileup, PileupError};
 
 /// Header of serialised [`Evidence`].
-const EVIDENCE_MAGIC: &[u8; 8] = b"HXEVID02";
+const EVIDENCE_MAGIC: &[u8; 8] = b"HXEVID03";
 /// Header of a serialised [`Pileup`].
-const PILEUP_MAGIC: &[u8; 8] = b"HXPILE02";
+const PILEUP_MAGIC: &[u8; 8] = b"HXPILE03";
 
 impl Evidence {
     /// Serialises to bytes (little-endian arrays behind a header), for
@@ -23,16 +23,19 @@ impl Evidence {
         put_u64(&mut out, self.reads);
         put_u32s(&mut out, &self.span_starts);
         put_u32s(&mut out, &self.span_ends);
+        put_bytes(&mut out, &self.span_flags);
         put_u32s(&mut out, &self.snv_positions);
         put_bytes(&mut out, &self.snv_bases);
         put_bytes(&mut out, &self.snv_qualities);
         put_bytes(&mut out, &self.snv_mapping_qualities);
+        put_bytes(&mut out, &self.snv_flags);
         put_u32s(&mut out, &self.indel_positions);
         let lengths: Vec<u32> = self.indel_lengths.iter().map(|&l| l as u32).collect();
         put_u32s(&mut out, &lengths);
         put_u32s(&mut out, &self.indel_replaced);
         put_bytes(&mut out, &self.indel_qualities);
         put_bytes(&mut out, &self.indel_mapping_qualities);
+        put_bytes(&mut out, &self.indel_flags);
         put_bytes(&mut out, &self.indel_inserted);
         out
     }
@@ -44,15 +47,18 @@ impl Evidence {
             reads: reader.u64()?,
             span_starts: reader.u32s()?,
             span_ends: reader.u32s()?,
+            span_flags: reader.bytes()?,
             snv_positions: reader.u32s()?,
             snv_bases: reader.bytes()?,
             snv_qualities: reader.bytes()?,
             snv_mapping_qualities: reader.bytes()?,
+            snv_flags: reader.bytes()?,
             indel_positions: reader.u32s()?,
             indel_lengths: reader.u32s()?.into_iter().map(|l| l as i32).collect(),
             indel_replaced: reader.u32s()?,
             indel_qualities: reader.bytes()?,
             indel_mapping_qualities: reader.bytes()?,
+            indel_flags: reader.bytes()?,
             indel_inserted: reader.bytes()?,
         };
         reader.finish()?;
@@ -64,13 +70,15 @@ impl Evidence {
 impl Pileup {
     /// Serialises to bytes (little-endian arrays behind a header).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(64 + self.depth_changes.len() * 8 + self.snvs.len() * 24);
+        let mut out = Vec::with_capacity(64 + self.depth_changes.len() * 16 + self.snvs.len() * 56);
         out.extend_from_slice(PILEUP_MAGIC);
         put_u32s(&mut out, &self.contig_lengths);
         put_u64(&mut out, self.reads);
         put_u64(&mut out, self.used_reads);
         put_u32s(&mut out, &self.depth_changes);
         put_u32s(&mut out, &self.indel_depth_changes);
+        put_u32s(&mut out, &self.reverse_depth_changes);
+        put_u32s(&mut out, &self.reverse_indel_depth_changes);
         put_u64(&mut out, self.snvs.len() as u64);
         for (&key, support) in &self.snvs {
             put_u64(&mut out, key);
@@ -94,8 +102,18 @@ impl Pileup {
         let used_reads = reader.u64()?;
         let depth_changes = reader.u32s()?;
         let indel_depth_changes = reader.u32s()?;
+        let reverse_depth_changes = reader.u32s()?;
+        let reverse_indel_depth_changes = reader.u32s()?;
         let total: u64 = contig_lengths.iter().map(|&l| l as u64).sum();
-        if depth_changes.len() as u64 != total + 1 || indel_depth_changes.len() as u64 != total + 1
+        let arrays = [
+            &depth_changes,
+            &indel_depth_changes,
+            &reverse_depth_changes,
+            &reverse_indel_depth_changes,
+        ];
+        if arrays
+            .iter()
+            .any(|changes| changes.len() as u64 != total + 1)
         {
             return Err(PileupError::Corrupt {
                 message: "depth arrays do not match the contig lengths".into(),
@@ -128,6 +146,8 @@ impl Pileup {
             used_reads,
             depth_changes,
             indel_depth_changes,
+            reverse_depth_changes,
+            reverse_indel_depth_changes,
             snvs,
             indels,
         })
@@ -139,6 +159,8 @@ fn put_support(out: &mut Vec<u8>, support: &AlleleSupport) {
     put_u64(out, support.quality_sum);
     put_u64(out, support.mapping_quality_sum);
     put_u64(out, support.zero_mapping_quality as u64);
+    put_u64(out, support.reverse as u64);
+    put_u64(out, support.near_read_end as u64);
 }
 
 fn put_u64(out: &mut Vec<u8>, value: u64) {
@@ -194,6 +216,8 @@ impl<'a> ByteReader<'a> {
             quality_sum: self.u64()?,
             mapping_quality_sum: self.u64()?,
             zero_mapping_quality: self.u64()? as u32,
+            reverse: self.u64()? as u32,
+            near_read_end: self.u64()? as u32,
         })
     }
 

@@ -3,7 +3,8 @@
 
 use super::hasher::FxHashMap;
 use super::{
-    indel_margin, AlleleSupport, Evidence, IndelAllele, PileupError, SnvAllele, SNV_MARGIN,
+    indel_margin, AlleleSupport, Evidence, IndelAllele, PileupError, SnvAllele, REVERSE_STRAND,
+    SNV_MARGIN,
 };
 use crate::align::{prefetch, ReferenceIndex};
 
@@ -17,6 +18,10 @@ pub struct Pileup {
     pub(super) depth_changes: Vec<u32>,
     /// The same for the indel depth; see [`indel_margin`].
     pub(super) indel_depth_changes: Vec<u32>,
+    /// `depth_changes` of the reverse-strand reads alone.
+    pub(super) reverse_depth_changes: Vec<u32>,
+    /// `indel_depth_changes` of the reverse-strand reads alone.
+    pub(super) reverse_indel_depth_changes: Vec<u32>,
     /// Key: `global position << 2 | base code`.
     pub(super) snvs: FxHashMap<u64, AlleleSupport>,
     pub(super) indels: FxHashMap<IndelAllele, AlleleSupport>,
@@ -34,6 +39,8 @@ fn add_interval(changes: &mut [u32], start: u32, end: u32) {
 pub struct Coverage {
     depth: Vec<u32>,
     indel_depth: Vec<u32>,
+    reverse_depth: Vec<u32>,
+    reverse_indel_depth: Vec<u32>,
 }
 
 impl Coverage {
@@ -52,6 +59,22 @@ impl Coverage {
             .unwrap_or(0)
     }
 
+    /// The reads of [`Coverage::depth`] that match the reverse strand.
+    pub fn reverse_depth(&self, position: u32) -> u32 {
+        self.reverse_depth
+            .get(position as usize)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The reads of [`Coverage::indel_depth`] that match the reverse strand.
+    pub fn reverse_indel_depth(&self, position: u32) -> u32 {
+        self.reverse_indel_depth
+            .get(position as usize)
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// Depth of every global position.
     pub fn depths(&self) -> &[u32] {
         &self.depth
@@ -61,6 +84,12 @@ impl Coverage {
     pub fn indel_depths(&self) -> &[u32] {
         &self.indel_depth
     }
+}
+
+/// Entry `i` of an evidence flags array, 0 (forward, mid-read) when the
+/// array is empty (see [`Evidence::span_flags`]).
+fn flag(flags: &[u8], i: usize) -> u8 {
+    flags.get(i).copied().unwrap_or(0)
 }
 
 /// Alternate bases by their 2-bit code in SNV keys.
@@ -83,6 +112,8 @@ impl Pileup {
             used_reads: 0,
             depth_changes: vec![0; total + 1],
             indel_depth_changes: vec![0; total + 1],
+            reverse_depth_changes: vec![0; total + 1],
+            reverse_indel_depth_changes: vec![0; total + 1],
             snvs: FxHashMap::default(),
             indels: FxHashMap::default(),
         }
@@ -116,38 +147,51 @@ impl Pileup {
                 continue;
             }
             self.used_reads += 1;
+            let reverse = flag(&evidence.span_flags, i) & REVERSE_STRAND != 0;
             let (inner_start, inner_end) = (start + SNV_MARGIN, end.saturating_sub(SNV_MARGIN));
             if inner_start < inner_end {
                 add_interval(&mut self.depth_changes, inner_start, inner_end);
+                if reverse {
+                    add_interval(&mut self.reverse_depth_changes, inner_start, inner_end);
+                }
             }
             let margin = indel_margin(end - start);
             let (inner_start, inner_end) = (start + margin, end.saturating_sub(margin));
             if inner_start < inner_end {
                 add_interval(&mut self.indel_depth_changes, inner_start, inner_end);
+                if reverse {
+                    add_interval(
+                        &mut self.reverse_indel_depth_changes,
+                        inner_start,
+                        inner_end,
+                    );
+                }
             }
         }
-        for (((&position, &base), &quality), &mapq) in evidence
+        for (i, (((&position, &base), &quality), &mapq)) in evidence
             .snv_positions
             .iter()
             .zip(&evidence.snv_bases)
             .zip(&evidence.snv_qualities)
             .zip(&evidence.snv_mapping_qualities)
+            .enumerate()
         {
             if let (true, Some(code)) = (position < total, base_code(base)) {
                 self.snvs
                     .entry((position as u64) << 2 | code)
                     .or_default()
-                    .observe(quality, mapq);
+                    .observe(quality, mapq, flag(&evidence.snv_flags, i));
             }
         }
         let mut inserted_at = 0usize;
-        for ((((&position, &length), &replaced), &quality), &mapq) in evidence
+        for (i, ((((&position, &length), &replaced), &quality), &mapq)) in evidence
             .indel_positions
             .iter()
             .zip(&evidence.indel_lengths)
             .zip(&evidence.indel_replaced)
             .zip(&evidence.indel_qualities)
             .zip(&evidence.indel_mapping_qualities)
+            .enumerate()
         {
             let allele = if length > 0 {
                 let end = (inserted_at + length as usize).min(evidence.indel_inserted.len());
@@ -166,10 +210,11 @@ impl Pileup {
                 }
             };
             if position < total {
-                self.indels
-                    .entry(allele)
-                    .or_default()
-                    .observe(quality, mapq);
+                self.indels.entry(allele).or_default().observe(
+                    quality,
+                    mapq,
+                    flag(&evidence.indel_flags, i),
+                );
             }
         }
     }
@@ -186,15 +231,21 @@ impl Pileup {
         }
         self.reads += other.reads;
         self.used_reads += other.used_reads;
-        for (mine, theirs) in self.depth_changes.iter_mut().zip(&other.depth_changes) {
-            *mine = mine.wrapping_add(*theirs);
-        }
-        for (mine, theirs) in self
-            .indel_depth_changes
-            .iter_mut()
-            .zip(&other.indel_depth_changes)
-        {
-            *mine = mine.wrapping_add(*theirs);
+        for (mine, theirs) in [
+            (&mut self.depth_changes, &other.depth_changes),
+            (&mut self.indel_depth_changes, &other.indel_depth_changes),
+            (
+                &mut self.reverse_depth_changes,
+                &other.reverse_depth_changes,
+            ),
+            (
+                &mut self.reverse_indel_depth_changes,
+                &other.reverse_indel_depth_changes,
+            ),
+        ] {
+            for (mine, theirs) in mine.iter_mut().zip(theirs) {
+                *mine = mine.wrapping_add(*theirs);
+            }
         }
         for (key, support) in &other.snvs {
             self.snvs.entry(*key).or_default().absorb(support);
@@ -214,6 +265,8 @@ impl Pileup {
         self.used_reads = 0;
         self.depth_changes.fill(0);
         self.indel_depth_changes.fill(0);
+        self.reverse_depth_changes.fill(0);
+        self.reverse_indel_depth_changes.fill(0);
         self.snvs.clear();
         self.indels.clear();
     }
@@ -249,6 +302,8 @@ impl Pileup {
         Coverage {
             depth: running_sum(&self.depth_changes),
             indel_depth: running_sum(&self.indel_depth_changes),
+            reverse_depth: running_sum(&self.reverse_depth_changes),
+            reverse_indel_depth: running_sum(&self.reverse_indel_depth_changes),
         }
     }
 
@@ -326,5 +381,32 @@ mod tests {
             first.merge(&Pileup::new(&other)),
             Err(PileupError::ReferenceMismatch { .. })
         ));
+    }
+
+    #[test]
+    fn counts_the_reverse_strand_and_the_observations_near_a_read_end() {
+        let (index, mut alignments) = alignments();
+        alignments.reads[0].strand = crate::align::Strand::Reverse;
+        // The coin-toss read now starts two bases before its mismatch's
+        // read-end distance runs out.
+        alignments.reads[3].start = 12;
+        let mut evidence = Evidence::new();
+        evidence.add_alignments(&index, &alignments, &EvidenceOptions::default());
+        let mut pileup = Pileup::new(&index);
+        pileup.add(&evidence);
+        let coverage = pileup.coverage();
+        assert_eq!((coverage.depth(70), coverage.reverse_depth(70)), (4, 1));
+        assert_eq!(coverage.reverse_indel_depth(90), 1);
+        let (_, snv) = pileup.snv_alleles().next().unwrap();
+        assert_eq!((snv.count, snv.reverse, snv.forward()), (2, 1, 1));
+        assert_eq!(snv.near_read_end, 1);
+
+        let mut merged = pileup.clone();
+        merged.merge(&pileup).unwrap();
+        assert_eq!(merged.coverage().reverse_depth(70), 2);
+        assert_eq!(merged.snv_alleles().next().unwrap().1.reverse, 2);
+        let decoded = Pileup::from_bytes(&pileup.to_bytes()).unwrap();
+        assert_eq!(decoded.coverage(), coverage);
+        assert_eq!(decoded.snv_alleles().next().unwrap().1, snv);
     }
 }

@@ -1,6 +1,7 @@
 //! Evidence: what a batch's alignments say about each position and allele,
 //! as plain arrays in global coordinates, left-normalised.
 
+use super::strand::{observation_flags, span_flags};
 use super::{normalise_indel, PileupError};
 use crate::align::{AlignmentEvent, BatchAlignments, EventKind, ReferenceIndex};
 
@@ -72,6 +73,11 @@ pub struct Evidence {
     pub span_starts: Vec<u32>,
     /// End of each span (global, exclusive).
     pub span_ends: Vec<u32>,
+    /// Flags of each span: its strand ([`super::REVERSE_STRAND`]). Each
+    /// `*_flags` array holds one entry per span or observation, or none at
+    /// all (evidence made by hand): then every read counts as forward and
+    /// every observation as mid-read.
+    pub span_flags: Vec<u8>,
     /// SNV observations: global position.
     pub snv_positions: Vec<u32>,
     /// SNV observations: read base (`A`, `C`, `G` or `T`).
@@ -80,6 +86,9 @@ pub struct Evidence {
     pub snv_qualities: Vec<u8>,
     /// SNV observations: the read's mapping quality.
     pub snv_mapping_qualities: Vec<u8>,
+    /// SNV observations: strand and place in the read
+    /// ([`super::REVERSE_STRAND`], [`super::NEAR_READ_END`]).
+    pub snv_flags: Vec<u8>,
     /// Indel observations: [`IndelAllele::position`] (left-normalised).
     pub indel_positions: Vec<u32>,
     /// Indel observations: inserted length if positive, minus the deleted
@@ -93,6 +102,8 @@ pub struct Evidence {
     pub indel_qualities: Vec<u8>,
     /// Indel observations: the read's mapping quality.
     pub indel_mapping_qualities: Vec<u8>,
+    /// Indel observations: strand and place in the read (of the anchor).
+    pub indel_flags: Vec<u8>,
     /// Bases of all insertions, in observation order.
     pub indel_inserted: Vec<u8>,
 }
@@ -108,15 +119,18 @@ impl Evidence {
         self.reads = 0;
         self.span_starts.clear();
         self.span_ends.clear();
+        self.span_flags.clear();
         self.snv_positions.clear();
         self.snv_bases.clear();
         self.snv_qualities.clear();
         self.snv_mapping_qualities.clear();
+        self.snv_flags.clear();
         self.indel_positions.clear();
         self.indel_lengths.clear();
         self.indel_replaced.clear();
         self.indel_qualities.clear();
         self.indel_mapping_qualities.clear();
+        self.indel_flags.clear();
         self.indel_inserted.clear();
     }
 
@@ -142,6 +156,7 @@ impl Evidence {
             let sequence = index.contig_sequence_around(contig);
             self.span_starts.push(offset + read.start);
             self.span_ends.push(offset + read.end);
+            self.span_flags.push(span_flags(read));
             // Whether an indel at (normalised) `position` has its anchor far
             // enough inside this read; see [`indel_margin`].
             let margin = indel_margin(read.end - read.start);
@@ -171,6 +186,7 @@ impl Evidence {
                         self.snv_bases.push(event.base);
                         self.snv_qualities.push(weighed(event.quality, read.mapq));
                         self.snv_mapping_qualities.push(read.mapq);
+                        self.snv_flags.push(observation_flags(read, event.position));
                     }
                     continue;
                 }
@@ -214,6 +230,8 @@ impl Evidence {
                 }
                 self.indel_qualities.push(weighed(quality, read.mapq));
                 self.indel_mapping_qualities.push(read.mapq);
+                let anchor = position.saturating_sub(1) as u32;
+                self.indel_flags.push(observation_flags(read, anchor));
                 self.indel_inserted.extend_from_slice(&inserted);
             }
         }
@@ -231,6 +249,9 @@ impl Evidence {
             .map(|&l| l as usize)
             .sum();
         let consistent = self.span_ends.len() == spans
+            && flags_fit(&self.span_flags, spans)
+            && flags_fit(&self.snv_flags, snvs)
+            && flags_fit(&self.indel_flags, indels)
             && self.snv_bases.len() == snvs
             && self.snv_qualities.len() == snvs
             && self.snv_mapping_qualities.len() == snvs
@@ -247,6 +268,11 @@ impl Evidence {
             })
         }
     }
+}
+
+/// Whether a flags array holds one entry per element of `count`, or none.
+fn flags_fit(flags: &[u8], count: usize) -> bool {
+    flags.is_empty() || flags.len() == count
 }
 
 /// An observation's quality: its base (or indel) quality, capped at the
@@ -316,6 +342,8 @@ mod tests {
                 quality_sum: 60,
                 mapping_quality_sum: 120,
                 zero_mapping_quality: 0,
+                reverse: 0,
+                near_read_end: 0,
             }
         );
         assert_eq!(pileup.allele_counts(), (1, 2));

@@ -14,10 +14,12 @@
 //!   stored as changes from one position to the next, so adding a read
 //!   touches two entries instead of every base it covers;
 //!   [`Pileup::coverage`] sums them up;
-//! * per observed alternate allele: read count and summed base quality, in
-//!   hash maps (SNVs by position and base, indels by their left-normalised
-//!   form; a deletion and an insertion that touch in a read are one
-//!   replacement).
+//! * the same two depths of the reverse-strand reads alone, so that the
+//!   reference reads of either strand can be counted;
+//! * per observed alternate allele: read count, summed base quality, reads
+//!   on the reverse strand and near a read's end, in hash maps (SNVs by
+//!   position and base, indels by their left-normalised form; a deletion
+//!   and an insertion that touch in a read are one replacement).
 
 mod allele;
 mod bytes;
@@ -26,6 +28,7 @@ mod error;
 mod evidence;
 mod hasher;
 mod normalise;
+mod strand;
 #[cfg(test)]
 mod testing;
 
@@ -37,3 +40,4 @@ pub use evidence::{
 };
 pub(crate) use hasher::FxHashMap;
 pub use normalise::{left_shift_deletion, left_shift_insertion, normalise, normalise_indel};
+pub use strand::{NEAR_READ_END, READ_END_DISTANCE, REVERSE_STRAND};

@@ -10,6 +10,7 @@ export const RUN_FLAG_OPTIONS = {
   'min-af': { type: 'string' },
   'min-quality': { type: 'string' },
   ploidy: { type: 'string' },
+  mode: { type: 'string' },
   threads: { type: 'string' },
   annotation: { type: 'string' },
   'genetic-code': { type: 'string' },
@@ -25,7 +26,7 @@ export type RunFlagValues = Partial<Record<Exclude<keyof typeof RUN_FLAG_OPTIONS
 export function runFlagsSynopsis(indent: string): string {
   return (
     '[--annotation genes.gff3|genes.gbk] [--genetic-code N] [--circular NAME[,NAME]]\n' +
-    `${indent}[--min-depth 3] [--min-af 0.15] [--min-quality 20] [--ploidy 1|2] [--threads N]`
+    `${indent}[--mode germline|population] [--min-depth 3] [--min-af 0.15] [--min-quality 20] [--ploidy 1|2] [--threads N]`
   );
 }
 
@@ -37,11 +38,18 @@ table (default: the file's /transl_table, else 11 for bacteria and phages, 1 oth
 reads align across their origin and a deletion may span it (a <DEL> whose END passes the contig's length).
 --ploidy 1 calls haploid genotypes (GT 1), as in bacteria, archaea and phages: an allele in a minority
 of the reads is then not confirmed. --ploidy 2 calls diploid ones (0/1, 1/1). Default: 1 for a GenBank
-reference of bacteria, archaea or phages, 2 otherwise.`;
+reference of bacteria, archaea or phages, 2 otherwise.
+--mode population calls the allele frequencies of a mixed population (a culture, a virus in a host, a
+wastewater sample) with no genotype: --min-af then defaults to 0.02, and the VCF carries the filtered
+calls too, with FILTER LowQual, LowDepth or StrandBias, INFO/SB and FORMAT AD, ADF, ADR and AF.
+--mode germline (the default) calls genotypes.`;
 
 /** The shared flags, checked: the run config fields they set, and the genetic code the genes are read with. */
 export interface RunFlags {
-  config: Pick<RunConfigInput, 'circular' | 'workers' | 'minDepth' | 'minAlleleFrequency' | 'minQuality' | 'ploidy'>;
+  config: Pick<
+    RunConfigInput,
+    'circular' | 'workers' | 'mode' | 'minDepth' | 'minAlleleFrequency' | 'minQuality' | 'ploidy'
+  >;
   geneticCode: number | undefined;
 }
 
@@ -51,6 +59,7 @@ export function parseRunFlags(values: RunFlagValues): RunFlags {
   const minAlleleFrequency = numberFlag('min-af', values['min-af'], { min: 0, max: 1 });
   const minQuality = numberFlag('min-quality', values['min-quality'], { min: 0 });
   const ploidy = ploidyFlag(values.ploidy);
+  const mode = modeFlag(values.mode);
   const workers = numberFlag('threads', values.threads, { integer: true, min: 1, max: 64 });
   const geneticCode = numberFlag('genetic-code', values['genetic-code'], { integer: true, min: 1, max: 33 });
   const circular = (values.circular ?? []).flatMap((names) => names.split(',')).map((name) => name.trim());
@@ -63,6 +72,7 @@ export function parseRunFlags(values: RunFlagValues): RunFlags {
       ...(minAlleleFrequency !== undefined && { minAlleleFrequency }),
       ...(minQuality !== undefined && { minQuality }),
       ...(ploidy !== undefined && { ploidy }),
+      ...(mode !== undefined && { mode }),
     },
     geneticCode,
   };
@@ -74,4 +84,13 @@ function ploidyFlag(value: string | undefined): Ploidy | undefined {
   const copies = value.trim();
   if (copies === '1' || copies === '2') return Number(copies) as Ploidy;
   throw new UsageError(`--ploidy must be 1 (haploid) or 2 (diploid), got "${value}"`);
+}
+
+/** `--mode`: germline or population, or a usage error that says so. */
+function modeFlag(value: string | undefined): RunConfigInput['mode'] {
+  if (value === undefined) return undefined;
+  const mode = value.trim().toLowerCase();
+  if (mode === 'germline') return 'GERMLINE';
+  if (mode === 'population') return 'POPULATION';
+  throw new UsageError(`--mode must be germline or population, got "${value}"`);
 }

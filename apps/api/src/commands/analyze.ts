@@ -16,6 +16,7 @@ import { MemoryResultStore } from '../pipeline/memory-store.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import type { ResultStore, SampleRecord } from '../pipeline/records.js';
 import { runSampleName } from '../pipeline/sample-name.js';
+import { callsForVcf } from '../vcf/population.js';
 import { sortForVcf, vcfHeader, vcfRecord } from '../vcf/writer.js';
 
 /** `helix analyze` usage text. */
@@ -121,10 +122,7 @@ export async function analyze(args: string[]): Promise<void> {
     progress.stop();
     if (outcome.error) throw new BadInputError(outcome.error);
 
-    const sorted = sortForVcf(
-      outcome.calls.filter((call) => call.status === 'CONFIRMED'),
-      outcome.contigs,
-    );
+    const sorted = sortForVcf(callsForVcf(outcome.calls), outcome.contigs);
     let confirmed: ((typeof sorted)[number] & { annotation?: string })[] = sorted;
     if (genes.annotation) {
       try {
@@ -141,6 +139,7 @@ export async function analyze(args: string[]): Promise<void> {
         contigs: outcome.contigs,
         reference: resolve(values.reference),
         annotated: genes.annotation !== undefined,
+        population: callerConfig.mode === 'POPULATION',
         sample: sampleName,
         meta: { helixCommand: `helix analyze ${args.join(' ')}` },
       }),
@@ -151,11 +150,13 @@ export async function analyze(args: string[]): Promise<void> {
       await finished(out);
     }
     const seconds = (performance.now() - started) / 1_000;
-    const count = (type: string) => confirmed.filter((call) => call.type === type).length;
+    // Population VCFs hold filtered calls too; the summary counts the passing ones.
+    const passing = confirmed.filter((call) => call.status === 'CONFIRMED');
+    const count = (type: string) => passing.filter((call) => call.type === type).length;
     process.stderr.write(
       `analysed ${outcome.totals.readsAnalysed.toLocaleString('en-US')} reads in ${seconds.toFixed(1)} s ` +
         `(${Math.round(outcome.totals.readsAnalysed / seconds).toLocaleString('en-US')} reads/s): ` +
-        `${confirmed.length} variants (${count('SNV')} SNVs, ${count('INSERTION')} insertions, ` +
+        `${passing.length} variants (${count('SNV')} SNVs, ${count('INSERTION')} insertions, ` +
         `${count('DELETION')} deletions)${values.vcf === '-' ? '' : ` → ${values.vcf}`}` +
         `${values.db ? `; run ${outcome.runId} stored` : ''}\n`,
     );

@@ -9,6 +9,7 @@ import { loadConfig } from '../env.js';
 import { MemoryResultStore } from '../pipeline/memory-store.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import type { SampleRecord } from '../pipeline/records.js';
+import { callsForVcf } from '../vcf/population.js';
 import { multiSampleLines } from '../vcf/samples.js';
 import { vcfHeader } from '../vcf/writer.js';
 
@@ -87,7 +88,7 @@ export async function watch(args: string[]): Promise<void> {
     if (outcome.error) throw new BadInputError(outcome.error);
 
     const confirmed = outcome.sampleCalls.map(({ calls }) => {
-      const kept = calls.filter((call) => call.status === 'CONFIRMED');
+      const kept = callsForVcf(calls);
       return genes.annotation ? annotateCalls(genes.annotation, kept) : kept;
     });
     const out = values.vcf === '-' ? process.stdout : createWriteStream(values.vcf);
@@ -96,6 +97,7 @@ export async function watch(args: string[]): Promise<void> {
         contigs: outcome.contigs,
         reference: referencePath,
         annotated: genes.annotation !== undefined,
+        population: callerConfig.mode === 'POPULATION',
         samples: outcome.sampleCalls.map(({ sample }) => sample),
         meta: { helixCommand: `helix watch ${args.join(' ')}` },
       }),

@@ -19,10 +19,14 @@ export const DEFAULT_RUN_CONFIG = {
   highWater: 500,
   lowWater: 100,
   seed: 7,
+  mode: 'GERMLINE',
   minDepth: 3,
   minAlleleFrequency: 0.15,
   minQuality: 20,
 } as const;
+
+/** The default `minAlleleFrequency` of a `POPULATION` run (API.md: `--min-af` then defaults to 0.02). */
+export const POPULATION_MIN_ALLELE_FREQUENCY = 0.02;
 
 const rate = (name: string) =>
   z.number().min(0, `${name} must be between 0 and 1`).max(1, `${name} must be between 0 and 1`);
@@ -67,6 +71,8 @@ export const runConfigSchema = z
     totalReads: whole('totalReads', 1).optional(),
     /** Detector worker threads (default: one per core). */
     workers: whole('workers', 1, 64).optional(),
+    /** `GERMLINE` (genotypes) or `POPULATION` (allele frequencies of a mixed population, no genotype). */
+    mode: z.enum(['GERMLINE', 'POPULATION']).default(DEFAULT_RUN_CONFIG.mode),
     minDepth: whole('minDepth', 1, 1_000_000).default(DEFAULT_RUN_CONFIG.minDepth),
     minAlleleFrequency: rate('minAlleleFrequency').default(DEFAULT_RUN_CONFIG.minAlleleFrequency),
     minQuality: z.number().min(0, 'minQuality must be at least 0').default(DEFAULT_RUN_CONFIG.minQuality),
@@ -118,9 +124,12 @@ export class InvalidRunConfigError extends Error {
   }
 }
 
-/** Validates a run configuration, filling defaults. */
+/** Validates a run configuration, filling defaults (the minimum allele frequency's by the mode). */
 export function parseRunConfig(input: RunConfigInput): RunConfig {
-  const parsed = runConfigSchema.safeParse(input);
+  const population = input.mode === 'POPULATION' && input.minAlleleFrequency === undefined;
+  const parsed = runConfigSchema.safeParse(
+    population ? { ...input, minAlleleFrequency: POPULATION_MIN_ALLELE_FREQUENCY } : input,
+  );
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue?.path.join('.') || 'input';

@@ -53,7 +53,8 @@ export interface VariantRecord {
   ref: string;
   alt: string;
   type: VariantTypeKind;
-  genotype: string;
+  /** `GT`; null for a population call (no genotype). */
+  genotype: string | null;
   depth: number;
   altCount: number;
   alleleFrequency: number;

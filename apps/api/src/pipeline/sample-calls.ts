@@ -36,13 +36,14 @@ export class SampleCalls {
     readonly name: string,
     index: AlignerIndex,
     referenceLength: number,
-    config: Pick<RunConfig, 'minDepth' | 'minAlleleFrequency' | 'minQuality' | 'ploidy'>,
+    config: Pick<RunConfig, 'mode' | 'minDepth' | 'minAlleleFrequency' | 'minQuality' | 'ploidy'>,
     /** Reads counted before a restart (a resumed run's DONE files of this sample). */
     readsCarried = 0,
   ) {
     this.readsAnalysed = readsCarried;
     this.#pileup = new Pileup(index);
     this.#caller = new VariantCaller({
+      mode: config.mode === 'POPULATION' ? 'population' : 'germline',
       minDepth: config.minDepth,
       minAlleleFrequency: config.minAlleleFrequency,
       minQuality: config.minQuality,

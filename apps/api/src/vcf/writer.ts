@@ -1,4 +1,6 @@
 import { ANN_HEADER } from '../annotate/ann-field.js';
+import { compact } from './compact.js';
+import { POPULATION_HEADER_LINES, populationColumn, populationFilter, populationInfo } from './population.js';
 
 /** A contig as VCF's header lists it. */
 export interface VcfContig {
@@ -18,7 +20,20 @@ export interface VcfVariant {
   altCount: number;
   alleleFrequency: number;
   quality: number;
-  genotype: string;
+  /** `GT`; null for a population call (allele frequencies, no genotype: see `./population.ts`). */
+  genotype: string | null;
+  /** Forward-strand reads showing the reference (population calls' `ADF`). */
+  forwardRefCount?: number;
+  /** Reverse-strand reads showing the reference (`ADR`). */
+  reverseRefCount?: number;
+  /** Forward-strand reads showing the alternate allele (`ADF`). */
+  forwardAltCount?: number;
+  /** Reverse-strand reads showing the alternate allele (`ADR`). */
+  reverseAltCount?: number;
+  /** Phred-scaled Fisher strand-bias p-value (`INFO/SB`), null when one strand has no reads. */
+  strandBias?: number | null;
+  /** FILTER values the call fails (population calls; none: `PASS`). */
+  filters?: readonly string[];
   /** Mean MAPQ of the alternate reads (`INFO/MQ`), when the caller measured it. */
   mappingQuality?: number;
   /** Fraction of the alternate reads with MAPQ 0 (`INFO/MQ0F`), with `mappingQuality`. */
@@ -69,6 +84,8 @@ export interface VcfHeaderOptions {
   samples?: readonly string[];
   /** Whether records carry `INFO/ANN` (adds its `##INFO` line). */
   annotated?: boolean;
+  /** Whether records are population calls (adds the FILTER, `INFO/SB` and per-strand FORMAT lines). */
+  population?: boolean;
   /** Extra `##key=value` lines, e.g. the command line. */
   meta?: Record<string, string>;
   date?: Date;
@@ -95,17 +112,13 @@ export function vcfHeader(options: VcfHeaderOptions): string {
     '##INFO=<ID=MQ,Number=1,Type=Float,Description="Mean mapping quality of the reads supporting the alternate allele">',
     '##INFO=<ID=MQ0F,Number=1,Type=Float,Description="Fraction of the reads supporting the alternate allele with mapping quality 0">',
     ...(options.annotated ? [ANN_HEADER] : []),
+    ...(options.population ? POPULATION_HEADER_LINES : []),
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
     '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
     '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Read depth of the reference and alternate alleles">',
     `#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t${(options.samples ?? [options.sample ?? 'sample']).join('\t')}`,
   ];
   return `${lines.join('\n')}\n`;
-}
-
-/** Formats a number with at most `digits` decimals and no trailing zeros. */
-function compact(value: number, digits: number): string {
-  return Number(value.toFixed(digits)).toString();
 }
 
 /** One VCF 4.3 data line (with its newline). */
@@ -118,8 +131,13 @@ export function vcfRecord(variant: VcfVariant): string {
   const { ref, alt, sv } = alleles(variant);
   const ann = annInfo(variant, alt);
   const info = `DP=${variant.depth};AF=${compact(variant.alleleFrequency, 4)};TYPE=${variant.type}${sv}${mq}${ann}`;
+  const site = `${variant.contig}\t${variant.position}\t.\t${ref}\t${alt}\t${compact(variant.quality, 2)}`;
+  if (variant.genotype === null) {
+    const { format, column } = populationColumn(variant);
+    return `${site}\t${populationFilter([variant])}\t${info}${populationInfo([variant])}\t${format}\t${column}\n`;
+  }
   const sample = `${variant.genotype}:${variant.depth}:${refCount},${variant.altCount}`;
-  return `${variant.contig}\t${variant.position}\t.\t${ref}\t${alt}\t${compact(variant.quality, 2)}\tPASS\t${info}\tGT:DP:AD\t${sample}\n`;
+  return `${site}\tPASS\t${info}\tGT:DP:AD\t${sample}\n`;
 }
 
 /**
@@ -145,12 +163,21 @@ export function vcfSiteRecord(calls: readonly (VcfVariant | undefined)[]): strin
   const { ref, alt, sv } = alleles(first);
   const ann = annInfo(first, alt);
   const info = `DP=${depth};AF=${compact(depth > 0 ? altCount / depth : 0, 4)};TYPE=${first.type}${sv}${ann}`;
+  const site = `${first.contig}\t${first.position}\t.\t${ref}\t${alt}\t${compact(quality, 2)}`;
+  const { genotype } = first;
+  if (genotype === null) {
+    const columns = calls.map((call) => (call ? populationColumn(call) : undefined));
+    const format = columns.find((column) => column !== undefined)?.format ?? '';
+    const empty = format.replace(/[^:]+/g, '.');
+    const samples = columns.map((column) => column?.column ?? empty).join('\t');
+    return `${site}\t${populationFilter(called)}\t${info}${populationInfo(called)}\t${format}\t${samples}\n`;
+  }
   const columns = calls.map((call) =>
     call
       ? `${call.genotype}:${call.depth}:${Math.max(0, call.depth - call.altCount)},${call.altCount}`
-      : notCalled(first.genotype),
+      : notCalled(genotype),
   );
-  return `${first.contig}\t${first.position}\t.\t${ref}\t${alt}\t${compact(quality, 2)}\tPASS\t${info}\tGT:DP:AD\t${columns.join('\t')}\n`;
+  return `${site}\tPASS\t${info}\tGT:DP:AD\t${columns.join('\t')}\n`;
 }
 
 /** Orders records as VCF requires: by contig in header order, then position. */

@@ -26,6 +26,13 @@ function confirmed(position: number, alt: string): VariantCall {
     status: 'CONFIRMED',
     mappingQuality: 60,
     zeroMappingQualityFraction: 0,
+    forwardRefCount: 0,
+    reverseRefCount: 0,
+    forwardAltCount: 0,
+    reverseAltCount: 0,
+    strandBias: null,
+    readEndFraction: 0,
+    filters: [],
   };
 }
 

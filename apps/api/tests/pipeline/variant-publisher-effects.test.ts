@@ -26,6 +26,13 @@ function call(position: number, alt: string, status: VariantCall['status']): Var
     status,
     mappingQuality: 60,
     zeroMappingQualityFraction: 0,
+    forwardRefCount: 0,
+    reverseRefCount: 0,
+    forwardAltCount: 0,
+    reverseAltCount: 0,
+    strandBias: null,
+    readEndFraction: 0,
+    filters: [],
   };
 }
 

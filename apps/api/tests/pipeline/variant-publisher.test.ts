@@ -20,6 +20,13 @@ function call(position: number, status: VariantCall['status'], depth = 20): Vari
     status,
     mappingQuality: 60,
     zeroMappingQualityFraction: 0,
+    forwardRefCount: 0,
+    reverseRefCount: 0,
+    forwardAltCount: 0,
+    reverseAltCount: 0,
+    strandBias: null,
+    readEndFraction: 0,
+    filters: [],
   };
 }
 

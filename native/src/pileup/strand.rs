@@ -1,0 +1,31 @@
+//! Where an observation came from: its read's strand and whether it lies
+//! near the read's end, as one byte of flags per observation, so that a
+//! caller can test an allele for strand and read-end bias.
+
+use crate::align::{ReadPlacement, Strand};
+
+/// An observation this close to either end of its read's aligned span (in
+/// bases) counts as near the read's end: errors and alignment artefacts
+/// gather there, and an allele seen mostly there is suspect.
+pub const READ_END_DISTANCE: u32 = 10;
+
+/// Flag: the read matches the reverse strand.
+pub const REVERSE_STRAND: u8 = 1;
+/// Flag: the observation lies within [`READ_END_DISTANCE`] of its read's end.
+pub const NEAR_READ_END: u8 = 2;
+
+/// The flags of a read's span: its strand.
+pub(super) fn span_flags(read: &ReadPlacement) -> u8 {
+    if read.strand == Strand::Reverse {
+        REVERSE_STRAND
+    } else {
+        0
+    }
+}
+
+/// The flags of an observation at contig `position` of `read`.
+pub(super) fn observation_flags(read: &ReadPlacement, position: u32) -> u8 {
+    let near_end =
+        position < read.start + READ_END_DISTANCE || position + READ_END_DISTANCE >= read.end;
+    span_flags(read) | if near_end { NEAR_READ_END } else { 0 }
+}
