@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { Annotation, Reference, VariantEffect } from '@helix/native';
 import { annField, bySeverity } from './ann-field.js';
 import { annotateMany, type CallOutcome } from './annotate-many.js';
@@ -31,10 +32,42 @@ export class AnnotationLoadError extends Error {
 }
 
 /**
- * Reads a run's annotation onto `reference` (read from `referencePath` when not given); rejects
- * with an {@link AnnotationLoadError} naming the file, line or feature at fault.
+ * The genes read last, and the files they were read from: `helix analyze --db` reads them for its
+ * VCF and messages while its pipeline reads them for the run, and one reading serves both.
+ */
+let lastRead: { files: string; read: Promise<RunAnnotation> } | undefined;
+
+/**
+ * Reads a run's annotation onto the reference at `referencePath` (`reference`, when given, is that
+ * file read already); rejects with an {@link AnnotationLoadError} naming the file, line or feature
+ * at fault. Files unchanged since the last call (path, size, modification time) are not read again.
  */
 export async function openRunAnnotation(options: RunAnnotationOptions, reference?: Reference): Promise<RunAnnotation> {
+  const files = await fileIdentity(options);
+  if (files !== undefined && lastRead?.files === files) return lastRead.read;
+  const read = readRunAnnotation(options, reference);
+  if (files !== undefined) lastRead = { files, read };
+  return read;
+}
+
+/** What names the files of `options` as they are now; undefined when one cannot be read (the read says why). */
+async function fileIdentity(options: RunAnnotationOptions): Promise<string | undefined> {
+  const paths = [options.referencePath, options.annotationPath].filter((path) => path !== undefined);
+  try {
+    const stats = await Promise.all(paths.map((path) => stat(path)));
+    return JSON.stringify([
+      options.geneticCode,
+      ...paths.map((path, index) => [path, stats[index]?.size, stats[index]?.mtimeMs]),
+    ]);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readRunAnnotation(
+  options: RunAnnotationOptions,
+  reference: Reference | undefined,
+): Promise<RunAnnotation> {
   const { referencePath, annotationPath, geneticCode } = options;
   const genesPath = annotationPath ?? ((await isGenbank(referencePath)) ? referencePath : undefined);
   if (genesPath === undefined) return {};
