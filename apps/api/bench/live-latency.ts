@@ -14,11 +14,12 @@
  *   - the pipeline's reads/s in the same run, and the most files that waited on disk (and batches
  *     in the queue, to tell a backlog of files from one of batches).
  *
- * By default the writer is not paced: it writes as fast as it can, which on 2 otherwise idle cores
- * is about what the pipeline takes (the files waiting on disk stay within two rounds), so this is
- * the pipeline's full rate; both rates are printed. On cores busy with other work the writer can
- * outrun the pipeline: files pile up on disk while the queue stays nearly empty (taking a file,
- * its ledger row first, is then what holds the run back), and the figure is the pile's drain time. BENCH_LATENCY_READS_PER_SECOND paces it instead
+ * By default the writer is not paced: it writes as fast as it can, which on 2 cores is about what
+ * the pipeline takes (the files waiting on disk stay within two rounds), so this is the pipeline's
+ * full rate; both rates are printed. The run takes the next files while it reads one (found,
+ * fingerprinted and entered in its ledger ahead, a round of barcodes in one or two writes), so on
+ * cores busy with other work the writer outruns it only by a round or so: what is left of the
+ * figure is that round's drain time. BENCH_LATENCY_READS_PER_SECOND paces the writer instead
  * (over all samples; a MinION delivers a few hundred reads/s). Well above the pipeline's rate, files
  * wait on disk and the figure becomes the backlog's drain time, which grows with the run. No peer
  * tool reports this live (RAMPART, minoTour and HiLive2 show results as they come but publish no
