@@ -84,24 +84,34 @@ export class PostgresResultStore implements ResultStore {
     await this.pool.query(
       `INSERT INTO variants (run_id, sample, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency,
          quality, status, first_seen_at, last_seen_at, confirmed_at, effects, genes, consequences, protein_changes,
-         file_arrived_at)
+         file_arrived_at, forward_alt_count, reverse_alt_count, forward_ref_count, reverse_ref_count, strand_bias,
+         filters, allele_frequency_history, reads_until_detection)
        SELECT run_id, sample, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality, status,
          seen_at, seen_at, CASE WHEN status = 'CONFIRMED' THEN seen_at END, COALESCE(annotated.effects, '[]'::jsonb),
          COALESCE(annotated.genes, '{}'), COALESCE(annotated.consequences, '{}'), COALESCE(annotated.protein_changes, '{}'),
-         CASE WHEN status = 'CONFIRMED' THEN file_arrived_at END
+         CASE WHEN status = 'CONFIRMED' THEN file_arrived_at END, forward_alt_count, reverse_alt_count, forward_ref_count,
+         reverse_ref_count, strand_bias, annotated.filters, annotated.allele_frequency_history,
+         CASE WHEN status = 'CONFIRMED' THEN reads_until_detection END
        FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::"VariantType"[], $7::text[],
          $8::int[], $9::int[], $10::float8[], $11::float8[], $12::"VariantStatus"[], $13::timestamptz[], $14::text[],
-         $15::timestamptz[]) WITH ORDINALITY
+         $15::timestamptz[], $17::int[], $18::int[], $19::int[], $20::int[], $21::float8[], $22::int8[]) WITH ORDINALITY
          AS incoming(run_id, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality,
-           status, seen_at, sample, file_arrived_at, row_number)
+           status, seen_at, sample, file_arrived_at, forward_alt_count, reverse_alt_count, forward_ref_count,
+           reverse_ref_count, strand_bias, reads_until_detection, row_number)
        CROSS JOIN LATERAL jsonb_to_record($16::jsonb -> (row_number::int - 1))
-         AS annotated(effects jsonb, genes text[], consequences text[], protein_changes text[])
+         AS annotated(effects jsonb, genes text[], consequences text[], protein_changes text[], filters text[],
+           allele_frequency_history jsonb)
        ON CONFLICT (run_id, contig, position, ref, alt, sample) DO UPDATE SET
          genotype = EXCLUDED.genotype, depth = EXCLUDED.depth, alt_count = EXCLUDED.alt_count,
          allele_frequency = EXCLUDED.allele_frequency, quality = EXCLUDED.quality,
+         forward_alt_count = EXCLUDED.forward_alt_count, reverse_alt_count = EXCLUDED.reverse_alt_count,
+         forward_ref_count = EXCLUDED.forward_ref_count, reverse_ref_count = EXCLUDED.reverse_ref_count,
+         strand_bias = EXCLUDED.strand_bias, filters = EXCLUDED.filters,
+         allele_frequency_history = EXCLUDED.allele_frequency_history,
          status = EXCLUDED.status, last_seen_at = EXCLUDED.last_seen_at,
          confirmed_at = COALESCE(variants.confirmed_at, EXCLUDED.confirmed_at),
          file_arrived_at = COALESCE(variants.file_arrived_at, EXCLUDED.file_arrived_at),
+         reads_until_detection = COALESCE(variants.reads_until_detection, EXCLUDED.reads_until_detection),
          ${kept('genes')}, ${kept('consequences')}, ${kept('protein_changes')}, ${kept('effects')}`,
       [
         rows.map((row) => row.runId),
@@ -119,7 +129,13 @@ export class PostgresResultStore implements ResultStore {
         rows.map((row) => row.seenAt),
         rows.map((row) => row.sample),
         rows.map((row) => row.fileArrivedAt ?? null),
-        JSON.stringify(rows.map(annotatedColumns)),
+        JSON.stringify(rows.map(documentColumns)),
+        rows.map((row) => row.forwardAltCount),
+        rows.map((row) => row.reverseAltCount),
+        rows.map((row) => row.forwardRefCount),
+        rows.map((row) => row.reverseRefCount),
+        rows.map((row) => row.strandBias),
+        rows.map((row) => row.readsUntilDetection ?? null),
       ],
     );
   }
@@ -221,23 +237,31 @@ export class PostgresResultStore implements ResultStore {
   }
 }
 
-/** A row's effects and the arrays drawn from them, named as the columns they fill. */
-interface AnnotatedColumns {
+/** A row's effects and the arrays drawn from them, its filters and its history, named as the columns they fill. */
+interface DocumentColumns {
   effects?: VariantRecord['effects'];
   genes?: string[];
   consequences?: string[];
   protein_changes: string[];
+  filters: string[];
+  allele_frequency_history: VariantRecord['alleleFrequencyHistory'];
 }
 
 /**
- * A row's object in its batch's one JSON document of effects (a row without effects still has its
- * own `contig:REFposALT` key): one text for the batch costs far less to send and to read than four
- * arrays of JSON texts, each quoted again as an array element.
+ * A row's object in its batch's one JSON document of effects, filters and history (a row without
+ * effects still has its own `contig:REFposALT` key): one text for the batch costs far less to send
+ * and to read than arrays of JSON texts and of arrays, each quoted again as an array element.
  */
-function annotatedColumns(row: VariantRecord): AnnotatedColumns {
+function documentColumns(row: VariantRecord): DocumentColumns {
   const protein_changes = concernKeys(row);
-  if (row.effects.length === 0) return { protein_changes };
+  const unannotated = {
+    protein_changes,
+    filters: row.filters,
+    allele_frequency_history: row.alleleFrequencyHistory,
+  };
+  if (row.effects.length === 0) return unannotated;
   return {
+    ...unannotated,
     effects: row.effects,
     genes: distinct(row.effects.map((effect) => effect.gene)),
     consequences: distinct(row.effects.map((effect) => effect.consequence)),

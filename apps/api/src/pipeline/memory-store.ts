@@ -66,11 +66,17 @@ export class MemoryResultStore implements ResultStore {
   async upsertVariants(rows: VariantRecord[]): Promise<void> {
     for (const row of rows) {
       const key = variantCallKey(row);
-      // As in the database: the file arrival of the call's first confirmation is kept.
-      const arrived =
-        this.variants.get(key)?.fileArrivedAt ?? (row.status === 'CONFIRMED' ? row.fileArrivedAt : undefined);
-      const { fileArrivedAt: _, ...call } = row;
-      this.variants.set(key, { ...call, ...(arrived && { fileArrivedAt: arrived }) });
+      const stored = this.variants.get(key);
+      // As in the database: the file arrival and read count of the call's first confirmation are kept.
+      const confirmed = row.status === 'CONFIRMED';
+      const arrived = stored?.fileArrivedAt ?? (confirmed ? row.fileArrivedAt : undefined);
+      const detected = stored?.readsUntilDetection ?? (confirmed ? row.readsUntilDetection : undefined);
+      const { fileArrivedAt: _arrived, readsUntilDetection: _detected, ...call } = row;
+      this.variants.set(key, {
+        ...call,
+        ...(arrived && { fileArrivedAt: arrived }),
+        ...(detected !== undefined && { readsUntilDetection: detected }),
+      });
     }
   }
 

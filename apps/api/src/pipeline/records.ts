@@ -12,6 +12,18 @@ export type VariantTypeKind = 'SNV' | 'INSERTION' | 'DELETION';
 
 export type VariantStatusKind = 'CANDIDATE' | 'CONFIRMED';
 
+/** How a run calls: genotypes of one individual, or allele frequencies of a mixed population. */
+export type CallingModeKind = 'GERMLINE' | 'POPULATION';
+
+/** A call's allele frequency and depth at one moment of its run. */
+export interface AlleleFrequencyPoint {
+  /** Reads of the sample analysed when it was taken. */
+  readsAnalysed: number;
+  alleleFrequency: number;
+  depth: number;
+  at: Date;
+}
+
 /** A run as the pipeline starts it. */
 export interface NewRun {
   source: ReadSourceKind;
@@ -59,8 +71,27 @@ export interface VariantRecord {
   altCount: number;
   alleleFrequency: number;
   quality: number;
+  /** Forward-strand reads showing the alternate allele (VCF `ADF`). */
+  forwardAltCount: number;
+  /** Reverse-strand reads showing the alternate allele (VCF `ADR`). */
+  reverseAltCount: number;
+  /** Forward-strand reads showing the reference. */
+  forwardRefCount: number;
+  /** Reverse-strand reads showing the reference. */
+  reverseRefCount: number;
+  /** Phred-scaled Fisher strand-bias p-value (VCF `INFO/SB`); null when one strand has no reads. */
+  strandBias: number | null;
+  /** VCF `FILTER` values the call fails; empty when it passes. */
+  filters: string[];
   status: VariantStatusKind;
   seenAt: Date;
+  /** The call's allele frequency as its run went on, oldest first; its last point is the call as it stands. */
+  alleleFrequencyHistory: AlleleFrequencyPoint[];
+  /**
+   * Reads of the sample analysed when the call was first confirmed: stored with its first
+   * confirmation and kept from then on.
+   */
+  readsUntilDetection?: number;
   /** What the call does to genes; empty when the run has no annotation or the call is not confirmed. */
   effects: VariantEffect[];
   /**

@@ -1,6 +1,7 @@
 import type { VariantCall } from '@helix/native';
 import type { SiteAnnotator } from '../annotate/site-annotator.js';
 import type { AlarmTiming, MutationDetected } from './events.js';
+import { FrequencyHistory } from './frequency-history.js';
 import { type VariantRecord, variantCallKey, variantSiteKey } from './records.js';
 import type { SampleProgress } from './sample-calls.js';
 
@@ -17,7 +18,9 @@ export interface VariantPublisherTargets {
  * confirmed is announced once. A site whose call falls back to candidate is forgotten, so
  * confirming it again announces it again. With an annotator, a site is annotated when first
  * confirmed, and every record of it from then on carries those effects. An announcement carries
- * the sample's progress at that moment: the latest file arrival and the reads analysed.
+ * the sample's progress at that moment: the latest file arrival and the reads analysed; the
+ * stored call keeps its first confirmation's. Every record carries the call's allele frequency
+ * history so far ({@link FrequencyHistory}).
  */
 export class VariantPublisher {
   readonly #runId: string;
@@ -30,6 +33,10 @@ export class VariantPublisher {
   readonly #announcedBefore: Set<string>;
   /** The file arrival at each call's first confirmation, which its stored row keeps. */
   readonly #firstArrivals = new Map<string, Date>();
+  /** The reads analysed at each call's first confirmation, which its stored row keeps. */
+  readonly #firstDetections = new Map<string, number>();
+  /** Each call's allele frequency over the run, by {@link variantCallKey}. */
+  readonly #histories = new Map<string, FrequencyHistory>();
 
   /**
    * `announced` holds the {@link variantCallKey}s a resumed run announced before its restart: when
@@ -83,6 +90,18 @@ export class VariantPublisher {
         if (!this.#announcedBefore.delete(call)) newlyConfirmed.push(record);
       }
       if (this.#annotator) record.effects = this.#annotator.known(site) ?? [];
+      record.alleleFrequencyHistory = this.#history(call).record({
+        // Published without progress (a caller that tracks no reads), a point counts none.
+        readsAnalysed: progress?.readsAnalysed ?? 0,
+        alleleFrequency: record.alleleFrequency,
+        depth: record.depth,
+        at: seenAt,
+      });
+      if (record.status === 'CONFIRMED' && progress) {
+        const first = this.#firstDetections.get(call) ?? progress.readsAnalysed;
+        this.#firstDetections.set(call, first);
+        record.readsUntilDetection = first;
+      }
       if (progress?.fileArrivedAt) record.fileArrivedAt = progress.fileArrivedAt;
       // Confirmed again after falling back to candidate, a call carries its first confirmation's
       // arrival still: the candidate row between may have replaced the first one unwritten.
@@ -100,6 +119,15 @@ export class VariantPublisher {
       ...(progress && { readsUntilDetection: progress.readsAnalysed }),
     };
     for (const record of newlyConfirmed) this.#targets.confirmed({ ...record, ...timing });
+  }
+
+  #history(call: string): FrequencyHistory {
+    let history = this.#histories.get(call);
+    if (!history) {
+      history = new FrequencyHistory();
+      this.#histories.set(call, history);
+    }
+    return history;
   }
 
   #count(sample: string, change: 1 | -1): void {
@@ -121,8 +149,15 @@ function variantRecord(runId: string, sample: string, call: VariantCall, seenAt:
     altCount: call.altCount,
     alleleFrequency: call.alleleFrequency,
     quality: call.quality,
+    forwardAltCount: call.forwardAltCount,
+    reverseAltCount: call.reverseAltCount,
+    forwardRefCount: call.forwardRefCount,
+    reverseRefCount: call.reverseRefCount,
+    strandBias: call.strandBias,
+    filters: [...call.filters],
     status: call.status,
     seenAt,
+    alleleFrequencyHistory: [],
     effects: [],
   };
 }

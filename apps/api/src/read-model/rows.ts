@@ -1,5 +1,11 @@
 import type { VariantEffect } from '@helix/native';
-import type { ReadSourceKind, RunStatusKind, VariantStatusKind, VariantTypeKind } from '../pipeline/records.js';
+import type {
+  AlleleFrequencyPoint,
+  ReadSourceKind,
+  RunStatusKind,
+  VariantStatusKind,
+  VariantTypeKind,
+} from '../pipeline/records.js';
 
 /** A stored run, as the API serves it. */
 export interface RunRow {
@@ -51,6 +57,18 @@ export interface VariantRow {
   altCount: number;
   alleleFrequency: number;
   quality: number;
+  forwardAltCount: number;
+  reverseAltCount: number;
+  forwardRefCount: number;
+  reverseRefCount: number;
+  /** Phred-scaled Fisher strand-bias p-value; null when one strand has no reads. */
+  strandBias: number | null;
+  /** VCF `FILTER` values the call fails; empty when it passes. */
+  filters: string[];
+  /** Allele frequency as the run went on, oldest first (served with `at` as a Date). */
+  alleleFrequencyHistory: AlleleFrequencyPoint[];
+  /** Reads of the sample analysed at the call's first confirmation; null while a candidate (or stored before it was kept). */
+  readsUntilDetection: number | null;
   status: VariantStatusKind;
   firstSeenAt: Date;
   lastSeenAt: Date;
@@ -121,6 +139,14 @@ export const VARIANT_FIELD_COLUMNS: Record<string, string> = {
   interpretation: 'interpretation, interpretation_source AS "interpretationSource", interpreted_at AS "interpretedAt"',
   effects: 'effects',
   fileArrivedAt: 'file_arrived_at AS "fileArrivedAt"',
+  forwardAltCount: 'forward_alt_count AS "forwardAltCount"',
+  reverseAltCount: 'reverse_alt_count AS "reverseAltCount"',
+  forwardRefCount: 'forward_ref_count AS "forwardRefCount"',
+  reverseRefCount: 'reverse_ref_count AS "reverseRefCount"',
+  strandBias: 'strand_bias AS "strandBias"',
+  filters: 'filters',
+  alleleFrequencyHistory: 'allele_frequency_history AS "alleleFrequencyHistory"',
+  readsUntilDetection: 'reads_until_detection::float8 AS "readsUntilDetection"',
   /** The matched mutation of concern is found by the call's effects. */
   mutationOfConcern: 'effects',
 };
@@ -143,4 +169,6 @@ export const VARIANT_COLUMNS = `id::text AS "rowId", run_id AS "runId", sample, 
   genotype, depth, alt_count AS "altCount", allele_frequency AS "alleleFrequency", quality, status,
   first_seen_at AS "firstSeenAt", last_seen_at AS "lastSeenAt", confirmed_at AS "confirmedAt",
   interpretation, interpretation_source AS "interpretationSource", interpreted_at AS "interpretedAt", effects,
-  file_arrived_at AS "fileArrivedAt"`;
+  file_arrived_at AS "fileArrivedAt", forward_alt_count AS "forwardAltCount", reverse_alt_count AS "reverseAltCount",
+  forward_ref_count AS "forwardRefCount", reverse_ref_count AS "reverseRefCount", strand_bias AS "strandBias", filters,
+  allele_frequency_history AS "alleleFrequencyHistory", reads_until_detection::float8 AS "readsUntilDetection"`;

@@ -38,6 +38,10 @@ export interface VariantFilter {
   consequences?: VariantEffect['consequence'][] | undefined;
   /** Calls matching an entry of the mutations-of-concern list (by `protein_changes`). */
   mutationsOfConcernOnly?: boolean | undefined;
+  /** Calls failing one of these VCF FILTER values. */
+  filters?: string[] | undefined;
+  /** Calls failing no filter (VCF PASS). */
+  passOnly?: boolean | undefined;
 }
 
 /** The keys of a call's `protein_changes` a list entry may name, as `concernKeyText` writes them. */
@@ -118,6 +122,8 @@ function variantFilter(filter: VariantFilter): SqlFilter {
   if (filter.genes?.length) sql.where(`genes && ${sql.param(filter.genes)}::text[]`);
   if (filter.consequences?.length) sql.where(`consequences && ${sql.param(filter.consequences)}::text[]`);
   if (filter.mutationsOfConcernOnly) sql.where(`protein_changes && ${CONCERN_KEYS}`);
+  if (filter.filters?.length) sql.where(`filters && ${sql.param(filter.filters)}::text[]`);
+  if (filter.passOnly) sql.where(`filters = '{}'`);
   return sql;
 }
 

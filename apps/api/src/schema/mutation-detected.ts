@@ -21,6 +21,14 @@ export function liveVariant(detected: MutationDetected): VariantNode {
     altCount: detected.altCount,
     alleleFrequency: detected.alleleFrequency,
     quality: detected.quality,
+    forwardAltCount: detected.forwardAltCount,
+    reverseAltCount: detected.reverseAltCount,
+    forwardRefCount: detected.forwardRefCount,
+    reverseRefCount: detected.reverseRefCount,
+    strandBias: detected.strandBias,
+    filters: detected.filters,
+    alleleFrequencyHistory: detected.alleleFrequencyHistory,
+    readsUntilDetection: detected.readsUntilDetection ?? null,
     status: detected.status,
     firstSeenAt: detected.seenAt,
     lastSeenAt: detected.seenAt,
@@ -31,7 +39,6 @@ export function liveVariant(detected: MutationDetected): VariantNode {
     effects: detected.effects,
     fileArrivedAt: detected.fileArrivedAt ?? null,
     ...(detected.detectedAt && { detectedAt: detected.detectedAt }),
-    ...(detected.readsUntilDetection !== undefined && { readsUntilDetection: detected.readsUntilDetection }),
   };
 }
 

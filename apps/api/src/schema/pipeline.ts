@@ -2,14 +2,19 @@ import { GraphQLError } from 'graphql';
 import { filter, pipe, Repeater } from 'graphql-yoga';
 import { AnnotationLoadError } from '../annotate/run-annotation.js';
 import { ForbiddenInputFileError, resolveInputDirectory, resolveInputFile } from '../auth/input-files.js';
-import { DEFAULT_RUN_CONFIG, InvalidRunConfigError, type RunConfigInput } from '../pipeline/config.js';
+import {
+  DEFAULT_RUN_CONFIG,
+  InvalidRunConfigError,
+  POPULATION_MIN_ALLELE_FREQUENCY,
+  type RunConfigInput,
+} from '../pipeline/config.js';
 import type { PipelineState as PipelineStateKind, PipelineStatusChange } from '../pipeline/events.js';
 import { PipelineAlreadyRunningError, PipelineNotRunningError } from '../pipeline/pipeline.js';
 import { InvalidWaterMarksError } from '../pipeline/queue.js';
 import type { MetricsEvent } from '../pubsub/events.js';
 import { builder, type Context } from './builder.js';
 import { badUserInput, ErrorCode, InvalidInputError, requireRole } from './errors.js';
-import { loadRun, ReadSource, Run } from './run.js';
+import { CallingMode, loadRun, ReadSource, Run } from './run.js';
 
 export const PipelineState = builder.enumType('PipelineState', {
   values: {
@@ -159,7 +164,17 @@ const StartPipelineInput = builder.inputType('StartPipelineInput', {
     }),
     workers: t.int({ required: false, description: 'Detector threads (default: one per core).' }),
     minDepth: t.int({ required: false, defaultValue: DEFAULT_RUN_CONFIG.minDepth }),
-    minAlleleFrequency: t.float({ required: false, defaultValue: DEFAULT_RUN_CONFIG.minAlleleFrequency }),
+    mode: t.field({
+      type: CallingMode,
+      required: false,
+      defaultValue: DEFAULT_RUN_CONFIG.mode,
+      description: 'GERMLINE calls genotypes; POPULATION calls allele frequencies of a mixed population.',
+    }),
+    minAlleleFrequency: t.float({
+      required: false,
+      // No default in the input: given one, a POPULATION run would take the germline minimum.
+      description: `Minimum allele frequency, 0–1. Default by mode: ${DEFAULT_RUN_CONFIG.minAlleleFrequency} for GERMLINE, ${POPULATION_MIN_ALLELE_FREQUENCY} for POPULATION.`,
+    }),
     minQuality: t.float({ required: false, defaultValue: DEFAULT_RUN_CONFIG.minQuality }),
     ploidy: t.int({
       required: false,

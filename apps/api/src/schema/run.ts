@@ -14,6 +14,17 @@ export const ReadSource = builder.enumType('ReadSource', {
   values: ['SIMULATED', 'FASTQ', 'DIRECTORY'] as const,
 });
 
+export const CallingMode = builder.enumType('CallingMode', {
+  description: 'How a run calls variants.',
+  values: {
+    GERMLINE: { description: 'Genotypes of one individual (diploid or haploid); minimum allele frequency 0.15 by default.' },
+    POPULATION: {
+      description:
+        'Allele frequencies of a mixed population (a culture, a virus in a host, a wastewater sample), no genotypes, with per-strand counts and filters; minimum allele frequency 0.02 by default.',
+    },
+  } as const,
+});
+
 export const RunStatus = builder.enumType('RunStatus', {
   description: 'Lifecycle of a run. COMPLETED: its input was consumed; STOPPED: stopped by request.',
   values: ['RUNNING', 'STOPPING', 'COMPLETED', 'STOPPED', 'FAILED'] as const,
@@ -40,6 +51,11 @@ export const Run = builder.objectRef<RunRow>('Run').implement({
     id: t.exposeID('id'),
     status: t.field({ type: RunStatus, resolve: (run) => run.status }),
     source: t.field({ type: ReadSource, resolve: (run) => run.source }),
+    mode: t.field({
+      type: CallingMode,
+      description: "How the run calls variants (its configuration's mode; runs stored before modes were GERMLINE).",
+      resolve: (run) => (run.config.mode === 'POPULATION' ? 'POPULATION' : 'GERMLINE'),
+    }),
     config: t.string({
       description: 'The run configuration as JSON (file names only for operators).',
       resolve: (run, _args, context) => {

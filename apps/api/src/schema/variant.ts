@@ -1,4 +1,5 @@
 import type { AlarmTiming } from '../pipeline/events.js';
+import type { AlleleFrequencyPoint as AlleleFrequencyPointShape } from '../pipeline/records.js';
 import { parseVariantId, variantId } from '../read-model/ids.js';
 import type { VariantRow } from '../read-model/rows.js';
 import { isUuid } from '../read-model/sql.js';
@@ -53,8 +54,22 @@ const Interpretation = builder.objectRef<InterpretationShape>('Interpretation').
   }),
 });
 
-/** A variant as served: a stored row, or a live alarm with its timing (only its file's arrival is stored). */
-export type VariantNode = VariantRow & Omit<AlarmTiming, 'fileArrivedAt'>;
+/** A variant as served: a stored row, or a live alarm with its timing (its file's arrival and read count are stored). */
+export type VariantNode = VariantRow & Omit<AlarmTiming, 'fileArrivedAt' | 'readsUntilDetection'>;
+
+const AlleleFrequencyPoint = builder.objectRef<AlleleFrequencyPointShape>('AlleleFrequencyPoint').implement({
+  description: "A call's allele frequency and depth at one moment of its run.",
+  fields: (t) => ({
+    readsAnalysed: t.field({
+      type: 'SafeInt',
+      description: 'Reads of the sample analysed by then.',
+      resolve: (point) => point.readsAnalysed,
+    }),
+    alleleFrequency: t.exposeFloat('alleleFrequency'),
+    depth: t.exposeInt('depth'),
+    at: t.field({ type: 'DateTime', resolve: (point) => new Date(point.at) }),
+  }),
+});
 
 /** A variant call: stored, or announced live by the pipeline (then with its alarm's timing). */
 export const Variant = builder.objectRef<VariantNode>('Variant').implement({
@@ -84,6 +99,28 @@ export const Variant = builder.objectRef<VariantNode>('Variant').implement({
     altCount: t.exposeInt('altCount'),
     alleleFrequency: t.exposeFloat('alleleFrequency'),
     quality: t.exposeFloat('quality', { description: 'Phred-scaled quality of the call.' }),
+    forwardAltCount: t.exposeInt('forwardAltCount', {
+      description: 'Forward-strand reads showing the alternate allele (VCF ADF).',
+    }),
+    reverseAltCount: t.exposeInt('reverseAltCount', {
+      description: 'Reverse-strand reads showing the alternate allele (VCF ADR).',
+    }),
+    forwardRefCount: t.exposeInt('forwardRefCount', { description: 'Forward-strand reads showing the reference.' }),
+    reverseRefCount: t.exposeInt('reverseRefCount', { description: 'Reverse-strand reads showing the reference.' }),
+    strandBias: t.exposeFloat('strandBias', {
+      nullable: true,
+      description: 'Phred-scaled Fisher strand-bias p-value (VCF INFO/SB); null when one strand has no reads.',
+    }),
+    filters: t.exposeStringList('filters', {
+      description: 'VCF FILTER values the call fails (LowQual, LowDepth, StrandBias); empty when it passes.',
+    }),
+    alleleFrequencyHistory: t.field({
+      type: [AlleleFrequencyPoint],
+      description:
+        'The allele frequency and depth as the run went on, oldest first: a point when the frequency moved by ' +
+        '0.05 or more, or the depth doubled, at most about a hundred; the last point is the call as it stands.',
+      resolve: (variant) => variant.alleleFrequencyHistory,
+    }),
     status: t.field({ type: VariantStatus, resolve: (variant) => variant.status }),
     firstSeenAt: t.expose('firstSeenAt', { type: 'DateTime' }),
     lastSeenAt: t.expose('lastSeenAt', { type: 'DateTime' }),
@@ -106,7 +143,8 @@ export const Variant = builder.objectRef<VariantNode>('Variant').implement({
     readsUntilDetection: t.field({
       type: 'SafeInt',
       nullable: true,
-      description: 'Reads of the sample analysed when the call was first confirmed. Only on the live alarm.',
+      description:
+        'Reads of the sample analysed when the call was first confirmed (stored with it); null while a candidate.',
       resolve: (variant) => variant.readsUntilDetection ?? null,
     }),
     effects: t.field({
@@ -165,6 +203,11 @@ const VariantFilter = builder.inputType('VariantFilter', {
       required: false,
       description: 'Only calls that match an entry of the mutations-of-concern list.',
     }),
+    filters: t.stringList({
+      required: false,
+      description: 'Only calls failing one of these VCF FILTER values (LowQual, LowDepth, StrandBias).',
+    }),
+    passOnly: t.boolean({ required: false, description: 'Only calls that fail no filter (VCF PASS).' }),
   }),
 });
 
@@ -214,6 +257,8 @@ builder.queryFields((t) => ({
           genes: filterGenes(given?.genes),
           consequences: given?.consequences == null ? undefined : [...new Set(given.consequences)],
           mutationsOfConcernOnly: nullable(given?.mutationsOfConcernOnly),
+          filters: given?.filters == null ? undefined : [...new Set(given.filters)],
+          passOnly: nullable(given?.passOnly),
         };
         // The list of concern changes apart from any run: an answer filtered by it is never cached.
         if (filter.mutationsOfConcernOnly) context.cacheScope?.uncacheable();
