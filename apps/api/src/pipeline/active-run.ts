@@ -76,6 +76,7 @@ export class ActiveRun {
       runId,
       store: services.store,
       warning: (message, detail) => services.observer.warning?.(message, detail),
+      endingStored: () => this.#updatePressure(),
     });
     this.finished = new Promise((resolve) => {
       this.#finish = resolve;
@@ -361,7 +362,7 @@ export class ActiveRun {
 
   /** Pressure beyond the queue: analyses not yet stored, and batches waiting at remote detectors. */
   #updatePressure(): void {
-    this.#queue.setExternalLag(this.sink.pendingAnalyses + this.#detectors.backlog);
+    this.#queue.setExternalLag(this.sink.pendingAnalyses + this.#reads.rowsUnstored + this.#detectors.backlog);
   }
 
   #onFailed(item: QueuedBatch, error: Error): void {

@@ -19,6 +19,8 @@ export interface DirectoryLedger {
   store: Pick<ResultStore, 'takeFiles' | 'finishFile' | 'addRunWarnings'>;
   /** Logs a warning of the run. */
   warning(message: string, detail: Record<string, unknown>): void;
+  /** A file's ending was stored: its analysis rows no longer weigh on the run's pressure. */
+  endingStored(): void;
 }
 
 /** A file opened for reading. */
@@ -68,6 +70,8 @@ export class DirectoryReadSource implements RunReadSource {
   #unclassifiedWarned = false;
   readonly #writes = new Set<Promise<void>>();
   #lastWarning: Promise<void> = Promise.resolve();
+  /** Analysis rows of ended files whose ledger write is not stored yet. */
+  #rowsUnstored = 0;
 
   constructor(
     private readonly watcher: RunFolderWatcher,
@@ -86,6 +90,10 @@ export class DirectoryReadSource implements RunReadSource {
 
   get samples(): readonly string[] {
     return this.#samples;
+  }
+
+  get rowsUnstored(): number {
+    return this.#rowsUnstored;
   }
 
   get waiting(): ReadsWaiting {
@@ -338,7 +346,14 @@ export class DirectoryReadSource implements RunReadSource {
   }
 
   #end(path: string, ending: RunFileEnding): void {
-    void this.#write(() => this.ledger.store.finishFile(this.ledger.runId, path, ending));
+    const rows = ending.state === 'SKIPPED' ? 0 : ending.analyses.length;
+    this.#rowsUnstored += rows;
+    void this.#write(() => this.ledger.store.finishFile(this.ledger.runId, path, ending))
+      .catch(() => undefined)
+      .finally(() => {
+        this.#rowsUnstored -= rows;
+        this.ledger.endingStored();
+      });
   }
 
   /**

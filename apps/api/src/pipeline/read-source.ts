@@ -43,6 +43,8 @@ export interface RunReadSource {
    * its file's ending; false leaves the row to the caller.
    */
   settled(taken: TakenBatch, analysed: boolean, analysis?: AnalysisRecord): boolean;
+  /** Analysis rows it keeps (with its files' endings) not stored yet: lag, as the sink's are. */
+  readonly rowsUnstored: number;
   /** Resolves once every ledger write begun so far has been stored. */
   flushed(): Promise<void>;
   readonly waiting: ReadsWaiting;
@@ -52,6 +54,7 @@ export interface RunReadSource {
 /** A run's read source that is one producer (simulated reads, or FASTQ files given up front). */
 export class ProducerReadSource implements RunReadSource {
   readonly waiting: ReadsWaiting = { filesWaiting: 0, bytesWaiting: 0 };
+  readonly rowsUnstored = 0;
   readonly samples: readonly string[];
 
   constructor(
