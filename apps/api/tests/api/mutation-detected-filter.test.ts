@@ -6,6 +6,7 @@ import type { MutationDetected } from '../../src/pipeline/events.js';
 import { bridgePipeline, type PipelineBridge } from '../../src/pubsub/pipeline-bridge.js';
 import { type CapturedLog, capturedLog } from '../support/captured-log.js';
 import { queryData, startTestServer, type TestServer, testKeys } from '../support/server.js';
+import { evenStrands } from '../support/strands.js';
 import { waitFor } from '../support/wait-for.js';
 import { type Delivered, type EventLog, sleep, subscribeSse, subscribeWs, wsClient } from './support.js';
 
@@ -40,6 +41,7 @@ function alarm(position: number, overrides: Partial<MutationDetected> = {}): Mut
     depth: 200,
     altCount: 100,
     alleleFrequency: 0.5,
+    ...evenStrands(200, 100),
     quality: 50,
     status: 'CONFIRMED',
     seenAt: new Date(),

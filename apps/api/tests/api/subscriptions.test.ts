@@ -6,6 +6,7 @@ import type { MutationDetected } from '../../src/pipeline/events.js';
 import { HelixCloseCode } from '../../src/pubsub/close-codes.js';
 import type { MetricsEvent } from '../../src/pubsub/events.js';
 import { startTestServer, type TestServer, testKeys } from '../support/server.js';
+import { evenStrands } from '../support/strands.js';
 import { sleep, subscribeSse, subscribeWs, wsClient } from './support.js';
 
 const RUN_ID = '11111111-2222-4333-8444-555555555555';
@@ -61,6 +62,7 @@ function detected(position: number, overrides: Partial<MutationDetected> = {}): 
     depth: 30,
     altCount: 15,
     alleleFrequency: 0.5,
+    ...evenStrands(30, 15),
     quality: 50,
     status: 'CONFIRMED',
     seenAt: new Date(),

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createInterpretationService, type InterpretationService } from '../../src/interpret/service.js';
 import type { VariantRecord } from '../../src/pipeline/records.js';
 import { BASES } from '../annotate/test-genome.js';
+import { evenStrands } from '../support/strands.js';
 import { type AnnotatedGenome, annotatedCall, annotatedGenome, CONTIG } from './support/annotated-genome.js';
 import { type FakeGroq, startFakeGroq } from './support/fake-groq.js';
 import {
@@ -69,6 +70,7 @@ function confirmedCalls(runId: string): VariantRecord[] {
     { position: 875, alt: 'C' },
   ].map((site) => ({
     ...annotatedCall(genome, runId, site),
+    ...evenStrands(60, 30),
     sample: 'sample',
     genotype: '0/1',
     status: 'CONFIRMED',

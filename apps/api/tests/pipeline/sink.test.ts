@@ -9,6 +9,7 @@ import { type AnalysisRecord, type VariantRecord, variantCallKey } from '../../s
 import { BatchedSink } from '../../src/pipeline/sink.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/database.js';
 import { startRestartableDatabase } from '../support/restartable-database.js';
+import { evenStrands } from '../support/strands.js';
 
 function analysis(runId: string, sequence: number): AnalysisRecord {
   return {
@@ -37,6 +38,7 @@ function variant(runId: string, position: number, depth: number): VariantRecord 
     altCount: Math.floor(depth / 2),
     alleleFrequency: 0.5,
     quality: 60,
+    ...evenStrands(depth, Math.floor(depth / 2)),
     status: depth >= 10 ? 'CONFIRMED' : 'CANDIDATE',
     seenAt: new Date(),
     effects: [],

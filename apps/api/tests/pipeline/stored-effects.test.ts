@@ -7,6 +7,7 @@ import { PostgresResultStore } from '../../src/db/result-store.js';
 import { migrationsDirectory } from '../../src/paths.js';
 import type { VariantRecord } from '../../src/pipeline/records.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/database.js';
+import { evenStrands } from '../support/strands.js';
 
 const missense: VariantEffect = {
   consequence: 'MISSENSE',
@@ -48,6 +49,7 @@ describe('variants stored with their effects', () => {
     genotype: '1/1',
     depth,
     altCount: depth,
+    ...evenStrands(depth, depth),
     alleleFrequency: 1,
     quality: 60,
     status: 'CONFIRMED',

@@ -10,6 +10,7 @@ import type { Logger } from '../../../src/logger.js';
 import { migrationsDirectory } from '../../../src/paths.js';
 import type { VariantRecord } from '../../../src/pipeline/records.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../support/database.js';
+import { evenStrands } from '../../support/strands.js';
 import { waitFor } from '../../support/wait-for.js';
 
 /** A migrated database of its own. */
@@ -92,6 +93,7 @@ export function confirmedVariants(runId: string, count: number, firstPosition = 
       altCount: index % 3 === 0 ? 58 : 30,
       alleleFrequency: index % 3 === 0 ? 0.97 : 0.5,
       quality: 40 + (index % 4) * 10,
+      ...evenStrands(60, index % 3 === 0 ? 58 : 30),
       status: 'CONFIRMED',
       seenAt: new Date(),
       effects: [],
