@@ -17,7 +17,9 @@ export const ReadSource = builder.enumType('ReadSource', {
 export const CallingMode = builder.enumType('CallingMode', {
   description: 'How a run calls variants.',
   values: {
-    GERMLINE: { description: 'Genotypes of one individual (diploid or haploid); minimum allele frequency 0.15 by default.' },
+    GERMLINE: {
+      description: 'Genotypes of one individual (diploid or haploid); minimum allele frequency 0.15 by default.',
+    },
     POPULATION: {
       description:
         'Allele frequencies of a mixed population (a culture, a virus in a host, a wastewater sample), no genotypes, with per-strand counts and filters; minimum allele frequency 0.02 by default.',
