@@ -163,6 +163,30 @@ describe('detector workers on Redis Streams', () => {
     expect(await redis.xlen(keys.deadLetters)).toBe(0);
   }, 120_000);
 
+  it("should call a POPULATION run's allele frequencies in its owner as one process does, the workers only aligning", async () => {
+    const store = new PostgresResultStore(database.pool);
+    const population: RunConfigInput = { ...config, totalReads: 60_000, mode: 'POPULATION' };
+    const single = new Pipeline({ store });
+    await single.start(population);
+    const alone = await single.whenRunEnds();
+    if (workers.every((worker) => worker.child.exitCode !== null)) await startWorkers(1);
+    const distributed = new Pipeline({ store, createDetectors: streamDetectors({ redis, keys }) });
+    const run = await distributed.start(population);
+    const outcome = await distributed.whenRunEnds();
+    expect(outcome.status).toBe('COMPLETED');
+    expect(outcome.calls.length).toBeGreaterThan(0);
+    expect(outcome.calls.every((call) => call.genotype === null)).toBe(true);
+    expect(callsOf(outcome)).toEqual(callsOf(alone));
+    const strands = (runId: string) =>
+      database.pool.query<{ site: string }>(
+        `SELECT concat_ws(' ', position, ref, alt, forward_alt_count, reverse_alt_count, forward_ref_count,
+           reverse_ref_count, strand_bias, array_to_string(filters, ',')) AS site
+         FROM variants WHERE run_id = $1 ORDER BY 1`,
+        [runId],
+      );
+    expect((await strands(run.id)).rows).toEqual((await strands(alone.runId)).rows);
+  }, 120_000);
+
   it('should pause the producer while Redis restarts and finish the run with nothing lost', async () => {
     if (workers.filter((worker) => worker.child.exitCode === null).length === 0) await startWorkers(1);
     const states: PipelineStatusChange[] = [];
