@@ -103,7 +103,7 @@ describe('time to detection of a sequencing run followed while it is written', (
     expect(reads.every((count) => count > 0 && count <= 1_200)).toBe(true);
   });
 
-  it("should store each call with its first alarm's file arrival, and leave the alarm's own timing off", async () => {
+  it("should store each call with its first alarm's file arrival and read count, and leave its detection time off", async () => {
     const stored = await queryData<{ variants: { edges: { node: Omit<Timed, 'sample'> }[] } }>(api.url, STORED, {
       variables: { run: run.id },
     });
@@ -120,7 +120,7 @@ describe('time to detection of a sequencing run followed while it is written', (
         id: call.id,
         fileArrivedAt: firstAlarms.get(call.id)?.fileArrivedAt,
         detectedAt: null,
-        readsUntilDetection: null,
+        readsUntilDetection: firstAlarms.get(call.id)?.readsUntilDetection,
       });
     }
   });
