@@ -38,6 +38,13 @@ interface PendingRow {
   alt_count: number;
   allele_frequency: number;
   quality: number;
+  forward_ref_count: number;
+  reverse_ref_count: number;
+  forward_alt_count: number;
+  reverse_alt_count: number;
+  strand_bias: number | null;
+  /** Null in rows stored before filters were. */
+  filters: string[] | null;
   effects: VariantEffect[];
   has_rules: boolean;
   attempts: number;
@@ -146,7 +153,8 @@ export class InterpretationStore {
    */
   async pending(limit: number, afterId: string, withRules: boolean): Promise<PendingVariant[]> {
     const { rows } = await this.pool.query<PendingRow>(
-      `SELECT id, run_id, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality, effects,
+      `SELECT id, run_id, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality,
+         forward_ref_count, reverse_ref_count, forward_alt_count, reverse_alt_count, strand_bias, filters, effects,
          interpretation IS NOT NULL AS has_rules, interpretation_attempts AS attempts
        FROM variants
        WHERE interpretation_state = 'PENDING' AND status = 'CONFIRMED' AND id > $2::int8
@@ -168,6 +176,12 @@ export class InterpretationStore {
       altCount: row.alt_count,
       alleleFrequency: row.allele_frequency,
       quality: row.quality,
+      forwardRefCount: row.forward_ref_count,
+      reverseRefCount: row.reverse_ref_count,
+      forwardAltCount: row.forward_alt_count,
+      reverseAltCount: row.reverse_alt_count,
+      strandBias: row.strand_bias,
+      ...(row.filters ? { filters: row.filters } : {}),
       effects: row.effects,
       hasRules: row.has_rules,
       attempts: row.attempts,

@@ -4,6 +4,7 @@
  */
 import type { VariantEffect } from '@helix/native';
 import { z } from 'zod';
+import type { PopulationFacts } from './population.js';
 import type { InterpretableVariant, RulesInterpretation } from './rules.js';
 import type { ReferenceWindow } from './sequence-context.js';
 
@@ -49,6 +50,11 @@ const SYSTEM_PROMPT = `You are a genomics assistant annotating variant calls fro
 For each variant you get an id, the site, the alleles, the reference around the site with the
 changed bases in brackets, and facts computed by rules (substitution class, indel length and frame,
 repeat context, zygosity — haploid for a one-copy genome, else from allele frequency — call quality).
+A population call comes from a mixed sample called with no genotype: its facts give its share of the
+population (minority, majority or fixed) at its allele frequency, the alternate and reference reads
+per strand, the strand bias (Phred) and the filters it fails (PASS when none); speak of it as a
+minority (subclonal) or majority variant at its frequency, never as homozygous or heterozygous, and
+name a failed filter as a reason for doubt.
 A variant in or near an annotated gene has one effect line per gene it touches: the consequence
 (Sequence Ontology term) and impact, gene, locus tag, product, codon change, HGVS.c and HGVS.p, and
 the reference protein around the change with the changed residues in brackets. Then name the gene,
@@ -59,6 +65,10 @@ Answer with one JSON object and nothing else:
 with exactly one entry per variant id, and significance one of: ${SIGNIFICANCE_CLASSES.join(', ')}.
 Use likely_artifact for calls that look like sequencing or alignment errors (low quality,
 low allele frequency, indels in homopolymers).`;
+
+/** What the user message says first when its calls are a population's. */
+export const POPULATION_SAMPLE =
+  'The sample is a mixed population (a culture, a virus within its host, a wastewater sample), called with no genotypes: allele frequencies are shares of the population.';
 
 /** Short id of the `index`-th variant of a batch (few tokens, unambiguous). */
 export function promptId(index: number): string {
@@ -79,13 +89,28 @@ function factsLine(rules: RulesInterpretation): string {
   if (rules.substitution) facts.push(rules.substitution.class, ...(rules.substitution.cpg ? ['CpG'] : []));
   if (rules.indel) facts.push(`${rules.indel.length} bp`, rules.indel.frameshift ? 'frameshift' : 'in-frame');
   if (rules.repeat) facts.push(`${rules.repeat.kind} ${rules.repeat.unit}×${rules.repeat.copies}`);
+  const population = rules.population;
+  if (population) facts.push('population call', `${population.share} variant`);
+  else if (rules.zygosity) facts.push(rules.zygosity);
   facts.push(
-    rules.zygosity,
     `AF ${rules.alleleFrequency.toFixed(2)}`,
     `depth ${rules.depth}`,
     `Q${Math.round(rules.quality)} (${rules.qualityBand})`,
   );
+  if (population) facts.push(...populationFactParts(population));
   return facts.join(', ');
+}
+
+/** `alt reads 12 forward / 9 reverse`, `ref reads …`, `strand bias SB 3 (Phred)`, `filters PASS`. */
+function populationFactParts(population: PopulationFacts): string[] {
+  const parts: string[] = [];
+  const { alternateStrands: alternate, referenceStrands: reference } = population;
+  if (alternate) parts.push(`alt reads ${alternate.forward} forward / ${alternate.reverse} reverse`);
+  if (reference) parts.push(`ref reads ${reference.forward} forward / ${reference.reverse} reverse`);
+  if (population.strandBias !== null) parts.push(`strand bias SB ${Math.round(population.strandBias)} (Phred)`);
+  if (population.filters)
+    parts.push(`filters ${population.filters.length === 0 ? 'PASS' : population.filters.join(';')}`);
+  return parts;
 }
 
 /** One effect as the model reads it: `missense_variant (MODERATE), gene rpoB, …, reference protein VLTSR[S]QLSQF`. */
@@ -124,9 +149,11 @@ export function buildMessages(batch: PromptVariant[]): { role: 'system' | 'user'
       ...item.variant.effects.map((effect) => `  effect: ${effectLine(effect)}`),
     ].join('\n'),
   );
+  // The sample's kind comes first, so the model reads every call that follows as what it is.
+  const sample = batch.some((item) => item.rules.population) ? `${POPULATION_SAMPLE}\n` : '';
   return [
     { role: 'system', content: SYSTEM_PROMPT },
-    { role: 'user', content: `Interpret these ${batch.length} variants as JSON:\n${lines.join('\n')}` },
+    { role: 'user', content: `${sample}Interpret these ${batch.length} variants as JSON:\n${lines.join('\n')}` },
   ];
 }
 

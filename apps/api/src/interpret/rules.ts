@@ -5,6 +5,15 @@
 import type { VariantRecord } from '../pipeline/records.js';
 import { describeEffects } from './effect-summary.js';
 import {
+  describeFilters,
+  describeShare,
+  describeStrands,
+  type PopulationEvidence,
+  type PopulationFacts,
+  percent,
+  populationFacts,
+} from './population.js';
+import {
   homopolymerAround,
   indelRepeat,
   indexInWindow,
@@ -14,24 +23,31 @@ import {
   tandemRepeatAround,
 } from './sequence-context.js';
 
-/** What the interpreters need to know of a variant call. */
+/**
+ * What the interpreters need to know of a variant call; a population call also brings what it has
+ * of its per-strand counts, strand bias and filters.
+ */
 export type InterpretableVariant = {
-  /** VCF `GT` (`1` when haploid); unknown (a stored call without one) reads as diploid. */
+  /**
+   * VCF `GT` (`1` when haploid); null for a population call (no genotype); unknown (undefined)
+   * reads as diploid.
+   */
   genotype?: string | null;
-} & Pick<
-  VariantRecord,
-  | 'runId'
-  | 'contig'
-  | 'position'
-  | 'ref'
-  | 'alt'
-  | 'type'
-  | 'depth'
-  | 'altCount'
-  | 'alleleFrequency'
-  | 'quality'
-  | 'effects'
->;
+} & Partial<PopulationEvidence> &
+  Pick<
+    VariantRecord,
+    | 'runId'
+    | 'contig'
+    | 'position'
+    | 'ref'
+    | 'alt'
+    | 'type'
+    | 'depth'
+    | 'altCount'
+    | 'alleleFrequency'
+    | 'quality'
+    | 'effects'
+  >;
 
 /** Transition (purine ↔ purine, pyrimidine ↔ pyrimidine) or transversion. */
 export type SubstitutionClass = 'transition' | 'transversion';
@@ -73,7 +89,10 @@ export interface RulesInterpretation {
   repeat: RepeatContext | null;
   /** False when the reference around the site could not be read: `repeat` and `cpg` are unknown. */
   referenceContext: boolean;
-  zygosity: Zygosity;
+  /** Null for a population call, which has no zygosity: see `population`. */
+  zygosity: Zygosity | null;
+  /** The share, strand support and filters of a population call; null for a genotyped call. */
+  population: PopulationFacts | null;
   qualityBand: QualityBand;
   alleleFrequency: number;
   depth: number;
@@ -156,12 +175,6 @@ function describeRepeat(repeat: RepeatContext): string {
     : `in a (${repeat.unit})×${atLeast}${repeat.copies} short tandem repeat`;
 }
 
-/** An allele frequency as a percentage: `12 %`, `4.5 %` below ten. */
-function percent(alleleFrequency: number): string {
-  const value = alleleFrequency * 100;
-  return `${value.toFixed(value < 10 ? 1 : 0)} %`;
-}
-
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -171,7 +184,9 @@ function capitalise(text: string): string {
  * the reference `window` (undefined when the reference is not at hand), zygosity and quality band,
  * and a one-sentence summary that leads with the effects on genes when the call has any (a
  * subclonal call then reads as a minority variant at its allele frequency rather than a zygosity).
- * Deterministic: the same input gives the same output.
+ * A population call (genotype null) is spoken of by its share of the population, its depth and
+ * per-strand support, and its filters, never by a zygosity. Deterministic: the same input gives
+ * the same output.
  */
 export function interpretByRules(variant: InterpretableVariant, window?: ReferenceWindow): RulesInterpretation {
   const index = window ? indexInWindow(window, variant.position) : -1;
@@ -182,7 +197,8 @@ export function interpretByRules(variant: InterpretableVariant, window?: Referen
     : null;
   const indel = variant.type === 'SNV' ? null : indelFacts(variant.ref, variant.alt);
   const repeat = known ? repeatContext(variant, window) : null;
-  const zygosityClass = zygosity(variant.alleleFrequency, variant.genotype);
+  const population = variant.genotype === null ? populationFacts(variant.alleleFrequency, variant) : null;
+  const zygosityClass = population ? null : zygosity(variant.alleleFrequency, variant.genotype);
   const band = qualityBand(variant.quality);
 
   const effects = describeEffects(variant.effects);
@@ -204,7 +220,9 @@ export function interpretByRules(variant: InterpretableVariant, window?: Referen
   const support = `over ${variant.depth} reads, ${band} quality (Q${Math.round(variant.quality)})${caution}`;
   const af = `AF ${variant.alleleFrequency.toFixed(2)}`;
   let summary: string;
-  if (!effects) {
+  if (population) {
+    summary = populationSummary({ population, variant, effects, what, site, context, band, caution });
+  } else if (!effects) {
     summary = `${capitalise(`${zygosityClass} ${what}`)} at ${site}${context}, ${af} ${support}.`;
   } else if (zygosityClass === 'subclonal') {
     const minority = `minority variant at ${percent(variant.alleleFrequency)}`;
@@ -222,9 +240,39 @@ export function interpretByRules(variant: InterpretableVariant, window?: Referen
     repeat,
     referenceContext: known,
     zygosity: zygosityClass,
+    population,
     qualityBand: band,
     alleleFrequency: variant.alleleFrequency,
     depth: variant.depth,
     quality: variant.quality,
   };
+}
+
+/** The parts of a population call's summary sentence. */
+interface PopulationSummaryParts {
+  population: PopulationFacts;
+  variant: InterpretableVariant;
+  effects: string | undefined;
+  what: string;
+  site: string;
+  context: string;
+  band: QualityBand;
+  caution: string;
+}
+
+/**
+ * `Subclonal minority variant at 4.4 %: A>G transition at chr1:11, of 480 reads (12 forward / 9
+ * reverse reads), high quality (Q60); flagged StrandBias: …` (led by the effects when it has any).
+ */
+function populationSummary(parts: PopulationSummaryParts): string {
+  const { population, variant, effects, what, site, context, band, caution } = parts;
+  const share = describeShare(population, variant.alleleFrequency);
+  const strands = describeStrands(population);
+  const reads = `of ${variant.depth} reads${strands ? ` (${strands})` : ''}`;
+  const quality = `${band} quality (Q${Math.round(variant.quality)})${caution}`;
+  const filters = describeFilters(population);
+  const tail = `${reads}, ${quality}${filters ? `; ${filters}` : ''}.`;
+  return effects
+    ? `${capitalise(effects)}; ${what} at ${site}${context}, ${share} ${tail}`
+    : `${capitalise(share)}: ${what} at ${site}${context}, ${tail}`;
 }

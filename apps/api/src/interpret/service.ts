@@ -69,6 +69,12 @@ const toInterpretable = (variant: MutationDetected): InterpretableVariant => ({
   altCount: variant.altCount,
   alleleFrequency: variant.alleleFrequency,
   quality: variant.quality,
+  forwardRefCount: variant.forwardRefCount,
+  reverseRefCount: variant.reverseRefCount,
+  forwardAltCount: variant.forwardAltCount,
+  reverseAltCount: variant.reverseAltCount,
+  strandBias: variant.strandBias,
+  filters: variant.filters,
   effects: variant.effects,
 });
 
