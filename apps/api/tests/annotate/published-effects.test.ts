@@ -1,60 +1,22 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Annotation, type VariantCall } from '@helix/native';
+import type { Annotation } from '@helix/native';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PublishedEffects } from '../../src/annotate/published-effects.js';
 import { annotateCalls } from '../../src/annotate/run-annotation.js';
 import { SiteAnnotator } from '../../src/annotate/site-annotator.js';
 import { VariantPublisher } from '../../src/pipeline/variant-publisher.js';
-import { toGff3 } from './genome-files.js';
-import { BASES, CONTIG, everyCodingSnv, GENES } from './test-genome.js';
-
-/** A confirmed call of an SNV of the test genome. */
-function confirmed(position: number, alt: string): VariantCall {
-  return {
-    contig: CONTIG,
-    position,
-    ref: BASES[position - 1] ?? 'N',
-    alt,
-    type: 'SNV',
-    genotype: '1/1',
-    depth: 20,
-    altCount: 20,
-    alleleFrequency: 1,
-    quality: 60,
-    status: 'CONFIRMED',
-    mappingQuality: 60,
-    zeroMappingQualityFraction: 0,
-    forwardRefCount: 0,
-    reverseRefCount: 0,
-    forwardAltCount: 0,
-    reverseAltCount: 0,
-    strandBias: null,
-    readEndFraction: 0,
-    filters: [],
-  };
-}
+import { everyCodingSnv, testGenomeAnnotation, testGenomeCall } from './test-genome.js';
 
 describe('the effects a stored run published', () => {
   let annotation: Annotation;
 
   beforeAll(async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'helix-published-'));
-    try {
-      await writeFile(join(directory, 'genes.gff3'), toGff3(CONTIG, BASES, GENES));
-      annotation = await Annotation.load(join(directory, 'genes.gff3'), [
-        { name: CONTIG, sequence: Buffer.from(BASES) },
-      ]);
-    } finally {
-      await rm(directory, { recursive: true, force: true });
-    }
+    annotation = await testGenomeAnnotation();
   });
 
   it('should give each call the effects and ANN value that annotating it again would', async () => {
     const calls = everyCodingSnv()
       .filter((_, index) => index % 7 === 0)
-      .map((snv) => confirmed(snv.position, snv.alt));
+      .map((snv) => testGenomeCall(snv.position, snv.alt, 'CONFIRMED'));
     const published = new PublishedEffects();
     const publisher = new VariantPublisher(
       'run-1',
@@ -67,6 +29,8 @@ describe('the effects a stored run published', () => {
   });
 
   it('should refuse a call that no alarm announced rather than write it without effects', () => {
-    expect(() => new PublishedEffects().annotate([confirmed(100, 'A')])).toThrow(/confirmed without an alarm/);
+    expect(() => new PublishedEffects().annotate([testGenomeCall(100, 'A', 'CONFIRMED')])).toThrow(
+      /confirmed without an alarm/,
+    );
   });
 });

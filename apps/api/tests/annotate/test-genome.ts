@@ -1,5 +1,9 @@
 /** The genome the annotation tests share: 2,500 bases, five genes. */
-import { placeGenes, randomBases } from './genome-files.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Annotation, type VariantCall } from '@helix/native';
+import { placeGenes, randomBases, toGff3 } from './genome-files.js';
 import type { TestGene } from './retranslate.js';
 
 /** Contig name. */
@@ -43,4 +47,41 @@ export function everyCodingSnv(): { gene: TestGene; position: number; ref: strin
         return ['A', 'C', 'G', 'T'].filter((alt) => alt !== ref).map((alt) => ({ gene, position, ref, alt }));
       }),
   );
+}
+
+/** The genome's genes, read from GFF3 as a run reads them. */
+export async function testGenomeAnnotation(): Promise<Annotation> {
+  const directory = await mkdtemp(join(tmpdir(), 'helix-test-genome-'));
+  try {
+    await writeFile(join(directory, 'genes.gff3'), toGff3(CONTIG, BASES, GENES));
+    return await Annotation.load(join(directory, 'genes.gff3'), [{ name: CONTIG, sequence: Buffer.from(BASES) }]);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+/** A call of an SNV of the genome at `position` (its real reference base, alt `alt`). */
+export function testGenomeCall(position: number, alt: string, status: VariantCall['status']): VariantCall {
+  return {
+    contig: CONTIG,
+    position,
+    ref: BASES[position - 1] ?? 'N',
+    alt,
+    type: 'SNV',
+    genotype: '1/1',
+    depth: 20,
+    altCount: 20,
+    alleleFrequency: 1,
+    quality: 60,
+    status,
+    mappingQuality: 60,
+    zeroMappingQualityFraction: 0,
+    forwardRefCount: 0,
+    reverseRefCount: 0,
+    forwardAltCount: 0,
+    reverseAltCount: 0,
+    strandBias: null,
+    readEndFraction: 0,
+    filters: [],
+  };
 }

@@ -1,55 +1,17 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Annotation, type VariantCall } from '@helix/native';
+import type { Annotation } from '@helix/native';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bySeverity } from '../../src/annotate/ann-field.js';
 import { SiteAnnotator } from '../../src/annotate/site-annotator.js';
 import type { VariantRecord } from '../../src/pipeline/records.js';
 import { VariantPublisher } from '../../src/pipeline/variant-publisher.js';
-import { toGff3 } from '../annotate/genome-files.js';
-import { BASES, CONTIG, everyCodingSnv, GENES } from '../annotate/test-genome.js';
-
-/** A call of an SNV of the test genome at `position` (its real reference base, alt `alt`). */
-function call(position: number, alt: string, status: VariantCall['status']): VariantCall {
-  return {
-    contig: CONTIG,
-    position,
-    ref: BASES[position - 1] ?? 'N',
-    alt,
-    type: 'SNV',
-    genotype: '1/1',
-    depth: 20,
-    altCount: 20,
-    alleleFrequency: 1,
-    quality: 60,
-    status,
-    mappingQuality: 60,
-    zeroMappingQualityFraction: 0,
-    forwardRefCount: 0,
-    reverseRefCount: 0,
-    forwardAltCount: 0,
-    reverseAltCount: 0,
-    strandBias: null,
-    readEndFraction: 0,
-    filters: [],
-  };
-}
+import { BASES, CONTIG, everyCodingSnv, testGenomeAnnotation, testGenomeCall } from '../annotate/test-genome.js';
 
 describe('variant publisher with an annotation', () => {
   let annotation: Annotation;
   const otherBase = (position: number) => (BASES[position - 1] === 'A' ? 'G' : 'A');
 
   beforeAll(async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'helix-publisher-'));
-    try {
-      await writeFile(join(directory, 'genes.gff3'), toGff3(CONTIG, BASES, GENES));
-      annotation = await Annotation.load(join(directory, 'genes.gff3'), [
-        { name: CONTIG, sequence: Buffer.from(BASES) },
-      ]);
-    } finally {
-      await rm(directory, { recursive: true, force: true });
-    }
+    annotation = await testGenomeAnnotation();
   });
 
   function publisherWith(annotator: SiteAnnotator) {
@@ -67,7 +29,7 @@ describe('variant publisher with an annotation', () => {
     const { publisher, stored, announced } = publisherWith(new SiteAnnotator(annotation, () => {}));
     const position = 150;
     const alt = otherBase(position);
-    publisher.publish([call(position, alt, 'CONFIRMED')], 'sample');
+    publisher.publish([testGenomeCall(position, alt, 'CONFIRMED')], 'sample');
     const expected = bySeverity(annotation.annotate(CONTIG, position, BASES[position - 1] ?? 'N', alt));
     expect(expected.length).toBeGreaterThan(0);
     expect(stored[0]?.effects).toEqual(expected);
@@ -77,7 +39,7 @@ describe('variant publisher with an annotation', () => {
   it('should leave a call that was never confirmed without effects, unannotated', () => {
     const annotator = new SiteAnnotator(annotation, () => {});
     const { publisher, stored } = publisherWith(annotator);
-    publisher.publish([call(150, otherBase(150), 'CANDIDATE')], 'sample');
+    publisher.publish([testGenomeCall(150, otherBase(150), 'CANDIDATE')], 'sample');
     expect(stored[0]?.effects).toEqual([]);
     expect(annotator.cost.sites).toBe(0);
   });
@@ -86,9 +48,9 @@ describe('variant publisher with an annotation', () => {
     const annotator = new SiteAnnotator(annotation, () => {});
     const { publisher, stored, announced } = publisherWith(annotator);
     const alt = otherBase(700);
-    publisher.publish([call(700, alt, 'CONFIRMED')], 'sample');
-    publisher.publish([call(700, alt, 'CANDIDATE')], 'sample');
-    publisher.publish([call(700, alt, 'CONFIRMED')], 'sample');
+    publisher.publish([testGenomeCall(700, alt, 'CONFIRMED')], 'sample');
+    publisher.publish([testGenomeCall(700, alt, 'CANDIDATE')], 'sample');
+    publisher.publish([testGenomeCall(700, alt, 'CONFIRMED')], 'sample');
     expect(annotator.cost.sites).toBe(1);
     expect(stored.map((record) => record.effects)).toEqual([
       stored[0]?.effects,
@@ -103,7 +65,7 @@ describe('variant publisher with an annotation', () => {
   it('should store a call the annotator refuses without effects, and say so', () => {
     const warnings: string[] = [];
     const { publisher, stored } = publisherWith(new SiteAnnotator(annotation, (message) => warnings.push(message)));
-    const wrongRef = { ...call(150, 'A', 'CONFIRMED'), ref: 'CCC', alt: 'C', type: 'DELETION' as const };
+    const wrongRef = { ...testGenomeCall(150, 'A', 'CONFIRMED'), ref: 'CCC', alt: 'C', type: 'DELETION' as const };
     publisher.publish([wrongRef], 'sample');
     expect(stored[0]?.effects).toEqual([]);
     expect(warnings).toEqual(['a call could not be annotated']);
@@ -115,7 +77,7 @@ describe('variant publisher with an annotation', () => {
     // Overlapping genes share sites: each distinct site is one call.
     const sites = [...new Map(everyCodingSnv().map((snv) => [`${snv.position}${snv.alt}`, snv])).values()];
     publisher.publish(
-      sites.map(({ position, alt }) => call(position, alt, 'CONFIRMED')),
+      sites.map(({ position, alt }) => testGenomeCall(position, alt, 'CONFIRMED')),
       'sample',
     );
     const { sites: annotated, microsPerSite } = annotator.cost;
