@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   formFieldOf,
+  MIN_ALLELE_FREQUENCY_DEFAULTS,
+  minAlleleFrequencyFor,
   RUN_CONFIG_DEFAULTS,
   type RunConfigValues,
   validateRunConfig,
@@ -27,7 +29,35 @@ describe('run configuration form', () => {
         lowWater: 100,
         seed: 7,
         indelFraction: 0.15,
+        mode: 'GERMLINE',
+        minAlleleFrequency: 0.15,
       },
+    });
+  });
+
+  it('should send a population run with its own minimum allele frequency', () => {
+    const values = {
+      ...defaults(),
+      mode: 'POPULATION',
+      minAlleleFrequency: minAlleleFrequencyFor('POPULATION', '0.15'),
+    };
+    expect(validateRunConfig(values)).toMatchObject({
+      ok: true,
+      value: { mode: 'POPULATION', minAlleleFrequency: 0.02 },
+    });
+  });
+
+  it('should let the minimum allele frequency follow the mode until it is edited', () => {
+    expect(minAlleleFrequencyFor('POPULATION', MIN_ALLELE_FREQUENCY_DEFAULTS.GERMLINE)).toBe('0.02');
+    expect(minAlleleFrequencyFor('GERMLINE', MIN_ALLELE_FREQUENCY_DEFAULTS.POPULATION)).toBe('0.15');
+    expect(minAlleleFrequencyFor('POPULATION', '0.05')).toBe('0.05');
+  });
+
+  it('should put a message at a minimum allele frequency outside 0–1', () => {
+    const result = validateRunConfig({ ...defaults(), minAlleleFrequency: '1.5' });
+    expect(result).toEqual({
+      ok: false,
+      errors: { minAlleleFrequency: 'Minimum allele frequency must be at most 1.' },
     });
   });
 

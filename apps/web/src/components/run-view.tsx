@@ -86,6 +86,10 @@ export function RunView({ id, initial }: { id: string; initial: RunDetail | unde
             <dd>{SOURCE_LABEL[run.source]}</dd>
           </div>
           <div>
+            <dt>Calling mode</dt>
+            <dd>{run.mode === 'POPULATION' ? 'Population (allele frequencies)' : 'Germline (genotypes)'}</dd>
+          </div>
+          <div>
             <dt>Reference</dt>
             <dd>
               {run.referenceName} ({formatCount(run.referenceLength)} bases)
@@ -149,6 +153,7 @@ export function RunView({ id, initial }: { id: string; initial: RunDetail | unde
         samples={run.samples.map(({ name }) => name)}
         sample={sample}
         onSample={setSample}
+        population={run.mode === 'POPULATION'}
       />
       <AnalysesTable runId={run.id} />
     </div>

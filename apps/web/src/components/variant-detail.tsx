@@ -4,7 +4,9 @@ import { useEffect, useRef } from 'react';
 import { useQuery } from 'urql';
 import { consequenceWords } from '@/lib/effects';
 import { formatCount, formatDateTime, formatPercent, formatQuality } from '@/lib/format';
-import { VariantQuery, type VariantRow } from '@/lib/graphql/operations';
+import { type VariantDetailData, VariantQuery, type VariantRow } from '@/lib/graphql/operations';
+import { AlleleFrequencyHistory } from './allele-frequency-history';
+import { FilterBadges } from './filter-badges';
 
 /** Pretty-prints an interpretation's JSON details, or passes text through. */
 function details(text: string | null | undefined): string | undefined {
@@ -14,6 +16,59 @@ function details(text: string | null | undefined): string | undefined {
   } catch {
     return text;
   }
+}
+
+/** A call's reads per strand on each allele, its strand bias and its filters. */
+function StrandSupport({ variant }: { variant: VariantDetailData }) {
+  return (
+    <>
+      <h3>Strand support</h3>
+      <div className="table-wrap">
+        <table className="table">
+          <caption className="visually-hidden">Reads of each allele per strand</caption>
+          <thead>
+            <tr>
+              <th scope="col">Allele</th>
+              <th scope="col" className="numeric">
+                Forward reads
+              </th>
+              <th scope="col" className="numeric">
+                Reverse reads
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <th scope="row">Reference ({variant.ref})</th>
+              <td className="numeric">{formatCount(variant.forwardRefCount)}</td>
+              <td className="numeric">{formatCount(variant.reverseRefCount)}</td>
+            </tr>
+            <tr>
+              <th scope="row">Alternate ({variant.alt})</th>
+              <td className="numeric">{formatCount(variant.forwardAltCount)}</td>
+              <td className="numeric">{formatCount(variant.reverseAltCount)}</td>
+            </tr>
+          </tbody>
+        </table>
+      </div>
+      <dl className="summary summary-compact">
+        <div>
+          <dt>Strand bias (Phred)</dt>
+          <dd>{variant.strandBias == null ? '— (one strand has no reads)' : formatQuality(variant.strandBias)}</dd>
+        </div>
+        <div>
+          <dt>Filters</dt>
+          <dd>
+            <FilterBadges filters={variant.filters} />
+          </dd>
+        </div>
+        <div>
+          <dt>Reads until detection</dt>
+          <dd>{formatCount(variant.readsUntilDetection)}</dd>
+        </div>
+      </dl>
+    </>
+  );
 }
 
 /** One variant call in a modal dialog (Escape or "Close" returns to the table). */
@@ -44,6 +99,7 @@ export function VariantDetail({ variant: row, onClose }: { variant: VariantRow; 
   const more = details(result.data?.variant?.interpretation?.details);
   const effects = result.data?.variant?.effects ?? [];
   const concern = result.data?.variant?.mutationOfConcern;
+  const stored = result.data?.variant;
   return (
     <dialog ref={dialog} className="dialog" aria-labelledby="variant-detail-title" onClose={onClose}>
       <div className="dialog-head">
@@ -70,6 +126,13 @@ export function VariantDetail({ variant: row, onClose }: { variant: VariantRow; 
           <strong>Mutation of concern</strong>: {concern.gene} {concern.aminoAcidChange}
           {concern.label ? ` — ${concern.label}` : ''}
         </p>
+      ) : null}
+      {stored ? <StrandSupport variant={stored} /> : null}
+      {stored ? (
+        <>
+          <h3>Allele frequency over the run</h3>
+          <AlleleFrequencyHistory points={stored.alleleFrequencyHistory} />
+        </>
       ) : null}
       <h3>Effects on genes</h3>
       {effects.length === 0 ? (

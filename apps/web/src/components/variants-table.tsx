@@ -7,6 +7,7 @@ import { useRetryWhileUnreachable } from '@/hooks/use-retry';
 import { consequenceTone, effectLabel } from '@/lib/effects';
 import { formatCount, formatPercent, formatQuality } from '@/lib/format';
 import { type VariantFilter, type VariantOrder, type VariantRow, VariantsQuery } from '@/lib/graphql/operations';
+import { FilterBadges } from './filter-badges';
 import { Pager } from './pager';
 import { QueryProblem } from './query-problem';
 import { VariantDetail } from './variant-detail';
@@ -29,8 +30,11 @@ export function VariantsTable({
   samples,
   sample,
   onSample,
+  population,
 }: {
   runId: string;
+  /** A POPULATION run: its calls' filters get a column. */
+  population: boolean;
   /** The run's sample names, in first-seen order. */
   samples: readonly string[];
   /** The sample whose calls are listed, or '' for every sample. */
@@ -57,6 +61,7 @@ export function VariantsTable({
   });
   useRetryWhileUnreachable(result.error, () => reexecute({ requestPolicy: 'network-only' }));
   const variants = result.data?.variants;
+  const columns = population ? 13 : 12;
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
@@ -124,6 +129,7 @@ export function VariantsTable({
               {sortHeader('DEPTH', 'Depth')}
               {sortHeader('ALLELE_FREQUENCY', 'Allele frequency')}
               {sortHeader('QUALITY', 'Quality')}
+              {population ? <th scope="col">Filters</th> : null}
               <th scope="col">Status</th>
               <th scope="col">Interpretation</th>
               <th scope="col">
@@ -160,6 +166,11 @@ export function VariantsTable({
                 <td className="numeric">{formatCount(variant.depth)}</td>
                 <td className="numeric">{formatPercent(variant.alleleFrequency)}</td>
                 <td className="numeric">{formatQuality(variant.quality)}</td>
+                {population ? (
+                  <td>
+                    <FilterBadges filters={variant.filters} />
+                  </td>
+                ) : null}
                 <td>{variant.status ? variant.status.charAt(0) + variant.status.slice(1).toLowerCase() : '—'}</td>
                 <td className="interpretation-cell">
                   {variant.interpretation ? variant.interpretation.summary : <span className="muted">—</span>}
@@ -181,14 +192,14 @@ export function VariantsTable({
             ))}
             {variants && variants.edges.length === 0 ? (
               <tr>
-                <td colSpan={12} className="muted">
+                <td colSpan={columns} className="muted">
                   No variant calls match these filters.
                 </td>
               </tr>
             ) : null}
             {!variants && !result.error ? (
               <tr>
-                <td colSpan={12} className="muted">
+                <td colSpan={columns} className="muted">
                   Loading variants…
                 </td>
               </tr>

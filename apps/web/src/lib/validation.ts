@@ -1,4 +1,4 @@
-import type { ReadSource, StartPipelineInput } from './graphql/operations';
+import type { CallingMode, ReadSource, StartPipelineInput } from './graphql/operations';
 
 /** Field name → message; empty when every field is valid. */
 export type FieldErrors<Field extends string> = Partial<Record<Field, string>>;
@@ -8,9 +8,15 @@ export type Validated<Value, Field extends string> =
   | { ok: true; value: Value }
   | { ok: false; errors: FieldErrors<Field> };
 
+/** The minimum allele frequency each calling mode starts from (API.md's defaults). */
+export const MIN_ALLELE_FREQUENCY_DEFAULTS: Record<CallingMode, string> = { GERMLINE: '0.15', POPULATION: '0.02' };
+
 /** The run configuration with API.md's defaults. */
 export const RUN_CONFIG_DEFAULTS = {
   source: 'SIMULATED',
+  /** How the run calls: genotypes (GERMLINE) or a mixed population's allele frequencies. */
+  mode: 'GERMLINE',
+  minAlleleFrequency: MIN_ALLELE_FREQUENCY_DEFAULTS.GERMLINE,
   /** The run folder of a DIRECTORY run, relative to the server's input directory. */
   directory: '',
   referenceLength: '200000',
@@ -59,7 +65,10 @@ export function parseNumber(raw: string, rule: NumberRule): number | string {
 
 /** The limits the API applies to a run configuration, so messages appear before sending. */
 const RUN_RULES: Record<
-  Exclude<RunConfigField, 'source' | 'totalReads' | 'referencePath' | 'readsPaths' | 'annotationPath' | 'directory'>,
+  Exclude<
+    RunConfigField,
+    'source' | 'mode' | 'totalReads' | 'referencePath' | 'readsPaths' | 'annotationPath' | 'directory'
+  >,
   NumberRule
 > = {
   referenceLength: { label: 'Reference length', integer: true, min: 1_000, max: 2_000_000_000 },
@@ -72,6 +81,7 @@ const RUN_RULES: Record<
   lowWater: { label: 'Low-water mark', integer: true, min: 0, max: 1_000_000 },
   seed: { label: 'Seed', integer: true, min: 0, max: 2 ** 32 - 1 },
   indelFraction: { label: 'Indel fraction', integer: false, min: 0, max: 1 },
+  minAlleleFrequency: { label: 'Minimum allele frequency', integer: false, min: 0, max: 1 },
 };
 
 /** Validates the run configuration form. */
@@ -127,6 +137,8 @@ export function validateRunConfig(values: RunConfigValues): Validated<StartPipel
     lowWater: n.lowWater,
     seed: n.seed,
     indelFraction: n.indelFraction,
+    mode: callingModeOf(values.mode),
+    minAlleleFrequency: n.minAlleleFrequency,
   };
   if (totalReads !== undefined) input.totalReads = totalReads;
   if (values.referencePath.trim()) input.referencePath = values.referencePath.trim();
@@ -139,6 +151,20 @@ export function validateRunConfig(values: RunConfigValues): Validated<StartPipel
 /** The form's source value as the API's enum; anything unknown is a simulated run, the default. */
 function readSourceOf(value: string): ReadSource {
   return value === 'FASTQ' || value === 'DIRECTORY' ? value : 'SIMULATED';
+}
+
+/** The form's mode value as the API's enum; anything unknown is GERMLINE, the default. */
+export function callingModeOf(value: string): CallingMode {
+  return value === 'POPULATION' ? 'POPULATION' : 'GERMLINE';
+}
+
+/**
+ * The minimum allele frequency after the mode changes to `mode`: the new mode's default, unless
+ * `current` was edited away from the old mode's default (then it is kept).
+ */
+export function minAlleleFrequencyFor(mode: CallingMode, current: string): string {
+  const defaults = Object.values(MIN_ALLELE_FREQUENCY_DEFAULTS);
+  return defaults.includes(current.trim()) ? MIN_ALLELE_FREQUENCY_DEFAULTS[mode] : current;
 }
 
 /** Why a run folder path cannot lie inside the server's input directory, as far as the form can tell (the API checks links too). */

@@ -6,8 +6,10 @@ import { useMutation } from 'urql';
 import { shortId } from '@/lib/format';
 import { StartPipelineMutation } from '@/lib/graphql/operations';
 import {
+  callingModeOf,
   type FieldErrors,
   formFieldOf,
+  minAlleleFrequencyFor,
   RUN_CONFIG_DEFAULTS,
   type RunConfigField,
   type RunConfigValues,
@@ -39,6 +41,17 @@ export function RunConfigForm({ disabledReason }: { disabledReason: string | und
   const set = (field: RunConfigField) => (event: { target: { value: string } }) => {
     setValues((current) => ({ ...current, [field]: event.target.value }));
     if (errors[field]) setErrors((current) => ({ ...current, [field]: undefined }));
+  };
+
+  /** A new mode brings its own minimum allele frequency, unless that was edited. */
+  const setMode = (event: { target: { value: string } }) => {
+    const mode = callingModeOf(event.target.value);
+    setValues((current) => ({
+      ...current,
+      mode,
+      minAlleleFrequency: minAlleleFrequencyFor(mode, current.minAlleleFrequency),
+    }));
+    if (errors.minAlleleFrequency) setErrors((current) => ({ ...current, minAlleleFrequency: undefined }));
   };
 
   /** Puts messages at their fields, opening "More settings" when one is inside, and focuses the first. */
@@ -108,6 +121,26 @@ export function RunConfigForm({ disabledReason }: { disabledReason: string | und
             <option value="DIRECTORY">Run folder (live)</option>
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="run-mode">Calling mode</label>
+          <select
+            id="run-mode"
+            name="mode"
+            value={values.mode}
+            onChange={setMode}
+            disabled={disabled}
+            aria-describedby="run-mode-hint"
+          >
+            <option value="GERMLINE">Germline (genotypes)</option>
+            <option value="POPULATION">Population (allele frequencies)</option>
+          </select>
+          <p id="run-mode-hint" className="field-hint">
+            {values.mode === 'POPULATION'
+              ? 'a mixed sample: minority variants with per-strand counts and filters'
+              : 'one individual: genotypes'}
+          </p>
+        </div>
+        {number('minAlleleFrequency', 'Minimum allele frequency', 'the mode’s default: 0.15 germline, 0.02 population')}
         {values.source === 'DIRECTORY'
           ? input('directory', 'Run folder', 'followed until its end marker, in the server’s input directory')
           : null}

@@ -11,6 +11,8 @@ export type StartPipelineInput = SchemaType<'StartPipelineInput'>;
 /** The variants table's filter, as `variants` takes it. */
 export type VariantFilter = SchemaType<'VariantFilter'>;
 export type Consequence = SchemaType<'Consequence'>;
+/** GERMLINE (genotypes) or POPULATION (allele frequencies of a mixed sample). */
+export type CallingMode = SchemaType<'CallingMode'>;
 
 /** What the alarm feed and the variants table show of a call's effects on genes. */
 const EffectFields = graphql(`
@@ -127,7 +129,7 @@ export const RunsQuery = graphql(`
 
 export const RunQuery = graphql(`
   query Run($id: ID!) {
-    run(id: $id) { id status source config referenceName referenceLength error startedAt stoppedAt
+    run(id: $id) { id status source mode config referenceName referenceLength error startedAt stoppedAt
       readsProduced readsAnalysed batchesAnalysed variantsConfirmed
       samples { name readsAnalysed mappedReads properlyPairedReads meanDepth breadth10x variantsConfirmed }
       warnings { code message file at } }
@@ -156,7 +158,7 @@ export const VariantsQuery = graphql(
   query Variants($filter: VariantFilter!, $orderBy: VariantOrder, $first: Int!, $after: String) {
     variants(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
       totalCount pageInfo { hasNextPage endCursor }
-      edges { node { id sample contig position ref alt type depth altCount alleleFrequency quality status
+      edges { node { id sample contig position ref alt type depth altCount alleleFrequency quality filters status
         interpretation { source summary } effects { ...EffectFields } mutationOfConcern { id label } } }
     }
   }
@@ -170,11 +172,18 @@ export type VariantRow = ResultOf<typeof VariantsQuery>['variants']['edges'][num
 export const VariantQuery = graphql(`
   query Variant($id: ID!) {
     variant(id: $id) { id sample contig position ref alt type genotype depth altCount alleleFrequency quality status
+      forwardRefCount reverseRefCount forwardAltCount reverseAltCount strandBias filters readsUntilDetection
+      alleleFrequencyHistory { readsAnalysed alleleFrequency depth at }
       firstSeenAt lastSeenAt interpretation { source summary details }
       effects { gene locusTag product consequence impact codonChange aminoAcidChange hgvsC hgvsP distance }
       mutationOfConcern { id gene aminoAcidChange label } }
   }
 `);
+
+/** A stored call as its detail dialog shows it. */
+export type VariantDetailData = NonNullable<ResultOf<typeof VariantQuery>['variant']>;
+/** One point of a call's allele frequency over its run. */
+export type AlleleFrequencyPoint = VariantDetailData['alleleFrequencyHistory'][number];
 
 /** The mutations-of-concern list. */
 export const MutationsOfConcernQuery = graphql(`
