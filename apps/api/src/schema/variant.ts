@@ -1,3 +1,4 @@
+import type { VariantCall } from '@helix/native';
 import type { AlarmTiming } from '../pipeline/events.js';
 import type { AlleleFrequencyPoint as AlleleFrequencyPointShape } from '../pipeline/records.js';
 import { parseVariantId, variantId } from '../read-model/ids.js';
@@ -168,6 +169,9 @@ export const Variant = builder.objectRef<VariantNode>('Variant').implement({
   }),
 });
 
+/** The VCF FILTER values a call may fail. */
+const CALL_FILTERS: readonly VariantCall['filters'][number][] = ['LowQual', 'LowDepth', 'StrandBias'];
+
 /** The most gene names one filter may list. */
 const MAX_FILTER_GENES = 100;
 /** The longest gene name a filter may give. */
@@ -225,6 +229,20 @@ function filterGenes(genes: readonly string[] | null | undefined): string[] | un
   return [...new Set(genes)];
 }
 
+/** The filter's VCF FILTER values, each a known one; rejects naming the field at fault. */
+function callFilters(filters: readonly string[] | null | undefined): string[] | undefined {
+  if (filters == null) return undefined;
+  filters.forEach((filter, index) => {
+    if (!(CALL_FILTERS as readonly string[]).includes(filter)) {
+      throw badUserInput(
+        `filter.filters.${index} must be one of ${CALL_FILTERS.join(', ')}`,
+        `filter.filters.${index}`,
+      );
+    }
+  });
+  return [...new Set(filters)];
+}
+
 const nullable = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
 builder.queryFields((t) => ({
@@ -257,7 +275,7 @@ builder.queryFields((t) => ({
           genes: filterGenes(given?.genes),
           consequences: given?.consequences == null ? undefined : [...new Set(given.consequences)],
           mutationsOfConcernOnly: nullable(given?.mutationsOfConcernOnly),
-          filters: given?.filters == null ? undefined : [...new Set(given.filters)],
+          filters: callFilters(given?.filters),
           passOnly: nullable(given?.passOnly),
         };
         // The list of concern changes apart from any run: an answer filtered by it is never cached.

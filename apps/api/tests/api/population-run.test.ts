@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestMixture, TEST_MIXTURE_FRACTIONS, type TestMixture } from '../support/mixture.js';
-import { queryData, startTestServer, type TestServer, testKeys } from '../support/server.js';
+import { postGraphQL, queryData, startTestServer, type TestServer, testKeys } from '../support/server.js';
 import { waitFor } from '../support/wait-for.js';
 import { type Delivered, type EventLog, sleep, subscribeWs, wsClient } from './support.js';
 
@@ -51,6 +51,10 @@ interface StoredCall extends CallView {
   alleleFrequencyHistory: HistoryPoint[];
 }
 
+interface VariantsPage {
+  variants: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: StoredCall }[] };
+}
+
 interface RunView {
   finished: boolean;
   mode: string;
@@ -87,12 +91,12 @@ describe('a live FASTQ run of a mixed population', () => {
     const found: StoredCall[] = [];
     let after: string | null = null;
     for (;;) {
-      const { variants } = await queryData<{
-        variants: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: StoredCall }[] };
-      }>(api.url, VARIANTS, { variables: { filter: { runId, status: 'CONFIRMED', ...filter }, after } });
-      found.push(...variants.edges.map((edge) => edge.node));
-      if (!variants.pageInfo.hasNextPage) return found;
-      after = variants.pageInfo.endCursor;
+      const page: VariantsPage = await queryData<VariantsPage>(api.url, VARIANTS, {
+        variables: { filter: { runId, status: 'CONFIRMED', ...filter }, after },
+      });
+      found.push(...page.variants.edges.map((edge) => edge.node));
+      if (!page.variants.pageInfo.hasNextPage) return found;
+      after = page.variants.pageInfo.endCursor;
     }
   }
 
@@ -161,6 +165,17 @@ describe('a live FASTQ run of a mixed population', () => {
     for (const call of population) {
       for (const filter of call.filters) expect(['LowQual', 'LowDepth', 'StrandBias']).toContain(filter);
     }
+    const failing = population.filter((call) => call.filters.length > 0).map(key);
+    const failingAny = await calls(populationRun, { filters: ['LowQual', 'LowDepth', 'StrandBias'] });
+    expect(failingAny.map(key).sort()).toEqual(failing.sort());
+  });
+
+  it('should refuse to filter calls by a FILTER value no call can fail, naming the field', async () => {
+    const { body } = await postGraphQL(api.url, VARIANTS, {
+      key: testKeys.viewer,
+      variables: { filter: { runId: populationRun, filters: ['LowQual', 'Fuzzy'] } },
+    });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.filters.1' });
   });
 
   it("should keep each call's allele frequency over the run, bounded, its last point being the call as stored", async () => {
