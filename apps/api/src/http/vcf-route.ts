@@ -36,6 +36,7 @@ function header(run: RunRow, contigs: string[], samples: string[], annotated: bo
   const text = vcfHeader({
     contigs: known,
     annotated,
+    population: run.config.mode === 'POPULATION',
     ...(samples.length > 0 && { samples }),
     reference: run.referenceName,
     meta: { helixRunId: run.id, helixRunStatus: run.status },
@@ -130,7 +131,7 @@ export async function serveVcf(
   const samples = (stored ?? []).map((sample) => sample.name);
   response.write(header(run, contigs, samples, await reads.confirmedHaveEffects(run.id)));
   for (const contig of contigs) {
-    for await (const text of vcfLines(reads.confirmedVariants(run.id, contig), samples)) {
+    for await (const text of vcfLines(reads.confirmedVariants(run.id, contig), samples, vcfCallOf(run))) {
       if (response.destroyed) return true;
       if (!response.write(text)) await Promise.race([once(response, 'drain'), once(response, 'close')]);
     }
@@ -139,10 +140,14 @@ export async function serveVcf(
   return true;
 }
 
-/** A stored call as the VCF writer takes it. */
-function vcfCall(variant: StoredVariantRow): VcfVariant {
-  const annotation = annField(variant.alt, variant.effects);
-  return { ...variant, genotype: variant.genotype ?? './.', ...(annotation !== undefined && { annotation }) };
+/** How a run's stored calls are written: a population run's with no genotype (per-strand counts, FILTER). */
+function vcfCallOf(run: RunRow): (variant: StoredVariantRow) => VcfVariant {
+  const population = run.config.mode === 'POPULATION';
+  return (variant) => {
+    const annotation = annField(variant.alt, variant.effects);
+    const genotype = population ? null : (variant.genotype ?? './.');
+    return { ...variant, genotype, ...(annotation !== undefined && { annotation }) };
+  };
 }
 
 /**
@@ -150,7 +155,11 @@ function vcfCall(variant: StoredVariantRow): VcfVariant {
  * samples, the calls of one site (adjacent: rows come by position, ref, alt, sample) make one line
  * with a column per sample; a site cut by a chunk's end waits for the next chunk.
  */
-async function* vcfLines(chunks: AsyncIterable<StoredVariantRow[]>, samples: string[]): AsyncGenerator<string> {
+async function* vcfLines(
+  chunks: AsyncIterable<StoredVariantRow[]>,
+  samples: string[],
+  vcfCall: (variant: StoredVariantRow) => VcfVariant,
+): AsyncGenerator<string> {
   if (samples.length <= 1) {
     for await (const chunk of chunks) yield chunk.map((variant) => vcfRecord(vcfCall(variant))).join('');
     return;

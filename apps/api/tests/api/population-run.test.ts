@@ -1,7 +1,9 @@
-import { copyFile, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { copyFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBcftools } from '../annotate/peer-tools.js';
 import { buildTestMixture, TEST_MIXTURE_FRACTIONS, type TestMixture } from '../support/mixture.js';
 import { postGraphQL, queryData, startTestServer, type TestServer, testKeys } from '../support/server.js';
 import { waitFor } from '../support/wait-for.js';
@@ -168,6 +170,22 @@ describe('a live FASTQ run of a mixed population', () => {
     const failing = population.filter((call) => call.filters.length > 0).map(key);
     const failingAny = await calls(populationRun, { filters: ['LowQual', 'LowDepth', 'StrandBias'] });
     expect(failingAny.map(key).sort()).toEqual(failing.sort());
+  });
+
+  it("should serve the run's VCF with per-strand counts and FILTER, bcftools keeping exactly the passing calls", async () => {
+    requireBcftools();
+    const response = await fetch(`${api.origin}/runs/${populationRun}/variants.vcf`, {
+      headers: { authorization: `Bearer ${testKeys.viewer}` },
+    });
+    expect(response.status).toBe(200);
+    const vcf = join(mixture.directory, 'served.vcf');
+    await writeFile(vcf, await response.text());
+    const records = execFileSync('bcftools', ['view', '-H', vcf], { encoding: 'utf8' }).trim().split('\n');
+    expect(records.length).toBe(population.length);
+    const passing = execFileSync('bcftools', ['view', '-H', '-f', 'PASS', vcf], { encoding: 'utf8' }).trim();
+    expect(passing.split('\n').length).toBe(population.filter((call) => call.filters.length === 0).length);
+    const format = execFileSync('bcftools', ['query', '-f', '[%ADF;%ADR;%AF]\\n', vcf], { encoding: 'utf8' });
+    expect(format.split('\n')[0]).toMatch(/^\d+,\d+;\d+,\d+;[\d.]+$/);
   });
 
   it('should refuse to filter calls by a FILTER value no call can fail, naming the field', async () => {
