@@ -56,6 +56,8 @@ interface AlarmFilter {
   mutationsOfConcernOnly: boolean;
   minAlleleFrequency?: number;
   minQuality?: number;
+  /** The call fails no filter (VCF PASS). */
+  passOnly: boolean;
 }
 
 const MutationDetectedFilter = builder.inputType('MutationDetectedFilter', {
@@ -75,6 +77,7 @@ const MutationDetectedFilter = builder.inputType('MutationDetectedFilter', {
     }),
     minAlleleFrequency: t.float({ required: false }),
     minQuality: t.float({ required: false, description: 'Only calls at least this good.' }),
+    passOnly: t.boolean({ required: false, description: 'Only calls that fail no filter (VCF PASS).' }),
   }),
 });
 
@@ -85,6 +88,7 @@ async function wantedAlarm(detected: MutationDetected, wanted: AlarmFilter, cont
   if (wanted.sample !== undefined && detected.sample !== wanted.sample) return false;
   if (wanted.minQuality !== undefined && detected.quality < wanted.minQuality) return false;
   if (wanted.minAlleleFrequency !== undefined && detected.alleleFrequency < wanted.minAlleleFrequency) return false;
+  if (wanted.passOnly && detected.filters.length > 0) return false;
   if (genes && !detected.effects.some((effect) => effect.gene !== undefined && genes.has(effect.gene))) return false;
   if (consequences && !detected.effects.some((effect) => consequences.has(effect.consequence))) return false;
   if (!wanted.mutationsOfConcernOnly) return true;
@@ -103,6 +107,7 @@ function alarmFilter(args: {
     mutationsOfConcernOnly?: boolean | null;
     minAlleleFrequency?: number | null;
     minQuality?: number | null;
+    passOnly?: boolean | null;
   } | null;
 }): AlarmFilter {
   const given = args.filter;
@@ -115,6 +120,7 @@ function alarmFilter(args: {
     ...(given?.genes?.length ? { genes: new Set(given.genes) } : {}),
     ...(given?.consequences?.length ? { consequences: new Set(given.consequences) } : {}),
     mutationsOfConcernOnly: given?.mutationsOfConcernOnly ?? false,
+    passOnly: given?.passOnly ?? false,
     ...(given?.minAlleleFrequency != null && { minAlleleFrequency: given.minAlleleFrequency }),
     ...(qualities.length > 0 && { minQuality: Math.max(...qualities) }),
   };

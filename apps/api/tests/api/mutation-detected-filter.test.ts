@@ -54,7 +54,7 @@ function alarm(position: number, overrides: Partial<MutationDetected> = {}): Mut
 const ALARMS: MutationDetected[] = [
   alarm(761155, { effects: [effect('rpoB', 'MISSENSE', 'S450L')] }),
   alarm(761161, { effects: [effect('rpoB', 'SYNONYMOUS', 'L452L')] }),
-  alarm(2155168, { alleleFrequency: 0.03, effects: [effect('katG', 'MISSENSE', 'S315T')] }),
+  alarm(2155168, { alleleFrequency: 0.03, filters: ['StrandBias'], effects: [effect('katG', 'MISSENSE', 'S315T')] }),
   alarm(23403, { contig: 'NC_045512.2', ref: 'A', alt: 'G', effects: [effect('S', 'MISSENSE', 'D614G')] }),
   alarm(4000, { quality: 10, alleleFrequency: 0.9, effects: [effect('dnaA-dnaN', 'INTERGENIC')] }),
   alarm(761156, { runId: OTHER_RUN_ID, effects: [effect('rpoB', 'MISSENSE', 'S450L')] }),
@@ -88,6 +88,11 @@ const SUBSCRIPTIONS: { name: string; query: string; positions: number[] }[] = [
     name: 'the older runId and minQuality arguments',
     query: `subscription { mutationDetected(runId: "${RUN_ID}", minQuality: 40) { ${FIELDS} } }`,
     positions: [761155, 761161, 2155168, 23403],
+  },
+  {
+    name: 'passing calls of one run',
+    query: `subscription { mutationDetected(filter: { runId: "${RUN_ID}", passOnly: true }) { ${FIELDS} } }`,
+    positions: [761155, 761161, 23403, 4000],
   },
   {
     name: 'a gene and a consequence together',
