@@ -98,6 +98,7 @@ describe('a population run on the dashboard', () => {
     expect(forward).toBeGreaterThan(0);
     expect(reverse).toBeGreaterThan(0);
     expect(await dialog.textContent()).toContain('Strand bias (Phred)');
+    expect(await dialog.textContent()).toContain('none (a population call)');
     const chart = dialog.getByRole('img', { name: /^Allele frequency over the run, \d+ points?: / });
     await expect.poll(() => chart.count()).toBe(1);
     await dialog.getByText('Frequency history as a table').click();

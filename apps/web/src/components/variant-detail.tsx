@@ -72,7 +72,16 @@ function StrandSupport({ variant }: { variant: VariantDetailData }) {
 }
 
 /** One variant call in a modal dialog (Escape or "Close" returns to the table). */
-export function VariantDetail({ variant: row, onClose }: { variant: VariantRow; onClose(): void }) {
+export function VariantDetail({
+  variant: row,
+  population,
+  onClose,
+}: {
+  variant: VariantRow;
+  /** A POPULATION run's call: it has no genotype, by design. */
+  population: boolean;
+  onClose(): void;
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [result] = useQuery({ query: VariantQuery, variables: { id: row.id } });
   const variant = { ...row, ...(result.data?.variant ?? {}) };
@@ -87,7 +96,7 @@ export function VariantDetail({ variant: row, onClose }: { variant: VariantRow; 
     ['Reference allele', variant.ref],
     ['Alternate allele', variant.alt],
     ['Type', variant.type ?? '—'],
-    ['Genotype', variant.genotype ?? '—'],
+    ['Genotype', variant.genotype ?? (population ? 'none (a population call)' : '—')],
     ['Depth', formatCount(variant.depth)],
     ['Alt reads', formatCount(variant.altCount)],
     ['Allele frequency', formatPercent(variant.alleleFrequency)],

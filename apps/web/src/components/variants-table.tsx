@@ -220,6 +220,7 @@ export function VariantsTable({
       {selected ? (
         <VariantDetail
           variant={selected}
+          population={population}
           onClose={() => {
             setSelected(undefined);
             opener.current?.focus();
