@@ -292,7 +292,7 @@ describe('the pileup', () => {
     expect(() => pileup.add(evidence.subarray(0, evidence.length - 1))).toThrow('evidence: malformed bytes');
     pileup.add(evidence);
     expect(pileup.reads).toBe(100);
-    expect(() => Pileup.fromBytes(g.index, evidence)).toThrow('bytes: malformed bytes (missing header HXPILE03)');
+    expect(() => Pileup.fromBytes(g.index, evidence)).toThrow('bytes: malformed bytes (missing header HXPILE04)');
   });
 
   it('should refuse pileups over another reference', async () => {

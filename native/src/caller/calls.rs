@@ -3,7 +3,7 @@
 
 use super::background::Background;
 use super::filters::{Checks, StrandCounts};
-use super::genotype::{assess, Assessment};
+use super::genotype::{assess, Assessment, CoinTosses};
 use super::haploid_sites::{Rivals, SiteAlleles};
 use super::indel_noise::IndelNoise;
 use super::population::{self, ErrorSource};
@@ -65,12 +65,17 @@ pub(super) fn visit_alleles(
         let assessment = match &background {
             None => {
                 let rivals = sites.as_ref().map_or(Rivals::NONE, |sites| {
-                    sites.snv_rivals(allele.position, support.count)
+                    sites.snv_rivals(allele.position, &support)
                 });
+                let coin_tosses = CoinTosses {
+                    site: coverage.coin_toss_depth(allele.position),
+                    alt: support.zero_mapping_quality,
+                };
                 assess(
                     depth,
                     support.count,
                     support.quality_sum,
+                    coin_tosses,
                     0.0,
                     rivals,
                     options,
@@ -99,13 +104,18 @@ pub(super) fn visit_alleles(
         let (depth, noise) = (coverage.indel_depth(anchor), noise.of(allele, index));
         let assessment = match &background {
             None => {
-                let rivals = sites.as_ref().map_or(Rivals::NONE, |sites| {
-                    sites.indel_rivals(anchor, support.count)
-                });
+                let rivals = sites
+                    .as_ref()
+                    .map_or(Rivals::NONE, |sites| sites.indel_rivals(anchor, &support));
+                let coin_tosses = CoinTosses {
+                    site: coverage.coin_toss_indel_depth(anchor),
+                    alt: support.zero_mapping_quality,
+                };
                 assess(
                     depth,
                     support.count,
                     support.quality_sum,
+                    coin_tosses,
                     noise,
                     rivals,
                     options,

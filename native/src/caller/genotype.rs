@@ -3,7 +3,24 @@
 
 use super::haploid_sites::Rivals;
 use super::{CallerOptions, Genotype, Ploidy, VariantStatus, MAX_QUALITY};
-use crate::pileup::AlleleSupport;
+use crate::pileup::{AlleleSupport, MIN_OBSERVATION_QUALITY};
+
+/// The reads of a site placed by a coin toss (MAPQ 0): a read from one copy
+/// of a repeat may as well have come from another, so it weighs, reference
+/// read or not, no more than [`MIN_OBSERVATION_QUALITY`] (as in `bcftools`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct CoinTosses {
+    /// Among all the reads of the site's depth.
+    pub(super) site: u32,
+    /// Among the reads showing the allele.
+    pub(super) alt: u32,
+}
+
+impl CoinTosses {
+    /// Every read placed uniquely.
+    #[cfg(test)]
+    pub(super) const NONE: CoinTosses = CoinTosses { site: 0, alt: 0 };
+}
 
 /// Numbers of one allele before it is dressed as a [`VariantCall`].
 #[derive(Debug, Clone, Copy)]
@@ -54,15 +71,16 @@ fn error_probability(phred: f64) -> f64 {
 }
 
 /// Scores one allele with `alt_count` supporting reads (summed quality
-/// `alt_quality_sum`) among `depth` informative reads. `noise` is the rate at
-/// which reads show this allele by error whatever their base qualities say
-/// (a homopolymer's indel noise; 0 where qualities tell it all). `rivals`
-/// are the reads of the site's other alleles, which only the haploid model
-/// weighs (see `haploid_sites`).
+/// `alt_quality_sum`) among `depth` informative reads, `coin_tosses` of them
+/// placed by a coin toss. `noise` is the rate at which reads show this allele
+/// by error whatever their base qualities say (a homopolymer's indel noise; 0
+/// where qualities tell it all). `rivals` are the reads of the site's other
+/// alleles, which only the haploid model weighs (see `haploid_sites`).
 pub(super) fn assess(
     depth: u32,
     alt_count: u32,
     alt_quality_sum: u64,
+    coin_tosses: CoinTosses,
     noise: f64,
     rivals: Rivals,
     options: &CallerOptions,
@@ -73,10 +91,22 @@ pub(super) fn assess(
     let other = (depth - alt_count) as f64;
     let cap = options.max_base_quality as f64;
     let alt_quality = (alt_quality_sum as f64 / alt.max(1.0)).min(cap);
-    let other_quality = alt_quality.max(1.0);
-    let (alt_error, other_error) = (
+    // A uniquely placed reference read weighs what a uniquely placed
+    // alternate read does (a coin-toss one weighs the floor, see below).
+    let alt_coin_tosses = coin_tosses.alt.min(alt_count);
+    let placed_alt = alt_count - alt_coin_tosses;
+    let floor = f64::from(MIN_OBSERVATION_QUALITY).min(cap);
+    let other_quality = if placed_alt > 0 && alt_coin_tosses > 0 {
+        let coin_toss_sum = u64::from(MIN_OBSERVATION_QUALITY) * u64::from(alt_coin_tosses);
+        (alt_quality_sum.saturating_sub(coin_toss_sum) as f64 / f64::from(placed_alt)).min(cap)
+    } else {
+        alt_quality
+    }
+    .max(1.0);
+    let (alt_error, other_error, coin_toss_error) = (
         error_probability(alt_quality),
         error_probability(other_quality),
+        error_probability(floor.max(1.0)),
     );
     let ln_third = (1.0f64 / 3.0).ln();
     let theta = options.heterozygosity;
@@ -87,13 +117,21 @@ pub(super) fn assess(
     // allele (`others` in error); kept apart to add them to a prior in the
     // order the diploid model always has.
     let (reference_alt, allele_alt) = (alt * ln_turned_into_allele, alt * (1.0 - alt_error).ln());
-    let reference_other = |others: f64| others * (1.0 - other_error.max(noise)).ln();
-    let allele_other = |others: f64| others * (other_error.ln() + ln_third);
+    // The other reads, `others` of them, `coin` of those placed by a coin toss.
+    let reference_other = |others: f64, coin: f64| {
+        (others - coin) * (1.0 - other_error.max(noise)).ln()
+            + coin * (1.0 - coin_toss_error.max(noise)).ln()
+    };
+    let allele_other = |others: f64, coin: f64| {
+        (others - coin) * (other_error.ln() + ln_third) + coin * (coin_toss_error.ln() + ln_third)
+    };
+    let other_coin_tosses = coin_tosses.site.saturating_sub(alt_coin_tosses);
     let (reference, total, genotype) = match options.ploidy {
         Ploidy::Diploid => {
-            let hom_ref = (1.0 - 1.5 * theta).ln() + reference_alt + reference_other(other);
+            let coin = f64::from(other_coin_tosses).min(other);
+            let hom_ref = (1.0 - 1.5 * theta).ln() + reference_alt + reference_other(other, coin);
             let het = theta.ln() + (alt + other) * 0.5f64.ln();
-            let hom_alt = (theta / 2.0).ln() + allele_alt + allele_other(other);
+            let hom_alt = (theta / 2.0).ln() + allele_alt + allele_other(other, coin);
             let genotype = if hom_alt > het {
                 Genotype::HomozygousAlternate
             } else {
@@ -104,8 +142,9 @@ pub(super) fn assess(
         Ploidy::Haploid => {
             // A rival's reads are errors under both: only the reference's count.
             let others = other - f64::from(rivals.reads.min(depth - alt_count));
-            let reference = (1.0 - theta).ln() + reference_alt + reference_other(others);
-            let alternate = theta.ln() + allele_alt + allele_other(others);
+            let coin = f64::from(other_coin_tosses.saturating_sub(rivals.coin_tosses)).min(others);
+            let reference = (1.0 - theta).ln() + reference_alt + reference_other(others, coin);
+            let alternate = theta.ln() + allele_alt + allele_other(others, coin);
             let total = log_sum_exp(&[reference, alternate]);
             (reference, total, Genotype::HaploidAlternate)
         }
@@ -136,151 +175,5 @@ pub(super) fn assess(
         reportable,
         mapping_quality: 0.0,
         zero_mapping_quality_fraction: 0.0,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scores_genotypes_from_read_counts() {
-        let options = CallerOptions::default();
-        let het = assess(30, 15, 15 * 35, 0.0, Rivals::NONE, &options);
-        assert_eq!(het.genotype, Genotype::Heterozygous);
-        assert_eq!(het.status, VariantStatus::Confirmed);
-        assert!(het.quality > 100.0);
-        let hom = assess(30, 29, 29 * 35, 0.0, Rivals::NONE, &options);
-        assert_eq!(hom.genotype, Genotype::HomozygousAlternate);
-        assert_eq!(hom.status, VariantStatus::Confirmed);
-        // Two errors in thirty reads: reportable at most, never confirmed.
-        let noise = assess(30, 2, 2 * 20, 0.0, Rivals::NONE, &options);
-        assert_eq!(noise.status, VariantStatus::Candidate);
-        assert!(noise.quality < options.min_quality);
-        // Too shallow to confirm, however clean.
-        let deep_only = CallerOptions {
-            min_depth: 8,
-            ..CallerOptions::default()
-        };
-        let shallow = assess(5, 5, 5 * 40, 0.0, Rivals::NONE, &deep_only);
-        assert_eq!(shallow.status, VariantStatus::Candidate);
-        assert!(shallow.reportable);
-        // The default floor is bcftools' (none to speak of): five clean reads say enough.
-        assert_eq!(options.min_depth, 3);
-        assert_eq!(
-            assess(5, 5, 5 * 40, 0.0, Rivals::NONE, &options).status,
-            VariantStatus::Confirmed
-        );
-        // More evidence, more confidence; capped.
-        assert!(assess(60, 30, 30 * 35, 0.0, Rivals::NONE, &options).quality >= het.quality);
-        assert!(
-            assess(100_000, 50_000, 50_000 * 35, 0.0, Rivals::NONE, &options).quality
-                <= MAX_QUALITY
-        );
-    }
-
-    #[test]
-    fn keeps_the_diploid_model_unless_told_the_sample_is_haploid() {
-        assert_eq!(CallerOptions::default().ploidy, Ploidy::Diploid);
-    }
-
-    #[test]
-    fn calls_a_haploid_allele_with_the_single_allele_genotype() {
-        let haploid = CallerOptions {
-            ploidy: Ploidy::Haploid,
-            ..CallerOptions::default()
-        };
-        let call = assess(30, 29, 29 * 35, 0.0, Rivals::NONE, &haploid);
-        assert_eq!(call.genotype, Genotype::HaploidAlternate);
-        assert_eq!(call.genotype.as_str(), "1");
-        assert_eq!(call.status, VariantStatus::Confirmed);
-        assert!(call.quality > 100.0);
-    }
-
-    #[test]
-    fn confirms_a_30_percent_minority_allele_as_heterozygous_only_when_diploid() {
-        let diploid = CallerOptions::default();
-        let haploid = CallerOptions {
-            ploidy: Ploidy::Haploid,
-            ..CallerOptions::default()
-        };
-        // Nine of thirty reads, at base quality 35.
-        let het = assess(30, 9, 9 * 35, 0.0, Rivals::NONE, &diploid);
-        assert_eq!(het.status, VariantStatus::Confirmed);
-        assert_eq!(het.genotype, Genotype::Heterozygous);
-        // One copy cannot be 30 % alternate: the reads mostly say reference.
-        let minority = assess(30, 9, 9 * 35, 0.0, Rivals::NONE, &haploid);
-        assert_eq!(minority.status, VariantStatus::Candidate);
-        assert!(minority.quality < haploid.min_quality, "{minority:?}");
-        assert!(minority.reportable, "still reported, as a candidate");
-    }
-
-    #[test]
-    fn weighs_a_haploid_allele_against_the_reference_reads_not_a_rival_readings() {
-        let haploid = CallerOptions {
-            ploidy: Ploidy::Haploid,
-            ..CallerOptions::default()
-        };
-        // Thirty reads: 13 read a replacement one way, 10 another, 7 the reference.
-        let alone = assess(30, 13, 13 * 30, 0.0, Rivals::NONE, &haploid);
-        assert_eq!(
-            alone.status,
-            VariantStatus::Candidate,
-            "13 of 30 is a minority"
-        );
-        let first = Rivals {
-            reads: 10,
-            outnumbered: false,
-        };
-        let first = assess(30, 13, 13 * 30, 0.0, first, &haploid);
-        assert_eq!(
-            first.status,
-            VariantStatus::Confirmed,
-            "13 against 7: {first:?}"
-        );
-        let second = Rivals {
-            reads: 13,
-            outnumbered: true,
-        };
-        let second = assess(30, 10, 10 * 30, 0.0, second, &haploid);
-        assert_eq!(
-            second.status,
-            VariantStatus::Candidate,
-            "one copy, one allele"
-        );
-        assert!(second.reportable);
-        // The diploid model weighs no rivals: the same reads, the same call.
-        let diploid = CallerOptions::default();
-        assert_eq!(
-            assess(30, 10, 10 * 30, 0.0, Rivals::NONE, &diploid).quality,
-            assess(
-                30,
-                10,
-                10 * 30,
-                0.0,
-                Rivals {
-                    reads: 13,
-                    outnumbered: true
-                },
-                &diploid
-            )
-            .quality
-        );
-    }
-
-    #[test]
-    fn weighs_reads_against_the_noise_of_their_site() {
-        let options = CallerOptions::default();
-        // Ten of sixty reads drop a base of a run that noisy reads shorten in
-        // an eighth of them: noise, however good the base qualities.
-        let noisy = assess(60, 10, 10 * 30, 0.125, Rivals::NONE, &options);
-        assert_eq!(noisy.status, VariantStatus::Candidate);
-        assert!(
-            assess(60, 10, 10 * 30, 0.0, Rivals::NONE, &options).status == VariantStatus::Confirmed
-        );
-        // A heterozygous indel stands out of the same noise.
-        let het = assess(60, 30, 30 * 30, 0.125, Rivals::NONE, &options);
-        assert_eq!(het.status, VariantStatus::Confirmed);
-        assert_eq!(het.genotype, Genotype::Heterozygous);
     }
 }

@@ -8,7 +8,7 @@
 use std::ops::Range;
 
 use crate::align::ReferenceIndex;
-use crate::pileup::{FxHashMap, Pileup};
+use crate::pileup::{AlleleSupport, FxHashMap, Pileup};
 
 /// The reads of a site's other alleles, as one allele sees them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -17,6 +17,8 @@ pub(super) struct Rivals {
     pub(super) reads: u32,
     /// Another allele of the site has more reads than this one.
     pub(super) outnumbered: bool,
+    /// How many of `reads` were placed by a coin toss (MAPQ 0).
+    pub(super) coin_tosses: u32,
 }
 
 impl Rivals {
@@ -24,6 +26,7 @@ impl Rivals {
     pub(super) const NONE: Rivals = Rivals {
         reads: 0,
         outnumbered: false,
+        coin_tosses: 0,
     };
 }
 
@@ -32,18 +35,25 @@ impl Rivals {
 struct Tally {
     reads: u32,
     most: u32,
+    coin_tosses: u32,
 }
 
 impl Tally {
-    fn add(&mut self, count: u32) {
-        self.reads = self.reads.saturating_add(count);
-        self.most = self.most.max(count);
+    fn add(&mut self, support: &AlleleSupport) {
+        self.reads = self.reads.saturating_add(support.count);
+        self.most = self.most.max(support.count);
+        self.coin_tosses = self
+            .coin_tosses
+            .saturating_add(support.zero_mapping_quality);
     }
 
-    fn rivals_of(self, count: u32) -> Rivals {
+    fn rivals_of(self, support: &AlleleSupport) -> Rivals {
         Rivals {
-            reads: self.reads.saturating_sub(count),
-            outnumbered: self.most > count,
+            reads: self.reads.saturating_sub(support.count),
+            outnumbered: self.most > support.count,
+            coin_tosses: self
+                .coin_tosses
+                .saturating_sub(support.zero_mapping_quality),
         }
     }
 }
@@ -61,34 +71,30 @@ impl SiteAlleles {
         let mut sites = SiteAlleles::default();
         for (allele, support) in pileup.snv_alleles() {
             if range.contains(&allele.position) {
-                sites
-                    .snvs
-                    .entry(allele.position)
-                    .or_default()
-                    .add(support.count);
+                sites.snvs.entry(allele.position).or_default().add(&support);
             }
         }
         for (allele, support) in pileup.indel_alleles() {
             let anchor = allele.anchor(index);
             if range.contains(&anchor) {
-                sites.indels.entry(anchor).or_default().add(support.count);
+                sites.indels.entry(anchor).or_default().add(&support);
             }
         }
         sites
     }
 
-    /// The rivals of an SNV allele at `position` with `count` reads.
-    pub(super) fn snv_rivals(&self, position: u32, count: u32) -> Rivals {
+    /// The rivals of an SNV allele at `position` with `support`.
+    pub(super) fn snv_rivals(&self, position: u32, support: &AlleleSupport) -> Rivals {
         self.snvs
             .get(&position)
-            .map_or(Rivals::NONE, |tally| tally.rivals_of(count))
+            .map_or(Rivals::NONE, |tally| tally.rivals_of(support))
     }
 
-    /// The rivals of an indel allele anchored at `anchor` with `count` reads.
-    pub(super) fn indel_rivals(&self, anchor: u32, count: u32) -> Rivals {
+    /// The rivals of an indel allele anchored at `anchor` with `support`.
+    pub(super) fn indel_rivals(&self, anchor: u32, support: &AlleleSupport) -> Rivals {
         self.indels
             .get(&anchor)
-            .map_or(Rivals::NONE, |tally| tally.rivals_of(count))
+            .map_or(Rivals::NONE, |tally| tally.rivals_of(support))
     }
 }
 
@@ -98,22 +104,29 @@ mod tests {
 
     #[test]
     fn an_allele_sees_the_reads_of_the_others_at_its_site_and_whether_one_has_more() {
+        let support = |count, zero_mapping_quality| AlleleSupport {
+            count,
+            zero_mapping_quality,
+            ..AlleleSupport::default()
+        };
         let mut tally = Tally::default();
-        for count in [13, 10, 2] {
-            tally.add(count);
+        for (count, coin_tosses) in [(13, 4), (10, 1), (2, 2)] {
+            tally.add(&support(count, coin_tosses));
         }
         assert_eq!(
-            tally.rivals_of(13),
+            tally.rivals_of(&support(13, 4)),
             Rivals {
                 reads: 12,
-                outnumbered: false
+                outnumbered: false,
+                coin_tosses: 3,
             }
         );
         assert_eq!(
-            tally.rivals_of(10),
+            tally.rivals_of(&support(10, 1)),
             Rivals {
                 reads: 15,
-                outnumbered: true
+                outnumbered: true,
+                coin_tosses: 6,
             }
         );
     }

@@ -22,7 +22,12 @@
 //! and only the allele most reads show is confirmed. The pileup keeps the alternate reads' summed qualities, not each
 //! one's, which is all the `e / 3` terms need (log e is linear in the Phred
 //! score); the `1 − e` terms, all close to 1, use the mean. The other reads'
-//! qualities are not kept: their mean is taken to be the alternate reads'.
+//! base qualities are not kept: their mean is taken to be that of the
+//! uniquely placed alternate reads. Their placements are: the pileup counts
+//! a site's reads placed by a coin toss (MAPQ 0), and such a read, showing
+//! the reference or not, weighs [`crate::pileup::MIN_OBSERVATION_QUALITY`]
+//! as in bcftools, so that reads from the other copies of a repeat do not
+//! outvote the uniquely placed reads of the copy that changed.
 //! An indel that lengthens or shortens a homopolymer is weighed against the
 //! sample's own noise at runs of its length (see `indel_noise`): under `0/0`
 //! a read shows it by error at least that often, whatever its base quality.
@@ -45,6 +50,8 @@ mod call;
 mod calls;
 mod filters;
 mod genotype;
+#[cfg(test)]
+mod genotype_tests;
 mod haploid_sites;
 mod incremental;
 mod indel_noise;

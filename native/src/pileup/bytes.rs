@@ -7,7 +7,7 @@ use super::{AlleleSupport, Evidence, IndelAllele, Pileup, PileupError};
 /// Header of serialised [`Evidence`].
 const EVIDENCE_MAGIC: &[u8; 8] = b"HXEVID03";
 /// Header of a serialised [`Pileup`].
-const PILEUP_MAGIC: &[u8; 8] = b"HXPILE03";
+const PILEUP_MAGIC: &[u8; 8] = b"HXPILE04";
 
 impl Evidence {
     /// Serialises to bytes (little-endian arrays behind a header), for
@@ -70,7 +70,7 @@ impl Evidence {
 impl Pileup {
     /// Serialises to bytes (little-endian arrays behind a header).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(64 + self.depth_changes.len() * 16 + self.snvs.len() * 56);
+        let mut out = Vec::with_capacity(64 + self.depth_changes.len() * 24 + self.snvs.len() * 56);
         out.extend_from_slice(PILEUP_MAGIC);
         put_u32s(&mut out, &self.contig_lengths);
         put_u64(&mut out, self.reads);
@@ -79,6 +79,8 @@ impl Pileup {
         put_u32s(&mut out, &self.indel_depth_changes);
         put_u32s(&mut out, &self.reverse_depth_changes);
         put_u32s(&mut out, &self.reverse_indel_depth_changes);
+        put_u32s(&mut out, &self.coin_toss_depth_changes);
+        put_u32s(&mut out, &self.coin_toss_indel_depth_changes);
         put_u64(&mut out, self.snvs.len() as u64);
         for (&key, support) in &self.snvs {
             put_u64(&mut out, key);
@@ -104,12 +106,16 @@ impl Pileup {
         let indel_depth_changes = reader.u32s()?;
         let reverse_depth_changes = reader.u32s()?;
         let reverse_indel_depth_changes = reader.u32s()?;
+        let coin_toss_depth_changes = reader.u32s()?;
+        let coin_toss_indel_depth_changes = reader.u32s()?;
         let total: u64 = contig_lengths.iter().map(|&l| l as u64).sum();
         let arrays = [
             &depth_changes,
             &indel_depth_changes,
             &reverse_depth_changes,
             &reverse_indel_depth_changes,
+            &coin_toss_depth_changes,
+            &coin_toss_indel_depth_changes,
         ];
         if arrays
             .iter()
@@ -148,6 +154,8 @@ impl Pileup {
             indel_depth_changes,
             reverse_depth_changes,
             reverse_indel_depth_changes,
+            coin_toss_depth_changes,
+            coin_toss_indel_depth_changes,
             snvs,
             indels,
         })

@@ -1,10 +1,11 @@
 //! The pileup itself: depth and indel depth as change arrays, allele support
 //! in hash maps; adding evidence, merging pileups, reading them out.
 
+use super::coverage::{Coverage, Depths};
 use super::hasher::FxHashMap;
 use super::{
-    indel_margin, AlleleSupport, Evidence, IndelAllele, PileupError, SnvAllele, REVERSE_STRAND,
-    SNV_MARGIN,
+    indel_margin, AlleleSupport, Evidence, IndelAllele, PileupError, SnvAllele, COIN_TOSS,
+    REVERSE_STRAND, SNV_MARGIN,
 };
 use crate::align::{prefetch, ReferenceIndex};
 
@@ -22,6 +23,11 @@ pub struct Pileup {
     pub(super) reverse_depth_changes: Vec<u32>,
     /// `indel_depth_changes` of the reverse-strand reads alone.
     pub(super) reverse_indel_depth_changes: Vec<u32>,
+    /// `depth_changes` of the reads placed by a coin toss (MAPQ 0) alone, so
+    /// that a site's reference reads weigh what their placement is worth.
+    pub(super) coin_toss_depth_changes: Vec<u32>,
+    /// `indel_depth_changes` of the reads placed by a coin toss alone.
+    pub(super) coin_toss_indel_depth_changes: Vec<u32>,
     /// Key: `global position << 2 | base code`.
     pub(super) snvs: FxHashMap<u64, AlleleSupport>,
     pub(super) indels: FxHashMap<IndelAllele, AlleleSupport>,
@@ -32,58 +38,6 @@ pub struct Pileup {
 fn add_interval(changes: &mut [u32], start: u32, end: u32) {
     changes[start as usize] = changes[start as usize].wrapping_add(1);
     changes[end as usize] = changes[end as usize].wrapping_sub(1);
-}
-
-/// Depths of every position of a [`Pileup`] at one moment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Coverage {
-    depth: Vec<u32>,
-    indel_depth: Vec<u32>,
-    reverse_depth: Vec<u32>,
-    reverse_indel_depth: Vec<u32>,
-}
-
-impl Coverage {
-    /// Reads spanning global `position`, [`SNV_MARGIN`] bases from their
-    /// ends or more (0 outside the reference).
-    pub fn depth(&self, position: u32) -> u32 {
-        self.depth.get(position as usize).copied().unwrap_or(0)
-    }
-
-    /// Reads that could show an indel anchored at global `position` (see
-    /// [`indel_margin`]).
-    pub fn indel_depth(&self, position: u32) -> u32 {
-        self.indel_depth
-            .get(position as usize)
-            .copied()
-            .unwrap_or(0)
-    }
-
-    /// The reads of [`Coverage::depth`] that match the reverse strand.
-    pub fn reverse_depth(&self, position: u32) -> u32 {
-        self.reverse_depth
-            .get(position as usize)
-            .copied()
-            .unwrap_or(0)
-    }
-
-    /// The reads of [`Coverage::indel_depth`] that match the reverse strand.
-    pub fn reverse_indel_depth(&self, position: u32) -> u32 {
-        self.reverse_indel_depth
-            .get(position as usize)
-            .copied()
-            .unwrap_or(0)
-    }
-
-    /// Depth of every global position.
-    pub fn depths(&self) -> &[u32] {
-        &self.depth
-    }
-
-    /// Indel depth of every global position.
-    pub fn indel_depths(&self) -> &[u32] {
-        &self.indel_depth
-    }
 }
 
 /// Entry `i` of an evidence flags array, 0 (forward, mid-read) when the
@@ -114,6 +68,8 @@ impl Pileup {
             indel_depth_changes: vec![0; total + 1],
             reverse_depth_changes: vec![0; total + 1],
             reverse_indel_depth_changes: vec![0; total + 1],
+            coin_toss_depth_changes: vec![0; total + 1],
+            coin_toss_indel_depth_changes: vec![0; total + 1],
             snvs: FxHashMap::default(),
             indels: FxHashMap::default(),
         }
@@ -147,12 +103,16 @@ impl Pileup {
                 continue;
             }
             self.used_reads += 1;
-            let reverse = flag(&evidence.span_flags, i) & REVERSE_STRAND != 0;
+            let flags = flag(&evidence.span_flags, i);
+            let (reverse, coin_toss) = (flags & REVERSE_STRAND != 0, flags & COIN_TOSS != 0);
             let (inner_start, inner_end) = (start + SNV_MARGIN, end.saturating_sub(SNV_MARGIN));
             if inner_start < inner_end {
                 add_interval(&mut self.depth_changes, inner_start, inner_end);
                 if reverse {
                     add_interval(&mut self.reverse_depth_changes, inner_start, inner_end);
+                }
+                if coin_toss {
+                    add_interval(&mut self.coin_toss_depth_changes, inner_start, inner_end);
                 }
             }
             let margin = indel_margin(end - start);
@@ -162,6 +122,13 @@ impl Pileup {
                 if reverse {
                     add_interval(
                         &mut self.reverse_indel_depth_changes,
+                        inner_start,
+                        inner_end,
+                    );
+                }
+                if coin_toss {
+                    add_interval(
+                        &mut self.coin_toss_indel_depth_changes,
                         inner_start,
                         inner_end,
                     );
@@ -242,6 +209,14 @@ impl Pileup {
                 &mut self.reverse_indel_depth_changes,
                 &other.reverse_indel_depth_changes,
             ),
+            (
+                &mut self.coin_toss_depth_changes,
+                &other.coin_toss_depth_changes,
+            ),
+            (
+                &mut self.coin_toss_indel_depth_changes,
+                &other.coin_toss_indel_depth_changes,
+            ),
         ] {
             for (mine, theirs) in mine.iter_mut().zip(theirs) {
                 *mine = mine.wrapping_add(*theirs);
@@ -267,6 +242,8 @@ impl Pileup {
         self.indel_depth_changes.fill(0);
         self.reverse_depth_changes.fill(0);
         self.reverse_indel_depth_changes.fill(0);
+        self.coin_toss_depth_changes.fill(0);
+        self.coin_toss_indel_depth_changes.fill(0);
         self.snvs.clear();
         self.indels.clear();
     }
@@ -289,22 +266,14 @@ impl Pileup {
     /// Depth and indel depth of every position, summed up from the stored
     /// changes (one pass over the reference: compute once per calling round).
     pub fn coverage(&self) -> Coverage {
-        let running_sum = |changes: &[u32]| {
-            let mut depth = 0u32;
-            changes[..changes.len() - 1]
-                .iter()
-                .map(|&change| {
-                    depth = depth.wrapping_add(change);
-                    depth
-                })
-                .collect()
-        };
-        Coverage {
-            depth: running_sum(&self.depth_changes),
-            indel_depth: running_sum(&self.indel_depth_changes),
-            reverse_depth: running_sum(&self.reverse_depth_changes),
-            reverse_indel_depth: running_sum(&self.reverse_indel_depth_changes),
-        }
+        Coverage::sum(Depths {
+            depth: &self.depth_changes,
+            indel_depth: &self.indel_depth_changes,
+            reverse_depth: &self.reverse_depth_changes,
+            reverse_indel_depth: &self.reverse_indel_depth_changes,
+            coin_toss_depth: &self.coin_toss_depth_changes,
+            coin_toss_indel_depth: &self.coin_toss_indel_depth_changes,
+        })
     }
 
     /// Support for alternate base `base` at global `position`.
@@ -384,7 +353,7 @@ mod tests {
     }
 
     #[test]
-    fn counts_the_reverse_strand_and_the_observations_near_a_read_end() {
+    fn counts_the_reverse_strand_the_coin_tosses_and_the_observations_near_a_read_end() {
         let (index, mut alignments) = alignments();
         alignments.reads[0].strand = crate::align::Strand::Reverse;
         // The coin-toss read now starts two bases before its mismatch's
@@ -401,9 +370,28 @@ mod tests {
         assert_eq!((snv.count, snv.reverse, snv.forward()), (2, 1, 1));
         assert_eq!(snv.near_read_end, 1);
 
+        // The coin-toss read counts towards depth, and apart as a coin toss.
+        assert_eq!(evidence.span_flags[3] & COIN_TOSS, COIN_TOSS);
+        assert_eq!(
+            evidence.span_flags[..3]
+                .iter()
+                .filter(|&&f| f & COIN_TOSS != 0)
+                .count(),
+            0
+        );
+        assert_eq!(
+            (
+                coverage.coin_toss_depth(70),
+                coverage.coin_toss_indel_depth(90)
+            ),
+            (1, 1)
+        );
+        assert_eq!(coverage.coin_toss_depth(55), 0);
+
         let mut merged = pileup.clone();
         merged.merge(&pileup).unwrap();
         assert_eq!(merged.coverage().reverse_depth(70), 2);
+        assert_eq!(merged.coverage().coin_toss_depth(70), 2);
         assert_eq!(merged.snv_alleles().next().unwrap().1.reverse, 2);
         let decoded = Pileup::from_bytes(&pileup.to_bytes()).unwrap();
         assert_eq!(decoded.coverage(), coverage);

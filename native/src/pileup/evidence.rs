@@ -73,7 +73,8 @@ pub struct Evidence {
     pub span_starts: Vec<u32>,
     /// End of each span (global, exclusive).
     pub span_ends: Vec<u32>,
-    /// Flags of each span: its strand ([`super::REVERSE_STRAND`]). Each
+    /// Flags of each span: its strand ([`super::REVERSE_STRAND`]) and
+    /// whether it was placed by a coin toss ([`super::COIN_TOSS`]). Each
     /// `*_flags` array holds one entry per span or observation, or none at
     /// all (evidence made by hand): then every read counts as forward and
     /// every observation as mid-read.

@@ -15,7 +15,9 @@
 //!   touches two entries instead of every base it covers;
 //!   [`Pileup::coverage`] sums them up;
 //! * the same two depths of the reverse-strand reads alone, so that the
-//!   reference reads of either strand can be counted;
+//!   reference reads of either strand can be counted, and of the reads
+//!   placed by a coin toss (MAPQ 0) alone, so that a site's reference reads
+//!   weigh what their placement is worth;
 //! * per observed alternate allele: read count, summed base quality, reads
 //!   on the reverse strand and near a read's end, in hash maps (SNVs by
 //!   position and base, indels by their left-normalised form; a deletion
@@ -24,6 +26,7 @@
 mod allele;
 mod bytes;
 mod counts;
+mod coverage;
 mod error;
 mod evidence;
 mod hasher;
@@ -33,11 +36,12 @@ mod strand;
 mod testing;
 
 pub use allele::{AlleleSupport, IndelAllele, SnvAllele, VcfAllele};
-pub use counts::{Coverage, Pileup};
+pub use counts::Pileup;
+pub use coverage::Coverage;
 pub use error::PileupError;
 pub use evidence::{
     indel_margin, Evidence, EvidenceOptions, INDEL_MARGIN, MIN_OBSERVATION_QUALITY, SNV_MARGIN,
 };
 pub(crate) use hasher::FxHashMap;
 pub use normalise::{left_shift_deletion, left_shift_insertion, normalise, normalise_indel};
-pub use strand::{NEAR_READ_END, READ_END_DISTANCE, REVERSE_STRAND};
+pub use strand::{COIN_TOSS, NEAR_READ_END, READ_END_DISTANCE, REVERSE_STRAND};

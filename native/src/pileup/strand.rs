@@ -13,9 +13,17 @@ pub const READ_END_DISTANCE: u32 = 10;
 pub const REVERSE_STRAND: u8 = 1;
 /// Flag: the observation lies within [`READ_END_DISTANCE`] of its read's end.
 pub const NEAR_READ_END: u8 = 2;
+/// Flag: the read was placed by a coin toss (MAPQ 0) among equally good
+/// places, as a read from one copy of a repeat is.
+pub const COIN_TOSS: u8 = 4;
 
-/// The flags of a read's span: its strand.
+/// The flags of a read's span: its strand and whether it was placed by a
+/// coin toss.
 pub(super) fn span_flags(read: &ReadPlacement) -> u8 {
+    strand_flag(read) | if read.mapq == 0 { COIN_TOSS } else { 0 }
+}
+
+fn strand_flag(read: &ReadPlacement) -> u8 {
     if read.strand == Strand::Reverse {
         REVERSE_STRAND
     } else {
@@ -27,5 +35,5 @@ pub(super) fn span_flags(read: &ReadPlacement) -> u8 {
 pub(super) fn observation_flags(read: &ReadPlacement, position: u32) -> u8 {
     let near_end =
         position < read.start + READ_END_DISTANCE || position + READ_END_DISTANCE >= read.end;
-    span_flags(read) | if near_end { NEAR_READ_END } else { 0 }
+    strand_flag(read) | if near_end { NEAR_READ_END } else { 0 }
 }
