@@ -65,8 +65,8 @@ export interface VariantRow {
   strandBias: number | null;
   /** VCF `FILTER` values the call fails; empty when it passes. */
   filters: string[];
-  /** Allele frequency as the run went on, oldest first (served with `at` as a Date). */
-  alleleFrequencyHistory: AlleleFrequencyPoint[];
+  /** Allele frequency as the run went on, oldest first. */
+  alleleFrequencyHistory: StoredFrequencyPoint[];
   /** Reads of the sample analysed at the call's first confirmation; null while a candidate (or stored before it was kept). */
   readsUntilDetection: number | null;
   status: VariantStatusKind;
@@ -84,6 +84,9 @@ export interface VariantRow {
    */
   fileArrivedAt: Date | null;
 }
+
+/** A point of a call's frequency history: as the pipeline made it, or read back from JSON (`at` as ISO text). */
+export type StoredFrequencyPoint = Omit<AlleleFrequencyPoint, 'at'> & { at: Date | string };
 
 /** A stored variant row with its database id (the keyset tie-breaker). */
 export interface StoredVariantRow extends VariantRow {

@@ -1,8 +1,7 @@
 import type { VariantCall } from '@helix/native';
 import type { AlarmTiming } from '../pipeline/events.js';
-import type { AlleleFrequencyPoint as AlleleFrequencyPointShape } from '../pipeline/records.js';
 import { parseVariantId, variantId } from '../read-model/ids.js';
-import type { VariantRow } from '../read-model/rows.js';
+import type { StoredFrequencyPoint, VariantRow } from '../read-model/rows.js';
 import { isUuid } from '../read-model/sql.js';
 import { VARIANT_ORDERS, type VariantFilter as VariantFilterShape } from '../read-model/variants.js';
 import { builder } from './builder.js';
@@ -58,7 +57,7 @@ const Interpretation = builder.objectRef<InterpretationShape>('Interpretation').
 /** A variant as served: a stored row, or a live alarm with its timing (its file's arrival and read count are stored). */
 export type VariantNode = VariantRow & Omit<AlarmTiming, 'fileArrivedAt' | 'readsUntilDetection'>;
 
-const AlleleFrequencyPoint = builder.objectRef<AlleleFrequencyPointShape>('AlleleFrequencyPoint').implement({
+const AlleleFrequencyPoint = builder.objectRef<StoredFrequencyPoint>('AlleleFrequencyPoint').implement({
   description: "A call's allele frequency and depth at one moment of its run.",
   fields: (t) => ({
     readsAnalysed: t.field({
