@@ -140,6 +140,30 @@ export class PostgresResultStore implements ResultStore {
     );
   }
 
+  async removeCandidatesBesides(runId: string, sample: string, finalCalls: ReadonlySet<string>): Promise<void> {
+    const { rows } = await this.pool.query<VariantCallRow>(
+      `SELECT run_id::text AS "runId", sample, contig, position, ref, alt FROM variants
+       WHERE run_id = $1 AND sample = $2 AND status = 'CANDIDATE'`,
+      [runId, sample],
+    );
+    const stale = rows.filter((row) => !finalCalls.has(variantCallKey(row)));
+    if (stale.length === 0) return;
+    // Matched as CANDIDATE again: a row confirmed since the read is never removed.
+    await this.pool.query(
+      `DELETE FROM variants USING unnest($3::text[], $4::int[], $5::text[], $6::text[]) AS stale(contig, position, ref, alt)
+       WHERE variants.run_id = $1 AND variants.sample = $2 AND variants.status = 'CANDIDATE'
+         AND (variants.contig, variants.position, variants.ref, variants.alt) = (stale.contig, stale.position, stale.ref, stale.alt)`,
+      [
+        runId,
+        sample,
+        stale.map((row) => row.contig),
+        stale.map((row) => row.position),
+        stale.map((row) => row.ref),
+        stale.map((row) => row.alt),
+      ],
+    );
+  }
+
   async writeMetricSamples(rows: MetricSampleRecord[]): Promise<void> {
     if (rows.length === 0) return;
     await this.pool.query(

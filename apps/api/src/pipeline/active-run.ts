@@ -21,7 +21,7 @@ import { RunLedger } from './run-ledger.js';
 import type { ResumedRun, RunOutcome, RunServices, SampleCallSet } from './run-services.js';
 import { meanDepthOf, SampleCalls } from './sample-calls.js';
 import { BatchedSink } from './sink.js';
-import { VariantPublisher } from './variant-publisher.js';
+import { removeStaleCandidates, VariantPublisher } from './variant-publisher.js';
 
 export type { ResumedRun, RunOutcome, RunServices, SampleCallSet } from './run-services.js';
 
@@ -298,6 +298,7 @@ export class ActiveRun {
       this.#variants.publish(calls, sample, this.#samples[index]?.progress);
     }
     await this.sink.drain();
+    await removeStaleCandidates(this.#services.store, this.runId, sampleCalls);
     await this.#reads.flushed();
     const totals = this.totals();
     const samples = this.refreshSamples();

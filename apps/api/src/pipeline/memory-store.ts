@@ -80,6 +80,13 @@ export class MemoryResultStore implements ResultStore {
     }
   }
 
+  async removeCandidatesBesides(runId: string, sample: string, finalCalls: ReadonlySet<string>): Promise<void> {
+    for (const [key, row] of this.variants) {
+      const stale = row.runId === runId && row.sample === sample && row.status === 'CANDIDATE';
+      if (stale && !finalCalls.has(key)) this.variants.delete(key);
+    }
+  }
+
   async writeMetricSamples(rows: MetricSampleRecord[]): Promise<void> {
     this.metricSamples.push(...rows);
   }

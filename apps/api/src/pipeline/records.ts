@@ -220,6 +220,11 @@ export interface ResultStore {
   finishRun(runId: string, status: RunStatusKind, totals: RunTotals, error?: string): Promise<void>;
   writeAnalyses(rows: AnalysisRecord[]): Promise<void>;
   upsertVariants(rows: VariantRecord[]): Promise<void>;
+  /**
+   * Removes the CANDIDATE calls stored for `sample` of the run whose {@link variantCallKey} is not
+   * among `finalCalls` (the sample's calls as they stand at the run's end); CONFIRMED calls stay.
+   */
+  removeCandidatesBesides(runId: string, sample: string, finalCalls: ReadonlySet<string>): Promise<void>;
   writeMetricSamples(rows: MetricSampleRecord[]): Promise<void>;
   upsertSamples(rows: SampleRecord[]): Promise<void>;
   /**

@@ -2,7 +2,8 @@ import type { VariantCall } from '@helix/native';
 import type { SiteAnnotator } from '../annotate/site-annotator.js';
 import type { AlarmTiming, MutationDetected } from './events.js';
 import { FrequencyHistory } from './frequency-history.js';
-import { type VariantRecord, variantCallKey, variantSiteKey } from './records.js';
+import { type ResultStore, type VariantRecord, variantCallKey, variantSiteKey } from './records.js';
+import type { SampleCallSet } from './run-services.js';
 import type { SampleProgress } from './sample-calls.js';
 
 /** Where a {@link VariantPublisher} sends what it publishes. */
@@ -132,6 +133,22 @@ export class VariantPublisher {
 
   #count(sample: string, change: 1 | -1): void {
     this.#confirmedBySample.set(sample, this.confirmedOf(sample) + change);
+  }
+}
+
+/**
+ * Removes from `store` each sample's candidates that its final calls no longer hold (a site seen
+ * early, then diluted below the thresholds), so what a run stores depends on its reads, not on when
+ * its calls were made. Call it once the final calls are stored.
+ */
+export async function removeStaleCandidates(
+  store: Pick<ResultStore, 'removeCandidatesBesides'>,
+  runId: string,
+  sampleCalls: readonly SampleCallSet[],
+): Promise<void> {
+  for (const { sample, calls } of sampleCalls) {
+    const finalCalls = new Set(calls.map((call) => variantCallKey({ ...call, runId, sample })));
+    await store.removeCandidatesBesides(runId, sample, finalCalls);
   }
 }
 
