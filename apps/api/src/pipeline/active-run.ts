@@ -331,8 +331,8 @@ export class ActiveRun {
     await replayDoneFiles(
       resumed.replay,
       { index: this.#inputs.index, batchSize, workers, warning },
-      (name, result) => {
-        this.#sample(this.#reads.samples.indexOf(name)).replayed(result);
+      (name, result, arrivedAt) => {
+        this.#sample(this.#reads.samples.indexOf(name)).replayed(result, arrivedAt);
         this.#ledger.replayed(result.mappedReads, result.properlyPairedReads ?? 0);
       },
     );

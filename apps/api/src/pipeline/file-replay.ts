@@ -11,6 +11,8 @@ export interface DoneFile {
   sample: string;
   /** The reads its ledger row counted: replay stops there (a FAILED file's fault lies just after). */
   reads: number;
+  /** When it arrived, as its ledger row kept it when taken: what calls its reads tip carry. */
+  arrivedAt: Date;
 }
 
 /** How a resumed run reads its DONE files again: as it first read them, batch for batch. */
@@ -32,7 +34,7 @@ export interface ReplayOptions {
 export async function replayDoneFiles(
   files: readonly DoneFile[],
   options: ReplayOptions,
-  replayed: (sample: string, result: DetectionResult) => void,
+  replayed: (sample: string, result: DetectionResult, arrivedAt: Date) => void,
 ): Promise<void> {
   if (files.length === 0) return;
   const detectors = createDetectorThreads(options.index, { workers: options.workers, warning: options.warning });
@@ -53,7 +55,7 @@ export async function replayDoneFiles(
           const { reads, bases, qualities, offsets, paired } = batch;
           const analysed = detectors
             .analyse({ sequence: sequence++, reads, bases, qualities, offsets, paired })
-            .then((result) => replayed(file.sample, result))
+            .then((result) => replayed(file.sample, result, file.arrivedAt))
             .catch((error: Error) => {
               failure ??= error;
             })

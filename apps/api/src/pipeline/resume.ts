@@ -62,7 +62,9 @@ export async function resumeInterruptedRun(pipeline: Pipeline, store: ResultStor
     // A file's analysis rows are stored with its ending: those stored are the ended files' batches.
     batchesCounted: latest.batchesStored,
     readsCountedBySample: readsBySample(counted),
-    replay: counted.filter((file) => file.reads > 0).map(({ paths, sample, reads }) => ({ paths, sample, reads })),
+    replay: counted
+      .filter((file) => file.reads > 0)
+      .map(({ paths, sample, reads, mtime }) => ({ paths, sample, reads, arrivedAt: new Date(mtime) })),
     warnings: changes.map(({ warning }) => warning),
     announced: latest.confirmedCalls,
   });

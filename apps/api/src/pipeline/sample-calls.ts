@@ -65,20 +65,28 @@ export class SampleCalls {
   /** Adds a batch's evidence; `fileArrivedAt` is the arrival of the file it was read from (DIRECTORY runs). */
   add(result: SampleEvidence, fileArrivedAt?: Date): void {
     this.#pileup.add(result.evidence);
-    // Batches finish out of order across workers: the latest arrival so far, not the last one added.
-    if (fileArrivedAt && !(this.#fileArrivedAt && this.#fileArrivedAt >= fileArrivedAt)) {
-      this.#fileArrivedAt = fileArrivedAt;
-    }
+    this.#arrived(fileArrivedAt);
     this.readsAnalysed += result.reads;
     this.mappedReads += result.mappedReads;
     this.properlyPairedReads += result.properlyPairedReads ?? 0;
   }
 
-  /** Adds the evidence of a batch read again after a restart: its reads were counted before it. */
-  replayed(result: SampleEvidence): void {
+  /**
+   * Adds the evidence of a batch read again after a restart (its reads were counted before it);
+   * `fileArrivedAt` is its file's arrival, which a call it tips carries as in a run without the restart.
+   */
+  replayed(result: SampleEvidence, fileArrivedAt: Date): void {
     this.#pileup.add(result.evidence);
+    this.#arrived(fileArrivedAt);
     this.mappedReads += result.mappedReads;
     this.properlyPairedReads += result.properlyPairedReads ?? 0;
+  }
+
+  #arrived(fileArrivedAt: Date | undefined): void {
+    // Batches finish out of order across workers: the latest arrival so far, not the last one added.
+    if (fileArrivedAt && !(this.#fileArrivedAt && this.#fileArrivedAt >= fileArrivedAt)) {
+      this.#fileArrivedAt = fileArrivedAt;
+    }
   }
 
   /** Sums up depth and breadth afresh (one pass over the reference). */
