@@ -5,7 +5,10 @@
  * truth the mixture was built from (see bench/population/mixture.ts).
  *
  *   npx tsx bench/population.ts [--depth 1000] [--genome-length 200000] [--genome-start 0]
- *                               [--error-rate 0.002] [--seed 14] [--quick] [--keep]
+ *                               [--error-rate 0.002] [--min-af 0.01] [--seed 14] [--quick] [--keep]
+ *
+ * Every caller is asked to look as low as `--min-af` (default 0.01, the lowest band and freebayes'
+ * documented `-F`): helix `--min-af`, iVar `-t`, freebayes `-F`; bcftools call has no such floor.
  *
  * Exits non-zero when a caller fails (helix's row then says why) or, at the issue's settings
  * (1,000×, 0.2 % errors), when the acceptance is not met.
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     'genome-length': { type: 'string' },
     'genome-start': { type: 'string', default: '0' },
     'error-rate': { type: 'string', default: String(ACCEPTANCE.errorRate) },
+    'min-af': { type: 'string', default: '0.01' },
     seed: { type: 'string', default: '14' },
     quick: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -59,6 +63,7 @@ const genomeStart = numberOption(
 );
 const errorRate = numberOption('error-rate', values['error-rate'], (value) => value >= 0 && value < 0.1);
 const seed = numberOption('seed', values.seed, Number.isInteger);
+const minAlleleFrequency = numberOption('min-af', values['min-af'], (value) => value > 0 && value < 1);
 
 /** Why a run failed, in one line: its exit status and the line of its output that names the error. */
 function reasonOf(error: unknown): string {
@@ -103,10 +108,11 @@ try {
   const truth = await readAlleleCalls(truthPath, { genotyped: false });
   const input = { referencePath: mixture.referencePath, circular: [], reads: mixture.reads };
 
-  const helix = helixAnalyze('helix', ['--mode', 'population']);
+  const helixFlags = ['--mode', 'population', '--min-af', String(minAlleleFrequency)];
+  const helix = helixAnalyze('helix', helixFlags);
   const helixDirectory = join(root, 'helix');
   await mkdir(helixDirectory);
-  console.log('# helix analyze --mode population --threads 2');
+  console.log(`# helix analyze ${helixFlags.join(' ')} --threads ${CORES}`);
   try {
     const { vcfPath, seconds } = await helix.run({ ...input, workDirectory: helixDirectory });
     outcomes.push({ caller: 'helix', seconds, score: await scored(mixture, truth, vcfPath, false) });
@@ -121,13 +127,14 @@ try {
   for (const peer of POPULATION_PEERS) {
     const directory = join(root, peer.name.replaceAll(' ', '-'));
     await mkdir(directory);
-    console.log(`# ${peer.name}: ${peer.settings}, one process per region on ${CORES} cores`);
+    console.log(`# ${peer.name}: ${peer.settings(minAlleleFrequency)}, one process per region on ${CORES} cores`);
     try {
       const called = await peer.call({
         reference,
         referencePath: mixture.referencePath,
         bamPath: alignment.bamPath,
         directory,
+        minAlleleFrequency,
       });
       const score = await scored(mixture, truth, called.vcfPath, peer.genotyped);
       outcomes.push({ caller: peer.name, seconds: alignment.seconds + called.seconds, score });

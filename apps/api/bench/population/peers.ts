@@ -11,13 +11,15 @@ export interface PeerInput {
   referencePath: string;
   bamPath: string;
   directory: string;
+  /** The lowest allele frequency every caller is asked to report (iVar `-t`, freebayes `-F`). */
+  minAlleleFrequency: number;
 }
 
 /** A peer pipeline after the shared alignment. */
 export interface PopulationPeer {
   name: string;
-  /** The settings it is run with, as a user would type them. */
-  settings: string;
+  /** The settings it is run with at a minimum allele frequency, as a user would type them. */
+  settings(minAlleleFrequency: number): string;
   /** True when the caller writes genotypes and an allele counts only where the genotype carries it. */
   genotyped: boolean;
   /** Resolves with the raw VCF and the wall seconds of calling (the alignment is timed apart). */
@@ -48,12 +50,12 @@ async function callPerRegion(
   return { vcfPath, seconds };
 }
 
-/** iVar's documented pipeline: `samtools mpileup -aa -A -d 0 -B -Q 0 | ivar variants -t 0.02 -m 10`. */
+/** iVar's documented pipeline: `samtools mpileup -aa -A -d 0 -B -Q 0 | ivar variants -t AF -m 10`. */
 export const ivar: PopulationPeer = {
   name: 'ivar',
-  settings: 'samtools mpileup -aa -A -d 0 -B -Q 0 | ivar variants -t 0.02 -m 10 (PASS = its Fisher test)',
+  settings: (af) => `samtools mpileup -aa -A -d 0 -B -Q 0 | ivar variants -t ${af} -m 10 (PASS = its Fisher test)`,
   genotyped: false,
-  async call({ reference, referencePath, bamPath, directory }) {
+  async call({ reference, referencePath, bamPath, directory, minAlleleFrequency }) {
     const regions = regionsOf(reference);
     const prefixes = regions.map((_, index) => join(directory, `ivar-${index}`));
     const ref = quote(referencePath);
@@ -62,7 +64,7 @@ export const ivar: PopulationPeer = {
         regions.map(
           (region, index) =>
             `samtools mpileup -aa -A -d 0 -B -Q 0 -r ${samtoolsRegion(region)} --reference ${ref} ${quote(bamPath)} 2>/dev/null | ` +
-            `ivar variants -p ${quote(prefixes[index] as string)} -t 0.02 -m 10 -r ${ref} >/dev/null`,
+            `ivar variants -p ${quote(prefixes[index] as string)} -t ${minAlleleFrequency} -m 10 -r ${ref} >/dev/null`,
         ),
       ),
     );
@@ -78,29 +80,29 @@ export const ivar: PopulationPeer = {
 
 /**
  * freebayes as its README has it for pooled samples of unknown make-up (`--pooled-continuous`,
- * `-F 0.01`, at least two reads for an allele), every record it writes taken as a call: its QUAL
+ * `-F 0.01` there, here the bench's minimum allele frequency; at least two reads for an allele), every record it writes taken as a call: its QUAL
  * still comes from a diploid genotype (0/0 for an allele at 5 %, QUAL 0), so the README's
  * `QUAL > 20` filter for germline calls would drop every minority allele. One process per region,
  * as `freebayes-parallel` does.
  */
 export const freebayes: PopulationPeer = {
   name: 'freebayes',
-  settings: 'freebayes --pooled-continuous -F 0.01 -C 2 --min-alternate-total 2 (no QUAL filter)',
+  settings: (af) => `freebayes --pooled-continuous -F ${af} -C 2 --min-alternate-total 2 (no QUAL filter)`,
   genotyped: false,
   call: (input) =>
     callPerRegion(
       input,
       'freebayes',
       (region, output) =>
-        `freebayes -f ${quote(input.referencePath)} --pooled-continuous -F 0.01 -C 2 --min-alternate-total 2 ` +
+        `freebayes -f ${quote(input.referencePath)} --pooled-continuous -F ${input.minAlleleFrequency} -C 2 --min-alternate-total 2 ` +
         `-r ${freebayesRegion(region)} ${quote(input.bamPath)} > ${quote(output)}`,
     ),
 };
 
-/** `bcftools mpileup -d 100000 -a AD | bcftools call -mv --ploidy 1`: a germline caller, for contrast. */
+/** `bcftools mpileup -d 100000 -a AD | bcftools call -mv --ploidy 1`: a germline caller, for contrast (no AF floor). */
 export const bcftoolsCall: PopulationPeer = {
   name: 'bcftools call',
-  settings: 'bcftools mpileup -d 100000 -a AD | bcftools call -mv --ploidy 1',
+  settings: () => 'bcftools mpileup -d 100000 -a AD | bcftools call -mv --ploidy 1',
   genotyped: true,
   call: (input) =>
     callPerRegion(
