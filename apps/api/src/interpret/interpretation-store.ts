@@ -5,6 +5,7 @@
 import type { VariantEffect } from '@helix/native';
 import type pg from 'pg';
 import { type VariantTypeKind, variantSiteKey } from '../pipeline/records.js';
+import { AF_MOVE_ABSOLUTE, AF_MOVE_RELATIVE, type CallFigures, DEPTH_MOVE_FACTOR } from './call-figures.js';
 import type { InterpretableVariant } from './rules.js';
 
 /** A variant's identity within the database: run, contig, position, ref, alt. */
@@ -25,7 +26,11 @@ export interface PendingVariant extends InterpretableVariant {
   attempts: number;
 }
 
-interface PendingRow {
+/** The columns of `variants` an {@link InterpretableVariant} is read from, and its id. */
+const INTERPRETABLE_COLUMNS = `id, run_id, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency,
+  quality, forward_ref_count, reverse_ref_count, forward_alt_count, reverse_alt_count, strand_bias, filters, effects`;
+
+interface InterpretableRow {
   id: string;
   run_id: string;
   contig: string;
@@ -46,8 +51,31 @@ interface PendingRow {
   /** Null in rows stored before filters were. */
   filters: string[] | null;
   effects: VariantEffect[];
+}
+
+interface PendingRow extends InterpretableRow {
   has_rules: boolean;
   attempts: number;
+}
+
+interface MovedRow extends InterpretableRow {
+  source: string;
+  state: InterpretationState;
+  basis: CallFigures;
+}
+
+/** Where a variant's interpretation stands (`variants.interpretation_state`). */
+export type InterpretationState = 'PENDING' | 'DONE' | 'REJECTED';
+
+/** A confirmed, interpreted variant whose call moved since its interpretation was written. */
+export interface MovedVariant extends InterpretableVariant {
+  /** `variants.id` (int8, as text). */
+  id: string;
+  /** `rules` or the model's name. */
+  source: string;
+  state: InterpretationState;
+  /** The figures its rules' text was written for. */
+  basis: CallFigures;
 }
 
 /** Reads and writes the interpretation columns of `variants`. */
@@ -153,8 +181,7 @@ export class InterpretationStore {
    */
   async pending(limit: number, afterId: string, withRules: boolean): Promise<PendingVariant[]> {
     const { rows } = await this.pool.query<PendingRow>(
-      `SELECT id, run_id, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality,
-         forward_ref_count, reverse_ref_count, forward_alt_count, reverse_alt_count, strand_bias, filters, effects,
+      `SELECT ${INTERPRETABLE_COLUMNS},
          interpretation IS NOT NULL AS has_rules, interpretation_attempts AS attempts
        FROM variants
        WHERE interpretation_state = 'PENDING' AND status = 'CONFIRMED' AND id > $2::int8
@@ -165,27 +192,89 @@ export class InterpretationStore {
     );
     return rows.map((row) => ({
       id: row.id,
-      runId: row.run_id,
-      contig: row.contig,
-      position: row.position,
-      ref: row.ref,
-      alt: row.alt,
-      type: row.type,
-      genotype: row.genotype,
-      depth: row.depth,
-      altCount: row.alt_count,
-      alleleFrequency: row.allele_frequency,
-      quality: row.quality,
-      forwardRefCount: row.forward_ref_count,
-      reverseRefCount: row.reverse_ref_count,
-      forwardAltCount: row.forward_alt_count,
-      reverseAltCount: row.reverse_alt_count,
-      strandBias: row.strand_bias,
-      ...(row.filters ? { filters: row.filters } : {}),
-      effects: row.effects,
+      ...interpretableOf(row),
       hasRules: row.has_rules,
       attempts: row.attempts,
     }));
+  }
+
+  /**
+   * Confirmed, interpreted variants of `runIds` whose call has moved materially (see
+   * {@link AF_MOVE_ABSOLUTE}, {@link AF_MOVE_RELATIVE}, {@link DEPTH_MOVE_FACTOR}; genotype or
+   * filters changed) since the figures their rules' text was written for (`writtenFor`, or
+   * `rules.writtenFor` beside a model's text), oldest first from `afterId` on.
+   */
+  async moved(runIds: string[], limit: number, afterId: string): Promise<MovedVariant[]> {
+    if (runIds.length === 0) return [];
+    const { rows } = await this.pool.query<MovedRow>(
+      `SELECT ${INTERPRETABLE_COLUMNS}, source, state, basis FROM (
+         SELECT *, interpretation_source AS source, interpretation_state AS state,
+           COALESCE(interpretation -> 'rules' -> 'writtenFor', interpretation -> 'writtenFor') AS basis
+         FROM variants
+         WHERE run_id = ANY($1::uuid[]) AND status = 'CONFIRMED' AND interpretation ? 'writtenFor' AND id > $2::int8
+       ) AS interpreted
+       WHERE abs(allele_frequency - (basis ->> 'alleleFrequency')::float8) >= $4
+         OR abs(allele_frequency - (basis ->> 'alleleFrequency')::float8) >= $5 * (basis ->> 'alleleFrequency')::float8
+         OR depth >= $6 * (basis ->> 'depth')::int OR depth * $6 <= (basis ->> 'depth')::int
+         OR genotype IS DISTINCT FROM basis ->> 'genotype'
+         OR to_jsonb(COALESCE(filters, '{}'::text[])) <> COALESCE(basis -> 'filters', '[]'::jsonb)
+       ORDER BY id
+       LIMIT $3`,
+      [runIds, afterId, limit, AF_MOVE_ABSOLUTE, AF_MOVE_RELATIVE, DEPTH_MOVE_FACTOR],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      ...interpretableOf(row),
+      source: row.source,
+      state: row.state,
+      basis: row.basis,
+    }));
+  }
+
+  /**
+   * Replaces interpretations by the rules' (rewritten for the call as it stands), each only while
+   * its row still has the `source` and `state` it was read with; `reask` puts it back PENDING for
+   * the model, its attempts forgotten.
+   * @returns the ids rewritten.
+   */
+  async rewriteRules(
+    rows: { id: string; interpretation: object; source: string; state: InterpretationState; reask: boolean }[],
+  ): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const result = await this.pool.query<{ id: string }>(
+      `UPDATE variants AS v SET interpretation = u.interpretation, interpretation_source = 'rules',
+         interpreted_at = now(),
+         interpretation_state = CASE WHEN u.reask THEN 'PENDING'::"InterpretationState" ELSE v.interpretation_state END,
+         interpretation_attempts = CASE WHEN u.reask THEN 0 ELSE v.interpretation_attempts END
+       FROM unnest($1::int8[], $2::jsonb[], $3::text[], $4::text[], $5::bool[]) AS u(id, interpretation, source, state, reask)
+       WHERE v.id = u.id AND v.interpretation_source = u.source AND v.interpretation_state::text = u.state
+       RETURNING v.id`,
+      [
+        rows.map((row) => row.id),
+        rows.map((row) => JSON.stringify(row.interpretation)),
+        rows.map((row) => row.source),
+        rows.map((row) => row.state),
+        rows.map((row) => row.reask),
+      ],
+    );
+    return new Set(result.rows.map((row) => row.id));
+  }
+
+  /**
+   * Replaces the rules' interpretation a kept model interpretation carries (`rules`), each only
+   * while its row still has the `source` it was read with; the model's own text and `writtenFor` stay.
+   * @returns the interpretations now stored, by id.
+   */
+  async rewriteModelRules(rows: { id: string; source: string; rules: object }[]): Promise<Map<string, object>> {
+    if (rows.length === 0) return new Map();
+    const result = await this.pool.query<{ id: string; interpretation: object }>(
+      `UPDATE variants AS v SET interpretation = jsonb_set(v.interpretation, '{rules}', u.rules)
+       FROM unnest($1::int8[], $2::jsonb[], $3::text[]) AS u(id, rules, source)
+       WHERE v.id = u.id AND v.interpretation_source = u.source
+       RETURNING v.id, v.interpretation`,
+      [rows.map((row) => row.id), rows.map((row) => JSON.stringify(row.rules)), rows.map((row) => row.source)],
+    );
+    return new Map(result.rows.map((row) => [row.id, row.interpretation]));
   }
 
   /** Confirmed variants whose interpretation is still pending (rules or model). */
@@ -195,4 +284,28 @@ export class InterpretationStore {
     );
     return Number(rows[0]?.pending ?? 0);
   }
+}
+
+/** The variant a row of {@link INTERPRETABLE_COLUMNS} holds. */
+function interpretableOf(row: InterpretableRow): InterpretableVariant {
+  return {
+    runId: row.run_id,
+    contig: row.contig,
+    position: row.position,
+    ref: row.ref,
+    alt: row.alt,
+    type: row.type,
+    genotype: row.genotype,
+    depth: row.depth,
+    altCount: row.alt_count,
+    alleleFrequency: row.allele_frequency,
+    quality: row.quality,
+    forwardRefCount: row.forward_ref_count,
+    reverseRefCount: row.reverse_ref_count,
+    forwardAltCount: row.forward_alt_count,
+    reverseAltCount: row.reverse_alt_count,
+    strandBias: row.strand_bias,
+    ...(row.filters ? { filters: row.filters } : {}),
+    effects: row.effects,
+  };
 }

@@ -1,5 +1,7 @@
 /** What is announced when an interpretation is stored, and the listeners it is announced to. */
+
 import type { Logger } from '../logger.js';
+import type { CallFigures } from './call-figures.js';
 import type { Significance } from './prompt.js';
 import type { InterpretableVariant, RulesInterpretation } from './rules.js';
 
@@ -27,6 +29,8 @@ export interface ModelInterpretation {
   /** Variants in that request. */
   batchSize: number;
   rules: RulesInterpretation;
+  /** The call figures the model was asked about. */
+  writtenFor: CallFigures;
 }
 
 /** The event announcing `interpretation` of the stored variant `id`. */

@@ -7,6 +7,12 @@ export interface InterpretationMetrics {
   model: string | null;
   /** Variants whose rules' interpretation this process stored. */
   interpretedByRules: number;
+  /** Interpretations rewritten by the rules because their call moved materially since they were written. */
+  refreshedByRules: number;
+  /** Variants taken back to the model because their statement changed class (minority to fixed, a filter). */
+  modelReasks: number;
+  /** Variants whose statement changed class after their run spent its re-asks (the model's text kept). */
+  modelReasksRefused: number;
   /** Variants whose model interpretation this process stored. */
   interpretedByModel: number;
   /** Confirmed variants whose interpretation is still pending in the database (at the last sweep or write). */

@@ -4,6 +4,7 @@
  * (REJECTED, the rules' interpretation kept).
  */
 import type { Logger } from '../logger.js';
+import { callFigures } from './call-figures.js';
 import type { ModelCallOutcome } from './groq.js';
 import type { InterpretationStore } from './interpretation-store.js';
 import { type InterpretationListeners, interpretedEvent, type ModelInterpretation } from './interpreted-event.js';
@@ -87,6 +88,7 @@ export class ModelAnswers {
           latencyMs: answer.latencyMs,
           batchSize: size,
           rules: prompt.rules,
+          writtenFor: callFigures(prompt.variant),
         },
       });
     }

@@ -4,6 +4,7 @@
  * is tried again a few times, then left pending in the database for the sweep.
  */
 
+import { writtenFor } from './call-figures.js';
 import { type InterpretationStore, siteKey } from './interpretation-store.js';
 import { type InterpretationListeners, interpretedEvent } from './interpreted-event.js';
 import type { PendingCount } from './pending-count.js';
@@ -122,7 +123,7 @@ export class RulesWriter {
         const rows = await Promise.all(
           work.map(async (item) => ({
             variant: item.variant,
-            interpretation: (await rulesInContext(referenceContext, item.variant)).rules,
+            interpretation: writtenFor((await rulesInContext(referenceContext, item.variant)).rules, item.variant),
           })),
         );
         const found = await store.writeRules(rows, handOff === undefined);

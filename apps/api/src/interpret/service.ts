@@ -7,8 +7,9 @@
 import type pg from 'pg';
 import type { Config } from '../env.js';
 import type { Logger } from '../logger.js';
-import type { MutationDetected, PipelineObserver } from '../pipeline/events.js';
+import type { MutationDetected, PipelineObserver, PipelineStatusChange } from '../pipeline/events.js';
 import { logMutationDetected } from './alarm.js';
+import { InterpretationRefresh } from './interpretation-refresh.js';
 import { InterpretationStore, siteKey } from './interpretation-store.js';
 import { InterpretationListeners, type VariantInterpreted } from './interpreted-event.js';
 import type { InterpretationMetrics } from './metrics.js';
@@ -40,8 +41,11 @@ export interface InterpretationServiceOptions {
 
 /** The running service. */
 export interface InterpretationService {
-  /** Plug into the pipeline's observer: `mutationDetected` returns at once (log line + O(1) enqueue). */
-  observer: Required<Pick<PipelineObserver, 'mutationDetected'>>;
+  /**
+   * Plug into the pipeline's observer: `mutationDetected` returns at once (log line + O(1) enqueue);
+   * `status` follows runs, whose moved calls get their interpretations rewritten, at their end too.
+   */
+  observer: Required<Pick<PipelineObserver, 'mutationDetected' | 'status'>>;
   /** The reference source in use (a {@link RunReferenceContext} unless one was given). */
   referenceContext: ReferenceContextSource;
   /** The model's name, or undefined when only the rules run. */
@@ -50,6 +54,8 @@ export interface InterpretationService {
   start(): Promise<void>;
   /** Stops sweeping and the model worker (aborting its request), writes queued rules, and returns. */
   stop(): Promise<void>;
+  /** Rewrites now the interpretations of running runs whose call moved (see {@link InterpretationRefresh}). */
+  refresh(): Promise<void>;
   /** Looks for pending variants in the database now. */
   sweep(): Promise<void>;
   metrics(): InterpretationMetrics;
@@ -89,6 +95,7 @@ class Service implements InterpretationService {
   readonly #rules: RulesWriter;
   readonly #modelWorker: ModelWorker | undefined;
   readonly #sweep: PendingSweep;
+  readonly #refresh: InterpretationRefresh;
   #started = false;
   #stopped = false;
 
@@ -117,6 +124,13 @@ class Service implements InterpretationService {
       flushMs: tuning.rulesFlushMs,
       handOff: model && ((id, variant) => model.offer(id, variant)),
     });
+    this.#refresh = new InterpretationRefresh({
+      ...shared,
+      logger,
+      intervalMs: tuning.refreshIntervalMs,
+      modelReasksPerRun: tuning.modelReasksPerRun,
+      handOff: model && ((id, variant) => model.offer(id, variant)),
+    });
     this.#sweep = new PendingSweep({
       ...shared,
       rules: this.#rules,
@@ -124,7 +138,10 @@ class Service implements InterpretationService {
       intervalMs: tuning.sweepIntervalMs,
       limit: tuning.sweepLimit,
     });
-    this.observer = { mutationDetected: (variant) => this.#onMutationDetected(variant) };
+    this.observer = {
+      mutationDetected: (variant) => this.#onMutationDetected(variant),
+      status: (change) => this.#onStatus(change),
+    };
   }
 
   async start(): Promise<void> {
@@ -141,6 +158,8 @@ class Service implements InterpretationService {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    // First, so that what it takes back to the model is in the model's queue before that stops.
+    await this.#refresh.stop();
     const swept = this.#sweep.stop();
     await this.#modelWorker?.stop();
     await swept;
@@ -153,6 +172,9 @@ class Service implements InterpretationService {
     return {
       model: this.model ?? null,
       interpretedByRules: this.#rules.interpreted,
+      refreshedByRules: this.#refresh.rewritten,
+      modelReasks: this.#refresh.reasked,
+      modelReasksRefused: this.#refresh.reasksRefused,
       pending: this.#pending.value,
       queued: this.#rules.queued + (model?.queued ?? 0),
       overflowed: this.#rules.overflowed + (model?.overflowed ?? 0),
@@ -168,10 +190,22 @@ class Service implements InterpretationService {
     return this.#sweep.sweep();
   }
 
+  refresh(): Promise<void> {
+    return this.#refresh.refresh();
+  }
+
+  /** A run going on is followed; a run at its end (its final calls stored) is refreshed once more. */
+  #onStatus(change: PipelineStatusChange): void {
+    if (this.#stopped || change.runId === undefined) return;
+    if (change.state === 'IDLE') void this.#refresh.ended(change.runId);
+    else if (change.state !== 'STOPPING') this.#refresh.follow(change.runId);
+  }
+
   /** The pipeline's side: must return at once. */
   #onMutationDetected(variant: MutationDetected): void {
     if (this.#alarmLogger) logMutationDetected(this.#alarmLogger, variant);
     if (this.#stopped) return;
+    this.#refresh.follow(variant.runId);
     const interpretable = toInterpretable(variant);
     // A call confirmed again after falling back to candidate is announced again: while the first
     // announcement still waits, the variant is pending once, not twice.

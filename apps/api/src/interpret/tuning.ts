@@ -7,6 +7,10 @@ export interface InterpretationTuning {
   queueCapacity: number;
   /** How long confirmed variants gather before their rules' interpretations are written (default 200 ms). */
   rulesFlushMs: number;
+  /** How often the interpretations of running runs are checked against their moving calls (default 5 s). */
+  refreshIntervalMs: number;
+  /** Times per run the model is asked again about a call whose statement changed class (default 50). */
+  modelReasksPerRun: number;
   /** Variants per model request (default 16; fewer when the token limit needs it). */
   batchSize: number;
   /** How long a short batch waits for more variants before it goes (default 250 ms). */
@@ -35,6 +39,8 @@ export interface InterpretationTuning {
 export const DEFAULT_TUNING: InterpretationTuning = {
   queueCapacity: 1_000,
   rulesFlushMs: 200,
+  refreshIntervalMs: 5_000,
+  modelReasksPerRun: 50,
   batchSize: 16,
   batchLingerMs: 250,
   sweepIntervalMs: 15_000,
