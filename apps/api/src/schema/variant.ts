@@ -1,4 +1,5 @@
 import type { VariantCall } from '@helix/native';
+import type { CallFigures } from '../interpret/call-figures.js';
 import type { AlarmTiming } from '../pipeline/events.js';
 import { parseVariantId, variantId } from '../read-model/ids.js';
 import type { StoredFrequencyPoint, VariantRow } from '../read-model/rows.js';
@@ -37,6 +38,11 @@ interface InterpretationShape {
   at: Date | null;
 }
 
+const CallFiguresRef = builder.objectRef<Pick<CallFigures, 'alleleFrequency' | 'depth'>>('CallFigures').implement({
+  description: 'The call figures an interpretation was written for.',
+  fields: (t) => ({ alleleFrequency: t.exposeFloat('alleleFrequency'), depth: t.exposeInt('depth') }),
+});
+
 const Interpretation = builder.objectRef<InterpretationShape>('Interpretation').implement({
   description: 'What a variant probably means.',
   fields: (t) => ({
@@ -51,6 +57,13 @@ const Interpretation = builder.objectRef<InterpretationShape>('Interpretation').
     }),
     details: t.string({ description: 'The whole interpretation as JSON.', resolve: (it) => JSON.stringify(it.body) }),
     interpretedAt: t.field({ type: 'DateTime', nullable: true, resolve: (it) => it.at }),
+    writtenFor: t.field({
+      type: CallFiguresRef,
+      nullable: true,
+      description:
+        'The allele frequency and depth its summary speaks of (the call may have moved since); null when stored before they were.',
+      resolve: (it) => (it.body.writtenFor as CallFigures | undefined) ?? null,
+    }),
   }),
 });
 
