@@ -150,6 +150,23 @@ describe('interpretations that follow a moving call', () => {
     expect(live.metrics()).toMatchObject({ refreshedByRules: 1, modelReasks: 0 });
   });
 
+  it('should rewrite the rules text while the run goes on, every refreshIntervalMs', async () => {
+    const live = await startService({ model: false, tuning: { refreshIntervalMs: 50 } });
+    const runId = await createRun();
+    await confirm(live, [populationCall(runId, 104, 5, 74)]);
+    await waitFor(() => rowsWhere(runId, (rows) => rows[0]?.state === 'DONE'), 10_000, 'the first rules text');
+
+    // The sink stores the call as it moves; the run has not ended.
+    await database.store.upsertVariants([populationCall(runId, 104, 12, 160)]);
+    await waitFor(
+      () => rowsWhere(runId, (rows) => stored(rows[0])?.writtenFor?.depth === 160),
+      10_000,
+      'the rules text rewritten mid-run',
+    );
+
+    expect(stored((await interpretationsOf(database, runId))[0])?.summary).toContain('at 7.5 % of 160 reads');
+  });
+
   it('should leave the rules text of a call that moved less than materially as it was written', async () => {
     const live = await startService({ model: false });
     const runId = await createRun();
