@@ -68,6 +68,15 @@ describe('helix analyze', () => {
     expect(parsed.trim().split('\n').length).toBeGreaterThan(100);
   });
 
+  it('should give every record the share of its alternate reads near a read end (INFO/RPE)', () => {
+    requireBcftools();
+    const fractions = execFileSync('bcftools', ['query', '-f', '%INFO/RPE\\n', file('calls.vcf')], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    expect(fractions.length).toBeGreaterThan(100);
+    expect(fractions.filter((fraction) => !(Number(fraction) >= 0 && Number(fraction) <= 1))).toEqual([]);
+  });
+
   it('should write the VCF to stdout with --vcf -', async () => {
     const helix = runHelix(
       ['analyze', '--reference', file('ref.fa'), '--reads', file('reads_1.fq.gz'), '--vcf', '-'],

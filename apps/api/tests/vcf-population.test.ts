@@ -75,6 +75,12 @@ describe('population VCF records', () => {
     expect(adf.trim().split('\n')[1]).toBe('470,30 500,0 0.03\t95.2');
   });
 
+  it('should be accepted by bcftools with the position-in-read fraction, 1 where all alternate reads sit at read ends', () => {
+    const atReadEnds = { ...populationCall(100, [480, 490, 15, 15], []), readEndFraction: 1 };
+    const path = vcfFile('read-ends.vcf', [vcfRecord(atReadEnds)]);
+    expect(execFileSync('bcftools', ['query', '-f', '%INFO/RPE\\n', path], { encoding: 'utf8' })).toBe('1\n');
+  });
+
   it('should write a site of several samples with a missing column where one has no call', () => {
     const line = vcfSiteRecord([populationCall(100, [480, 490, 15, 15], []), undefined]);
     expect(columns(line).slice(6)).toEqual([

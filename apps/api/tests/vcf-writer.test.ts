@@ -70,3 +70,29 @@ describe('VCF genotypes', () => {
     expect(columns(vcfSiteRecord([undefined, deletion(3)])).slice(9)).toEqual(['./.:.:.', '1/1:40:2,38']);
   });
 });
+
+/** A haploid SNV of 38 alternate reads, `nearEnd` of them observed near a read end. */
+function snv(nearEnd: number): VcfVariant {
+  return { ...deletion(1), ref: 'A', alt: 'G', type: 'SNV', genotype: '1', readEndFraction: nearEnd / 38 };
+}
+
+describe('the position-in-read fraction of VCF records (INFO/RPE)', () => {
+  it('should be 1 for a call whose alternate reads all sit at read ends', () => {
+    expect(columns(vcfRecord(snv(38)))[7]).toBe('DP=40;AF=0.95;TYPE=SNV;RPE=1');
+  });
+
+  it('should be left out of a record whose source did not keep it, not written as missing', () => {
+    expect(columns(vcfRecord(deletion(3)))[7]).not.toContain('RPE');
+    expect(columns(vcfSiteRecord([snv(38), deletion(3)]))[7]).not.toContain('RPE');
+  });
+
+  it("should pool a site's samples by their alternate reads", () => {
+    expect(columns(vcfSiteRecord([snv(38), undefined, { ...snv(0), altCount: 114 }]))[7]).toContain(';RPE=0.25');
+  });
+
+  it('should be declared in the header as a Float', () => {
+    expect(vcfHeader({ contigs: [] })).toContain(
+      '##INFO=<ID=RPE,Number=1,Type=Float,Description="Fraction of the alternate reads observed within 10 bases of a read end',
+    );
+  });
+});

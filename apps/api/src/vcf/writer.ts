@@ -38,6 +38,8 @@ export interface VcfVariant {
   mappingQuality?: number;
   /** Fraction of the alternate reads with MAPQ 0 (`INFO/MQ0F`), with `mappingQuality`. */
   zeroMappingQualityFraction?: number;
+  /** Fraction of the alternate reads showing it within 10 bases of their read's end (`INFO/RPE`), when the caller measured it. */
+  readEndFraction?: number;
   /** `INFO/ANN` value (see `annField`), when the calls are annotated. */
   annotation?: string;
 }
@@ -71,6 +73,26 @@ function annInfo(variant: VcfVariant, alt: string): string {
     .split(',')
     .map((entry) => (entry.startsWith(`${variant.alt}|`) ? `${alt}${entry.slice(variant.alt.length)}` : entry));
   return `;ANN=${entries.join(',')}`;
+}
+
+/** The `##INFO` line of `INFO/RPE`, the caller's position-in-read check. */
+const READ_END_HEADER =
+  '##INFO=<ID=RPE,Number=1,Type=Float,Description="Fraction of the alternate reads observed within 10 bases of a read end (position-in-read bias: high values suggest an artefact)">';
+
+/**
+ * `;RPE=…` of calls at one site: the share of all their alternate reads near a read end (each
+ * call's fraction weighted by its alternate reads), or nothing when a call's source did not keep it.
+ */
+function readEndInfo(calls: readonly VcfVariant[]): string {
+  const measured = calls.flatMap(({ readEndFraction, altCount }) =>
+    readEndFraction === undefined ? [] : [{ readEndFraction, altCount }],
+  );
+  if (measured.length === 0 || measured.length < calls.length) return '';
+  const [only] = measured;
+  if (only && measured.length === 1) return `;RPE=${compact(only.readEndFraction, 3)}`;
+  const altCount = measured.reduce((sum, call) => sum + call.altCount, 0);
+  const nearEnd = measured.reduce((sum, call) => sum + call.readEndFraction * call.altCount, 0);
+  return `;RPE=${compact(altCount > 0 ? nearEnd / altCount : 0, 3)}`;
 }
 
 /** What the header says about where the calls came from. */
@@ -111,6 +133,7 @@ export function vcfHeader(options: VcfHeaderOptions): string {
     '##INFO=<ID=TYPE,Number=A,Type=String,Description="Variant type: SNV, INSERTION or DELETION">',
     '##INFO=<ID=MQ,Number=1,Type=Float,Description="Mean mapping quality of the reads supporting the alternate allele">',
     '##INFO=<ID=MQ0F,Number=1,Type=Float,Description="Fraction of the reads supporting the alternate allele with mapping quality 0">',
+    READ_END_HEADER,
     ...(options.annotated ? [ANN_HEADER] : []),
     ...(options.population ? POPULATION_HEADER_LINES : []),
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
@@ -130,7 +153,7 @@ export function vcfRecord(variant: VcfVariant): string {
       : `;MQ=${compact(variant.mappingQuality, 1)};MQ0F=${compact(variant.zeroMappingQualityFraction ?? 0, 3)}`;
   const { ref, alt, sv } = alleles(variant);
   const ann = annInfo(variant, alt);
-  const info = `DP=${variant.depth};AF=${compact(variant.alleleFrequency, 4)};TYPE=${variant.type}${sv}${mq}${ann}`;
+  const info = `DP=${variant.depth};AF=${compact(variant.alleleFrequency, 4)};TYPE=${variant.type}${sv}${mq}${readEndInfo([variant])}${ann}`;
   const site = `${variant.contig}\t${variant.position}\t.\t${ref}\t${alt}\t${compact(variant.quality, 2)}`;
   if (variant.genotype === null) {
     const { format, column } = populationColumn(variant);
@@ -162,7 +185,7 @@ export function vcfSiteRecord(calls: readonly (VcfVariant | undefined)[]): strin
   const quality = Math.max(...called.map((call) => call.quality));
   const { ref, alt, sv } = alleles(first);
   const ann = annInfo(first, alt);
-  const info = `DP=${depth};AF=${compact(depth > 0 ? altCount / depth : 0, 4)};TYPE=${first.type}${sv}${ann}`;
+  const info = `DP=${depth};AF=${compact(depth > 0 ? altCount / depth : 0, 4)};TYPE=${first.type}${sv}${readEndInfo(called)}${ann}`;
   const site = `${first.contig}\t${first.position}\t.\t${ref}\t${alt}\t${compact(quality, 2)}`;
   const { genotype } = first;
   if (genotype === null) {
