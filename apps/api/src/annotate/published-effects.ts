@@ -1,7 +1,7 @@
-import type { VariantEffect } from '@helix/native';
+import type { Annotation, VariantEffect } from '@helix/native';
 import type { MutationDetected, PipelineObserver } from '../pipeline/events.js';
 import { annField } from './ann-field.js';
-import type { AnnotatableCall } from './run-annotation.js';
+import { type AnnotatableCall, annotateCalls } from './run-annotation.js';
 
 /** A call with its effects and, when it has any, its `INFO/ANN` value. */
 export type PublishedCall<T> = T & { effects: VariantEffect[]; annotation?: string };
@@ -33,16 +33,19 @@ export class PublishedEffects {
     },
   };
 
-  /** Each call with the effects its alarm carried; throws for a call no alarm announced. */
-  annotate<T extends AnnotatableCall>(calls: readonly T[]): PublishedCall<T>[] {
+  /**
+   * Each call with the effects its alarm carried; the calls no alarm announced (a population
+   * run's filtered ones) are annotated now, in one crossing to `annotation`.
+   */
+  annotate<T extends AnnotatableCall>(calls: readonly T[], annotation: Annotation): PublishedCall<T>[] {
     this.#settle();
+    const unannounced = calls.filter((call) => !this.#annotated.has(siteOf(call)));
+    const annotated = new Map(annotateCalls(annotation, unannounced).map((call) => [siteOf(call), call]));
     return calls.map((call) => {
-      const published = this.#annotated.get(siteOf(call));
-      if (published === undefined) {
-        throw new Error(`${call.contig}:${call.position} ${call.ref}>${call.alt} was confirmed without an alarm`);
-      }
-      const { effects, annotation } = published;
-      return { ...call, effects, ...(annotation !== undefined && { annotation }) };
+      const published = this.#annotated.get(siteOf(call)) ?? annotated.get(siteOf(call));
+      if (published === undefined) throw new Error(`${call.contig}:${call.position} was not annotated`);
+      const { effects, annotation: ann } = published;
+      return { ...call, effects, ...(ann !== undefined && { annotation: ann }) };
     });
   }
 

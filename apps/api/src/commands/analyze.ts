@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { PublishedEffects } from '../annotate/published-effects.js';
-import { annotateCalls, openRunAnnotation, type RunAnnotation } from '../annotate/run-annotation.js';
+import { openRunAnnotation, type RunAnnotation } from '../annotate/run-annotation.js';
 import { estimateReads } from '../cli/fastq-estimate.js';
 import { createProgress } from '../cli/progress.js';
 import { parseRunFlags, RUN_FLAG_OPTIONS, RUN_FLAGS_HELP, runFlagsSynopsis } from '../cli/run-flags.js';
@@ -56,10 +56,11 @@ export async function analyze(args: string[]): Promise<void> {
   if (values.sample !== undefined && values.sample.trim() === '') throw new UsageError('--sample needs a name');
   const sampleName = runSampleName({ sampleName: values.sample?.trim(), readsPaths: reads });
 
-  // The genes are read on a worker thread while the run starts and goes on, so that reading them
-  // costs no time. A --db run reads them itself before its row is stored, and refuses unreadable
-  // ones then; its publisher annotates each call once, and the VCF takes the effects its alarms
-  // carried. This copy annotates the VCF of a run not stored.
+  // The genes are read off the main thread while the run starts, and once: the pipeline's own
+  // reading of the same files shares this one. The run's publisher annotates each call once, when
+  // it is first confirmed, and the VCF takes the effects its alarms carried, so that the end of
+  // the run does not wait on annotating every call; calls no alarm announced (a population run's
+  // filtered ones) are annotated then.
   const genesRead = openRunAnnotation({
     referencePath: resolve(values.reference),
     ...(values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
@@ -80,10 +81,10 @@ export async function analyze(args: string[]): Promise<void> {
     store = new PostgresResultStore(database.pool);
   }
 
-  const published = values.db ? new PublishedEffects() : undefined;
+  const published = new PublishedEffects();
   const pipeline = new Pipeline({
     store,
-    ...(published && { observer: published.observer }),
+    observer: published.observer,
     metricsIntervalMs: 200,
     callIntervalMs: 60_000,
   });
@@ -102,9 +103,9 @@ export async function analyze(args: string[]): Promise<void> {
       highWater: 16,
       lowWater: 4,
       ...callerConfig,
-      // A stored run keeps its calls' effects, annotated by the pipeline as they are confirmed.
-      ...(values.db && values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
-      ...(values.db && geneticCode !== undefined && { geneticCode }),
+      // The pipeline annotates each call as it is confirmed (a stored run keeps the effects).
+      ...(values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
+      ...(geneticCode !== undefined && { geneticCode }),
     });
     // A start refused for its genes says so in the genes' own words (file, line, feature).
     await starting.catch(async (error: unknown) => {
@@ -126,7 +127,7 @@ export async function analyze(args: string[]): Promise<void> {
     let confirmed: ((typeof sorted)[number] & { annotation?: string })[] = sorted;
     if (genes.annotation) {
       try {
-        confirmed = published ? published.annotate(sorted) : annotateCalls(genes.annotation, sorted);
+        confirmed = published.annotate(sorted, genes.annotation);
       } catch (error) {
         throw new BadInputError(
           `annotating with ${values.annotation ?? values.reference}: ${error instanceof Error ? error.message : String(error)}`,
