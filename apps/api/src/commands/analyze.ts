@@ -56,17 +56,20 @@ export async function analyze(args: string[]): Promise<void> {
   if (values.sample !== undefined && values.sample.trim() === '') throw new UsageError('--sample needs a name');
   const sampleName = runSampleName({ sampleName: values.sample?.trim(), readsPaths: reads });
 
-  // The genes are read off the main thread while the run starts, and once: the pipeline's own
-  // reading of the same files shares this one. The run's publisher annotates each call once, when
-  // it is first confirmed, and the VCF takes the effects its alarms carried, so that the end of
-  // the run does not wait on annotating every call; calls no alarm announced (a population run's
-  // filtered ones) are annotated then.
-  const genesRead = openRunAnnotation({
-    referencePath: resolve(values.reference),
-    ...(values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
-    ...(geneticCode !== undefined && { geneticCode }),
-  });
-  genesRead.catch(() => {});
+  // The pipeline reads the genes off the main thread while its index is built, onto the reference
+  // it has read; asked for them once it has started, this reads the same (files unchanged) rather
+  // than reading the reference and genes a second time. The run's publisher annotates each call
+  // once, when it is first confirmed, and the VCF takes the effects its alarms carried; calls no
+  // alarm announced (a population run's filtered ones) are annotated at the end.
+  const referencePath = resolve(values.reference);
+  const readRunGenes = () =>
+    readGenes(
+      openRunAnnotation({
+        referencePath,
+        ...(values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
+        ...(geneticCode !== undefined && { geneticCode }),
+      }),
+    );
 
   let database: Database | undefined;
   let store: ResultStore = new MemoryResultStore();
@@ -109,10 +112,10 @@ export async function analyze(args: string[]): Promise<void> {
     });
     // A start refused for its genes says so in the genes' own words (file, line, feature).
     await starting.catch(async (error: unknown) => {
-      reportGenes(await readGenes(genesRead), geneticCode);
+      reportGenes(await readRunGenes(), geneticCode);
       throw error;
     });
-    const genes = await readGenes(genesRead);
+    const genes = await readRunGenes();
     reportGenes(genes, geneticCode);
     ticker = setInterval(() => {
       const metrics = pipeline.metrics();
