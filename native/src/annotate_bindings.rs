@@ -11,6 +11,7 @@ use napi::{Env, Result, Task};
 use napi_derive::napi;
 
 use crate::annotate::effect::{self, Within};
+use crate::annotate::feature::{Biotype, Strand};
 use crate::annotate::protein_context;
 use crate::annotate::{self, genbank, json, ContigSequence, ReferenceContigs};
 use crate::error::{to_js, HelixError};
@@ -75,6 +76,26 @@ pub struct Neighbour {
     pub locus_tag: Option<String>,
     /// Bases between the variant and the gene.
     pub distance: f64,
+}
+
+/// A gene's transcript where it lies on its contig ({@link Annotation.featuresWithin}).
+#[napi(object)]
+pub struct AnnotationFeature {
+    /// Gene name, if any.
+    pub gene: Option<String>,
+    /// Locus tag, if any.
+    pub locus_tag: Option<String>,
+    /// Gene product, if any.
+    pub product: Option<String>,
+    /// `CDS` for a protein-coding transcript, else its biotype (`rRNA`, `tRNA`…).
+    pub kind: String,
+    /// The strand it is read on.
+    #[napi(ts_type = "'FORWARD' | 'REVERSE'")]
+    pub strand: String,
+    /// First base (1-based, the lower coordinate).
+    pub from: f64,
+    /// Last base (1-based, inclusive).
+    pub to: f64,
 }
 
 /// A VCF-style variant to annotate (see {@link Annotation.annotate}).
@@ -292,6 +313,50 @@ impl Annotation {
     #[napi(getter)]
     pub fn feature_count(&self) -> u32 {
         self.inner.features().len() as u32
+    }
+
+    /// Features with a base in 1-based `from..=to` of `contig`, by first
+    /// base (at most `limit`). Throws for a contig the reference lacks.
+    #[napi]
+    pub fn features_within(
+        &self,
+        contig: String,
+        from: f64,
+        to: f64,
+        limit: f64,
+    ) -> Result<Vec<AnnotationFeature>> {
+        let found = self
+            .inner
+            .features_within(&contig, from.max(0.0) as u64, to.max(0.0) as u64)
+            .ok_or_else(|| {
+                to_js(HelixError::option(
+                    "contig",
+                    format!("{contig} is not a contig of the annotated reference"),
+                ))
+            })?;
+        Ok(found
+            .into_iter()
+            .take(limit.max(0.0) as usize)
+            .map(|feature| {
+                let (from, to) = feature.span();
+                AnnotationFeature {
+                    gene: feature.gene.clone(),
+                    locus_tag: feature.locus_tag.clone(),
+                    product: feature.product.clone(),
+                    kind: match &feature.biotype {
+                        Biotype::ProteinCoding { .. } => "CDS".to_owned(),
+                        Biotype::NonCoding(kind) => kind.clone(),
+                    },
+                    strand: match feature.strand() {
+                        Strand::Forward => "FORWARD",
+                        Strand::Reverse => "REVERSE",
+                    }
+                    .to_owned(),
+                    from: from as f64,
+                    to: to as f64,
+                }
+            })
+            .collect())
     }
 
     /// Effects of a VCF-style variant (1-based `position`; indels carry the

@@ -182,6 +182,23 @@ impl Annotation {
         &self.features
     }
 
+    /// Features with a base in 1-based `from..=to` of `contig`, by first
+    /// base; `None` when `contig` is not a contig of the reference.
+    pub fn features_within(&self, contig: &str, from: u64, to: u64) -> Option<Vec<&Feature>> {
+        let index = self.reference.find(contig)?;
+        let mut found: Vec<&Feature> = self
+            .features
+            .iter()
+            .filter(|feature| feature.contig == index)
+            .filter(|feature| {
+                let (start, end) = feature.span();
+                start <= to && end >= from
+            })
+            .collect();
+        found.sort_by_key(|feature| feature.span());
+        Some(found)
+    }
+
     /// Effects of a deletion across the origin of circular contig `index`
     /// (`reference` reads on past the contig's end from its start): those of
     /// its two parts, to the contig's end and from its start. `None` for any
