@@ -139,11 +139,27 @@ export declare class Pileup {
    * whole reference; later calls look them up.
    */
   depth(contig: string, position: number): number
+  /**
+   * Depth ({@link Pileup.depth}) over 1-based positions `from..=to` of
+   * `contig`, split into `bins` bins of `max(1, ceil((to − from + 1) /
+   * bins))` bases, with the mean and the maximum of each. Throws for an
+   * unknown contig, positions outside it, `from` > `to` or fewer than one
+   * bin.
+   */
+  coverageBins(contig: string, from: number, to: number, bins: number): CoverageBins
+  /**
+   * Maximal stretches of every contig, in reference order, where the depth
+   * ({@link Pileup.depth}) is below `minDepth` (a whole contig when no
+   * read covers it; none for a `minDepth` of 0). Throws when `minDepth` is
+   * not a whole number from 0 to 2^32 − 1.
+   */
+  lowDepthIntervals(minDepth: number): Array<DepthInterval>
   /** Reads added so far, mapped or not. */
   get reads(): number
   /**
-   * Mean depth and breadth (≥ 1×, ≥ 10×) over the whole reference, from
-   * the depths {@link Pileup.depth} reads (summed up once per change).
+   * Mean depth and breadth (≥ 1×, ≥ 10×, ≥ 100×) over the whole
+   * reference, from the depths {@link Pileup.depth} reads (summed up once
+   * per change).
    */
   depthSummary(): DepthSummary
 }
@@ -365,6 +381,38 @@ export interface ContigInfo {
   length: number
 }
 
+/**
+ * Depth along a stretch of one contig in fixed-size bins
+ * ({@link Pileup.coverageBins}).
+ */
+export interface CoverageBins {
+  /** The contig's name. */
+  contig: string
+  /** First position (1-based) of the stretch. */
+  from: number
+  /** Last position (1-based, inclusive) of the stretch. */
+  to: number
+  /** Bases per bin; the last bin may hold fewer. */
+  binSize: number
+  /** Mean depth of each bin, `ceil((to − from + 1) / binSize)` of them. */
+  depths: Array<number>
+  /** Largest depth of each bin. */
+  maxDepths: Array<number>
+}
+
+/**
+ * A maximal stretch of one contig below a depth
+ * ({@link Pileup.lowDepthIntervals}).
+ */
+export interface DepthInterval {
+  /** The contig's name. */
+  contig: string
+  /** First position (1-based). */
+  start: number
+  /** Last position (1-based, inclusive). */
+  end: number
+}
+
 /** How deep and how wide the reads cover the reference ({@link Pileup.depthSummary}). */
 export interface DepthSummary {
   /** Positions of the reference (all contigs). */
@@ -375,6 +423,8 @@ export interface DepthSummary {
   breadth1x: number
   /** Fraction of positions (0–1) covered by at least ten reads. */
   breadth10x: number
+  /** Fraction of positions (0–1) covered by at least a hundred reads. */
+  breadth100x: number
 }
 
 /** Which reads and bases count as evidence. */

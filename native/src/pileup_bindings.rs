@@ -12,7 +12,7 @@ use crate::align::ReferenceIndex;
 use crate::error::{self, to_js, HelixError};
 use crate::index_bindings::{contig_id, same_contigs, AlignerIndex};
 use crate::js_options::whole;
-use crate::pileup::{self, Coverage, Evidence};
+use crate::pileup::{self, depth_bins, low_depth_runs, Coverage, Evidence};
 
 /// How deep and how wide the reads cover the reference ({@link Pileup.depthSummary}).
 #[napi(object)]
@@ -27,6 +27,39 @@ pub struct DepthSummary {
     /// Fraction of positions (0–1) covered by at least ten reads.
     #[napi(js_name = "breadth10x")]
     pub breadth10x: f64,
+    /// Fraction of positions (0–1) covered by at least a hundred reads.
+    #[napi(js_name = "breadth100x")]
+    pub breadth100x: f64,
+}
+
+/// Depth along a stretch of one contig in fixed-size bins
+/// ({@link Pileup.coverageBins}).
+#[napi(object)]
+pub struct CoverageBins {
+    /// The contig's name.
+    pub contig: String,
+    /// First position (1-based) of the stretch.
+    pub from: u32,
+    /// Last position (1-based, inclusive) of the stretch.
+    pub to: u32,
+    /// Bases per bin; the last bin may hold fewer.
+    pub bin_size: u32,
+    /// Mean depth of each bin, `ceil((to − from + 1) / binSize)` of them.
+    pub depths: Vec<f64>,
+    /// Largest depth of each bin.
+    pub max_depths: Vec<f64>,
+}
+
+/// A maximal stretch of one contig below a depth
+/// ({@link Pileup.lowDepthIntervals}).
+#[napi(object)]
+pub struct DepthInterval {
+    /// The contig's name.
+    pub contig: String,
+    /// First position (1-based).
+    pub start: u32,
+    /// Last position (1-based, inclusive).
+    pub end: u32,
 }
 
 /// Per-position evidence accumulated over batches, over one reference;
@@ -119,11 +152,75 @@ impl Pileup {
             Ok(self.index.to_global(contig, position - 1))
         };
         let global = global().map_err(to_js)?;
-        let coverage = match &mut self.coverage {
-            Some(coverage) => coverage,
-            empty => empty.insert(self.inner.coverage()),
+        Ok(self.coverage().depth(global))
+    }
+
+    /// Depth ({@link Pileup.depth}) over 1-based positions `from..=to` of
+    /// `contig`, split into `bins` bins of `max(1, ceil((to − from + 1) /
+    /// bins))` bases, with the mean and the maximum of each. Throws for an
+    /// unknown contig, positions outside it, `from` > `to` or fewer than one
+    /// bin.
+    #[napi]
+    pub fn coverage_bins(
+        &mut self,
+        contig: String,
+        from: f64,
+        to: f64,
+        bins: f64,
+    ) -> Result<CoverageBins> {
+        let stretch = || -> error::Result<(u32, u32, u32, u32)> {
+            let id = contig_id(&self.index, &contig)?;
+            let length = f64::from(self.index.contig_length(id));
+            let from = whole("from", from, 1.0, length)? as u32;
+            let to = whole("to", to, 1.0, length)? as u32;
+            if from > to {
+                return Err(HelixError::option(
+                    "from",
+                    format!("must not be after to ({to}), got {from}"),
+                ));
+            }
+            let bins = whole("bins", bins, 1.0, f64::from(u32::MAX))? as u32;
+            Ok((self.index.to_global(id, from - 1), from, to, bins))
         };
-        Ok(coverage.depth(global))
+        let (start, from, to, bins) = stretch().map_err(to_js)?;
+        let depths = &self.coverage().depths()[start as usize..(start + to - from + 1) as usize];
+        let binned = depth_bins(depths, bins);
+        Ok(CoverageBins {
+            contig,
+            from,
+            to,
+            bin_size: binned.bin_size,
+            depths: binned.means,
+            max_depths: binned.maxima.into_iter().map(f64::from).collect(),
+        })
+    }
+
+    /// Maximal stretches of every contig, in reference order, where the depth
+    /// ({@link Pileup.depth}) is below `minDepth` (a whole contig when no
+    /// read covers it; none for a `minDepth` of 0). Throws when `minDepth` is
+    /// not a whole number from 0 to 2^32 − 1.
+    #[napi]
+    pub fn low_depth_intervals(&mut self, min_depth: f64) -> Result<Vec<DepthInterval>> {
+        let min_depth =
+            whole("minDepth", min_depth, 0.0, f64::from(u32::MAX)).map_err(to_js)? as u32;
+        let index = Arc::clone(&self.index);
+        let depths = self.coverage().depths();
+        let mut intervals = Vec::new();
+        for contig in 0..index.contig_count() {
+            let offset = index.contig_offset(contig) as usize;
+            let length = index.contig_length(contig) as usize;
+            let name = index.contig_name(contig);
+            intervals.extend(
+                low_depth_runs(&depths[offset..offset + length], min_depth)
+                    .into_iter()
+                    .map(|(start, end)| DepthInterval {
+                        contig: name.to_owned(),
+                        start: start + 1,
+                        end,
+                    }),
+            );
+        }
+        Ok(intervals)
     }
 
     /// Reads added so far, mapped or not.
@@ -132,21 +229,19 @@ impl Pileup {
         self.inner.reads() as f64
     }
 
-    /// Mean depth and breadth (≥ 1×, ≥ 10×) over the whole reference, from
-    /// the depths {@link Pileup.depth} reads (summed up once per change).
+    /// Mean depth and breadth (≥ 1×, ≥ 10×, ≥ 100×) over the whole
+    /// reference, from the depths {@link Pileup.depth} reads (summed up once
+    /// per change).
     #[napi]
     pub fn depth_summary(&mut self) -> DepthSummary {
-        let coverage = match &mut self.coverage {
-            Some(coverage) => coverage,
-            empty => empty.insert(self.inner.coverage()),
-        };
-        let depths = coverage.depths();
+        let depths = self.coverage().depths();
         let positions = depths.len() as f64;
-        let (mut total, mut covered, mut deep) = (0u64, 0u64, 0u64);
+        let (mut total, mut covered, mut deep, mut deeper) = (0u64, 0u64, 0u64, 0u64);
         for &depth in depths {
             total += u64::from(depth);
             covered += u64::from(depth >= 1);
             deep += u64::from(depth >= 10);
+            deeper += u64::from(depth >= 100);
         }
         let fraction = |count: u64| {
             if positions > 0.0 {
@@ -160,6 +255,18 @@ impl Pileup {
             mean_depth: fraction(total),
             breadth1x: fraction(covered),
             breadth10x: fraction(deep),
+            breadth100x: fraction(deeper),
+        }
+    }
+}
+
+impl Pileup {
+    /// The depths of every position, summed up on the first use after a
+    /// change.
+    fn coverage(&mut self) -> &Coverage {
+        match &mut self.coverage {
+            Some(coverage) => coverage,
+            empty => empty.insert(self.inner.coverage()),
         }
     }
 }

@@ -24,6 +24,7 @@
 //!   and an insertion that touch in a read are one replacement).
 
 mod allele;
+mod bins;
 mod bytes;
 mod counts;
 mod coverage;
@@ -36,6 +37,7 @@ mod strand;
 mod testing;
 
 pub use allele::{AlleleSupport, IndelAllele, SnvAllele, VcfAllele};
+pub use bins::{bin_size, depth_bins, low_depth_runs, DepthBins};
 pub use counts::Pileup;
 pub use coverage::Coverage;
 pub use error::PileupError;
