@@ -1,3 +1,4 @@
+import { yDomainMax } from '@/lib/chart';
 import { formatCount, formatPercent, formatTime } from '@/lib/format';
 import type { AlleleFrequencyPoint } from '@/lib/graphql/operations';
 import { TimeSeriesChart } from './time-series-chart';
@@ -20,7 +21,17 @@ function chartLabel(points: readonly AlleleFrequencyPoint[]): string {
   );
 }
 
-/** A call's allele frequency as its run went on: a line chart, and the same points as a table. */
+/** The depth chart's name, read by screen readers: the depth at the first and the last point. */
+function depthLabel(points: readonly AlleleFrequencyPoint[]): string {
+  const first = points[0] as AlleleFrequencyPoint;
+  const last = points.at(-1) as AlleleFrequencyPoint;
+  return (
+    `Depth at this call over the run, ${points.length} points: ${formatCount(first.depth)} reads after ` +
+    `${formatCount(first.readsAnalysed)} reads analysed, ${formatCount(last.depth)} after ${formatCount(last.readsAnalysed)}`
+  );
+}
+
+/** A call's allele frequency and depth as its run went on: two line charts, and the same points as a table. */
 export function AlleleFrequencyHistory({ points }: { points: readonly AlleleFrequencyPoint[] }) {
   if (points.length === 0) return <p className="muted">No frequency recorded yet.</p>;
   const samples = points.map((point) => ({ ...point, t: Date.parse(point.at) }));
@@ -43,8 +54,26 @@ export function AlleleFrequencyHistory({ points }: { points: readonly AlleleFreq
         domain={[first.t, Math.max(last.t, first.t + 1000)]}
         height={180}
       />
+      <TimeSeriesChart
+        label={depthLabel(points)}
+        series={[
+          {
+            id: 'depth',
+            label: 'Depth (reads)',
+            points: samples.map((sample) => ({ t: sample.t, v: sample.depth })),
+            tone: 'queue',
+          },
+        ]}
+        yMax={yDomainMax(
+          points.map((point) => point.depth),
+          10,
+        )}
+        yFormat={(value) => formatCount(value)}
+        domain={[first.t, Math.max(last.t, first.t + 1000)]}
+        height={140}
+      />
       <details>
-        <summary>Frequency history as a table</summary>
+        <summary>Frequency and depth history as a table</summary>
         <div className="table-wrap">
           <table className="table">
             <caption className="visually-hidden">Allele frequency of this call as its run went on</caption>

@@ -139,7 +139,7 @@ export function VariantDetail({
       {stored ? <StrandSupport variant={stored} /> : null}
       {stored ? (
         <>
-          <h3>Allele frequency over the run</h3>
+          <h3>Allele frequency and depth over the run</h3>
           <AlleleFrequencyHistory points={stored.alleleFrequencyHistory} />
         </>
       ) : null}
