@@ -73,7 +73,7 @@ export function AlleleFrequencyHistory({ points }: { points: readonly AlleleFreq
         height={140}
       />
       <details>
-        <summary>Frequency and depth history as a table</summary>
+        <summary>Frequency history as a table</summary>
         <div className="table-wrap">
           <table className="table">
             <caption className="visually-hidden">Allele frequency of this call as its run went on</caption>
