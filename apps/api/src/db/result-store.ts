@@ -12,11 +12,13 @@ import type {
   RunStatusKind,
   RunTotals,
   RunWarningRecord,
+  SampleCoverageRecord,
   SampleRecord,
   VariantRecord,
 } from '../pipeline/records.js';
 import { variantCallKey } from '../pipeline/records.js';
 import { insertAnalyses } from './analysis-rows.js';
+import { upsertSampleCoverage } from './coverage-rows.js';
 import { PostgresRunFileLedger } from './run-file-ledger.js';
 
 /** What identifies a stored call: its site and its sample. */
@@ -193,13 +195,14 @@ export class PostgresResultStore implements ResultStore {
     if (rows.length === 0) return;
     await this.pool.query(
       `INSERT INTO run_samples (run_id, name, reads_analysed, mapped_reads, mean_depth, breadth_1x, breadth_10x,
-         variants_confirmed, updated_at, properly_paired_reads)
+         variants_confirmed, updated_at, properly_paired_reads, breadth_100x)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::int8[], $5::float8[], $6::float8[], $7::float8[],
-         $8::int[], $9::timestamptz[], $10::int8[])
+         $8::int[], $9::timestamptz[], $10::int8[], $11::float8[])
        ON CONFLICT (run_id, name) DO UPDATE SET
          reads_analysed = EXCLUDED.reads_analysed, mapped_reads = EXCLUDED.mapped_reads,
          properly_paired_reads = EXCLUDED.properly_paired_reads,
          mean_depth = EXCLUDED.mean_depth, breadth_1x = EXCLUDED.breadth_1x, breadth_10x = EXCLUDED.breadth_10x,
+         breadth_100x = EXCLUDED.breadth_100x,
          variants_confirmed = EXCLUDED.variants_confirmed, updated_at = EXCLUDED.updated_at
        -- A figure taken earlier but written later (a slow periodic write) never overwrites the final one.
        WHERE run_samples.updated_at <= EXCLUDED.updated_at`,
@@ -214,8 +217,13 @@ export class PostgresResultStore implements ResultStore {
         rows.map((row) => row.variantsConfirmed),
         rows.map((row) => row.at),
         rows.map((row) => row.properlyPairedReads),
+        rows.map((row) => row.breadth100x),
       ],
     );
+  }
+
+  upsertSampleCoverage(rows: SampleCoverageRecord[]): Promise<void> {
+    return upsertSampleCoverage(this.pool, rows);
   }
 
   takeFiles(files: readonly RunFileRecord[]): Promise<void> {

@@ -14,12 +14,13 @@ import { replayDoneFiles } from './file-replay.js';
 import type { PipelineMetrics } from './metrics.js';
 import type { BoundedQueue } from './queue.js';
 import type { RunReadSource } from './read-source.js';
-import type { RunStatusKind, RunTotals, SampleRecord } from './records.js';
+import type { RunStatusKind, RunTotals, SampleCoverageRecord, SampleRecord } from './records.js';
 import { type QueuedBatch, RunIngest } from './run-ingest.js';
 import { acquireRunInputs, type RunInputs } from './run-inputs.js';
 import { RunLedger } from './run-ledger.js';
 import type { ResumedRun, RunOutcome, RunServices, SampleCallSet } from './run-services.js';
 import { meanDepthOf, SampleCalls } from './sample-calls.js';
+import { type LiveGenome, sampleCoverageRecords } from './sample-coverage.js';
 import { BatchedSink } from './sink.js';
 import { removeStaleCandidates, VariantPublisher } from './variant-publisher.js';
 
@@ -241,6 +242,26 @@ export class ActiveRun {
     );
   }
 
+  /** Each sample's coverage at its stored bins, with its stretches below the run's minimum depth. */
+  refreshCoverage(): SampleCoverageRecord[] {
+    const at = new Date();
+    const contigs = this.reference.contigs;
+    return this.#samples.flatMap((sample) =>
+      sampleCoverageRecords(this.runId, sample, contigs, this.config.minDepth, at),
+    );
+  }
+
+  /** The run's reference, genes and samples' pileups, for views of its genome while it goes on. */
+  get genome(): LiveGenome {
+    return {
+      runId: this.runId,
+      reference: this.reference,
+      annotation: this.#inputs.annotation,
+      minDepth: this.config.minDepth,
+      sample: (name) => this.#samples.find((sample) => sample.name === name),
+    };
+  }
+
   /** Calls the variants of the sample at `index` that are new or changed since its last call, and publishes them. */
   #callSample(index: number): void {
     const sample = this.#samples[index] as SampleCalls;
@@ -303,6 +324,7 @@ export class ActiveRun {
     const totals = this.totals();
     const samples = this.refreshSamples();
     await this.#services.store.upsertSamples(samples);
+    await this.#services.store.upsertSampleCoverage?.(this.refreshCoverage());
     if (status === 'RUNNING') await this.#services.store.updateRun(this.runId, totals);
     else await this.#services.store.finishRun(this.runId, status, totals, this.#failure);
     this.sink.close();

@@ -8,7 +8,11 @@ import { runPloidy } from './ploidy.js';
 import { validateWaterMarks } from './queue.js';
 import type { ResultStore } from './records.js';
 import type { RunFolderAccess } from './run-inputs.js';
+import type { LiveGenome } from './sample-coverage.js';
 import type { SinkOptions } from './sink.js';
+
+/** How often a running run's binned coverage is stored, in seconds. */
+const COVERAGE_EVERY_SECONDS = 5;
 
 /** Raised by `start` while a run is going on. */
 export class PipelineAlreadyRunningError extends Error {
@@ -78,6 +82,11 @@ export class Pipeline {
   /** The run going on, if any. */
   get run(): RunHandle | undefined {
     return this.#run && { id: this.#run.runId, config: this.#run.config, reference: this.#run.reference };
+  }
+
+  /** The genome of run `runId` as the pipeline holds it, while that run goes on here. */
+  liveGenome(runId: string): LiveGenome | undefined {
+    return this.#run?.runId === runId ? this.#run.genome : undefined;
   }
 
   /** How the last run ended. */
@@ -211,6 +220,8 @@ export class Pipeline {
   #startTicking(run: ActiveRun): void {
     const interval = this.#options.metricsIntervalMs ?? 250;
     const sampleEvery = Math.max(1, Math.round(1_000 / interval));
+    // Binned coverage is tens of kilobytes a sample: stored every few seconds, and at the run's end.
+    const coverageEvery = sampleEvery * COVERAGE_EVERY_SECONDS;
     let tick = 0;
     this.#ticker = setInterval(() => {
       tick += 1;
@@ -234,6 +245,9 @@ export class Pipeline {
         });
         this.#options.store.updateRun(run.runId, run.totals()).catch(() => undefined);
         this.#options.store.upsertSamples(run.refreshSamples()).catch(() => undefined);
+      }
+      if (tick % coverageEvery === 0 && this.#options.store.upsertSampleCoverage) {
+        this.#options.store.upsertSampleCoverage(run.refreshCoverage()).catch(() => undefined);
       }
     }, interval);
   }

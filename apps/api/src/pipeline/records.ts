@@ -145,8 +145,33 @@ export interface SampleRecord {
   breadth1x: number;
   /** Fraction of reference positions (0–1) covered by at least ten reads. */
   breadth10x: number;
+  /** Fraction of reference positions (0–1) covered by at least a hundred reads. */
+  breadth100x: number;
   variantsConfirmed: number;
   /** When the figures were taken. */
+  at: Date;
+}
+
+/** A 1-based inclusive stretch of one contig. */
+export interface ContigInterval {
+  start: number;
+  end: number;
+}
+
+/** One sample's depth along one contig in fixed bins; upserted by `(runId, sample, contig)`, the latest `at` winning. */
+export interface SampleCoverageRecord {
+  runId: string;
+  sample: string;
+  contig: string;
+  /** Bases per bin (the last bin may hold fewer). */
+  binSize: number;
+  /** Mean depth of each bin. */
+  depths: number[];
+  /** Largest depth of each bin. */
+  maxDepths: number[];
+  /** Maximal stretches of the contig with depth below `minDepth`, in order. */
+  lowDepth: ContigInterval[];
+  minDepth: number;
   at: Date;
 }
 
@@ -227,6 +252,8 @@ export interface ResultStore {
   removeCandidatesBesides(runId: string, sample: string, finalCalls: ReadonlySet<string>): Promise<void>;
   writeMetricSamples(rows: MetricSampleRecord[]): Promise<void>;
   upsertSamples(rows: SampleRecord[]): Promise<void>;
+  /** Keeps each sample's binned coverage and low-depth stretches (stores that keep none leave it out). */
+  upsertSampleCoverage?(rows: SampleCoverageRecord[]): Promise<void>;
   /**
    * Enters files in the run's file ledger in one write, each TAKEN (or SKIPPED with its reason,
    * never to be read). Taking a TAKEN file again (read again after a restart) updates its size,

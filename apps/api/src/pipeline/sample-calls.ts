@@ -1,4 +1,4 @@
-import type { AlignerIndex, DepthSummary, VariantCall } from '@helix/native';
+import type { AlignerIndex, CoverageBins, DepthInterval, DepthSummary, VariantCall } from '@helix/native';
 import { Pileup, VariantCaller } from '@helix/native';
 import type { RunConfig } from './config.js';
 import type { SampleRecord } from './records.js';
@@ -49,7 +49,7 @@ export class SampleCalls {
       minQuality: config.minQuality,
       ...(config.ploidy !== undefined && { ploidy: config.ploidy }),
     });
-    this.#depth = { positions: referenceLength, meanDepth: 0, breadth1x: 0, breadth10x: 0 };
+    this.#depth = { positions: referenceLength, meanDepth: 0, breadth1x: 0, breadth10x: 0, breadth100x: 0 };
   }
 
   /** Depth and breadth as last summed up ({@link refreshDepth}). */
@@ -107,9 +107,20 @@ export class SampleCalls {
       meanDepth: depth.meanDepth,
       breadth1x: depth.breadth1x,
       breadth10x: depth.breadth10x,
+      breadth100x: depth.breadth100x,
       variantsConfirmed,
       at,
     };
+  }
+
+  /** Depth over 1-based `from..=to` of `contig` in `bins` bins (throws for a contig or stretch the reference lacks). */
+  coverageBins(contig: string, from: number, to: number, bins: number): CoverageBins {
+    return this.#pileup.coverageBins(contig, from, to, bins);
+  }
+
+  /** Maximal stretches of every contig with depth below `minDepth`, in reference order. */
+  lowDepthIntervals(minDepth: number): DepthInterval[] {
+    return this.#pileup.lowDepthIntervals(minDepth);
   }
 
   /** Calls that are new or changed since the last update. */

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { GenomeStores } from '../genome/genome-stores.js';
 import { type AnalysisFilter, type AnalysisOrderName, AnalysisReads } from './analyses.js';
 import { FilteredCounts } from './filtered-count.js';
 import type { VariantKey } from './ids.js';
@@ -20,8 +21,11 @@ export class ReadModel {
   readonly #runs: RunReads;
   readonly #analyses: AnalysisReads;
   readonly #variants: VariantReads;
+  /** Stored coverage, and the references and genes of runs read again, for views of their genomes. */
+  readonly genome: GenomeStores;
 
   constructor(private readonly pool: pg.Pool) {
+    this.genome = new GenomeStores(pool);
     this.#counts = new FilteredCounts(pool);
     this.#runs = new RunReads(pool);
     this.#analyses = new AnalysisReads(pool, this.#counts);

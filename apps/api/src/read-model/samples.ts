@@ -12,6 +12,7 @@ export interface SampleRow {
   meanDepth: number;
   breadth1x: number;
   breadth10x: number;
+  breadth100x: number;
   variantsConfirmed: number;
   updatedAt: Date;
 }
@@ -19,7 +20,7 @@ export interface SampleRow {
 // int8 columns are read as float8: JavaScript numbers hold them exactly up to 2^53.
 const SAMPLE_COLUMNS = `run_id AS "runId", name, reads_analysed::float8 AS "readsAnalysed",
   mapped_reads::float8 AS "mappedReads", properly_paired_reads::float8 AS "properlyPairedReads", mean_depth AS "meanDepth", breadth_1x AS "breadth1x",
-  breadth_10x AS "breadth10x", variants_confirmed AS "variantsConfirmed", updated_at AS "updatedAt"`;
+  breadth_10x AS "breadth10x", breadth_100x AS "breadth100x", variants_confirmed AS "variantsConfirmed", updated_at AS "updatedAt"`;
 
 /** The samples of each run asked for, in the order each was first stored (one query for all runs). */
 export async function samplesOfRuns(pool: pg.Pool, runIds: readonly string[]): Promise<SampleRow[][]> {

@@ -2,6 +2,7 @@ import { builder } from './builder.js';
 import './errors.js';
 import './sample.js';
 import './run.js';
+import './genome.js';
 import './pipeline.js';
 import './analysis.js';
 import './variant.js';

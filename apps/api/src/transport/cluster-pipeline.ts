@@ -4,6 +4,7 @@ import type { PipelineState } from '../pipeline/events.js';
 import type { PipelineMetrics } from '../pipeline/metrics.js';
 import { type Pipeline, PipelineAlreadyRunningError, PipelineNotRunningError } from '../pipeline/pipeline.js';
 import type { WaterMarks } from '../pipeline/queue.js';
+import type { LiveGenome } from '../pipeline/sample-coverage.js';
 import type { HelixPubSub, MetricsEvent } from '../pubsub/events.js';
 import type { ControlBus, ControlCommand } from './control-bus.js';
 import type { PipelineLease } from './pipeline-lease.js';
@@ -62,6 +63,11 @@ export class ClusterPipeline implements PipelineControl {
     if (this.#local.run) return { id: this.#local.run.id };
     const remote = this.#remoteRun();
     return remote?.runId ? { id: remote.runId } : undefined;
+  }
+
+  /** The run's genome when it goes on at this replica; another replica's is served from storage. */
+  liveGenome(runId: string): LiveGenome | undefined {
+    return this.#local.liveGenome(runId);
   }
 
   metrics(): PipelineMetrics {
