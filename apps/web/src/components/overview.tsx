@@ -9,6 +9,7 @@ import { BackpressureBanner } from './backpressure-banner';
 import { ConcernBanner } from './concern-banner';
 import { ConnectionIndicator } from './connection-indicator';
 import { Controls } from './controls/controls';
+import { GenomeTrack } from './genome-track/genome-track';
 import { LiveCharts } from './live-charts';
 import { MetricCards } from './metric-cards';
 
@@ -38,6 +39,14 @@ export function Overview({ role }: { role: 'operator' | 'viewer' }) {
       <BackpressureBanner backpressure={backpressureOf(live.metrics)} backlog={backlogOf(live.metrics)} />
       <MetricCards metrics={live.metrics} variantsConfirmed={live.variantsConfirmed} />
       <LiveCharts samples={live.samples} />
+      {live.runId ? (
+        <GenomeTrack
+          key={live.runId}
+          runId={live.runId}
+          tick={state === 'IDLE' ? undefined : live.metrics?.readsAnalysed}
+          title="Genome track of the live run"
+        />
+      ) : null}
       <div className="overview-columns">
         <Controls role={role} metrics={live.metrics} runId={live.runId} />
         <AlarmFeed />

@@ -6,6 +6,7 @@ import { useRetryWhileUnreachable } from '@/hooks/use-retry';
 import { formatCount, formatDateTime, formatDuration, shortId } from '@/lib/format';
 import { type RunDetail, RunQuery } from '@/lib/graphql/operations';
 import { AnalysesTable } from './analyses-table';
+import { GenomeTrack } from './genome-track/genome-track';
 import { MetricHistory } from './metric-history';
 import { QueryProblem } from './query-problem';
 import { RunWarnings } from './run-warnings';
@@ -147,6 +148,7 @@ export function RunView({ id, initial }: { id: string; initial: RunDetail | unde
           document.getElementById('variants-title')?.scrollIntoView({ block: 'start' });
         }}
       />
+      <GenomeTrack key={run.id} runId={run.id} tick={live ? run.readsAnalysed : undefined} />
       <MetricHistory runId={run.id} live={live} />
       <VariantsTable
         runId={run.id}

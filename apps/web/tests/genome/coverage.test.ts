@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { coverageAreaPath, coverageRequest, coversWindow, deepestIn, MAX_BINS } from '@/lib/genome/coverage';
+import {
+  coverageAreaPath,
+  coverageRequest,
+  coversWindow,
+  deepestIn,
+  MAX_BINS,
+  meanDepthIn,
+} from '@/lib/genome/coverage';
 import { genomeScale } from '@/lib/genome/scale';
 
 describe('coverage windows', () => {
@@ -50,5 +57,14 @@ describe('coverage area', () => {
     expect(coversWindow(bins, { from: 5, to: 40 })).toBe(true);
     expect(coversWindow(bins, { from: 5, to: 41 })).toBe(false);
     expect(coversWindow(undefined, { from: 5, to: 10 })).toBe(false);
+  });
+});
+
+describe('mean depth in view', () => {
+  it('should weigh each bin by the bases it shares with the view', () => {
+    const bins = { from: 1, to: 40, binSize: 10, depths: [0, 20, 40, 10], maxDepths: [0, 25, 50, 12] };
+    expect(meanDepthIn(bins, { from: 1, to: 40 })).toBe(17.5);
+    expect(meanDepthIn(bins, { from: 16, to: 25 })).toBe(30);
+    expect(meanDepthIn(bins, { from: 41, to: 50 })).toBe(0);
   });
 });

@@ -40,6 +40,20 @@ export function coversWindow(bins: CoverageBins | undefined, view: GenomeWindow)
   return bins !== undefined && bins.from <= view.from && bins.to >= view.to;
 }
 
+/** The mean depth over `view`, each bin weighed by the bases it shares with the view. */
+export function meanDepthIn(bins: CoverageBins, view: GenomeWindow): number {
+  let total = 0;
+  let bases = 0;
+  bins.depths.forEach((depth, index) => {
+    const start = Math.max(view.from, bins.from + index * bins.binSize);
+    const end = Math.min(view.to, bins.to, bins.from + (index + 1) * bins.binSize - 1);
+    if (end < start) return;
+    total += depth * (end - start + 1);
+    bases += end - start + 1;
+  });
+  return bases === 0 ? 0 : total / bases;
+}
+
 /** The deepest mean depth of the bins that touch `view`. */
 export function deepestIn(bins: CoverageBins, view: GenomeWindow): number {
   let deepest = 0;
