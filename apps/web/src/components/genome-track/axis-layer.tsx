@@ -23,7 +23,11 @@ export const AxisLayer = memo(function AxisLayer({
         return (
           <g key={position}>
             <line className="track-grid" x1={x} x2={x} y1={LAYOUT.axisHeight - 4} y2={height} />
-            <text x={x} y={LAYOUT.axisHeight - 8} textAnchor="middle">
+            <text
+              x={x}
+              y={LAYOUT.axisHeight - 8}
+              textAnchor={x < 24 ? 'start' : x > scale.width - 24 ? 'end' : 'middle'}
+            >
               {formatPosition(position)}
             </text>
           </g>

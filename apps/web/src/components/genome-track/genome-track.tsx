@@ -1,16 +1,6 @@
 'use client';
 
-import {
-  type KeyboardEvent,
-  type PointerEvent,
-  useCallback,
-  useEffect,
-  useId,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useState,
-} from 'react';
+import { type KeyboardEvent, type PointerEvent, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useQuery } from 'urql';
 import { yDomainMax } from '@/lib/chart';
 import { baseCells, showsBases } from '@/lib/genome/bases';
@@ -50,18 +40,21 @@ const VARIANT_ZOOM_SPAN = 61;
 /** How much one wheel notch zooms. */
 const WHEEL_ZOOM = 1.25;
 
-/** The plot's width, followed as its container resizes. */
+/** The plot's width, followed as its container resizes (a callback ref: the container appears once the run is known). */
 function usePlotWidth() {
-  const container = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
-  useLayoutEffect(() => {
-    const element = container.current;
+  const observer = useRef<ResizeObserver | null>(null);
+  const container = useCallback((element: HTMLDivElement | null) => {
+    observer.current?.disconnect();
+    observer.current = null;
     if (!element) return;
-    const observer = new ResizeObserver(([entry]) => {
-      if (entry) setWidth(Math.max(240, Math.floor(entry.contentRect.width) - LAYOUT.marginLeft - LAYOUT.marginRight));
+    const measure = (contentWidth: number) =>
+      setWidth(Math.max(240, Math.floor(contentWidth) - LAYOUT.marginLeft - LAYOUT.marginRight));
+    measure(element.getBoundingClientRect().width);
+    observer.current = new ResizeObserver(([entry]) => {
+      if (entry) measure(entry.contentRect.width);
     });
-    observer.observe(element);
-    return () => observer.disconnect();
+    observer.current.observe(element);
   }, []);
   return { container, width };
 }
@@ -154,7 +147,9 @@ export function GenomeTrack({ runId, tick, title = 'Genome track' }: { runId: st
   const plot = useRef<HTMLDivElement>(null);
   const latest = useRef({ scale, length });
   latest.current = { scale, length };
+  const drawn = run !== undefined;
   useEffect(() => {
+    if (!drawn) return;
     const element = plot.current;
     if (!element) return;
     const onWheel = (event: WheelEvent) => {
@@ -168,7 +163,7 @@ export function GenomeTrack({ runId, tick, title = 'Genome track' }: { runId: st
     };
     element.addEventListener('wheel', onWheel, { passive: false });
     return () => element.removeEventListener('wheel', onWheel);
-  }, []);
+  }, [drawn]);
 
   // Drag to pan: the window moves with the pointer, from where the drag began.
   const drag = useRef<{ x: number; window: GenomeWindow } | null>(null);
