@@ -17,6 +17,7 @@ import { CallerSessions } from './http/caller-sessions.js';
 import { serveConcernTsv } from './http/concern-route.js';
 import { useCredentialExpiry } from './http/credential-expiry.js';
 import { type DrainOutcome, HttpDrain } from './http/drain.js';
+import { serveGenomeDownload } from './http/genome-routes.js';
 import { attachGraphQLWebSocket } from './http/graphql-ws.js';
 import { type ApiLimits, DEFAULT_LIMITS, limitPlugins } from './http/limits.js';
 import { type ApiMetrics, createApiMetrics } from './http/prometheus.js';
@@ -248,6 +249,8 @@ export function createApiServer(options: ServerOptions): ApiServer {
       dashboardOrigin: options.dashboardOrigin,
     };
     if (await serveVcf(request, response, vcf)) return;
+    const genome = { ...vcf, pipeline: () => options.services()?.pipeline };
+    if (await serveGenomeDownload(request, response, genome)) return;
     const concernTsv = {
       authenticator,
       concerns,

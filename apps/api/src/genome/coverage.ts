@@ -45,29 +45,3 @@ export function rebinStored(
   }
   return { contig: stored.contig, from, to, binSize, depths, maxDepths };
 }
-
-/** Runs of equal depth in one contig's bins, as bedGraph lines (0-based, half-open). */
-export function bedGraphLines(coverage: Coverage): string {
-  let text = '';
-  let runStart = coverage.from - 1;
-  let runDepth: number | undefined;
-  const flush = (end: number) => {
-    if (runDepth !== undefined) text += `${coverage.contig}\t${runStart}\t${end}\t${formatDepth(runDepth)}\n`;
-  };
-  coverage.depths.forEach((depth, index) => {
-    const start = coverage.from - 1 + index * coverage.binSize;
-    const rounded = Number(formatDepth(depth));
-    if (rounded !== runDepth) {
-      flush(start);
-      runStart = start;
-      runDepth = rounded;
-    }
-  });
-  flush(coverage.to);
-  return text;
-}
-
-/** A depth as bedGraph writes it: whole at base resolution, two decimals for a bin's mean. */
-function formatDepth(depth: number): string {
-  return Number.isInteger(depth) ? String(depth) : depth.toFixed(2).replace(/\.?0+$/, '');
-}

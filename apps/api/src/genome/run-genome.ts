@@ -1,7 +1,7 @@
 import type { AnnotationFeature, DepthInterval } from '@helix/native';
 import { DEFAULT_RUN_CONFIG } from '../pipeline/config.js';
 import type { LiveGenome, SampleCoverageSource } from '../pipeline/sample-coverage.js';
-import { storedCoverage, storedLowDepth, storedSampleCoverage } from '../read-model/coverage.js';
+import { hasStoredCoverage, storedCoverage, storedLowDepth } from '../read-model/coverage.js';
 import type { RunRow } from '../read-model/rows.js';
 import {
   type ContigLength,
@@ -88,7 +88,7 @@ export class RunGenome {
   /** Whether the sample has coverage to show (met by the live run, or stored). */
   async hasCoverage(sample: string): Promise<boolean> {
     if (this.live) return this.#liveSample(sample) !== undefined;
-    return (await storedSampleCoverage(this.stores.pool, this.run.id, sample)).length > 0;
+    return hasStoredCoverage(this.stores.pool, this.run.id, sample);
   }
 
   /** The sample's maximal stretches below the run's minimum depth, over every contig in reference order. */

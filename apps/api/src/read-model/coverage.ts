@@ -34,14 +34,14 @@ export async function storedCoverage(
   return rows[0] ?? null;
 }
 
-/** A sample's stored coverage of every contig, in the order they were first stored. */
-export async function storedSampleCoverage(pool: pg.Pool, runId: string, sample: string): Promise<StoredCoverageRow[]> {
-  const { rows } = await preparedQuery<StoredCoverageRow>(
+/** Whether any coverage of the sample is stored. */
+export async function hasStoredCoverage(pool: pg.Pool, runId: string, sample: string): Promise<boolean> {
+  const { rows } = await preparedQuery<{ found: number }>(
     pool,
-    `SELECT ${COVERAGE_COLUMNS} FROM sample_coverage WHERE run_id = $1 AND sample = $2 ORDER BY id`,
+    'SELECT 1 AS found FROM sample_coverage WHERE run_id = $1 AND sample = $2 LIMIT 1',
     [runId, sample],
   );
-  return rows;
+  return rows.length > 0;
 }
 
 /** A sample's stored stretches below the run's minimum depth, over every contig (no depth arrays read). */
