@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import type { SampleCoverageRecord } from '../pipeline/records.js';
 
-/** A PostgreSQL array literal of numbers: `{1,2.5,3}`. */
+/** A PostgreSQL array literal of numbers: `{1,2.5,3}`, to three decimals (a `real` keeps about seven digits). */
 function arrayLiteral(values: readonly number[]): string {
-  return `{${values.join(',')}}`;
+  return `{${values.map((value) => Math.round(value * 1_000) / 1_000).join(',')}}`;
 }
 
 /**

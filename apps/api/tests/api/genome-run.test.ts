@@ -96,6 +96,7 @@ describe('the genome of a simulated run over GraphQL and HTTP, live and stored',
   let bases: string;
   let live: GenomeView;
   let liveBedGraph: string;
+  let liveConsensus: string;
   let storedWhileRunning: boolean;
   let final: GenomeView;
   const view = () =>
@@ -129,6 +130,7 @@ describe('the genome of a simulated run over GraphQL and HTTP, live and stored',
     );
     live = await view();
     liveBedGraph = await (await download('coverage.bedgraph')).text();
+    liveConsensus = await (await download('consensus.fa')).text();
     let running = true;
     await waitFor(
       async () => {
@@ -183,6 +185,13 @@ describe('the genome of a simulated run over GraphQL and HTTP, live and stored',
     const mean = lines.reduce((sum, line) => sum + line.depth * (line.end - line.start), 0) / LENGTH;
     // Taken a moment after the coverage query: the run has only gone on since.
     expect(mean).toBeGreaterThanOrEqual(meanOf(live.whole as CoverageView) * 0.99);
+  });
+
+  it("should give the live run's consensus from its pileup: one record over the whole contig", () => {
+    const records = parseFasta(liveConsensus);
+    expect(records).toHaveLength(1);
+    expect(records[0]?.sequence).toHaveLength(LENGTH);
+    expect(records[0]?.sequence.startsWith('NNN')).toBe(true);
   });
 
   it('should store coverage every few seconds while the run goes on', () => {
