@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { PublishedEffects } from '../annotate/published-effects.js';
@@ -8,6 +9,8 @@ import { estimateReads } from '../cli/fastq-estimate.js';
 import { createProgress } from '../cli/progress.js';
 import { parseRunFlags, RUN_FLAG_OPTIONS, RUN_FLAGS_HELP, runFlagsSynopsis } from '../cli/run-flags.js';
 import { BadInputError, UsageError } from '../cli/usage-error.js';
+import { formatConsensusFasta } from '../consensus/fasta.js';
+import { consensusSummary, runOutcomeConsensus } from '../consensus/run-outcome.js';
 import { type Database, openDatabase } from '../db/database.js';
 import { PostgresResultStore } from '../db/result-store.js';
 import { loadConfig } from '../env.js';
@@ -22,13 +25,15 @@ import { sortForVcf, vcfHeader, vcfRecord } from '../vcf/writer.js';
 /** `helix analyze` usage text. */
 export const ANALYZE_USAGE = `usage: helix analyze --reference ref.fa[.gz]|ref.gbk --reads a.fq[.gz] [b.fq[.gz] ...] --vcf out.vcf
                      ${runFlagsSynopsis('                     ')}
-                     [--sample NAME] [--db]
+                     [--sample NAME] [--consensus out.fa] [--db]
 
 Calls SNVs and short indels from FASTQ reads against a FASTA reference and writes VCF 4.3
 (--vcf - for stdout). Two read files are read as mates. --db also stores the run, its analyses
 and its variants in the database (DATABASE_URL, or the embedded one under HELIX_DATA_DIR).
 ${RUN_FLAGS_HELP}
 --sample names the VCF column (default: the first reads file's name without _R1… and extensions).
+--consensus also writes the sample's consensus as FASTA, one record per contig: N where the depth is
+below --min-depth, elsewhere the majority allele (a confirmed call's where its allele frequency is above 0.5).
 It ends with the mapping statistics: reads mapped, properly paired, mean depth and breadth over the reference.`;
 
 /** Batches of analyze runs are large: fewer hand-offs between threads at full speed. */
@@ -44,6 +49,7 @@ export async function analyze(args: string[]): Promise<void> {
       ...RUN_FLAG_OPTIONS,
       reads: { type: 'string', multiple: true },
       sample: { type: 'string' },
+      consensus: { type: 'string' },
       db: { type: 'boolean', default: false },
     },
   });
@@ -111,7 +117,7 @@ export async function analyze(args: string[]): Promise<void> {
       ...(geneticCode !== undefined && { geneticCode }),
     });
     // A start refused for its genes says so in the genes' own words (file, line, feature).
-    await starting.catch(async (error: unknown) => {
+    const run = await starting.catch(async (error: unknown) => {
       reportGenes(await readRunGenes(), geneticCode);
       throw error;
     });
@@ -152,6 +158,15 @@ export async function analyze(args: string[]): Promise<void> {
     if (out !== process.stdout) {
       out.end();
       await finished(out);
+    }
+    if (values.consensus) {
+      const records = runOutcomeConsensus(outcome, {
+        reference: run.reference,
+        referenceName: basename(referencePath),
+        minDepth: run.config.minDepth,
+      });
+      await writeFile(values.consensus, formatConsensusFasta(records));
+      process.stderr.write(`consensus: ${consensusSummary(records)} → ${values.consensus}\n`);
     }
     const seconds = (performance.now() - started) / 1_000;
     // Population VCFs hold filtered calls too; the summary counts the passing ones.

@@ -80,12 +80,12 @@ export function buildConsensus(input: ConsensusInput): ConsensusRecord[] {
   });
 }
 
-/** `SAMPLE/CONTIG`, then the sample, the contig, the reference and the thresholds in words. */
+/** `SAMPLE/CONTIG`, then the sample, the contig, the reference and the thresholds in words (no `<` or `>`, which some FASTA readers split on). */
 function consensusHeader(input: ConsensusInput, contig: string, minAlleleFrequency: number): string {
   const id = `${input.sample}/${contig}`.replaceAll(/\s+/g, '_');
   return (
     `${id} consensus of sample ${input.sample} on ${contig} of ${input.referenceName}; ` +
-    `N where depth < ${input.minDepth}; alternate allele where allele frequency > ${minAlleleFrequency}`
+    `N where depth below ${input.minDepth}; alternate allele where allele frequency above ${minAlleleFrequency}`
   );
 }
 

@@ -324,7 +324,8 @@ export class ActiveRun {
     const totals = this.totals();
     const samples = this.refreshSamples();
     await this.#services.store.upsertSamples(samples);
-    await this.#services.store.upsertSampleCoverage?.(this.refreshCoverage());
+    const coverage = this.refreshCoverage();
+    await this.#services.store.upsertSampleCoverage?.(coverage);
     if (status === 'RUNNING') await this.#services.store.updateRun(this.runId, totals);
     else await this.#services.store.finishRun(this.runId, status, totals, this.#failure);
     this.sink.close();
@@ -340,6 +341,7 @@ export class ActiveRun {
       sampleCalls,
       contigs: this.reference.contigs,
       samples,
+      coverage,
     };
   }
 

@@ -2,7 +2,7 @@ import type { ContigInfo, VariantCall } from '@helix/native';
 import type { DetectorsFactory } from './detector.js';
 import type { PipelineObserver } from './events.js';
 import type { DoneFile } from './file-replay.js';
-import type { ResultStore, RunStatusKind, RunTotals, SampleRecord } from './records.js';
+import type { ResultStore, RunStatusKind, RunTotals, SampleCoverageRecord, SampleRecord } from './records.js';
 import type { ResumedReads, RunFolderAccess } from './run-inputs.js';
 import type { SinkOptions } from './sink.js';
 
@@ -30,6 +30,8 @@ export interface RunOutcome {
   contigs: ContigInfo[];
   /** The figures of every sample of the run (one per run for now). */
   samples: SampleRecord[];
+  /** Each sample's coverage of each contig at the run's end, with its stretches below the run's minimum depth. */
+  coverage: SampleCoverageRecord[];
 }
 
 /** Something a restart noticed about a run's files, told once the run goes on. */

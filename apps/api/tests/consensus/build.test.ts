@@ -136,8 +136,8 @@ describe('the consensus builder', () => {
     });
     expect(records.map(({ contig }) => contig)).toEqual(['chr', 'plasmid']);
     expect(records[0]?.header).toBe(
-      'barcode_01/chr consensus of sample barcode 01 on chr of NC_045512.2.fa; N where depth < 20; ' +
-        'alternate allele where allele frequency > 0.75',
+      'barcode_01/chr consensus of sample barcode 01 on chr of NC_045512.2.fa; N where depth below 20; ' +
+        'alternate allele where allele frequency above 0.75',
     );
     expect(records[0]?.sequence).toBe(`${CHR.slice(0, 4)}G${CHR.slice(5)}`);
     const fasta = formatConsensusFasta(records, 10);
