@@ -305,3 +305,20 @@ fn an_in_frame_deletion_shows_its_deleted_residues_among_their_neighbours() {
         ("MKD", "Q", "FGPKD")
     );
 }
+
+#[test]
+fn features_within_a_stretch_are_listed_by_first_base() {
+    let a = annotation();
+    let labels = |from, to| -> Vec<String> {
+        a.features_within("chr", from, to)
+            .unwrap()
+            .iter()
+            .map(|feature| feature.label().to_string())
+            .collect()
+    };
+    assert_eq!(labels(1, 300), ["geneA", "geneB", "tRNA-X", "geneC"]);
+    // The gap of a joined CDS lies within its span.
+    assert_eq!(labels(232, 238), ["geneC"]);
+    assert_eq!(labels(101, 150), Vec::<String>::new());
+    assert!(a.features_within("chrZ", 1, 300).is_none());
+}
