@@ -18,6 +18,11 @@ const LONGEST_RUN: usize = 8;
 const MIN_SITE_DEPTH: u32 = 10;
 /// Share of a run length's sites whose 1-bp indel frequency stays within its level.
 const NOISE_QUANTILE: f64 = 0.99;
+/// The highest level learnt: with fewer than a hundred sites of a run length the
+/// most frequent indel sets the level, and a real one shown by every read would
+/// make its own reads all noise (a level of 1 leaves no reference reads to weigh
+/// it against, and its quality undefined).
+const MAX_NOISE: f64 = 0.5;
 
 /// Per run length, the rate at which reads show a 1-bp homopolymer indel by error.
 #[derive(Debug, Clone)]
@@ -71,7 +76,7 @@ impl IndelNoise {
         let mut levels = [0.0; LONGEST_RUN + 1];
         for run in 1..=LONGEST_RUN {
             let level = upper_quantile(&mut frequencies[run], sites[run]);
-            levels[run] = level.max(levels[run - 1]);
+            levels[run] = level.min(MAX_NOISE).max(levels[run - 1]);
         }
         IndelNoise { levels }
     }
@@ -176,5 +181,38 @@ mod tests {
             inserted: b"AC".to_vec(),
         };
         assert_eq!(noise.of(&other_base, &index), 0.0);
+    }
+
+    #[test]
+    fn a_lone_homopolymer_indel_in_every_read_is_not_taken_for_noise() {
+        let reference = Rng::new(8).bases(5_000);
+        let index = index_of(&[("chr1", reference.as_slice())]);
+        let mut evidence = Evidence::new();
+        for _ in 0..30 {
+            evidence.span_starts.push(0);
+            evidence.span_ends.push(reference.len() as u32);
+        }
+        let mut start = 0;
+        let mut runs_of_four = Vec::new();
+        while start < reference.len() {
+            let run = run_length(&reference, start, reference[start]);
+            if run == 4 && start > 20 {
+                runs_of_four.push(start as u32);
+            }
+            start += run;
+        }
+        // Far fewer than a hundred runs of four: the one every read shortens is their top site.
+        assert!(!runs_of_four.is_empty() && runs_of_four.len() < 100);
+        for _ in 0..30 {
+            evidence.indel_positions.push(runs_of_four[0]);
+            evidence.indel_lengths.push(-1);
+            evidence.indel_replaced.push(0);
+            evidence.indel_qualities.push(30);
+            evidence.indel_mapping_qualities.push(60);
+        }
+        let mut pileup = Pileup::new(&index);
+        pileup.add(&evidence);
+        let noise = IndelNoise::learn(&pileup, &pileup.coverage(), &index);
+        assert_eq!(noise.levels[4], MAX_NOISE);
     }
 }
