@@ -33,7 +33,8 @@ and its variants in the database (DATABASE_URL, or the embedded one under HELIX_
 ${RUN_FLAGS_HELP}
 --sample names the VCF column (default: the first reads file's name without _R1… and extensions).
 --consensus also writes the sample's consensus as FASTA, one record per contig: N where the depth is
-below --min-depth, elsewhere the majority allele (a confirmed call's where its allele frequency is above 0.5).
+below --min-depth, elsewhere the majority allele (a confirmed call's where its allele frequency is above 0.5
+or its genotype is 1 or 1/1).
 It ends with the mapping statistics: reads mapped, properly paired, mean depth and breadth over the reference.`;
 
 /** Batches of analyze runs are large: fewer hand-offs between threads at full speed. */

@@ -42,8 +42,11 @@ export const CONSENSUS_ALLELE_FREQUENCY = 0.5;
 /**
  * A sample's consensus, one record per contig of the reference in its order: `N` where the
  * depth is below `minDepth`; elsewhere the majority allele: the reference base, replaced by a
- * `CONFIRMED` call's allele when its allele frequency is above `minAlleleFrequency` (SNVs
- * substituted, deletions removed, insertions inserted, `<DEL>` removed over its span).
+ * `CONFIRMED` call's allele when its allele frequency is above `minAlleleFrequency`, or when its
+ * genotype is `1` or `1/1` (SNVs substituted, deletions removed, insertions inserted, `<DEL>`
+ * removed over its span). The genotype counts because a long replacement's allele frequency is
+ * understated: reads that end inside it count for the reference (T7's 330-bp substitution is
+ * called haploid `1` at AF 0.43, and breseq finds it in every read).
  *
  * Calls are applied in VCF order (position, then higher allele frequency, then REF and ALT):
  * a call overlapping one applied before it (sharing a replaced base, or inserting inside its
@@ -65,9 +68,7 @@ export function buildConsensus(input: ConsensusInput): ConsensusRecord[] {
       input.lowDepth.filter(({ contig }) => contig === name),
     );
     const edits = input.calls
-      .filter(
-        (call) => call.contig === name && call.status === 'CONFIRMED' && call.alleleFrequency > minAlleleFrequency,
-      )
+      .filter((call) => call.contig === name && isMajority(call, minAlleleFrequency))
       .sort(vcfOrder)
       .map((call) => callEdit(call, sequence));
     const { consensus, skipped } = applyEdits(sequence, low, edits);
@@ -78,6 +79,15 @@ export function buildConsensus(input: ConsensusInput): ConsensusRecord[] {
       skipped,
     };
   });
+}
+
+/** Genotypes that carry the allele on every copy: the caller's own reading that it is the majority. */
+const ALTERNATE_GENOTYPES: ReadonlySet<string> = new Set(['1', '1/1']);
+
+/** Whether a call's allele is the sample's majority: confirmed, and above the frequency or called on every copy. */
+function isMajority(call: ConsensusCall, minAlleleFrequency: number): boolean {
+  if (call.status !== 'CONFIRMED') return false;
+  return call.alleleFrequency > minAlleleFrequency || ALTERNATE_GENOTYPES.has(call.genotype ?? '');
 }
 
 /** `SAMPLE/CONTIG`, then the sample, the contig, the reference and the thresholds in words (no `<` or `>`, which some FASTA readers split on). */

@@ -10,6 +10,8 @@ export interface ConsensusCall {
   alleleFrequency: number;
   /** `CONFIRMED` calls alone make it into a consensus. */
   status: string;
+  /** The caller's genotype, if it calls one: `1` (haploid) or `1/1` carry the allele on every copy. */
+  genotype?: string | null;
   /** VCF `INFO/END` of a `<DEL>`: its last deleted base (past the contig's length across a circular origin). */
   end?: number;
 }

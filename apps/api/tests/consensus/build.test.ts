@@ -47,6 +47,14 @@ describe('the consensus builder', () => {
     expect(chr?.sequence).toBe(CHR);
   });
 
+  it('should take an allele the caller genotyped on every copy, whatever its allele frequency', () => {
+    const haploid = { ...call(8, 1, 'C', 0.43), genotype: '1' };
+    const homozygous = { ...call(9, 1, 'G', 0.45), genotype: '1/1' };
+    const heterozygous = { ...call(11, 1, 'C', 0.45), genotype: '0/1' };
+    const [chr] = build([haploid, homozygous, heterozygous, { ...call(12, 1, 'A', 0.4), genotype: null }]);
+    expect(chr?.sequence).toBe(`${CHR.slice(0, 7)}CG${CHR.slice(9)}`);
+  });
+
   it('should write N where the depth is low, and leave out calls anchored there', () => {
     const [chr, plasmid] = build(
       [call(3, 1, 'T'), call(30, 1, 'G')],
