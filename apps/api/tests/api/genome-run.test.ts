@@ -9,6 +9,9 @@ import { waitFor } from '../support/wait-for.js';
 import { parseBedGraph, parseFasta, within } from './genome-files.js';
 
 const LENGTH = 30_000;
+/** A second contig, without genes: every answer names its contig. */
+const SECOND = 6_000;
+const TOTAL = LENGTH + SECOND;
 const READ_LENGTH = 100;
 const READS = 30_000;
 const MIN_DEPTH = 3;
@@ -34,6 +37,7 @@ const START = `mutation { startPipeline(input: { source: SIMULATED, referencePat
 const VIEW = `query ($run: ID!, $contig: String!, $sample: String!, $regions: Int) {
   stats(runId: $run) { live readsAnalysed }
   whole: coverage(runId: $run, sample: $sample, contig: $contig, from: 1, to: ${LENGTH}, bins: 5000) { contig from to binSize depths maxDepths }
+  second: coverage(runId: $run, sample: $sample, contig: "chr2", from: 1, to: ${SECOND}, bins: 1000) { contig from to binSize depths maxDepths }
   fine: coverage(runId: $run, sample: $sample, contig: $contig, from: 5001, to: 5100, bins: 100) { binSize depths maxDepths }
   referenceBases(runId: $run, contig: $contig, from: 5001, to: 5100)
   genomeFeatures(runId: $run, contig: $contig, from: 1, to: ${LENGTH}) { gene locusTag product kind strand from to }
@@ -53,6 +57,7 @@ interface CoverageView {
 interface GenomeView {
   stats: { live: boolean; readsAnalysed: number };
   whole: CoverageView | null;
+  second: CoverageView | null;
   fine: CoverageView | null;
   referenceBases: string | null;
   genomeFeatures: {
@@ -79,21 +84,37 @@ interface GenomeView {
   };
 }
 
-/** The mean depth of whole-contig bins (the last bin may hold fewer bases). */
-function meanOf(coverage: CoverageView): number {
+/** The summed depth of bins (the last bin may hold fewer bases). */
+function depthOf(coverage: CoverageView): number {
   let total = 0;
   coverage.depths.forEach((depth, index) => {
     const start = coverage.from + index * coverage.binSize;
     total += depth * (Math.min(coverage.to, start + coverage.binSize - 1) - start + 1);
   });
-  return total / (coverage.to - coverage.from + 1);
+  return total;
+}
+
+/** The mean depth over both contigs of an answer's whole-contig coverage. */
+function genomeMean(answer: Pick<GenomeView, 'whole' | 'second'>): number {
+  return (depthOf(answer.whole as CoverageView) + depthOf(answer.second as CoverageView)) / TOTAL;
+}
+
+/** The confirmed calls a consensus applies (allele frequency above 0.5, or on every copy), by contig and position. */
+async function majorityAlleles(api: TestServer, runId: string): Promise<Map<string, string>> {
+  const { rows } = await api.database.pool.query<{ contig: string; position: number; alt: string }>(
+    `SELECT contig, position, alt FROM variants WHERE run_id = $1 AND sample = $2 AND status = 'CONFIRMED'
+       AND (allele_frequency > 0.5 OR genotype IN ('1', '1/1'))`,
+    [runId, SAMPLE],
+  );
+  return new Map(rows.map((row) => [`${row.contig}:${row.position}`, row.alt]));
 }
 
 describe('the genome of a simulated run over GraphQL and HTTP, live and stored', () => {
   let api: TestServer;
   let runId: string;
-  let contig: string;
+  const contig = 'chr1';
   let bases: string;
+  let secondBases: string;
   let live: GenomeView;
   let liveBedGraph: string;
   let liveConsensus: string;
@@ -108,10 +129,9 @@ describe('the genome of a simulated run over GraphQL and HTTP, live and stored',
 
   beforeAll(async () => {
     api = await startTestServer();
-    const reference = Reference.random(LENGTH, 41, 'chr1');
-    reference.writeFasta(join(api.inputDir, 'ref.fa'));
-    contig = 'chr1';
-    bases = reference.sequence(0).toString('latin1');
+    bases = Reference.random(LENGTH, 41).sequence(0).toString('latin1');
+    secondBases = Reference.random(SECOND, 43).sequence(0).toString('latin1');
+    await writeFile(join(api.inputDir, 'ref.fa'), `>${contig}\n${bases}\n>chr2\n${secondBases}\n`);
     await writeFile(join(api.inputDir, 'genes.gff3'), toGff3(contig, bases, GENES));
     const data = await queryData<{ startPipeline: { __typename: string; id?: string; message?: string } }>(
       api.url,
@@ -156,9 +176,10 @@ describe('the genome of a simulated run over GraphQL and HTTP, live and stored',
     const whole = live.whole as CoverageView;
     expect(whole).toMatchObject({ contig, from: 1, to: LENGTH, binSize: LENGTH / 5000 });
     expect(whole.depths).toHaveLength(5000);
-    const expected = (live.stats.readsAnalysed * COUNTED_BASES) / LENGTH;
-    expect(meanOf(whole)).toBeGreaterThan(expected * 0.9);
-    expect(meanOf(whole)).toBeLessThan(expected * 1.05);
+    expect(live.second).toMatchObject({ contig: 'chr2', from: 1, to: SECOND, binSize: SECOND / 1000 });
+    const expected = (live.stats.readsAnalysed * COUNTED_BASES) / TOTAL;
+    expect(genomeMean(live)).toBeGreaterThan(expected * 0.9);
+    expect(genomeMean(live)).toBeLessThan(expected * 1.05);
     expect(whole.depths.every((depth, index) => (whole.maxDepths[index] as number) >= depth)).toBe(true);
   });
 
@@ -173,25 +194,31 @@ describe('the genome of a simulated run over GraphQL and HTTP, live and stored',
   it('should give the live bedGraph at base resolution, as deep as the coverage query', () => {
     const { track, lines } = parseBedGraph(liveBedGraph);
     expect(track).toMatch(/^track type=bedGraph name="sample depth"/);
-    expect(lines[0]?.start).toBe(0);
-    expect(lines.at(-1)?.end).toBe(LENGTH);
-    lines.forEach((line, index) => {
-      expect(Number.isInteger(line.depth)).toBe(true);
-      if (index > 0) {
-        expect(line.start).toBe(lines[index - 1]?.end);
-        expect(line.depth).not.toBe(lines[index - 1]?.depth);
-      }
-    });
-    const mean = lines.reduce((sum, line) => sum + line.depth * (line.end - line.start), 0) / LENGTH;
+    for (const [name, length] of [
+      [contig, LENGTH],
+      ['chr2', SECOND],
+    ] as const) {
+      const ofContig = lines.filter((line) => line.contig === name);
+      expect(ofContig[0]?.start).toBe(0);
+      expect(ofContig.at(-1)?.end).toBe(length);
+      ofContig.forEach((line, index) => {
+        expect(Number.isInteger(line.depth)).toBe(true);
+        if (index > 0) {
+          expect(line.start).toBe(ofContig[index - 1]?.end);
+          expect(line.depth).not.toBe(ofContig[index - 1]?.depth);
+        }
+      });
+    }
+    expect(lines.map((line) => line.contig)).toEqual([...lines.map((line) => line.contig)].sort());
+    const mean = lines.reduce((sum, line) => sum + line.depth * (line.end - line.start), 0) / TOTAL;
     // Taken a moment after the coverage query: the run has only gone on since.
-    expect(mean).toBeGreaterThanOrEqual(meanOf(live.whole as CoverageView) * 0.99);
+    expect(mean).toBeGreaterThanOrEqual(genomeMean(live) * 0.99);
   });
 
-  it("should give the live run's consensus from its pileup: one record over the whole contig", () => {
+  it("should give the live run's consensus from its pileup: a record per contig over its whole length", () => {
     const records = parseFasta(liveConsensus);
-    expect(records).toHaveLength(1);
-    expect(records[0]?.sequence).toHaveLength(LENGTH);
-    expect(records[0]?.sequence.startsWith('NNN')).toBe(true);
+    expect(records.map((record) => record.sequence.length)).toEqual([LENGTH, SECOND]);
+    expect(records.every((record) => record.sequence.startsWith('NNN'))).toBe(true);
   });
 
   it('should store coverage every few seconds while the run goes on', () => {
@@ -213,7 +240,10 @@ describe('the genome of a simulated run over GraphQL and HTTP, live and stored',
         })),
       );
       expect(answer.window).toEqual([{ gene: 'geneB' }]);
-      expect(answer.run.contigs).toEqual([{ name: contig, length: LENGTH }]);
+      expect(answer.run.contigs).toEqual([
+        { name: contig, length: LENGTH },
+        { name: 'chr2', length: SECOND },
+      ]);
     }
   });
 
@@ -222,11 +252,11 @@ describe('the genome of a simulated run over GraphQL and HTTP, live and stored',
     const [sample] = final.run.samples;
     expect(sample?.name).toBe(SAMPLE);
     const meanDepth = sample?.meanDepth as number;
-    expect(meanDepth).toBeGreaterThan(((READS * COUNTED_BASES) / LENGTH) * 0.9);
-    expect(meanDepth).toBeLessThan(((READS * COUNTED_BASES) / LENGTH) * 1.05);
-    const whole = final.whole as CoverageView;
-    expect(whole.binSize).toBe(LENGTH / 5000);
-    expect(meanOf(whole)).toBeCloseTo(meanDepth, 2);
+    expect(meanDepth).toBeGreaterThan(((READS * COUNTED_BASES) / TOTAL) * 0.9);
+    expect(meanDepth).toBeLessThan(((READS * COUNTED_BASES) / TOTAL) * 1.05);
+    expect(final.whole?.binSize).toBe(LENGTH / 5000);
+    expect(final.second?.binSize).toBe(SECOND / 1000);
+    expect(genomeMean(final)).toBeCloseTo(meanDepth, 2);
     // Never finer than stored: 100 bases come in 2-base bins.
     expect(final.fine?.binSize).toBe(STORED_BIN_SIZE);
     expect(final.fine?.depths).toHaveLength(100 / STORED_BIN_SIZE);
@@ -241,9 +271,12 @@ describe('the genome of a simulated run over GraphQL and HTTP, live and stored',
   });
 
   it("should list the stretches below the run's minimum depth where the stored bins say so", async () => {
-    const regions = final.run.samples[0]?.lowCoverageRegions ?? [];
-    // A read's depth starts 3 bases in: the contig's first bases are always below the minimum.
-    expect(regions[0]).toMatchObject({ contig, from: 1 });
+    const all = final.run.samples[0]?.lowCoverageRegions ?? [];
+    // A read's depth starts 3 bases in: each contig's first bases are always below the minimum.
+    expect(all[0]).toMatchObject({ contig, from: 1 });
+    expect(all.find((region) => region.contig === 'chr2')).toMatchObject({ from: 1 });
+    expect(all.map((region) => region.contig)).toEqual([...all.map((region) => region.contig)].sort());
+    const regions = all.filter((region) => region.contig === contig);
     regions.forEach((region, index) => {
       expect(region.to).toBeGreaterThanOrEqual(region.from);
       if (index > 0) expect(region.from).toBeGreaterThan((regions[index - 1]?.to as number) + 1);
@@ -268,14 +301,16 @@ describe('the genome of a simulated run over GraphQL and HTTP, live and stored',
     expect(response.headers.get('content-disposition')).toContain(`helix-${runId}-${SAMPLE}.coverage.bedgraph`);
     const { track, lines } = parseBedGraph(await response.text());
     expect(track).toContain('type=bedGraph');
+    expect(new Set(lines.map((line) => line.contig))).toEqual(new Set([contig, 'chr2']));
+    expect(lines.filter((line) => line.contig === 'chr2').at(-1)?.end).toBe(SECOND);
+    const ofContig = lines.filter((line) => line.contig === contig);
     const perBin: number[] = [];
-    for (const [index, line] of lines.entries()) {
-      expect(line.contig).toBe(contig);
-      expect(line.start).toBe(index === 0 ? 0 : lines[index - 1]?.end);
-      if (index > 0) expect(line.depth).not.toBe(lines[index - 1]?.depth);
+    for (const [index, line] of ofContig.entries()) {
+      expect(line.start).toBe(index === 0 ? 0 : ofContig[index - 1]?.end);
+      if (index > 0) expect(line.depth).not.toBe(ofContig[index - 1]?.depth);
       for (let start = line.start; start < line.end; start += STORED_BIN_SIZE) perBin.push(line.depth);
     }
-    expect(lines.at(-1)?.end).toBe(LENGTH);
+    expect(ofContig.at(-1)?.end).toBe(LENGTH);
     const stored: number[] = [];
     for (let from = 1; from <= LENGTH; from += 10_000) {
       const { coverage } = await queryData<{ coverage: CoverageView }>(
@@ -289,28 +324,29 @@ describe('the genome of a simulated run over GraphQL and HTTP, live and stored',
     expect(perBin).toEqual(stored.map((depth) => Math.round(depth * 100) / 100));
   });
 
-  it("should give the sample's consensus as one FASTA record: N below the minimum depth, confirmed majority SNVs applied", async () => {
+  it("should give the sample's consensus as a FASTA record per contig: N below the minimum depth, the majority SNVs applied", async () => {
     const response = await download('consensus.fa');
     expect(response.status).toBe(200);
     const records = parseFasta(await response.text());
-    expect(records).toHaveLength(1);
-    const [record] = records;
-    expect(record?.header).toContain(SAMPLE);
-    expect(record?.header).toContain(contig);
-    expect(record?.header).toContain(String(MIN_DEPTH));
+    expect(records).toHaveLength(2);
     const regions = final.run.samples[0]?.lowCoverageRegions ?? [];
-    const { rows: calls } = await api.database.pool.query<{ position: number; alt: string }>(
-      `SELECT position, alt FROM variants WHERE run_id = $1 AND sample = $2 AND status = 'CONFIRMED'
-         AND allele_frequency > 0.5 AND type = 'SNV'`,
-      [runId, SAMPLE],
-    );
-    expect(calls.length).toBeGreaterThan(0);
-    const alts = new Map(calls.map((call) => [call.position, call.alt]));
-    const expected = Array.from(bases, (base, index) => {
-      if (within(regions, index + 1)) return 'N';
-      return alts.get(index + 1) ?? base;
-    }).join('');
-    expect(record?.sequence).toBe(expected);
+    const alleles = await majorityAlleles(api, runId);
+    expect(alleles.size).toBeGreaterThan(0);
+    for (const [index, [name, reference]] of [
+      [contig, bases],
+      ['chr2', secondBases],
+    ].entries()) {
+      const record = records[index];
+      expect(record?.header).toContain(SAMPLE);
+      expect(record?.header).toContain(name);
+      expect(record?.header).toContain(String(MIN_DEPTH));
+      const low = regions.filter((region) => region.contig === name);
+      const expected = Array.from(reference as string, (base, offset) => {
+        if (within(low, offset + 1)) return 'N';
+        return alleles.get(`${name}:${offset + 1}`) ?? base;
+      }).join('');
+      expect(record?.sequence).toBe(expected);
+    }
   });
 
   it('should refuse the downloads without a key, and name what is missing', async () => {
