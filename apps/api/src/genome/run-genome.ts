@@ -15,8 +15,11 @@ import {
 import { type Coverage, rebinStored } from './coverage.js';
 import type { GenomeStores } from './genome-stores.js';
 
-/** Bases a live run's coverage is read in at base resolution, per call to its pileup. */
-const LIVE_CHUNK_BASES = 100_000;
+/**
+ * Bases a live run's coverage is read in at base resolution, per call to its pileup: each call after
+ * a batch was merged sums the pileup's depths again, so fewer, larger pieces cost less.
+ */
+const LIVE_CHUNK_BASES = 500_000;
 
 /**
  * One run's genome as a client views it: coverage, genes, reference bases and low-depth stretches,
