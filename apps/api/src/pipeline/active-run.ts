@@ -18,9 +18,9 @@ import type { RunStatusKind, RunTotals, SampleCoverageRecord, SampleRecord } fro
 import { type QueuedBatch, RunIngest } from './run-ingest.js';
 import { acquireRunInputs, type RunInputs } from './run-inputs.js';
 import { RunLedger } from './run-ledger.js';
+import { RunSamples } from './run-samples.js';
 import type { ResumedRun, RunOutcome, RunServices, SampleCallSet } from './run-services.js';
-import { meanDepthOf, SampleCalls } from './sample-calls.js';
-import { type LiveGenome, sampleCoverageRecords } from './sample-coverage.js';
+import type { LiveGenome } from './sample-coverage.js';
 import { BatchedSink } from './sink.js';
 import { removeStaleCandidates, VariantPublisher } from './variant-publisher.js';
 
@@ -46,9 +46,7 @@ export class ActiveRun {
   readonly #calls: CallScheduler;
   readonly #ledger = new RunLedger();
   /** Each sample's pileup and calls, by the read source's sample index. */
-  readonly #samples: SampleCalls[] = [];
-  /** Reads each sample had counted before a restart (a resumed run). */
-  #carried: Readonly<Record<string, number>> = {};
+  readonly #samples: RunSamples;
   readonly #variants: VariantPublisher;
   readonly sink: BatchedSink;
   #inputEnded = false;
@@ -78,6 +76,12 @@ export class ActiveRun {
       store: services.store,
       warning: (message, detail) => services.observer.warning?.(message, detail),
       endingStored: () => this.#updatePressure(),
+    });
+    this.#samples = new RunSamples({
+      index: inputs.index,
+      referenceLength: inputs.reference.totalLength,
+      config,
+      nameOf: (index) => this.#reads.samples[index],
     });
     this.finished = new Promise((resolve) => {
       this.#finish = resolve;
@@ -152,7 +156,7 @@ export class ActiveRun {
       run = new ActiveRun(runId as string, config, inputs, services, resumed?.announced ?? []);
       if (resumed) {
         run.#ledger.carriedOver(resumed.readsCounted, resumed.batchesCounted);
-        run.#carried = resumed.readsCountedBySample;
+        run.#samples.carryOver(resumed.readsCountedBySample);
       }
     } catch (error) {
       const counted = resumed && {
@@ -226,7 +230,7 @@ export class ActiveRun {
       variantsConfirmed: this.#variants.confirmed,
       mappedReads: this.#ledger.mappedReads,
       properlyPairedReads: this.#ledger.properlyPairedReads,
-      ...meanDepthOf(this.#samples.map((sample) => sample.depth)),
+      ...this.#samples.depth(),
       ...this.#reads.waiting,
     };
   }
@@ -236,19 +240,12 @@ export class ActiveRun {
    * the figures of every sample met so far, in first-seen order.
    */
   refreshSamples(): SampleRecord[] {
-    const at = new Date();
-    return this.#samples.map((sample) =>
-      sample.refreshedRecord(this.runId, this.#variants.confirmedOf(sample.name), at),
-    );
+    return this.#samples.records(this.runId, (sample) => this.#variants.confirmedOf(sample));
   }
 
   /** Each sample's coverage at its stored bins, with its stretches below the run's minimum depth. */
   refreshCoverage(): SampleCoverageRecord[] {
-    const at = new Date();
-    const contigs = this.reference.contigs;
-    return this.#samples.flatMap((sample) =>
-      sampleCoverageRecords(this.runId, sample, contigs, this.config.minDepth, at),
-    );
+    return this.#samples.coverage(this.runId, this.reference.contigs, this.config.minDepth);
   }
 
   /** The run's reference, genes and samples' pileups, for views of its genome while it goes on. */
@@ -258,31 +255,19 @@ export class ActiveRun {
       reference: this.reference,
       annotation: this.#inputs.annotation,
       minDepth: this.config.minDepth,
-      sample: (name) => this.#samples.find((sample) => sample.name === name),
+      sample: (name) => this.#samples.named(name),
     };
   }
 
   /** Calls the variants of the sample at `index` that are new or changed since its last call, and publishes them. */
   #callSample(index: number): void {
-    const sample = this.#samples[index] as SampleCalls;
+    const sample = this.#samples.at(index);
     this.#variants.publish(sample.update(), sample.name, sample.progress);
   }
 
   /** Every call of every sample as it stands (for the final write and the VCF), in first-seen order. */
   allCalls(): SampleCallSet[] {
-    return this.#samples.map((sample) => ({ sample: sample.name, calls: sample.callAll() }));
-  }
-
-  /** The sample at the read source's index `index`, met for the first time or not. */
-  #sample(index: number): SampleCalls {
-    for (let next = this.#samples.length; next <= index; next += 1) {
-      const name = this.#reads.samples[next];
-      if (name === undefined) throw new Error(`a batch named sample ${index}, which its read source never met`);
-      this.#samples.push(
-        new SampleCalls(name, this.#inputs.index, this.reference.totalLength, this.config, this.#carried[name]),
-      );
-    }
-    return this.#samples[index] as SampleCalls;
+    return this.#samples.allCalls();
   }
 
   /**
@@ -316,7 +301,7 @@ export class ActiveRun {
     this.#calls.close();
     const sampleCalls = this.allCalls();
     for (const [index, { sample, calls }] of sampleCalls.entries()) {
-      this.#variants.publish(calls, sample, this.#samples[index]?.progress);
+      this.#variants.publish(calls, sample, this.#samples.all[index]?.progress);
     }
     await this.sink.drain();
     await removeStaleCandidates(this.#services.store, this.runId, sampleCalls);
@@ -356,7 +341,7 @@ export class ActiveRun {
       resumed.replay,
       { index: this.#inputs.index, batchSize, workers, warning },
       (name, result, arrivedAt) => {
-        this.#sample(this.#reads.samples.indexOf(name)).replayed(result, arrivedAt);
+        this.#samples.at(this.#reads.samples.indexOf(name)).replayed(result, arrivedAt);
         this.#ledger.replayed(result.mappedReads, result.properlyPairedReads ?? 0);
       },
     );
@@ -374,7 +359,7 @@ export class ActiveRun {
 
   #onAnalysed(item: QueuedBatch, result: DetectionResult): void {
     const { batch } = item;
-    this.#sample(item.sample).add(result, item.file?.arrivedAt);
+    this.#samples.at(item.sample).add(result, item.file?.arrivedAt);
     this.#calls.merged(item.sample);
     this.#ledger.analysed(batch.reads, result.mappedReads, result.properlyPairedReads);
     const analysis = result.stored ? undefined : analysisRecord(this.runId, batch.sequence, result);
