@@ -2,129 +2,37 @@
  * API benchmark, two parts, each server in a child process of its own (the load runs here):
  *
  * (a) The `variants` query (filtered, ordered, first: 50, with totalCount) over a finished run of
- *     200,000 synthetic variant rows, under autocannon (50 connections) — with the response cache
- *     (the default for finished runs) and without it — against a minimal graphql-yoga server
- *     answering a constant `{ hello }` in the same run (the ceiling), as ratios.
- * (b) 2,000 graphql-ws subscribers to `queueMetrics(intervalMs: 250)` while a run goes on (the
- *     pipeline's one 4 Hz metrics stream): delivered / published, p99 delivery lag, server CPU and RSS.
+ *     200,000 synthetic variant rows, under autocannon (50 connections) — helix with the response
+ *     cache (the default for finished runs) and without it, PostGraphile 5 on the same database
+ *     with the same query (the peer), and a minimal graphql-yoga server answering a constant
+ *     `{ hello }` (the ceiling), all in the same run, as ratios.
+ * (b) 2,000 and 10,000 graphql-ws subscribers to `queueMetrics(intervalMs: 250)` while a run goes
+ *     on (the pipeline's one 4 Hz metrics stream), a fresh server for each: delivered / published,
+ *     p50 and p99 delivery lag, server CPU and RSS.
  *
  *   npm run bench -w @helix/api     (all benchmarks)
- *   npx tsx bench/api.ts            (this one; BENCH_API_SECONDS=10 BENCH_API_SUBSCRIBERS=2000
- *                                    BENCH_API_SUBSCRIPTION_SECONDS=20 BENCH_API_ROWS=200000)
+ *   npx tsx bench/api.ts            (this one; BENCH_API_SECONDS=10 BENCH_API_WARMUP=2
+ *                                    BENCH_API_SUBSCRIBERS=2000,10000 BENCH_API_SUBSCRIPTION_SECONDS=20
+ *                                    BENCH_API_ROWS=200000 BENCH_API_PARTS=queries,subscribers)
  *
  * Uses DATABASE_URL's server (in a scratch database, dropped afterwards) or an embedded PostgreSQL.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { createClient } from 'graphql-ws';
-import { createSchema, createYoga } from 'graphql-yoga';
-import WebSocket from 'ws';
 import { openDatabase } from '../src/db/database.js';
 import { createLogger } from '../src/logger.js';
-import { helixServer } from './helix-server.js';
+import { BENCH_KEY, type ChildMessage, serveHelix, serveHello, servePostGraphile, startChild } from './api-servers.js';
 import { scratchDatabase } from './scratch-database.js';
+import { measureSubscribers, subscriberLines } from './subscriber-load.js';
 
-const KEY = 'bench-viewer-and-operator-key-0001';
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
+const WARM_UP = Number(process.env.BENCH_API_WARMUP ?? 2);
 const ROWS = Number(process.env.BENCH_API_ROWS ?? 200_000);
-const SUBSCRIBERS = Number(process.env.BENCH_API_SUBSCRIBERS ?? 2_000);
+const SUBSCRIBER_COUNTS = (process.env.BENCH_API_SUBSCRIBERS ?? '2000,10000').split(',').map(Number);
 const SUBSCRIPTION_SECONDS = Number(process.env.BENCH_API_SUBSCRIPTION_SECONDS ?? 20);
+const PARTS = new Set((process.env.BENCH_API_PARTS ?? 'queries,subscribers').split(','));
 const self = fileURLToPath(import.meta.url);
-
-/** Messages between the benchmark and its server processes. */
-type ChildMessage =
-  | { kind: 'ready'; port: number }
-  | { kind: 'usage'; cpuMs: number; rssBytes: number; wallMs: number }
-  | { kind: 'started' };
-
-// ————————————————————————————————————— server processes —————————————————————————————————————
-
-async function serveHelix(databaseUrl: string, responseCache: boolean): Promise<void> {
-  const logger = createLogger('silent');
-  const database = await openDatabase({ databaseUrl, dataDir: tmpdir(), logger, migrate: false });
-  const helix = helixServer(database, {
-    key: KEY,
-    inputDir: tmpdir(),
-    responseCache,
-    limits: { mutationBurst: 1_000 },
-  });
-  const { server, pipeline } = helix;
-  const address = await server.listen(0, '127.0.0.1');
-  let since = { cpu: process.cpuUsage(), at: performance.now() };
-  process.on('message', async (message: { kind: string }) => {
-    if (message.kind === 'start-run') {
-      await pipeline.start({ referenceLength: 50_000, readsPerSecond: 2_000, workers: 1, seed: 11 });
-      process.send?.({ kind: 'started' } satisfies ChildMessage);
-    } else if (message.kind === 'mark') {
-      since = { cpu: process.cpuUsage(), at: performance.now() };
-    } else if (message.kind === 'usage') {
-      const cpu = process.cpuUsage(since.cpu);
-      process.send?.({
-        kind: 'usage',
-        cpuMs: (cpu.user + cpu.system) / 1_000,
-        rssBytes: process.memoryUsage().rss,
-        wallMs: performance.now() - since.at,
-      } satisfies ChildMessage);
-    } else if (message.kind === 'stop') {
-      await helix.close();
-      await database.close();
-      process.exit(0);
-    }
-  });
-  process.send?.({ kind: 'ready', port: address.port } satisfies ChildMessage);
-}
-
-async function serveHello(): Promise<void> {
-  const yoga = createYoga({
-    schema: createSchema({ typeDefs: 'type Query { hello: String! }', resolvers: { Query: { hello: () => 'world' } } }),
-    logging: false,
-  });
-  const server = createServer(yoga);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  process.on('message', (message: { kind: string }) => {
-    if (message.kind === 'stop') process.exit(0);
-  });
-  process.send?.({ kind: 'ready', port: (server.address() as { port: number }).port } satisfies ChildMessage);
-}
-
-// ————————————————————————————————————— the benchmark —————————————————————————————————————
-
-interface Child {
-  process: ChildProcess;
-  port: number;
-  request(kind: string): Promise<ChildMessage | undefined>;
-  stop(): Promise<void>;
-}
-
-async function startChild(args: string[]): Promise<Child> {
-  // Both servers run as deployed: NODE_ENV=production (graphql-js skips its development checks).
-  const child = fork(self, args, {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  const [ready] = (await once(child, 'message')) as [ChildMessage];
-  if (ready.kind !== 'ready') throw new Error('server did not start');
-  return {
-    process: child,
-    port: ready.port,
-    async request(kind) {
-      child.send({ kind });
-      if (kind === 'mark') return undefined;
-      const [reply] = (await once(child, 'message')) as [ChildMessage];
-      return reply;
-    },
-    async stop() {
-      child.send({ kind: 'stop' });
-      await once(child, 'exit');
-    },
-  };
-}
 
 /** A finished run with `rows` variant calls spread over 2 contigs, mixed types, qualities and AFs. */
 async function seed(databaseUrl: string, rows: number): Promise<string> {
@@ -157,7 +65,7 @@ async function seed(databaseUrl: string, rows: number): Promise<string> {
   }
 }
 
-/** Loads one server with autocannon: 2 s of warm-up (not counted), then `SECONDS` measured. */
+/** Loads one server with autocannon: `WARM_UP` s of warm-up (not counted), then `SECONDS` measured. */
 async function cannon(port: number, body: string, headers: Record<string, string> = {}) {
   const options = {
     url: `http://127.0.0.1:${port}/graphql`,
@@ -166,7 +74,7 @@ async function cannon(port: number, body: string, headers: Record<string, string
     headers: { 'content-type': 'application/json', ...headers },
     body,
   };
-  await autocannon({ ...options, duration: 2 });
+  await autocannon({ ...options, duration: WARM_UP });
   const result = await autocannon({
     ...options,
     duration: SECONDS,
@@ -177,123 +85,105 @@ async function cannon(port: number, body: string, headers: Record<string, string
   return { rps: result.requests.average, p99: result.latency.p99 };
 }
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-};
-
 const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(58)} ${value}\n`);
 const fmt = ({ rps, p99 }: { rps: number; p99: number }) =>
   `${Math.round(rps).toLocaleString('en')} req/s, p99 ${p99} ms`;
 
-async function queryBenchmark(databaseUrl: string, runId: string): Promise<void> {
-  const query = `{ variants(filter: { runId: "${runId}", minQuality: 20, types: [SNV, INSERTION] }, orderBy: POSITION, first: 50) {
+/** Posts `body` once and returns the JSON answer (to check a server answers the query before loading it). */
+async function answerOf(port: number, body: string, headers: Record<string, string> = {}): Promise<unknown> {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+    body,
+  });
+  const answer = (await response.json()) as { data?: unknown; errors?: unknown };
+  if (!answer.data || answer.errors) throw new Error(`the query failed: ${JSON.stringify(answer.errors)}`);
+  return answer.data;
+}
+
+/** helix's query and PostGraphile's equivalent: the same filter, order, page and fields. */
+function queries(runId: string) {
+  const helix = `{ variants(filter: { runId: "${runId}", minQuality: 20, types: [SNV, INSERTION] }, orderBy: POSITION, first: 50) {
     totalCount edges { node { id contig position ref alt type depth alleleFrequency quality status } } } }`;
-  const body = JSON.stringify({ query });
-  const auth = { authorization: `Bearer ${KEY}` };
+  const postgraphile = `{ allVariants(filter: { runId: { equalTo: "${runId}" }, quality: { greaterThanOrEqualTo: 20 }, type: { in: [SNV, INSERTION] } },
+    orderBy: [RUN_ID_ASC, CONTIG_ASC, POSITION_ASC, REF_ASC, ALT_ASC, SAMPLE_ASC], first: 50) {
+    totalCount edges { node { id contig position ref alt type depth alleleFrequency quality status } } } }`;
+  return { helix: JSON.stringify({ query: helix }), postgraphile: JSON.stringify({ query: postgraphile }) };
+}
+
+interface Connection {
+  totalCount: number;
+  edges: { node: { position: number; contig: string } }[];
+}
+
+async function queryBenchmark(databaseUrl: string, runId: string): Promise<void> {
+  const body = queries(runId);
+  const auth = { authorization: `Bearer ${BENCH_KEY}` };
   process.stdout.write(
     `\n(a) variants query over ${ROWS.toLocaleString('en')} rows, autocannon 50 connections, ${SECONDS} s each\n`,
   );
 
-  const hello = await startChild(['--serve-hello']);
+  const hello = await startChild(self, ['--serve-hello']);
   const ceiling = await cannon(hello.port, JSON.stringify({ query: '{ hello }' }));
   await hello.stop();
 
-  const cached = await startChild(['--serve-helix', databaseUrl, 'cache']);
-  const check = await fetch(`http://127.0.0.1:${cached.port}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...auth },
-    body,
-  });
-  const answer = (await check.json()) as {
-    data?: { variants: { totalCount: number; edges: unknown[] } };
-    errors?: unknown;
-  };
-  if (!answer.data) throw new Error(`the variants query failed: ${JSON.stringify(answer.errors)}`);
-  const withCache = await cannon(cached.port, body, auth);
+  const cached = await startChild(self, ['--serve-helix', databaseUrl, 'cache']);
+  const answer = ((await answerOf(cached.port, body.helix, auth)) as { variants: Connection }).variants;
+  const withCache = await cannon(cached.port, body.helix, auth);
   await cached.stop();
 
-  const uncached = await startChild(['--serve-helix', databaseUrl, 'no-cache']);
-  const withoutCache = await cannon(uncached.port, body, auth);
+  const uncached = await startChild(self, ['--serve-helix', databaseUrl, 'no-cache']);
+  const withoutCache = await cannon(uncached.port, body.helix, auth);
   await uncached.stop();
 
-  line(
-    '  matching rows (totalCount), page size',
-    `${answer.data.variants.totalCount.toLocaleString('en')}, ${answer.data.variants.edges.length}`,
-  );
+  const peer = await startChild(self, ['--serve-postgraphile', databaseUrl]);
+  const peerAnswer = ((await answerOf(peer.port, body.postgraphile)) as { allVariants: Connection }).allVariants;
+  const postgraphile = await cannon(peer.port, body.postgraphile);
+  await peer.stop();
+
+  // The same rows in the same order, or the comparison means nothing.
+  const sites = (connection: Connection) => connection.edges.map(({ node }) => `${node.contig}:${node.position}`);
+  if (peerAnswer.totalCount !== answer.totalCount || sites(peerAnswer).join() !== sites(answer).join()) {
+    throw new Error('PostGraphile and helix answer the variants query differently');
+  }
+
+  line('  matching rows (totalCount), page size', `${answer.totalCount.toLocaleString('en')}, ${answer.edges.length}`);
   line('  minimal yoga { hello } (the ceiling)', fmt(ceiling));
+  line('  PostGraphile 5, same query (the peer)', fmt(postgraphile));
   line('  helix variants, finished run (response cache)', fmt(withCache));
   line('  helix variants, response cache off', fmt(withoutCache));
-  line('  ratio cached / ceiling (req/s)', (withCache.rps / ceiling.rps).toFixed(3));
+  line('  ratio cached / ceiling (req/s)  [target ≥ 0.9]', (withCache.rps / ceiling.rps).toFixed(3));
+  line('  ratio uncached / PostGraphile (req/s)  [target ≥ 1.5]', (withoutCache.rps / postgraphile.rps).toFixed(3));
   line('  ratio uncached / ceiling (req/s)', (withoutCache.rps / ceiling.rps).toFixed(3));
 }
 
-async function subscriptionBenchmark(databaseUrl: string): Promise<void> {
+async function subscriptionBenchmark(databaseUrl: string, subscribers: number): Promise<void> {
   process.stdout.write(
-    `\n(b) ${SUBSCRIBERS.toLocaleString('en')} graphql-ws subscribers to queueMetrics(intervalMs: 250), ${SUBSCRIPTION_SECONDS} s, during a run\n`,
+    `\n(b) ${subscribers.toLocaleString('en')} graphql-ws subscribers to queueMetrics(intervalMs: 250), ${SUBSCRIPTION_SECONDS} s, during a run\n`,
   );
-  const server = await startChild(['--serve-helix', databaseUrl, 'cache']);
+  const server = await startChild(self, ['--serve-helix', databaseUrl, 'cache']);
   await server.request('start-run');
-  const query = 'subscription { queueMetrics(intervalMs: 250) { at state queueDepth ingestionRate readsProduced } }';
-  const window = { start: Number.POSITIVE_INFINITY, end: Number.POSITIVE_INFINITY };
-  const lags: number[] = [];
-  const published = new Set<string>();
-  let delivered = 0;
-  const clients = [];
-  for (let index = 0; index < SUBSCRIBERS; index += 1) {
-    const client = createClient({
-      url: `ws://127.0.0.1:${server.port}/graphql`,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      lazy: true,
-      connectionParams: { authorization: `Bearer ${KEY}` },
-    });
-    clients.push(client);
-    client.subscribe<{ queueMetrics: { at: string } }>(
-      { query },
-      {
-        next: (result) => {
-          const received = Date.now();
-          const at = result.data?.queueMetrics.at as string;
-          const sent = Date.parse(at);
-          if (sent < window.start || sent >= window.end) return;
-          published.add(at);
-          delivered += 1;
-          lags.push(received - sent);
-        },
-        error: (error) => process.stderr.write(`subscriber error: ${JSON.stringify(error)}\n`),
-        complete: () => undefined,
-      },
-    );
-    if (index % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
-  window.start = Date.now();
-  window.end = window.start + SUBSCRIPTION_SECONDS * 1_000;
-  await server.request('mark');
-  await new Promise((resolve) => setTimeout(resolve, SUBSCRIPTION_SECONDS * 1_000));
-  const usage = (await server.request('usage')) as Extract<ChildMessage, { kind: 'usage' }>;
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
-  await Promise.all(clients.map((client) => client.dispose()));
+  let usage: Extract<ChildMessage, { kind: 'usage' }> | undefined;
+  const figures = await measureSubscribers({
+    ports: [server.port],
+    subscribers,
+    seconds: SUBSCRIPTION_SECONDS,
+    key: BENCH_KEY,
+    windowOpens: async () => {
+      await server.request('mark');
+    },
+    windowCloses: async () => {
+      usage = (await server.request('usage')) as Extract<ChildMessage, { kind: 'usage' }>;
+    },
+  });
   await server.stop();
-
-  const expected = published.size * SUBSCRIBERS;
-  line(
-    '  snapshots published in the window (one 4 Hz stream)',
-    `${published.size} (${(published.size / SUBSCRIPTION_SECONDS).toFixed(2)} Hz)`,
-  );
-  line(
-    '  delivered / expected',
-    `${delivered.toLocaleString('en')} / ${expected.toLocaleString('en')} = ${((100 * delivered) / Math.max(1, expected)).toFixed(2)} %`,
-  );
-  line(
-    '  delivery lag p50 / p99 / max',
-    `${percentile(lags, 50)} / ${percentile(lags, 99)} / ${lags.reduce((max, lag) => Math.max(max, lag), 0)} ms`,
-  );
-  line(
-    '  server CPU (one process, run included), RSS',
-    `${((100 * usage.cpuMs) / usage.wallMs).toFixed(1)} %, ${Math.round(usage.rssBytes / 2 ** 20)} MB`,
-  );
+  for (const [label, value] of subscriberLines(figures)) line(`  ${label}`, value);
+  if (usage) {
+    line(
+      '  server CPU (one process, run included), RSS',
+      `${((100 * usage.cpuMs) / usage.wallMs).toFixed(1)} %, ${Math.round(usage.rssBytes / 2 ** 20)} MB`,
+    );
+  }
   line('  target', '≥ 99.9 % delivered, p99 ≤ 100 ms');
 }
 
@@ -301,13 +191,20 @@ if (process.argv[2] === '--serve-helix') {
   await serveHelix(process.argv[3] as string, process.argv[4] === 'cache');
 } else if (process.argv[2] === '--serve-hello') {
   await serveHello();
+} else if (process.argv[2] === '--serve-postgraphile') {
+  await servePostGraphile(process.argv[3] as string);
 } else {
   const database = await scratchDatabase();
   try {
     process.stdout.write(`API benchmark — ${new Date().toISOString()}\n`);
-    const runId = await seed(database.url, ROWS);
-    await queryBenchmark(database.url, runId);
-    await subscriptionBenchmark(database.url);
+    if (PARTS.has('queries')) {
+      const runId = await seed(database.url, ROWS);
+      await queryBenchmark(database.url, runId);
+    }
+    if (PARTS.has('subscribers')) {
+      if (!PARTS.has('queries')) await seed(database.url, 0);
+      for (const count of SUBSCRIBER_COUNTS) await subscriptionBenchmark(database.url, count);
+    }
   } finally {
     await database.drop();
   }
