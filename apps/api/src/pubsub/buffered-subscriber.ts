@@ -1,5 +1,5 @@
 import type { ExecutionResult } from 'graphql';
-import { endableIterator, type StreamingSubscriber } from './subscriber.js';
+import { endableIterator, type SharedResult, type StreamingSubscriber } from './subscriber.js';
 
 /** A subscriber that pulls (SSE): a bounded buffer that drops its oldest result when full. */
 export class BufferedSubscriber implements StreamingSubscriber {
@@ -29,7 +29,7 @@ export class BufferedSubscriber implements StreamingSubscriber {
     );
   }
 
-  deliver(result: ExecutionResult): void {
+  deliver({ result }: SharedResult): void {
     if (this.#ended) return;
     if (this.#wake) {
       const wake = this.#wake;

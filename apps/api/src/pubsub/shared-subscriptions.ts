@@ -10,7 +10,7 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import { BufferedSubscriber } from './buffered-subscriber.js';
 import { type SocketDelivery, SocketSubscriber } from './socket-subscriber.js';
-import type { StreamingSubscriber, Subscriber } from './subscriber.js';
+import { SharedResult, type StreamingSubscriber, type Subscriber } from './subscriber.js';
 
 /** How shared subscriptions behave; every field has a sensible default. */
 export interface SharedSubscriptionOptions {
@@ -34,12 +34,6 @@ export interface SharedSubscriptionOptions {
   bufferSize?: number;
   /** Told whenever an event is dropped for a subscriber that is not keeping up. */
   onDrop?(reason: 'behind' | 'closed-slow'): void;
-}
-
-/** One result as every subscriber receives it: executed once, serialised once. */
-interface SharedResult {
-  result: ExecutionResult;
-  json: string;
 }
 
 /**
@@ -179,16 +173,16 @@ class SharedExecution {
           contextValue: options.eventContext(this.#args.contextValue),
         });
         const result = this.#mask(executed);
-        const shared = { result, json: JSON.stringify(result) };
+        const shared = new SharedResult(result, JSON.stringify(result));
         if (options.replayLatest.has(this.#fieldName)) this.#latest = shared;
-        for (const subscriber of this.#subscribers) subscriber.deliver(shared.result, shared.json);
+        for (const subscriber of this.#subscribers) subscriber.deliver(shared);
       }
     } catch (error) {
       const result = this.#mask({
         errors: [new GraphQLError((error as Error).message, { originalError: error as Error })],
       });
-      const json = JSON.stringify(result);
-      for (const subscriber of this.#subscribers) subscriber.deliver(result, json);
+      const shared = new SharedResult(result, JSON.stringify(result));
+      for (const subscriber of this.#subscribers) subscriber.deliver(shared);
     }
     this.#close();
     for (const subscriber of this.#subscribers) subscriber.end();
@@ -220,7 +214,7 @@ class SharedExecution {
       return subscriber.iterator;
     }
     this.#subscribers.add(subscriber);
-    if (this.#latest) subscriber.deliver(this.#latest.result, this.#latest.json);
+    if (this.#latest) subscriber.deliver(this.#latest);
     return subscriber.iterator;
   }
 

@@ -1,8 +1,9 @@
 import type { ExecutionResult } from 'graphql';
 import WebSocket from 'ws';
 import { HelixCloseCode } from './close-codes.js';
-import { type NextMessageFramer, nextMessageFramer } from './next-message.js';
-import { endableIterator, type StreamingSubscriber } from './subscriber.js';
+import { nextMessageHead } from './next-message.js';
+import { endableIterator, type SharedResult, type StreamingSubscriber } from './subscriber.js';
+import { sendTextFrame } from './text-frame.js';
 
 /** Where a graphql-ws subscription's results go: the socket and the client's subscription id. */
 export interface SocketDelivery {
@@ -21,14 +22,15 @@ export interface SocketLimits {
 }
 
 /**
- * A graphql-ws subscriber: `next` messages are written straight to its socket around the shared
- * payload; its iterator yields nothing and ends when the execution ends (graphql-ws then sends
+ * A graphql-ws subscriber: `next` messages are written straight to its socket, this
+ * subscription's head (its id) before the shared payload's bytes; its iterator yields nothing and ends when the execution ends (graphql-ws then sends
  * `complete`).
  */
 export class SocketSubscriber implements StreamingSubscriber {
   readonly iterator: AsyncGenerator<ExecutionResult>;
   readonly #socket: WebSocket;
-  readonly #frame: NextMessageFramer;
+  /** The start of this subscription's next messages, as UTF-8. */
+  readonly #head: Buffer;
   readonly #limits: SocketLimits;
   readonly #droppable: boolean;
   #ended = false;
@@ -36,7 +38,7 @@ export class SocketSubscriber implements StreamingSubscriber {
 
   constructor(delivery: SocketDelivery, limits: SocketLimits, droppable: boolean, unsubscribe: () => void) {
     this.#socket = delivery.socket;
-    this.#frame = nextMessageFramer(delivery.id);
+    this.#head = Buffer.from(nextMessageHead(delivery.id));
     this.#limits = limits;
     this.#droppable = droppable;
     this.iterator = endableIterator(
@@ -53,7 +55,7 @@ export class SocketSubscriber implements StreamingSubscriber {
     );
   }
 
-  deliver(_result: ExecutionResult, json: string): void {
+  deliver(shared: SharedResult): void {
     const socket = this.#socket;
     if (socket.readyState !== WebSocket.OPEN) return;
     const unsent = socket.bufferedAmount;
@@ -68,7 +70,7 @@ export class SocketSubscriber implements StreamingSubscriber {
       this.#limits.onDrop?.('behind');
       return;
     }
-    socket.send(this.#frame(json));
+    sendTextFrame(socket, this.#head, shared.messageTail);
   }
 
   end(): void {

@@ -1,9 +1,30 @@
 import type { ExecutionResult } from 'graphql';
+import { nextMessageTail } from './next-message.js';
+
+/**
+ * One result as every subscriber of a shared execution receives it: executed once, serialised
+ * once, and encoded once as the end of a graphql-ws `next` message (the same bytes for every
+ * socket; only the message's head, which names the subscription, differs).
+ */
+export class SharedResult {
+  #tail: Buffer | undefined;
+
+  constructor(
+    readonly result: ExecutionResult,
+    readonly json: string,
+  ) {}
+
+  /** The payload's JSON and the message's closing `}`, as UTF-8 (encoded on first use). */
+  get messageTail(): Buffer {
+    this.#tail ??= Buffer.from(nextMessageTail(this.json));
+    return this.#tail;
+  }
+}
 
 /** A subscriber of a shared execution. */
 export interface Subscriber {
-  /** One result, with its JSON serialised once for every subscriber that shares it. */
-  deliver(result: ExecutionResult, json: string): void;
+  /** One result, shared with every subscriber of the execution. */
+  deliver(shared: SharedResult): void;
   /** The execution ended: end this subscriber's stream. */
   end(): void;
 }

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { type Client, GRAPHQL_TRANSPORT_WS_PROTOCOL, MessageType, stringifyMessage } from 'graphql-ws';
+import { type Client, GRAPHQL_TRANSPORT_WS_PROTOCOL, MessageType, parseMessage, stringifyMessage } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { MutationDetected } from '../../src/pipeline/events.js';
@@ -172,6 +172,49 @@ describe('live subscriptions', () => {
     expect(all.log.events[0]?.data?.mutationDetected.id).toMatch(/^V1\./);
     all.stop();
     good.stop();
+  });
+
+  it('should frame each subscription of a socket under its own id, shared or filtered, as graphql-ws parses it', async () => {
+    const socket = new WebSocket(api.wsUrl, GRAPHQL_TRANSPORT_WS_PROTOCOL);
+    await once(socket, 'open');
+    const messages: ReturnType<typeof parseMessage>[] = [];
+    socket.on('message', (data: Buffer) => messages.push(parseMessage(data.toString('utf8'))));
+    socket.send(
+      stringifyMessage({ type: MessageType.ConnectionInit, payload: { authorization: `Bearer ${testKeys.viewer}` } }),
+    );
+    await once(socket, 'message');
+    expect(messages.map((message) => message.type)).toEqual([MessageType.ConnectionAck]);
+    const everything = 'subscription { mutationDetected { position contig } }';
+    const subscriptions = {
+      // Two ids with the same operation share one execution; a third filters by run.
+      'every call "quoted" \\ id': everything,
+      second: everything,
+      ours: `subscription { mutationDetected(runId: "${RUN_ID}") { position } }`,
+    };
+    for (const [id, query] of Object.entries(subscriptions)) {
+      socket.send(stringifyMessage({ id, type: MessageType.Subscribe, payload: { query } }));
+    }
+    await sleep(100);
+    api.pubsub.publish('mutationDetected', detected(41, { contig: 'chr "ü" 1' }));
+    api.pubsub.publish('mutationDetected', detected(42, { runId: '99999999-2222-4333-8444-555555555555' }));
+    const nexts = () => messages.filter((message) => message.type === MessageType.Next);
+    for (let tries = 0; tries < 100 && nexts().length < 5; tries += 1) await sleep(20);
+    await sleep(100);
+    const positions = (id: string) =>
+      nexts()
+        .filter((message) => 'id' in message && message.id === id)
+        .map(
+          (message) => (message.payload as { data: { mutationDetected: { position: number } } }).data.mutationDetected,
+        );
+    expect(positions('every call "quoted" \\ id')).toEqual([
+      { position: 41, contig: 'chr "ü" 1' },
+      { position: 42, contig: 'chr1' },
+    ]);
+    expect(positions('second')).toEqual(positions('every call "quoted" \\ id'));
+    expect(positions('ours')).toEqual([{ position: 41 }]);
+    expect(nexts()).toHaveLength(5);
+    socket.close(1000);
+    await once(socket, 'close');
   });
 
   it('should skip metrics for a socket that stops reading and close it once it falls too far behind', async () => {
