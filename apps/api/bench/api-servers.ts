@@ -8,11 +8,15 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createSchema, createYoga } from 'graphql-yoga';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
 import { poolConfigFromUrl } from '../src/db/pool.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger, type Logger } from '../src/logger.js';
+import { createHelixPubSub } from '../src/pubsub/events.js';
+import { connectRedis, duplicateConnection } from '../src/transport/redis-connection.js';
+import { createPrefixedRedisEventTarget } from '../src/transport/redis-pubsub.js';
 import { helixServer } from './helix-server.js';
 
 /** The one key of the benchmark's helix servers, an operator's. */
@@ -21,7 +25,7 @@ export const BENCH_KEY = 'bench-viewer-and-operator-key-0001';
 /** Messages between the benchmark and its server processes. */
 export type ChildMessage =
   | { kind: 'ready'; port: number }
-  | { kind: 'usage'; cpuMs: number; rssBytes: number; wallMs: number }
+  | { kind: 'usage'; cpuMs: number; rssBytes: number; wallMs: number; loopDelayP99Ms: number; loopDelayMaxMs: number }
   | { kind: 'started' };
 
 /** A server process, driven by messages. */
@@ -38,8 +42,10 @@ export interface Child {
  * deployed: NODE_ENV=production (graphql-js skips its development checks).
  */
 export async function startChild(script: string, args: string[], env: Record<string, string> = {}): Promise<Child> {
+  // BENCH_API_PROFILE_DIR=dir writes each server's CPU profile there (for looking, not for figures).
+  const profile = process.env.BENCH_API_PROFILE_DIR;
   const child = fork(script, args, {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production', ...env },
   });
@@ -66,9 +72,13 @@ function answerUsage(stop: () => Promise<void>, more: (kind: string) => Promise<
   // A benchmark that failed leaves no server behind.
   process.on('disconnect', () => process.exit(1));
   let since = { cpu: process.cpuUsage(), at: performance.now() };
+  // How long the event loop is held at a time: one event's fan-out to every socket holds it.
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   process.on('message', async (message: { kind: string }) => {
     if (message.kind === 'mark') {
       since = { cpu: process.cpuUsage(), at: performance.now() };
+      loopDelay.reset();
     } else if (message.kind === 'usage') {
       const cpu = process.cpuUsage(since.cpu);
       process.send?.({
@@ -76,6 +86,8 @@ function answerUsage(stop: () => Promise<void>, more: (kind: string) => Promise<
         cpuMs: (cpu.user + cpu.system) / 1_000,
         rssBytes: process.memoryUsage().rss,
         wallMs: performance.now() - since.at,
+        loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+        loopDelayMaxMs: loopDelay.max / 1e6,
       } satisfies ChildMessage);
     } else if (message.kind === 'stop') {
       await stop();
@@ -86,21 +98,49 @@ function answerUsage(stop: () => Promise<void>, more: (kind: string) => Promise<
   });
 }
 
-/** helix as `helix serve` wires it; `start-run` starts a simulated run (the 4 Hz metrics stream). */
-export async function serveHelix(databaseUrl: string, responseCache: boolean): Promise<void> {
+/** A replica's connection to the others: events published by one reach every replica's subscribers. */
+export interface ReplicaOptions {
+  redisUrl: string;
+  /** Channel prefix of this deployment's events. */
+  prefix: string;
+}
+
+/** The pubsub of `helix serve` with scale-out: Redis pub/sub under `prefix`. */
+async function replicaPubSub(options: ReplicaOptions, logger: Logger) {
+  const publisher = await connectRedis(options.redisUrl, { name: 'helix-bench-replica', logger });
+  const subscriber = duplicateConnection(publisher, 'helix-bench-replica-events');
+  const pubsub = createHelixPubSub(createPrefixedRedisEventTarget({ publisher, subscriber, prefix: options.prefix }));
+  return {
+    pubsub,
+    close: () => {
+      subscriber.disconnect();
+      publisher.disconnect();
+    },
+  };
+}
+
+/**
+ * helix as `helix serve` wires it; `start-run` starts a simulated run (the 4 Hz metrics stream).
+ * With `replica`, its events go through Redis, as between the replicas of a deployment.
+ */
+export async function serveHelix(databaseUrl: string, responseCache: boolean, replica?: ReplicaOptions): Promise<void> {
   const logger = createLogger('silent');
   const database = await openDatabase({ databaseUrl, dataDir: tmpdir(), logger, migrate: false });
+  const shared = replica && (await replicaPubSub(replica, logger));
   const helix = helixServer(database, {
     key: BENCH_KEY,
     inputDir: tmpdir(),
     responseCache,
     limits: { mutationBurst: 1_000 },
+    // Only the replica that runs the pipeline should speak for it; idle replicas stay quiet.
+    ...(shared && { pubsub: shared.pubsub, idleIntervalMs: 3_600_000 }),
   });
   const { server, pipeline } = helix;
   const address = await server.listen(0, '127.0.0.1');
   answerUsage(
     async () => {
       await helix.close();
+      shared?.close();
       await database.close();
     },
     async (kind) => {

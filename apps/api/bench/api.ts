@@ -13,7 +13,8 @@
  *   npm run bench -w @helix/api     (all benchmarks)
  *   npx tsx bench/api.ts            (this one; BENCH_API_SECONDS=10 BENCH_API_WARMUP=2
  *                                    BENCH_API_SUBSCRIBERS=2000,10000 BENCH_API_SUBSCRIPTION_SECONDS=20
- *                                    BENCH_API_ROWS=200000 BENCH_API_PARTS=queries,subscribers)
+ *                                    BENCH_API_ROWS=200000 BENCH_API_PARTS=queries,subscribers
+ *                                    BENCH_API_CLIENT=graphql-ws|lean)
  *
  * Uses DATABASE_URL's server (in a scratch database, dropped afterwards) or an embedded PostgreSQL.
  */
@@ -24,13 +25,14 @@ import { openDatabase } from '../src/db/database.js';
 import { createLogger } from '../src/logger.js';
 import { BENCH_KEY, type ChildMessage, serveHelix, serveHello, servePostGraphile, startChild } from './api-servers.js';
 import { scratchDatabase } from './scratch-database.js';
-import { measureSubscribers, subscriberLines } from './subscriber-load.js';
+import { measureSubscribers, type SubscriberClient, subscriberLines } from './subscriber-load.js';
 
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
 const WARM_UP = Number(process.env.BENCH_API_WARMUP ?? 2);
 const ROWS = Number(process.env.BENCH_API_ROWS ?? 200_000);
 const SUBSCRIBER_COUNTS = (process.env.BENCH_API_SUBSCRIBERS ?? '2000,10000').split(',').map(Number);
 const SUBSCRIPTION_SECONDS = Number(process.env.BENCH_API_SUBSCRIPTION_SECONDS ?? 20);
+const CLIENT: SubscriberClient = process.env.BENCH_API_CLIENT === 'lean' ? 'lean' : 'graphql-ws';
 const PARTS = new Set((process.env.BENCH_API_PARTS ?? 'queries,subscribers').split(','));
 const self = fileURLToPath(import.meta.url);
 
@@ -159,7 +161,7 @@ async function queryBenchmark(databaseUrl: string, runId: string): Promise<void>
 
 async function subscriptionBenchmark(databaseUrl: string, subscribers: number): Promise<void> {
   process.stdout.write(
-    `\n(b) ${subscribers.toLocaleString('en')} graphql-ws subscribers to queueMetrics(intervalMs: 250), ${SUBSCRIPTION_SECONDS} s, during a run\n`,
+    `\n(b) ${subscribers.toLocaleString('en')} graphql-ws subscribers (${CLIENT} clients) to queueMetrics(intervalMs: 250), ${SUBSCRIPTION_SECONDS} s, during a run\n`,
   );
   const server = await startChild(self, ['--serve-helix', databaseUrl, 'cache']);
   await server.request('start-run');
@@ -169,6 +171,7 @@ async function subscriptionBenchmark(databaseUrl: string, subscribers: number): 
     subscribers,
     seconds: SUBSCRIPTION_SECONDS,
     key: BENCH_KEY,
+    client: CLIENT,
     windowOpens: async () => {
       await server.request('mark');
     },
@@ -182,6 +185,10 @@ async function subscriptionBenchmark(databaseUrl: string, subscribers: number): 
     line(
       '  server CPU (one process, run included), RSS',
       `${((100 * usage.cpuMs) / usage.wallMs).toFixed(1)} %, ${Math.round(usage.rssBytes / 2 ** 20)} MB`,
+    );
+    line(
+      '  server event loop held p99 / max (one fan-out holds it)',
+      `${usage.loopDelayP99Ms.toFixed(0)} / ${usage.loopDelayMaxMs.toFixed(0)} ms`,
     );
   }
   line('  target', '≥ 99.9 % delivered, p99 ≤ 100 ms');

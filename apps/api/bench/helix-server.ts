@@ -5,7 +5,7 @@ import { createInterpretationService } from '../src/interpret/service.js';
 import { createLogger } from '../src/logger.js';
 import { Pipeline } from '../src/pipeline/pipeline.js';
 import type { RunFolderAccess } from '../src/pipeline/run-inputs.js';
-import { createHelixPubSub } from '../src/pubsub/events.js';
+import { createHelixPubSub, type HelixPubSub } from '../src/pubsub/events.js';
 import { bridgePipeline } from '../src/pubsub/pipeline-bridge.js';
 import { type ApiServer, createApiServer, type ServerOptions } from '../src/server.js';
 
@@ -18,6 +18,10 @@ export interface HelixServerOptions {
   folders?: RunFolderAccess;
   responseCache?: ServerOptions['responseCache'];
   limits?: ServerOptions['limits'];
+  /** The pubsub to publish to and subscribe through (default: in-process; a replica's is over Redis). */
+  pubsub?: HelixPubSub;
+  /** How often an idle pipeline publishes a snapshot (default 1 s; a replica that never runs: rarely). */
+  idleIntervalMs?: number;
 }
 
 /** The API server and its pipeline, wired as `helix serve` wires them, in this process. */
@@ -30,9 +34,13 @@ export interface HelixServer {
 /** Wires the API server to a real pipeline over `database` (rules-only interpretation, not started). */
 export function helixServer(database: Database, options: HelixServerOptions): HelixServer {
   const logger = createLogger('silent');
-  const pubsub = createHelixPubSub();
+  const pubsub = options.pubsub ?? createHelixPubSub();
   const interpretation = createInterpretationService({ pool: database.pool, logger, config: { groq: undefined } });
-  const bridge = bridgePipeline({ pubsub, logger });
+  const bridge = bridgePipeline({
+    pubsub,
+    logger,
+    ...(options.idleIntervalMs !== undefined && { idleIntervalMs: options.idleIntervalMs }),
+  });
   const pipeline = new Pipeline({
     ...(options.folders && { folders: options.folders }),
     store: new PostgresResultStore(database.pool),

@@ -1,13 +1,21 @@
 /**
- * The subscriber load of the API benchmarks: graphql-ws clients (one socket each, as dashboards
- * connect) subscribed to `queueMetrics(intervalMs: 250)`, timing each event from the snapshot's
- * `at` to its arrival here.
+ * The subscriber load of the API benchmarks: graphql-ws subscribers (one socket each, as
+ * dashboards connect) to `queueMetrics(intervalMs: 250)`, timing each event from the snapshot's
+ * `at` to its arrival here. The clients are graphql-ws's own `createClient`, or with
+ * `client: 'lean'` bare protocol clients (bench/lean-subscriber.ts) that cost this process less
+ * per message; the load generator shares the server's cores, so what it spends shows in the lag.
  */
+import type { ExecutionResult } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { leanSubscribe } from './lean-subscriber.js';
+
+/** Which client the subscribers are. */
+export type SubscriberClient = 'lean' | 'graphql-ws';
 
 /** What one measurement window saw. */
 export interface SubscriberFigures {
+  client: SubscriberClient;
   subscribers: number;
   seconds: number;
   /** Distinct snapshots seen in the window. */
@@ -18,6 +26,8 @@ export interface SubscriberFigures {
   p50: number;
   p99: number;
   max: number;
+  /** CPU of this process (the load generator) over the window, in % of one core. */
+  clientCpuPercent: number;
 }
 
 /** Where the subscribers connect, and for how long they are measured. */
@@ -27,6 +37,7 @@ export interface SubscriberLoadOptions {
   subscribers: number;
   seconds: number;
   key: string;
+  client: SubscriberClient;
   /** Called once every subscriber is connected, just before the window opens (e.g. to mark CPU). */
   windowOpens?(): Promise<void>;
   /** Called as the window closes, before the subscribers leave (e.g. to read the server's CPU). */
@@ -50,45 +61,48 @@ export async function measureSubscribers(options: SubscriberLoadOptions): Promis
   const lags: number[] = [];
   const published = new Set<string>();
   let delivered = 0;
-  const clients = [];
+  const next = (result: ExecutionResult) => {
+    const received = Date.now();
+    const at = (result.data as { queueMetrics: { at: string } } | undefined)?.queueMetrics.at as string;
+    const sent = Date.parse(at);
+    if (sent < window.start || sent >= window.end) return;
+    published.add(at);
+    delivered += 1;
+    lags.push(received - sent);
+  };
+  const error = (reason: unknown) => process.stderr.write(`subscriber error: ${JSON.stringify(reason)}\n`);
+  const clients: { dispose(): Promise<void> | void }[] = [];
   for (let index = 0; index < options.subscribers; index += 1) {
-    const port = options.ports[index % options.ports.length] as number;
-    const client = createClient({
-      url: `ws://127.0.0.1:${port}/graphql`,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      lazy: true,
-      connectionParams: { authorization: `Bearer ${options.key}` },
-    });
-    clients.push(client);
-    client.subscribe<{ queueMetrics: { at: string } }>(
-      { query: QUERY },
-      {
-        next: (result) => {
-          const received = Date.now();
-          const at = result.data?.queueMetrics.at as string;
-          const sent = Date.parse(at);
-          if (sent < window.start || sent >= window.end) return;
-          published.add(at);
-          delivered += 1;
-          lags.push(received - sent);
-        },
-        error: (error) => process.stderr.write(`subscriber error: ${JSON.stringify(error)}\n`),
-        complete: () => undefined,
-      },
-    );
+    const url = `ws://127.0.0.1:${options.ports[index % options.ports.length]}/graphql`;
+    const authorization = `Bearer ${options.key}`;
+    if (options.client === 'lean') {
+      clients.push(leanSubscribe(url, authorization, QUERY, next, error));
+    } else {
+      const client = createClient({
+        url,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: true,
+        connectionParams: { authorization },
+      });
+      clients.push(client);
+      client.subscribe({ query: QUERY }, { next, error, complete: () => undefined });
+    }
     if (index % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   await options.windowOpens?.();
   window.start = Date.now();
   window.end = window.start + options.seconds * 1_000;
+  const cpu = process.cpuUsage();
   await new Promise((resolve) => setTimeout(resolve, options.seconds * 1_000));
+  const used = process.cpuUsage(cpu);
   await options.windowCloses?.();
   // Events of the window's last moment are still on their way.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   await Promise.all(clients.map((client) => client.dispose()));
   return {
+    client: options.client,
     subscribers: options.subscribers,
     seconds: options.seconds,
     published: published.size,
@@ -97,6 +111,7 @@ export async function measureSubscribers(options: SubscriberLoadOptions): Promis
     p50: percentile(lags, 50),
     p99: percentile(lags, 99),
     max: lags.reduce((max, lag) => Math.max(max, lag), 0),
+    clientCpuPercent: (used.user + used.system) / (10 * options.seconds * 1_000),
   };
 }
 
@@ -113,5 +128,6 @@ export function subscriberLines(figures: SubscriberFigures): [string, string][] 
       `${figures.delivered.toLocaleString('en')} / ${figures.expected.toLocaleString('en')} = ${percent.toFixed(2)} %`,
     ],
     ['delivery lag p50 / p99 / max', `${figures.p50} / ${figures.p99} / ${figures.max} ms`],
+    ['load generator CPU (graphql-ws clients, this process)', `${figures.clientCpuPercent.toFixed(1)} %`],
   ];
 }
