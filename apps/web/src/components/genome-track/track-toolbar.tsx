@@ -39,7 +39,7 @@ export function TrackToolbar({
     <div className="track-toolbar">
       {samples.length > 1 ? (
         <div className="field field-inline">
-          <label htmlFor={sampleId}>Sample</label>
+          <label htmlFor={sampleId}>Track sample</label>
           <select id={sampleId} value={sample} onChange={(event) => onSample(event.target.value)}>
             {samples.map((name) => (
               <option key={name} value={name}>
@@ -51,7 +51,7 @@ export function TrackToolbar({
       ) : null}
       {contigs.length > 1 ? (
         <div className="field field-inline">
-          <label htmlFor={contigId}>Contig</label>
+          <label htmlFor={contigId}>Track contig</label>
           <select id={contigId} value={contig} onChange={(event) => onContig(event.target.value)}>
             {contigs.map(({ name, length }) => (
               <option key={name} value={name}>
