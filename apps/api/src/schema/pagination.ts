@@ -72,6 +72,22 @@ export function keysetRequest(args: ConnectionArgs, order: KeysetOrder<never>): 
   };
 }
 
+/** An edge of a connection; its cursor is encoded only if a client asks for it (most pages never do). */
+class Edge<Row, Node> {
+  #cursor: string | undefined;
+
+  constructor(
+    private readonly row: Row,
+    readonly node: Node,
+    private readonly order: KeysetOrder<Row>,
+  ) {}
+
+  get cursor(): string {
+    this.#cursor ??= encodeCursor(this.order.name, keyOf(this.order, this.row));
+    return this.#cursor;
+  }
+}
+
 /** A Relay connection over a keyset page, with `totalCount` computed only when asked for. */
 export function toConnection<Row, Node = Row>(
   page: KeysetPage<Row>,
@@ -80,14 +96,18 @@ export function toConnection<Row, Node = Row>(
   totalCount: () => Promise<number>,
   toNode: (row: Row) => Node = (row) => row as unknown as Node,
 ) {
-  const edges = page.rows.map((row) => ({ cursor: encodeCursor(order.name, keyOf(order, row)), node: toNode(row) }));
+  const edges = page.rows.map((row) => new Edge(row, toNode(row), order));
   const connection: { edges: typeof edges; pageInfo: PageInfo } & ConnectionExtras = {
     edges,
     pageInfo: {
       hasNextPage: request.backward ? request.after !== undefined : page.hasMore,
       hasPreviousPage: request.backward ? page.hasMore : request.after !== undefined,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
     },
     totalCount,
   };
