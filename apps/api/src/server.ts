@@ -21,6 +21,7 @@ import { serveGenomeDownload } from './http/genome-routes.js';
 import { attachGraphQLWebSocket } from './http/graphql-ws.js';
 import { type ApiLimits, DEFAULT_LIMITS, limitPlugins } from './http/limits.js';
 import { type ApiMetrics, createApiMetrics } from './http/prometheus.js';
+import { useQueryJit } from './http/query-jit.js';
 import { TokenBuckets, useMutationRateLimit } from './http/rate-limit.js';
 import { useRequestDuration } from './http/request-metrics.js';
 import { ResponseCache, useResponseCache } from './http/response-cache.js';
@@ -179,6 +180,7 @@ export function createApiServer(options: ServerOptions): ApiServer {
       limits.mutationsPerMinute,
     ) as Plugin,
     ...(options.responseCache === false ? [] : [useResponseCache(cache, metrics.cache) as Plugin]),
+    useQueryJit(),
     subscriptions.plugin(),
   ];
 
