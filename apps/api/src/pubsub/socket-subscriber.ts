@@ -23,8 +23,8 @@ export interface SocketLimits {
 
 /**
  * A graphql-ws subscriber: `next` messages are written straight to its socket, this
- * subscription's head (its id) before the shared payload's bytes; its iterator yields nothing and ends when the execution ends (graphql-ws then sends
- * `complete`).
+ * subscription's head (its id) before the shared payload's bytes; its iterator yields nothing
+ * and ends when the execution ends (graphql-ws then sends `complete`).
  */
 export class SocketSubscriber implements StreamingSubscriber {
   readonly iterator: AsyncGenerator<ExecutionResult>;
