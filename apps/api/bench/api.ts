@@ -23,7 +23,15 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src/db/database.js';
 import { createLogger } from '../src/logger.js';
-import { BENCH_KEY, type ChildMessage, serveHelix, serveHello, servePostGraphile, startChild } from './api-servers.js';
+import {
+  BENCH_KEY,
+  type Child,
+  type ChildMessage,
+  serveHelix,
+  serveHello,
+  servePostGraphile,
+  startChild,
+} from './api-servers.js';
 import { scratchDatabase } from './scratch-database.js';
 import { measureSubscribers, type SubscriberClient, subscriberLines } from './subscriber-load.js';
 
@@ -68,28 +76,34 @@ async function seed(databaseUrl: string, rows: number): Promise<string> {
 }
 
 /** Loads one server with autocannon: `WARM_UP` s of warm-up (not counted), then `SECONDS` measured. */
-async function cannon(port: number, body: string, headers: Record<string, string> = {}) {
+async function cannon(server: Child, body: string, headers: Record<string, string> = {}) {
   const options = {
-    url: `http://127.0.0.1:${port}/graphql`,
+    url: `http://127.0.0.1:${server.port}/graphql`,
     connections: 50,
     method: 'POST' as const,
     headers: { 'content-type': 'application/json', ...headers },
     body,
   };
   await autocannon({ ...options, duration: WARM_UP });
+  await server.request('mark');
   const result = await autocannon({
     ...options,
     duration: SECONDS,
   });
+  const usage = (await server.request('usage')) as Usage;
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${result.non2xx} non-2xx responses and ${result.errors} errors`);
   }
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  // The server process's own CPU (PostgreSQL's is not in it) per answered request.
+  const cpuUsPerRequest = (1_000 * usage.cpuMs) / Math.max(1, result.requests.total);
+  return { rps: result.requests.average, p99: result.latency.p99, cpuUsPerRequest };
 }
 
+type Usage = Extract<ChildMessage, { kind: 'usage' }>;
+
 const line = (label: string, value: string) => process.stdout.write(`${label.padEnd(58)} ${value}\n`);
-const fmt = ({ rps, p99 }: { rps: number; p99: number }) =>
-  `${Math.round(rps).toLocaleString('en')} req/s, p99 ${p99} ms`;
+const fmt = ({ rps, p99, cpuUsPerRequest }: { rps: number; p99: number; cpuUsPerRequest: number }) =>
+  `${Math.round(rps).toLocaleString('en')} req/s, p99 ${p99} ms, ${Math.round(cpuUsPerRequest)} µs CPU/req`;
 
 /** Posts `body` once and returns the JSON answer (to check a server answers the query before loading it). */
 async function answerOf(port: number, body: string, headers: Record<string, string> = {}): Promise<unknown> {
@@ -126,21 +140,21 @@ async function queryBenchmark(databaseUrl: string, runId: string): Promise<void>
   );
 
   const hello = await startChild(self, ['--serve-hello']);
-  const ceiling = await cannon(hello.port, JSON.stringify({ query: '{ hello }' }));
+  const ceiling = await cannon(hello, JSON.stringify({ query: '{ hello }' }));
   await hello.stop();
 
   const cached = await startChild(self, ['--serve-helix', databaseUrl, 'cache']);
   const answer = ((await answerOf(cached.port, body.helix, auth)) as { variants: Connection }).variants;
-  const withCache = await cannon(cached.port, body.helix, auth);
+  const withCache = await cannon(cached, body.helix, auth);
   await cached.stop();
 
   const uncached = await startChild(self, ['--serve-helix', databaseUrl, 'no-cache']);
-  const withoutCache = await cannon(uncached.port, body.helix, auth);
+  const withoutCache = await cannon(uncached, body.helix, auth);
   await uncached.stop();
 
   const peer = await startChild(self, ['--serve-postgraphile', databaseUrl]);
   const peerAnswer = ((await answerOf(peer.port, body.postgraphile)) as { allVariants: Connection }).allVariants;
-  const postgraphile = await cannon(peer.port, body.postgraphile);
+  const postgraphile = await cannon(peer, body.postgraphile);
   await peer.stop();
 
   // The same rows in the same order, or the comparison means nothing.
@@ -165,7 +179,7 @@ async function subscriptionBenchmark(databaseUrl: string, subscribers: number): 
   );
   const server = await startChild(self, ['--serve-helix', databaseUrl, 'cache']);
   await server.request('start-run');
-  let usage: Extract<ChildMessage, { kind: 'usage' }> | undefined;
+  let usage: Usage | undefined;
   const figures = await measureSubscribers({
     ports: [server.port],
     subscribers,
@@ -176,7 +190,7 @@ async function subscriptionBenchmark(databaseUrl: string, subscribers: number): 
       await server.request('mark');
     },
     windowCloses: async () => {
-      usage = (await server.request('usage')) as Extract<ChildMessage, { kind: 'usage' }>;
+      usage = (await server.request('usage')) as Usage;
     },
   });
   await server.stop();
