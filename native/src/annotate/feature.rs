@@ -135,15 +135,24 @@ impl Feature {
     }
 }
 
+/// Each byte's complement, upper case (`N` for any byte not a base): a
+/// table, as every base of a reverse-strand transcript is complemented.
+const COMPLEMENT: [u8; 256] = {
+    let mut table = [b'N'; 256];
+    let pairs = [(b'A', b'T'), (b'C', b'G'), (b'G', b'C'), (b'T', b'A')];
+    let mut index = 0;
+    while index < pairs.len() {
+        let (base, complement) = pairs[index];
+        table[base as usize] = complement;
+        table[base.to_ascii_lowercase() as usize] = complement;
+        index += 1;
+    }
+    table
+};
+
 /// The complementary base (`N` stays `N`).
 pub fn complement(base: u8) -> u8 {
-    match base.to_ascii_uppercase() {
-        b'A' => b'T',
-        b'C' => b'G',
-        b'G' => b'C',
-        b'T' => b'A',
-        _ => b'N',
-    }
+    COMPLEMENT[base as usize]
 }
 
 /// Reverse complement of a sequence.

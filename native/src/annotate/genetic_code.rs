@@ -129,14 +129,31 @@ pub struct GeneticCode {
     starts: &'static [u8],
 }
 
+/// Each byte's rank in [`BASE_ORDER`] (either case), [`NOT_A_BASE`] for
+/// any other: a table, as a CDS is translated when the annotation is read
+/// and each codon's search through the order had cost more than the rest
+/// of reading a GFF3.
+const BASE_RANK: [u8; 256] = {
+    let mut ranks = [NOT_A_BASE; 256];
+    let mut rank = 0;
+    while rank < BASE_ORDER.len() {
+        ranks[BASE_ORDER[rank] as usize] = rank as u8;
+        ranks[BASE_ORDER[rank].to_ascii_lowercase() as usize] = rank as u8;
+        rank += 1;
+    }
+    ranks
+};
+const NOT_A_BASE: u8 = u8::MAX;
+
 /// Index of a codon in NCBI order, `None` when it holds a base other than `ACGT`.
 fn codon_index(codon: &[u8]) -> Option<usize> {
     let mut index = 0;
     for base in codon {
-        let rank = BASE_ORDER
-            .iter()
-            .position(|b| *b == base.to_ascii_uppercase())?;
-        index = index * 4 + rank;
+        let rank = BASE_RANK[*base as usize];
+        if rank == NOT_A_BASE {
+            return None;
+        }
+        index = index * 4 + rank as usize;
     }
     Some(index)
 }
@@ -175,10 +192,13 @@ impl GeneticCode {
     /// Translates whole codons of `cds` (a trailing partial codon is left out);
     /// a start codon in first place is read as `M`.
     pub fn translate_cds(&self, cds: &[u8]) -> Vec<u8> {
-        cds.chunks_exact(3)
-            .enumerate()
-            .map(|(number, codon)| self.translate_codon(number, codon))
-            .collect()
+        let mut protein = Vec::with_capacity(cds.len() / 3);
+        protein.extend(
+            cds.chunks_exact(3)
+                .enumerate()
+                .map(|(number, codon)| self.translate_codon(number, codon)),
+        );
+        protein
     }
 
     /// The amino acid of the 0-based `number`th codon of a CDS: a start

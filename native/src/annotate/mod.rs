@@ -146,17 +146,21 @@ impl Annotation {
             reference.contigs[*contig].circular = true;
         }
         let mut features = Vec::with_capacity(parsed.features.len());
+        let mut prepared = Vec::with_capacity(parsed.features.len());
         let mut warnings = Vec::new();
         for (mut feature, translation) in parsed.features {
             let contig = &reference.contigs[feature.contig];
             validate::check_bounds(&feature, &contig.name, contig.sequence.len() as u64)
                 .map_err(|message| HelixError::format(input, message))?;
+            // Transcribed and translated once, for checking and for annotating.
+            let ready = Prepared::new(&feature, &contig.sequence);
             warnings.extend(
-                validate::check_translation(&mut feature, &contig.sequence, translation.as_deref())
+                validate::check_translation(&mut feature, &ready, translation.as_deref())
                     .into_iter()
                     .map(|w| format!("{input}: {w}")),
             );
             features.push(feature);
+            prepared.push(ready);
         }
         let shapes: Vec<(u64, bool)> = reference
             .contigs
@@ -164,10 +168,6 @@ impl Annotation {
             .map(|c| (c.sequence.len() as u64, c.circular))
             .collect();
         let index = FeatureIndex::new(&features, &shapes);
-        let prepared = features
-            .iter()
-            .map(|f| Prepared::new(f, &reference.contigs[f.contig].sequence))
-            .collect();
         Ok(Annotation {
             prepared,
             reference,

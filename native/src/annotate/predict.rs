@@ -53,54 +53,110 @@ impl Edit {
 /// the other; a replacement goes where each run of deleted bases begins
 /// (twice for a base that ribosomal slippage reads twice).
 pub(super) fn edited_transcript(feature: &Feature, contig: &[u8], edit: &Edit) -> Option<Vec<u8>> {
-    let read: Vec<(u64, Strand)> = feature
-        .segments
-        .iter()
-        .flat_map(|segment| {
-            let positions: Box<dyn Iterator<Item = u64>> = match segment.strand {
-                Strand::Forward => Box::new(segment.start..=segment.end),
-                Strand::Reverse => Box::new((segment.start..=segment.end).rev()),
-            };
-            positions.map(move |position| (position, segment.strand))
-        })
-        .collect();
-    let oriented = |strand: Strand| match strand {
-        Strand::Forward => edit.inserted.clone(),
-        Strand::Reverse => reverse_complement(&edit.inserted),
+    let mut rebuilt = Rebuilt {
+        edit,
+        contig,
+        bases: Vec::with_capacity(feature.transcript_length() as usize + edit.inserted.len()),
+        changed: false,
+        previous: None,
     };
-    let mut edited = Vec::with_capacity(read.len() + edit.inserted.len());
-    let mut changed = false;
-    for (k, &(position, strand)) in read.iter().enumerate() {
-        let previous = k.checked_sub(1).map(|i| read[i].0);
+    // Only bases from the one before the edit to the one after it can change; the rest of each
+    // segment is copied whole (an indel's transcript is rebuilt this way, and base by base it had
+    // cost most of annotating the indel).
+    let window = (
+        edit.start.saturating_sub(1).max(1),
+        edit.start + edit.deleted,
+    );
+    for segment in &feature.segments {
+        let strand = segment.strand;
+        let (from, to) = (segment.start.max(window.0), segment.end.min(window.1));
+        if from > to {
+            rebuilt.copy(segment.start, segment.end, strand);
+            continue;
+        }
+        match strand {
+            Strand::Forward => {
+                rebuilt.copy(segment.start, from - 1, strand);
+                (from..=to).for_each(|position| rebuilt.read(position, strand));
+                rebuilt.copy(to + 1, segment.end, strand);
+            }
+            Strand::Reverse => {
+                rebuilt.copy(to + 1, segment.end, strand);
+                (from..=to)
+                    .rev()
+                    .for_each(|position| rebuilt.read(position, strand));
+                rebuilt.copy(segment.start, from - 1, strand);
+            }
+        }
+    }
+    rebuilt.changed.then_some(rebuilt.bases)
+}
+
+/// A transcript being rebuilt with an edit, in reading order.
+struct Rebuilt<'a> {
+    edit: &'a Edit,
+    contig: &'a [u8],
+    bases: Vec<u8>,
+    changed: bool,
+    /// The position read last, across segments: whether two bases are read one after the other.
+    previous: Option<u64>,
+}
+
+impl Rebuilt<'_> {
+    /// Reads `position` (1-based) on `strand`, applying the edit where it lies.
+    fn read(&mut self, position: u64, strand: Strand) {
+        let edit = self.edit;
+        let before = self.previous.replace(position);
         let follows = |previous: u64| match strand {
             Strand::Forward => previous + 1 == position,
             Strand::Reverse => previous == position + 1,
         };
+        let oriented = || match strand {
+            Strand::Forward => edit.inserted.clone(),
+            Strand::Reverse => reverse_complement(&edit.inserted),
+        };
         if edit.deleted > 0 {
             if edit.deletes(position) {
-                if !previous.is_some_and(|p| edit.deletes(p) && follows(p)) {
-                    edited.extend(oriented(strand));
+                if !before.is_some_and(|p| edit.deletes(p) && follows(p)) {
+                    self.bases.extend(oriented());
                 }
-                changed = true;
-                continue;
+                self.changed = true;
+                return;
             }
-        } else if let Some(previous) = previous {
+        } else if let Some(before) = before {
             let gap = match strand {
                 Strand::Forward => position,
-                Strand::Reverse => previous,
+                Strand::Reverse => before,
             };
-            if follows(previous) && gap == edit.start {
-                edited.extend(oriented(strand));
-                changed = true;
+            if follows(before) && gap == edit.start {
+                self.bases.extend(oriented());
+                self.changed = true;
             }
         }
-        let base = contig[position as usize - 1];
-        edited.push(match strand {
+        let base = self.contig[position as usize - 1];
+        self.bases.push(match strand {
             Strand::Forward => base,
             Strand::Reverse => super::feature::complement(base),
         });
     }
-    changed.then_some(edited)
+
+    /// Reads `from..=to` (1-based), which the edit does not touch, as `strand` reads them.
+    fn copy(&mut self, from: u64, to: u64, strand: Strand) {
+        if from > to {
+            return;
+        }
+        let bases = &self.contig[from as usize - 1..to as usize];
+        match strand {
+            Strand::Forward => self.bases.extend_from_slice(bases),
+            Strand::Reverse => self
+                .bases
+                .extend(bases.iter().rev().map(|b| super::feature::complement(*b))),
+        }
+        self.previous = Some(match strand {
+            Strand::Forward => to,
+            Strand::Reverse => from,
+        });
+    }
 }
 
 /// Segment holding transcript index `index`, as `rank / count`.

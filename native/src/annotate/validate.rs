@@ -3,6 +3,7 @@
 //! of 3, with internal stops, or without a start codon is flagged.
 
 use super::feature::{Biotype, Feature};
+use super::predict::Prepared;
 
 /// A feature that cannot be placed on its contig, as a message naming it.
 pub fn check_bounds(feature: &Feature, contig_name: &str, length: u64) -> Result<(), String> {
@@ -28,34 +29,39 @@ pub fn check_bounds(feature: &Feature, contig_name: &str, length: u64) -> Result
     Ok(())
 }
 
-/// Flags a CDS that cannot be translated cleanly; returns human-readable
-/// warnings and records snpEff-style flags on the feature.
+/// Flags a CDS that cannot be translated cleanly, from its transcript and
+/// translation as `prepared` holds them (worked out once for annotating);
+/// returns human-readable warnings and records snpEff-style flags on the
+/// feature.
 pub fn check_translation(
     feature: &mut Feature,
-    contig: &[u8],
+    prepared: &Prepared,
     expected: Option<&str>,
 ) -> Vec<String> {
     let Biotype::ProteinCoding { code, offset } = feature.biotype else {
         return Vec::new();
     };
-    let transcript = feature.transcript(contig);
+    let transcript = &prepared.transcript;
     let cds = &transcript[(offset as usize).min(transcript.len())..];
+    let protein = &prepared.protein;
     let mut warnings = Vec::new();
-    let name = format!("{}: CDS {}", feature.origin, feature.describe());
+    // Named only when there is something to say: most CDSs translate cleanly.
+    let name = |feature: &Feature| format!("{}: CDS {}", feature.origin, feature.describe());
     if !cds.len().is_multiple_of(3) {
         warnings.push(format!(
-            "{name}: length {} is not a multiple of 3; its last partial codon is not translated",
+            "{}: length {} is not a multiple of 3; its last partial codon is not translated",
+            name(feature),
             cds.len()
         ));
         feature
             .warnings
             .push("WARNING_TRANSCRIPT_INCOMPLETE".into());
     }
-    let protein = code.translate_cds(cds);
     if let Some(stop) = protein.iter().position(|a| *a == b'*') {
         if stop + 1 < protein.len() {
             warnings.push(format!(
-                "{name}: stop codon at codon {} of {} with genetic code {} (wrong /transl_table or coordinates?)",
+                "{}: stop codon at codon {} of {} with genetic code {} (wrong /transl_table or coordinates?)",
+                name(feature),
                 stop + 1,
                 protein.len(),
                 code.number
@@ -72,7 +78,8 @@ pub fn check_translation(
             "for bacteria, try --genetic-code 11"
         };
         warnings.push(format!(
-            "{name}: first codon {} is not a start codon of genetic code {} ({hint})",
+            "{}: first codon {} is not a start codon of genetic code {} ({hint})",
+            name(feature),
             String::from_utf8_lossy(&cds[..3]),
             code.number
         ));
@@ -81,12 +88,13 @@ pub fn check_translation(
             .push("WARNING_TRANSCRIPT_NO_START_CODON".into());
     }
     if let Some(expected) = expected {
-        let translated = protein.strip_suffix(b"*").unwrap_or(&protein);
+        let translated = protein.strip_suffix(b"*").unwrap_or(protein);
         let expected = expected.as_bytes();
         // The first residue may differ (an alternative start read as M or not).
         if translated.len() != expected.len() || translated.get(1..) != expected.get(1..) {
             warnings.push(format!(
-                "{name}: translation with genetic code {} differs from its /translation",
+                "{}: translation with genetic code {} differs from its /translation",
+                name(feature),
                 code.number
             ));
             feature
@@ -116,6 +124,12 @@ mod tests {
         }
     }
 
+    /// The warnings of `feature` transcribed and translated on `contig`.
+    fn checked(feature: &mut Feature, contig: &[u8], expected: &str) -> Vec<String> {
+        let prepared = Prepared::new(feature, contig);
+        check_translation(feature, &prepared, Some(expected))
+    }
+
     #[test]
     fn a_cds_off_the_contig_is_an_error_naming_it() {
         let message = check_bounds(&cds(30, 11), "chr", 20).unwrap_err();
@@ -128,18 +142,18 @@ mod tests {
     #[test]
     fn a_clean_cds_has_no_warnings() {
         let mut f = cds(12, 11);
-        assert!(check_translation(&mut f, b"ATGAAAGGGTAA", Some("MKG")).is_empty());
+        assert!(checked(&mut f, b"ATGAAAGGGTAA", "MKG").is_empty());
         assert!(f.warnings.is_empty());
     }
 
     #[test]
     fn length_internal_stops_and_translation_mismatches_are_flagged() {
         let mut f = cds(13, 11);
-        let warnings = check_translation(&mut f, b"ATGTGAGGGTAAC", Some("MWG"));
+        let warnings = checked(&mut f, b"ATGTGAGGGTAAC", "MWG");
         assert_eq!(warnings.len(), 3, "{warnings:?}");
         assert!(warnings[0].contains("line 4: CDS T_1 (abc): length 13 is not a multiple of 3"));
         assert!(warnings[1].contains("stop codon at codon 2"));
         let mut f = cds(12, 4);
-        assert!(check_translation(&mut f, b"ATGTGAGGGTAA", Some("MWG")).is_empty());
+        assert!(checked(&mut f, b"ATGTGAGGGTAA", "MWG").is_empty());
     }
 }
