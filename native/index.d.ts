@@ -62,18 +62,35 @@ export declare class Annotation {
   /** Number of CDS and non-coding transcripts read. */
   get featureCount(): number
   /**
+   * Features with a base in 1-based `from..=to` of `contig`, by first
+   * base (at most `limit`). Throws for a contig the reference lacks.
+   */
+  featuresWithin(contig: string, from: number, to: number, limit: number): Array<AnnotationFeature>
+  /**
    * Effects of a VCF-style variant (1-based `position`; indels carry the
    * base before them) on every gene it touches, else upstream or
    * intergenic effects. Throws when `refAllele` does not match the reference.
    */
   annotate(contig: string, position: number, refAllele: string, alt: string): Array<VariantEffect>
   /**
-   * The effects of each call as JSON text: an array holding, per call in
-   * order, `{"effects": VariantEffect[]}` (as {@link Annotation.annotate}
-   * returns them) or `{"error": message}` for a call it refuses. One
-   * string to parse costs far less than an object built field by field.
+   * The effects of each call of `calls` (one a line, see
+   * {@link Annotation.annotateManyAnn}) as JSON text: an array holding,
+   * per call in order, `{"effects": VariantEffect[], "ann": string}` (the
+   * effects as {@link Annotation.annotate} returns them, `ann` their
+   * `INFO/ANN` value, left out when there are none) or `{"error": message}`
+   * for a call it refuses. One string each way costs far less than
+   * objects read and built field by field.
    */
-  annotateManyJson(calls: Array<AnnotationCall>): string
+  annotateManyJson(calls: string): string
+  /**
+   * Each call's `INFO/ANN` value (empty when it has no effects), in
+   * order, for a VCF that needs no effect objects. `calls` holds one call
+   * a line, `contig TAB position TAB ref TAB alt` (VCF-style, as
+   * {@link Annotation.annotate} takes them).
+   * Throws at the first call it refuses, as {@link Annotation.annotate}
+   * would.
+   */
+  annotateManyAnn(calls: string): Array<string>
 }
 
 /**
@@ -299,24 +316,30 @@ export interface AlignerIndexOptions {
   circular?: Array<string>
 }
 
-/** A VCF-style variant to annotate (see {@link Annotation.annotate}). */
-export interface AnnotationCall {
-  /** Contig name. */
-  contig: string
-  /** 1-based position of the first reference base. */
-  position: number
-  /** Reference allele (with the anchor base for an indel). */
-  ref: string
-  /** Alternate allele. */
-  alt: string
-}
-
 /** A contig the annotation is placed on: its name and bases. */
 export interface AnnotationContig {
   /** Name as the reference (and the VCF) writes it. */
   name: string
   /** Bases (ASCII), e.g. `reference.sequence(name)`. */
   sequence: Buffer
+}
+
+/** A gene's transcript where it lies on its contig ({@link Annotation.featuresWithin}). */
+export interface AnnotationFeature {
+  /** Gene name, if any. */
+  gene?: string
+  /** Locus tag, if any. */
+  locusTag?: string
+  /** Gene product, if any. */
+  product?: string
+  /** `CDS` for a protein-coding transcript, else its biotype (`rRNA`, `tRNA`…). */
+  kind: string
+  /** The strand it is read on. */
+  strand: 'FORWARD' | 'REVERSE'
+  /** First base (1-based, the lower coordinate). */
+  from: number
+  /** Last base (1-based, inclusive). */
+  to: number
 }
 
 /** How to read an annotation. */

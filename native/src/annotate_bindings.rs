@@ -98,20 +98,6 @@ pub struct AnnotationFeature {
     pub to: f64,
 }
 
-/// A VCF-style variant to annotate (see {@link Annotation.annotate}).
-#[napi(object)]
-pub struct AnnotationCall {
-    /// Contig name.
-    pub contig: String,
-    /// 1-based position of the first reference base.
-    pub position: f64,
-    /// Reference allele (with the anchor base for an indel).
-    #[napi(js_name = "ref")]
-    pub ref_allele: String,
-    /// Alternate allele.
-    pub alt: String,
-}
-
 /// What a variant does to one gene (or between genes).
 #[napi(object)]
 pub struct VariantEffect {
@@ -376,22 +362,33 @@ impl Annotation {
         Ok(effects.into_iter().map(VariantEffect::from).collect())
     }
 
-    /// The effects of each call as JSON text: an array holding, per call in
-    /// order, `{"effects": VariantEffect[]}` (as {@link Annotation.annotate}
-    /// returns them) or `{"error": message}` for a call it refuses. One
-    /// string to parse costs far less than an object built field by field.
+    /// The effects of each call of `calls` (one a line, see
+    /// {@link Annotation.annotateManyAnn}) as JSON text: an array holding,
+    /// per call in order, `{"effects": VariantEffect[], "ann": string}` (the
+    /// effects as {@link Annotation.annotate} returns them, `ann` their
+    /// `INFO/ANN` value, left out when there are none) or `{"error": message}`
+    /// for a call it refuses. One string each way costs far less than
+    /// objects read and built field by field.
     #[napi]
-    pub fn annotate_many_json(&self, calls: Vec<AnnotationCall>) -> String {
-        let mut out = String::with_capacity(calls.len() * 600 + 2);
+    pub fn annotate_many_json(&self, calls: String) -> String {
+        let lines = call_lines(&calls);
+        let mut out = String::with_capacity(lines.len() * 900 + 2);
+        let mut ann = String::new();
         out.push('[');
-        for (number, call) in calls.iter().enumerate() {
+        for (number, line) in lines.iter().enumerate() {
             if number > 0 {
                 out.push(',');
             }
-            match self.effects(&call.contig, call.position, &call.ref_allele, &call.alt) {
-                Ok(effects) => {
+            match self.line_effects(line) {
+                Ok((alt, effects)) => {
                     out.push_str("{\"effects\":");
                     json::write_effects(&mut out, &effects);
+                    if !effects.is_empty() {
+                        ann.clear();
+                        annotate::ann::write_ann(&mut ann, alt, &effects);
+                        out.push_str(",\"ann\":");
+                        json::write_string(&mut out, &ann);
+                    }
                 }
                 Err(error) => {
                     out.push_str("{\"error\":");
@@ -403,9 +400,59 @@ impl Annotation {
         out.push(']');
         out
     }
+
+    /// Each call's `INFO/ANN` value (empty when it has no effects), in
+    /// order, for a VCF that needs no effect objects. `calls` holds one call
+    /// a line, `contig TAB position TAB ref TAB alt` (VCF-style, as
+    /// {@link Annotation.annotate} takes them).
+    /// Throws at the first call it refuses, as {@link Annotation.annotate}
+    /// would.
+    #[napi]
+    pub fn annotate_many_ann(&self, calls: String) -> Result<Vec<String>> {
+        call_lines(&calls)
+            .iter()
+            .map(|line| {
+                let (alt, effects) = self.line_effects(line).map_err(to_js)?;
+                let mut ann = String::new();
+                annotate::ann::write_ann(&mut ann, alt, &effects);
+                Ok(ann)
+            })
+            .collect()
+    }
+}
+
+/// The lines of a batch of calls (none for empty text).
+fn call_lines(calls: &str) -> Vec<&str> {
+    if calls.is_empty() {
+        Vec::new()
+    } else {
+        calls.split('\n').collect()
+    }
 }
 
 impl Annotation {
+    /// The alternate allele and effects of a `contig TAB position TAB ref TAB alt` line.
+    fn line_effects<'a>(
+        &self,
+        line: &'a str,
+    ) -> std::result::Result<(&'a str, Vec<effect::VariantEffect>), HelixError> {
+        let mut fields = line.split('\t');
+        let (Some(contig), Some(position), Some(ref_allele), Some(alt), None) = (
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+        ) else {
+            return Err(HelixError::option(
+                "calls",
+                format!("{line:?} is not contig, position, ref and alt separated by tabs"),
+            ));
+        };
+        let position = position.parse::<f64>().unwrap_or(f64::NAN);
+        Ok((alt, self.effects(contig, position, ref_allele, alt)?))
+    }
+
     fn effects(
         &self,
         contig: &str,

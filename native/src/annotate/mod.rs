@@ -2,6 +2,7 @@
 //! reference, indexes them, and names what a variant does to each gene
 //! (Sequence Ontology consequence, snpEff impact, codon, amino acid, HGVS).
 
+pub mod ann;
 pub mod effect;
 pub mod feature;
 pub mod genbank;

@@ -76,3 +76,21 @@ export function annField(allele: string, effects: readonly VariantEffect[]): str
     .map((effect) => annEntry(allele, effect))
     .join(',');
 }
+
+/**
+ * The ANN values the native annotator wrote with the effects it gave ({@link rememberAnnField}),
+ * by the effects array a call was given: a stored run's VCF takes them rather than writing them
+ * from the effects again.
+ */
+const writtenAnn = new WeakMap<readonly VariantEffect[], { allele: string; ann: string | undefined }>();
+
+/** Keeps `ann`, the ANN value of `effects` for `allele`, for {@link annFieldOf}. */
+export function rememberAnnField(allele: string, effects: readonly VariantEffect[], ann: string | undefined): void {
+  writtenAnn.set(effects, { allele, ann });
+}
+
+/** {@link annField}, taken from what the annotator wrote with these very effects when it can be. */
+export function annFieldOf(allele: string, effects: readonly VariantEffect[]): string | undefined {
+  const written = writtenAnn.get(effects);
+  return written?.allele === allele ? written.ann : annField(allele, effects);
+}

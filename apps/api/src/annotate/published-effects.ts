@@ -1,6 +1,6 @@
 import type { Annotation, VariantEffect } from '@helix/native';
 import type { MutationDetected, PipelineObserver } from '../pipeline/events.js';
-import { annField } from './ann-field.js';
+import { annFieldOf } from './ann-field.js';
 import { type AnnotatableCall, annotateCalls } from './run-annotation.js';
 
 /** A call with its effects and, when it has any, its `INFO/ANN` value. */
@@ -13,8 +13,8 @@ function siteOf(call: AnnotatableCall): string {
 
 /**
  * The effects a run's publisher gave its calls, as their alarms carried them: a stored run's VCF
- * takes its `INFO/ANN` from these instead of annotating every call a second time. The `ANN`
- * values are written while the run's rows go to the database, not after.
+ * takes its `INFO/ANN` from these instead of annotating every call a second time, as the
+ * annotator wrote them beside the effects ({@link annFieldOf}).
  */
 export class PublishedEffects {
   readonly #annotated = new Map<string, { effects: VariantEffect[]; annotation: string | undefined }>();
@@ -28,7 +28,7 @@ export class PublishedEffects {
       if (this.#scheduled) return;
       this.#scheduled = true;
       // Alarms come just before the run's rows are written; waiting on the database leaves the
-      // event loop idle, and the ANN values are built then.
+      // event loop idle, and they are kept then.
       setImmediate(() => this.#settle());
     },
   };
@@ -39,12 +39,12 @@ export class PublishedEffects {
    */
   annotate<T extends AnnotatableCall>(calls: readonly T[], annotation: Annotation): PublishedCall<T>[] {
     this.#settle();
-    const unannounced = calls.filter((call) => !this.#annotated.has(siteOf(call)));
-    const annotated = new Map(annotateCalls(annotation, unannounced).map((call) => [siteOf(call), call]));
-    return calls.map((call) => {
-      const published = this.#annotated.get(siteOf(call)) ?? annotated.get(siteOf(call));
-      if (published === undefined) throw new Error(`${call.contig}:${call.position} was not annotated`);
-      const { effects, annotation: ann } = published;
+    const published = calls.map((call) => this.#annotated.get(siteOf(call)));
+    const unannounced = calls.filter((_, index) => published[index] === undefined);
+    const annotated = annotateCalls(annotation, unannounced);
+    let next = 0;
+    return calls.map((call, index) => {
+      const { effects, annotation: ann } = published[index] ?? (annotated[next++] as PublishedCall<T>);
       return { ...call, effects, ...(ann !== undefined && { annotation: ann }) };
     });
   }
@@ -52,7 +52,7 @@ export class PublishedEffects {
   #settle(): void {
     this.#scheduled = false;
     for (const alarm of this.#pending) {
-      this.#annotated.set(siteOf(alarm), { effects: alarm.effects, annotation: annField(alarm.alt, alarm.effects) });
+      this.#annotated.set(siteOf(alarm), { effects: alarm.effects, annotation: annFieldOf(alarm.alt, alarm.effects) });
     }
     this.#pending = [];
   }

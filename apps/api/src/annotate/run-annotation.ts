@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Annotation, Reference, VariantEffect } from '@helix/native';
-import { annField, bySeverity } from './ann-field.js';
-import { annotateMany, type CallOutcome } from './annotate-many.js';
+import { bySeverity } from './ann-field.js';
+import { type AnnotatableCall, annotateMany, type CallOutcome, callLines } from './annotate-many.js';
 import { isGenbank, loadReference } from './genbank-reference.js';
 import { loadAnnotation } from './load-annotation.js';
 
@@ -84,13 +84,7 @@ async function readRunAnnotation(
   }
 }
 
-/** A call as annotation needs it. */
-export interface AnnotatableCall {
-  contig: string;
-  position: number;
-  ref: string;
-  alt: string;
-}
+export type { AnnotatableCall } from './annotate-many.js';
 
 /** A call's effects on genes, most severe first; throws when the annotator refuses the call. */
 export function callEffects(annotation: Annotation, call: AnnotatableCall): VariantEffect[] {
@@ -108,15 +102,41 @@ export function annotateCalls<T extends AnnotatableCall>(
 ): (T & { effects: VariantEffect[]; annotation?: string })[] {
   const outcomes = annotateMany(annotation, calls);
   return calls.map((call, index) => {
-    const effects = bySeverity(effectsOf(outcomes[index]));
-    const ann = annField(call.alt, effects);
-    return { ...call, effects, ...(ann !== undefined && { annotation: ann }) };
+    const outcome = answered(outcomes[index]);
+    const effects = bySeverity(outcome.effects);
+    return { ...call, effects, ...(outcome.ann !== undefined && { annotation: outcome.ann }) };
+  });
+}
+
+/**
+ * Each call's `INFO/ANN` value (undefined for a call without effects), in one crossing to the
+ * annotator and without effect objects: what a VCF of calls nobody else reads the effects of needs.
+ * Throws at the first call the annotator refuses.
+ */
+export function annFields(annotation: Annotation, calls: readonly AnnotatableCall[]): (string | undefined)[] {
+  return annotation.annotateManyAnn(callLines(calls)).map((ann) => (ann === '' ? undefined : ann));
+}
+
+/** Each call with its `INFO/ANN` value when it has one ({@link annFields}); throws as that does. */
+export function withAnnFields<T extends AnnotatableCall>(
+  annotation: Annotation,
+  calls: readonly T[],
+): (T & { annotation?: string })[] {
+  const fields = annFields(annotation, calls);
+  return calls.map((call, index) => {
+    const ann = fields[index];
+    return ann === undefined ? call : { ...call, annotation: ann };
   });
 }
 
 /** The effects of an outcome; the annotator's refusal as an error. */
 function effectsOf(outcome: CallOutcome | undefined): VariantEffect[] {
+  return answered(outcome).effects;
+}
+
+/** An outcome with effects; the annotator's refusal as an error. */
+function answered(outcome: CallOutcome | undefined): Extract<CallOutcome, { effects: VariantEffect[] }> {
   if (outcome === undefined) throw new Error('the annotator answered fewer calls than it was asked');
   if ('error' in outcome) throw new Error(outcome.error);
-  return outcome.effects;
+  return outcome;
 }

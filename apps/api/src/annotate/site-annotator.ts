@@ -1,5 +1,5 @@
 import type { Annotation, VariantEffect } from '@helix/native';
-import { bySeverity } from './ann-field.js';
+import { bySeverity, rememberAnnField } from './ann-field.js';
 import { annotateMany } from './annotate-many.js';
 import type { AnnotatableCall } from './run-annotation.js';
 
@@ -60,7 +60,10 @@ export class SiteAnnotator {
     [...fresh.keys()].forEach((site, index) => {
       const outcome = outcomes[index];
       if (outcome !== undefined && 'effects' in outcome) {
-        this.#effects.set(site, bySeverity(outcome.effects));
+        const effects = bySeverity(outcome.effects);
+        // What the alarms carry: a VCF of them takes its ANN values as the annotator wrote them.
+        rememberAnnField(calls[index]?.alt ?? '', effects, outcome.ann);
+        this.#effects.set(site, effects);
         return;
       }
       // A call the annotator refuses (its ref disagrees with the reference) is stored without

@@ -1,15 +1,17 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Annotation, type AnnotationCall } from '@helix/native';
+import { Annotation } from '@helix/native';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { annotateMany } from '../../src/annotate/annotate-many.js';
+import { annField } from '../../src/annotate/ann-field.js';
+import { type AnnotatableCall, annotateMany } from '../../src/annotate/annotate-many.js';
+import { annFields } from '../../src/annotate/run-annotation.js';
 import { toGenbank } from './genome-files.js';
 import { BASES, CONTIG, GENES } from './test-genome.js';
 
 /** SNVs, MNVs, insertions and deletions at every 7th base, and a call whose ref is wrong. */
-function calls(): AnnotationCall[] {
-  const found: AnnotationCall[] = [];
+function calls(): AnnotatableCall[] {
+  const found: AnnotatableCall[] = [];
   const other = (base: string) => (base === 'A' ? 'C' : 'A');
   for (let position = 2; position + 4 <= BASES.length; position += 7) {
     const at = (length: number) => BASES.slice(position - 1, position - 1 + length);
@@ -37,7 +39,7 @@ describe('annotating many calls at once', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  it('should give each call exactly the effects, or the refusal, that annotating it alone gives', async () => {
+  it('should give each call exactly the effects and ANN value, or the refusal, that annotating it alone gives', async () => {
     const annotation = await Annotation.load(join(directory, 'genome.gbk'), [
       { name: CONTIG, sequence: Buffer.from(BASES) },
     ]);
@@ -52,9 +54,16 @@ describe('annotating many calls at once', () => {
         expect(alone).toThrow(outcome.error);
       } else {
         expect(outcome?.effects).toStrictEqual(alone());
+        // The annotator's ANN value is the one the effects give, as stored rows' VCFs write it.
+        expect(outcome?.ann).toBe(annField(call.alt, alone()));
         for (const effect of outcome?.effects ?? []) consequences.add(effect.consequence);
       }
     });
+    const accepted = all.filter((_, index) => !('error' in (outcomes[index] ?? {})));
+    expect(annFields(annotation, accepted)).toEqual(
+      accepted.map((call) => annField(call.alt, annotation.annotate(call.contig, call.position, call.ref, call.alt))),
+    );
+    expect(() => annFields(annotation, all)).toThrow(/does not match the reference/);
     expect(outcomes.at(-1)).toEqual({ error: expect.stringMatching(/does not match the reference/) });
     expect([...consequences].sort()).toEqual(
       expect.arrayContaining(['FRAMESHIFT', 'INTERGENIC', 'MISSENSE', 'SYNONYMOUS', 'UPSTREAM']),
