@@ -4,7 +4,7 @@ import { basename, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { PublishedEffects } from '../annotate/published-effects.js';
-import { openRunAnnotation, type RunAnnotation } from '../annotate/run-annotation.js';
+import { openRunAnnotation, type RunAnnotation, withAnnFields } from '../annotate/run-annotation.js';
 import { estimateReads } from '../cli/fastq-estimate.js';
 import { createProgress } from '../cli/progress.js';
 import { parseRunFlags, RUN_FLAG_OPTIONS, RUN_FLAGS_HELP, runFlagsSynopsis } from '../cli/run-flags.js';
@@ -63,20 +63,18 @@ export async function analyze(args: string[]): Promise<void> {
   if (values.sample !== undefined && values.sample.trim() === '') throw new UsageError('--sample needs a name');
   const sampleName = runSampleName({ sampleName: values.sample?.trim(), readsPaths: reads });
 
-  // The pipeline reads the genes off the main thread while its index is built, onto the reference
-  // it has read; asked for them once it has started, this reads the same (files unchanged) rather
-  // than reading the reference and genes a second time. The run's publisher annotates each call
-  // once, when it is first confirmed, and the VCF takes the effects its alarms carried; calls no
-  // alarm announced (a population run's filtered ones) are annotated at the end.
+  // A stored run's pipeline reads the genes off the main thread while its index is built, and
+  // annotates each call once, when it is first confirmed; asked for the genes once it has started,
+  // this takes the same reading (files unchanged), and the VCF takes the effects the alarms carried
+  // (calls no alarm announced, a population run's filtered ones, are annotated at the end). A run
+  // not stored has no reader of effects: the genes are read here while the run starts, and the VCF
+  // takes only ANN values, written at the end in one crossing, without effect objects.
   const referencePath = resolve(values.reference);
-  const readRunGenes = () =>
-    readGenes(
-      openRunAnnotation({
-        referencePath,
-        ...(values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
-        ...(geneticCode !== undefined && { geneticCode }),
-      }),
-    );
+  const genesOptions = {
+    referencePath,
+    ...(values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
+    ...(geneticCode !== undefined && { geneticCode }),
+  };
 
   let database: Database | undefined;
   let store: ResultStore = new MemoryResultStore();
@@ -91,10 +89,10 @@ export async function analyze(args: string[]): Promise<void> {
     store = new PostgresResultStore(database.pool);
   }
 
-  const published = new PublishedEffects();
+  const published = values.db ? new PublishedEffects() : undefined;
   const pipeline = new Pipeline({
     store,
-    observer: published.observer,
+    ...(published && { observer: published.observer }),
     metricsIntervalMs: 200,
     callIntervalMs: 60_000,
   });
@@ -113,10 +111,14 @@ export async function analyze(args: string[]): Promise<void> {
       highWater: 16,
       lowWater: 4,
       ...callerConfig,
-      // The pipeline annotates each call as it is confirmed (a stored run keeps the effects).
-      ...(values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
-      ...(geneticCode !== undefined && { geneticCode }),
+      // A stored run's pipeline annotates each call as it is confirmed, and keeps the effects.
+      ...(values.db && values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
+      ...(values.db && geneticCode !== undefined && { geneticCode }),
     });
+    // Asked for after the start, so that reading them does not hold up the pipeline's own reading.
+    const genesRead = values.db ? undefined : openRunAnnotation(genesOptions);
+    genesRead?.catch(() => {});
+    const readRunGenes = () => readGenes(genesRead ?? openRunAnnotation(genesOptions));
     // A start refused for its genes says so in the genes' own words (file, line, feature).
     const run = await starting.catch(async (error: unknown) => {
       reportGenes(await readRunGenes(), geneticCode);
@@ -137,7 +139,7 @@ export async function analyze(args: string[]): Promise<void> {
     let confirmed: ((typeof sorted)[number] & { annotation?: string })[] = sorted;
     if (genes.annotation) {
       try {
-        confirmed = published.annotate(sorted, genes.annotation);
+        confirmed = published ? published.annotate(sorted, genes.annotation) : withAnnFields(genes.annotation, sorted);
       } catch (error) {
         throw new BadInputError(
           `annotating with ${values.annotation ?? values.reference}: ${error instanceof Error ? error.message : String(error)}`,
