@@ -1,5 +1,4 @@
-import { readGenbankSequences } from '@helix/native';
-import { isGenbank } from '../annotate/genbank-reference.js';
+import { genbankSequences, isGenbank } from '../annotate/genbank-reference.js';
 import type { Ploidy, RunConfig } from './config.js';
 
 /**
@@ -10,6 +9,6 @@ import type { Ploidy, RunConfig } from './config.js';
 export async function runPloidy(config: Pick<RunConfig, 'ploidy' | 'referencePath'>): Promise<Ploidy> {
   if (config.ploidy !== undefined) return config.ploidy;
   if (!config.referencePath || !(await isGenbank(config.referencePath))) return 2;
-  const sequences = readGenbankSequences(config.referencePath);
+  const sequences = await genbankSequences(config.referencePath);
   return sequences.length > 0 && sequences.every((sequence) => sequence.microbial) ? 1 : 2;
 }
