@@ -2,20 +2,21 @@
  * What annotation costs: `helix analyze` on the same 1 M reads (150 bp pairs, 5 Mbp reference
  * with 4,000 genes on both strands) with and without `--annotation`, alternating so that the
  * machine's drift falls on both sides; with `--db` too when DATABASE_URL is set (then the live
- * publisher annotates each call when first confirmed). Prints reads/s and the ratio.
+ * publisher annotates each call when first confirmed). Prints reads/s and the ratio of the best
+ * and of the median runs, with the load average: on a shared machine one round says little.
  *
- *   npx tsx bench/annotation.ts [pairs]
+ *   npx tsx bench/annotation.ts [pairs] [rounds]
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simulateToFiles } from '@helix/native';
 import { scratchDatabase } from './scratch-database.js';
 
 const pairs = Number(process.argv[2] ?? 500_000);
-const rounds = 3;
+const rounds = Number(process.argv[3] ?? 5);
 const GENOME = 5_000_000;
 const GENE_SPACING = 1_250;
 const GENE_LENGTH = 999;
@@ -136,18 +137,27 @@ try {
       { label: 'with --annotation, --db', args: [...(modes[1]?.args ?? []), '--db'] },
     );
   }
-  const best = new Map<string, number>();
+  const times = new Map<string, number[]>(modes.map((mode) => [mode.label, []]));
   const warnings = new Map<string, number>();
+  const loadBefore = loadavg()[0] ?? 0;
   for (let round = 0; round < rounds; round += 1) {
-    for (const mode of modes) {
+    // Each round in the other order, so that a change of load falls on both sides.
+    for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
       const { seconds, stderr } = await timed(mode.args, database?.url);
       warnings.set(mode.label, stderr.split('\n').filter((line) => line.startsWith('warning:')).length);
-      best.set(mode.label, Math.min(best.get(mode.label) ?? Number.POSITIVE_INFINITY, seconds));
+      times.get(mode.label)?.push(seconds);
     }
   }
+  const best = new Map([...times].map(([label, seconds]) => [label, Math.min(...seconds)]));
+  const median = new Map(
+    [...times].map(([label, seconds]) => [
+      label,
+      [...seconds].sort((a, b) => a - b)[Math.floor(seconds.length / 2)] ?? 0,
+    ]),
+  );
   console.log(
     `# annotation cost: ${reads.toLocaleString('en-US')} reads, 5 Mbp, ${geneStarts().length.toLocaleString('en-US')} genes, best of ${rounds}; ` +
-      `${warnings.get('with --annotation')} annotation warnings`,
+      `${warnings.get('with --annotation')} annotation warnings; load average ${loadBefore.toFixed(2)} → ${(loadavg()[0] ?? 0).toFixed(2)}`,
   );
   for (const mode of modes) {
     const seconds = best.get(mode.label) as number;
@@ -156,7 +166,8 @@ try {
     );
   }
   const ratio = (plain: string, annotated: string) =>
-    ((best.get(plain) as number) / (best.get(annotated) as number)).toFixed(3);
+    `${((best.get(plain) as number) / (best.get(annotated) as number)).toFixed(3)} best, ` +
+    `${((median.get(plain) as number) / (median.get(annotated) as number)).toFixed(3)} median`;
   console.log(`ratio annotated / plain (reads/s)  ${ratio('without annotation', 'with --annotation')}`);
   if (process.env.DATABASE_URL) {
     console.log(`  with --db                        ${ratio('without annotation, --db', 'with --annotation, --db')}`);
