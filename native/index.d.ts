@@ -52,6 +52,13 @@ export declare class Annotation {
    * contig is not in the reference or a feature runs off its contig.
    */
   static load(path: string, contigs: Array<AnnotationContig>, options?: AnnotationOptions | undefined | null): Promise<Annotation>
+  /**
+   * Reads a GenBank or GFF3 file onto the contigs of a loaded `reference`
+   * on a worker thread, as {@link Annotation.load} does: the bases are
+   * copied there, not through JavaScript buffers (a genome's worth of
+   * them had made the collector work through the run that followed).
+   */
+  static loadOnto(path: string, reference: Reference, options?: AnnotationOptions | undefined | null): Promise<Annotation>
   /** Reads an annotation on the calling thread (see {@link Annotation.load}). */
   static loadSync(path: string, contigs: Array<AnnotationContig>, options?: AnnotationOptions | undefined | null): Annotation
   /**

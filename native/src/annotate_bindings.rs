@@ -5,6 +5,7 @@
 //! Bindings only: the algorithms live in [`crate::annotate`], with their own tests.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use napi::bindgen_prelude::{AsyncTask, Buffer};
 use napi::{Env, Result, Task};
@@ -15,6 +16,8 @@ use crate::annotate::feature::{Biotype, Strand};
 use crate::annotate::protein_context;
 use crate::annotate::{self, genbank, json, ContigSequence, ReferenceContigs};
 use crate::error::{to_js, HelixError};
+use crate::reference;
+use crate::reference_bindings::Reference;
 
 /// A contig the annotation is placed on: its name and bases.
 #[napi(object)]
@@ -207,10 +210,17 @@ pub struct Annotation {
     inner: annotate::Annotation,
 }
 
+/// The contigs an annotation is read onto: given as bases, or a loaded
+/// reference's, copied off the JavaScript thread.
+enum Contigs {
+    Given(ReferenceContigs),
+    Shared(Arc<reference::Reference>),
+}
+
 /// Reads an annotation off the JavaScript thread.
 pub struct LoadAnnotation {
     path: PathBuf,
-    reference: Option<ReferenceContigs>,
+    contigs: Option<Contigs>,
     genetic_code: Option<u8>,
 }
 
@@ -219,7 +229,21 @@ impl Task for LoadAnnotation {
     type JsValue = Annotation;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        let reference = self.reference.take().unwrap_or_default();
+        let reference = match self.contigs.take() {
+            Some(Contigs::Given(contigs)) => contigs,
+            Some(Contigs::Shared(reference)) => ReferenceContigs {
+                contigs: reference
+                    .contigs
+                    .iter()
+                    .map(|contig| ContigSequence {
+                        name: contig.name.clone(),
+                        sequence: contig.sequence.clone(),
+                        circular: false,
+                    })
+                    .collect(),
+            },
+            None => ReferenceContigs::default(),
+        };
         annotate::Annotation::load(&self.path, reference, self.genetic_code).map_err(to_js)
     }
 
@@ -270,7 +294,24 @@ impl Annotation {
     ) -> Result<AsyncTask<LoadAnnotation>> {
         Ok(AsyncTask::new(LoadAnnotation {
             path: path.into(),
-            reference: Some(reference(contigs)),
+            contigs: Some(Contigs::Given(reference(contigs))),
+            genetic_code: genetic_code(options)?,
+        }))
+    }
+
+    /// Reads a GenBank or GFF3 file onto the contigs of a loaded `reference`
+    /// on a worker thread, as {@link Annotation.load} does: the bases are
+    /// copied there, not through JavaScript buffers (a genome's worth of
+    /// them had made the collector work through the run that followed).
+    #[napi(ts_return_type = "Promise<Annotation>")]
+    pub fn load_onto(
+        path: String,
+        reference: &Reference,
+        options: Option<AnnotationOptions>,
+    ) -> Result<AsyncTask<LoadAnnotation>> {
+        Ok(AsyncTask::new(LoadAnnotation {
+            path: path.into(),
+            contigs: Some(Contigs::Shared(Arc::clone(&reference.inner))),
             genetic_code: genetic_code(options)?,
         }))
     }

@@ -9,6 +9,5 @@ export function loadAnnotation(
   reference: Reference,
   geneticCode?: number,
 ): Promise<Annotation> {
-  const contigs = reference.contigs.map(({ name }) => ({ name, sequence: reference.sequence(name) }));
-  return Annotation.load(annotationPath, contigs, geneticCode === undefined ? undefined : { geneticCode });
+  return Annotation.loadOnto(annotationPath, reference, geneticCode === undefined ? undefined : { geneticCode });
 }
