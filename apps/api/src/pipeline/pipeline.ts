@@ -68,7 +68,8 @@ export class Pipeline {
   #ticker: NodeJS.Timeout | undefined;
   #stopping: Promise<RunOutcome> | undefined;
   #lastOutcome: RunOutcome | undefined;
-  #ended: ((outcome: RunOutcome) => void)[] = [];
+  /** Waiting for the run to end ({@link whenRunEnds}): told its outcome, or why ending it failed. */
+  #ended: { resolve: (outcome: RunOutcome) => void; reject: (error: unknown) => void }[] = [];
 
   constructor(options: PipelineOptions) {
     this.#options = options;
@@ -176,16 +177,27 @@ export class Pipeline {
       this.#stopping = undefined;
       this.#setState('IDLE', run.runId);
     });
-    const outcome = await this.#stopping;
+    let outcome: RunOutcome;
+    try {
+      outcome = await this.#stopping;
+    } catch (error) {
+      // A run whose end failed (its last calls or totals not stored) still ends: whoever waits
+      // for it hears why, rather than waiting for ever.
+      for (const { reject } of this.#ended.splice(0)) reject(error);
+      throw error;
+    }
     this.#lastOutcome = outcome;
-    for (const listener of this.#ended.splice(0)) listener(outcome);
+    for (const { resolve } of this.#ended.splice(0)) resolve(outcome);
     return outcome;
   }
 
-  /** Resolves when the current run ends, by a stop or because its input was consumed. */
+  /**
+   * Resolves when the current run ends, by a stop or because its input was consumed; rejects when
+   * ending it failed (e.g. its final calls could not be stored).
+   */
   whenRunEnds(): Promise<RunOutcome> {
     if (!this.#run && this.#lastOutcome) return Promise.resolve(this.#lastOutcome);
-    return new Promise((resolve) => this.#ended.push(resolve));
+    return new Promise((resolve, reject) => this.#ended.push({ resolve, reject }));
   }
 
   /** Multiplies the producer's target rate for a while, to show the throttle engage and release. */
