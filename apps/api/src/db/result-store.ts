@@ -21,6 +21,9 @@ import { insertAnalyses } from './analysis-rows.js';
 import { upsertSampleCoverage } from './coverage-rows.js';
 import { PostgresRunFileLedger } from './run-file-ledger.js';
 
+/** Rows of a batch of variants one statement writes at most (the rest go beside it, at once). */
+const ROWS_PER_STATEMENT = 250;
+
 /** What identifies a stored call: its site and its sample. */
 type VariantCallRow = Pick<VariantRecord, 'runId' | 'sample' | 'contig' | 'position' | 'ref' | 'alt'>;
 
@@ -77,7 +80,21 @@ export class PostgresResultStore implements ResultStore {
   }
 
   async upsertVariants(rows: VariantRecord[]): Promise<void> {
-    if (rows.length === 0) return;
+    // A large batch (a run's end writes every call) goes as a few statements at once, each on a
+    // connection of its own: reading a statement's JSON document (with effects, ~700 bytes a row)
+    // is one backend's work, and a run's end had waited on them one after the other with a core
+    // idle. The parts hold distinct calls, so they never wait on each other's rows.
+    const parts: VariantRecord[][] = [];
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      parts.push(rows.slice(start, start + ROWS_PER_STATEMENT));
+    }
+    const written = await Promise.allSettled(parts.map((part) => this.#upsertVariantRows(part)));
+    // Every part settled first: a retry of the batch never overlaps a part still being written.
+    const failed = written.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  async #upsertVariantRows(rows: VariantRecord[]): Promise<void> {
     // A row arriving without effects (a call of a run without annotation, or written before its
     // site was annotated) never wipes effects already stored; the arrays follow the effects kept.
     const kept = (column: string) =>

@@ -123,4 +123,47 @@ describe('variants stored with their effects', () => {
     );
     expect(rows).toEqual([{ effects: [], genes: [], protein_changes: ['NC_000913.3:C100T'] }]);
   });
+
+  it('should store a batch larger than one statement with each row its own effects', async () => {
+    // A run's end writes every call at once: the batch goes as several statements, and each row
+    // must still take its own effects, not a neighbour's.
+    const rows = Array.from({ length: 640 }, (_, index) => ({
+      ...record([{ ...missense, gene: `gene${index}`, aminoAcidChange: `S${index + 1}L` }], 10 + (index % 7)),
+      position: 10_000 + index,
+    }));
+    await store.upsertVariants(rows);
+    const { rows: stored } = await pool.query<{
+      position: number;
+      depth: number;
+      genes: string[];
+      effects: VariantEffect[];
+    }>(
+      'SELECT position, depth, genes, effects FROM variants WHERE run_id = $1 AND position BETWEEN 10000 AND 19999 ORDER BY position',
+      [runId],
+    );
+    expect(stored).toHaveLength(rows.length);
+    stored.forEach((row, index) => {
+      expect(row).toEqual({
+        position: 10_000 + index,
+        depth: rows[index]?.depth,
+        genes: [`gene${index}`],
+        effects: rows[index]?.effects,
+      });
+    });
+  });
+
+  it('should fail a batch when one of its statements fails, and store it whole when written again', async () => {
+    // One part refers to a run that does not exist: the write fails (the sink retries the batch,
+    // every row idempotent) once every part has settled.
+    const rows = Array.from({ length: 300 }, (_, index) => ({ ...record([missense], 5), position: 20_000 + index }));
+    const orphan = { ...record([], 5), runId: '00000000-0000-0000-0000-000000000000', position: 20_999 };
+    await expect(store.upsertVariants([...rows, orphan])).rejects.toThrow(/foreign key/);
+    await store.upsertVariants(rows);
+    const { rows: counted } = await pool.query<{ count: number; annotated: number }>(
+      `SELECT count(*)::int AS count, count(*) FILTER (WHERE genes = '{rpoB}')::int AS annotated
+       FROM variants WHERE run_id = $1 AND position BETWEEN 20000 AND 29999`,
+      [runId],
+    );
+    expect(counted).toEqual([{ count: rows.length, annotated: rows.length }]);
+  });
 });
