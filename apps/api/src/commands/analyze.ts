@@ -34,7 +34,7 @@ ${RUN_FLAGS_HELP}
 --sample names the VCF column (default: the first reads file's name without _R1… and extensions).
 --consensus also writes the sample's consensus as FASTA, one record per contig: N where the depth is
 below --min-depth, elsewhere the majority allele (a confirmed call's where its allele frequency is above 0.5
-or its genotype is 1 or 1/1).
+or its genotype is 1 or 1/1). Given --consensus, --vcf may be left out.
 It ends with the mapping statistics: reads mapped, properly paired, mean depth and breadth over the reference.`;
 
 /** Batches of analyze runs are large: fewer hand-offs between threads at full speed. */
@@ -58,7 +58,9 @@ export async function analyze(args: string[]): Promise<void> {
   // `--reads a.fq b.fq` leaves b.fq as a positional: it belongs to --reads.
   const reads = [...(values.reads ?? []), ...positionals].map((file) => resolve(file));
   if (reads.length === 0) throw new UsageError('--reads a.fq is required');
-  if (!values.vcf) throw new UsageError('--vcf out.vcf (or - for stdout) is required');
+  if (!values.vcf && !values.consensus) {
+    throw new UsageError('--vcf out.vcf (or - for stdout) is required, or --consensus out.fa for the consensus alone');
+  }
   const { config: callerConfig, geneticCode } = parseRunFlags(values);
   if (values.sample !== undefined && values.sample.trim() === '') throw new UsageError('--sample needs a name');
   const sampleName = runSampleName({ sampleName: values.sample?.trim(), readsPaths: reads });
@@ -137,7 +139,7 @@ export async function analyze(args: string[]): Promise<void> {
 
     const sorted = sortForVcf(callsForVcf(outcome.calls), outcome.contigs);
     let confirmed: ((typeof sorted)[number] & { annotation?: string })[] = sorted;
-    if (genes.annotation) {
+    if (genes.annotation && values.vcf) {
       try {
         confirmed = published ? published.annotate(sorted, genes.annotation) : withAnnFields(genes.annotation, sorted);
       } catch (error) {
@@ -146,21 +148,23 @@ export async function analyze(args: string[]): Promise<void> {
         );
       }
     }
-    const out = values.vcf === '-' ? process.stdout : createWriteStream(values.vcf);
-    out.write(
-      vcfHeader({
-        contigs: outcome.contigs,
-        reference: resolve(values.reference),
-        annotated: genes.annotation !== undefined,
-        population: callerConfig.mode === 'POPULATION',
-        sample: sampleName,
-        meta: { helixCommand: `helix analyze ${args.join(' ')}` },
-      }),
-    );
-    for (const call of confirmed) out.write(vcfRecord(call));
-    if (out !== process.stdout) {
-      out.end();
-      await finished(out);
+    if (values.vcf) {
+      const out = values.vcf === '-' ? process.stdout : createWriteStream(values.vcf);
+      out.write(
+        vcfHeader({
+          contigs: outcome.contigs,
+          reference: resolve(values.reference),
+          annotated: genes.annotation !== undefined,
+          population: callerConfig.mode === 'POPULATION',
+          sample: sampleName,
+          meta: { helixCommand: `helix analyze ${args.join(' ')}` },
+        }),
+      );
+      for (const call of confirmed) out.write(vcfRecord(call));
+      if (out !== process.stdout) {
+        out.end();
+        await finished(out);
+      }
     }
     if (values.consensus) {
       const records = runOutcomeConsensus(outcome, {
@@ -179,7 +183,7 @@ export async function analyze(args: string[]): Promise<void> {
       `analysed ${outcome.totals.readsAnalysed.toLocaleString('en-US')} reads in ${seconds.toFixed(1)} s ` +
         `(${Math.round(outcome.totals.readsAnalysed / seconds).toLocaleString('en-US')} reads/s): ` +
         `${passing.length} variants (${count('SNV')} SNVs, ${count('INSERTION')} insertions, ` +
-        `${count('DELETION')} deletions)${values.vcf === '-' ? '' : ` → ${values.vcf}`}` +
+        `${count('DELETION')} deletions)${values.vcf === undefined || values.vcf === '-' ? '' : ` → ${values.vcf}`}` +
         `${values.db ? `; run ${outcome.runId} stored` : ''}\n`,
     );
     for (const sample of outcome.samples) process.stderr.write(mappingReport(sample, reads));

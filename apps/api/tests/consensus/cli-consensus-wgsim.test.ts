@@ -159,4 +159,18 @@ describe('helix analyze --consensus on wgsim reads', () => {
     expect(maskedWithinReads).toBeGreaterThan(0);
     expect(maskedWithinReads).toBeLessThan((SIMULATED_CHR + PLASMID_LENGTH) * 0.02);
   });
+
+  it('should write the same consensus without a VCF, and refuse a run that asks for neither', async () => {
+    const common = ['--reference', file('ref.fa'), '--reads', file('sample_R1.fq'), file('sample_R2.fq')];
+    const alone = runHelix(
+      ['analyze', ...common, '--consensus', file('alone.fa'), '--min-depth', String(MIN_DEPTH), '--ploidy', '1'],
+      {},
+    );
+    expect(await alone.exited, alone.output()).toBe(0);
+    expect(await readFile(file('alone.fa'), 'utf8')).toBe(await readFile(file('sample.fa'), 'utf8'));
+
+    const neither = runHelix(['analyze', ...common], {});
+    expect(await neither.exited).toBe(2);
+    expect(neither.output()).toContain('--consensus out.fa');
+  });
 });
