@@ -1,28 +1,13 @@
-import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { annField } from '../annotate/ann-field.js';
-import { type Authenticator, UnauthenticatedError } from '../auth/caller.js';
-import type { ReadModel } from '../read-model/read-model.js';
 import type { RunRow, StoredVariantRow } from '../read-model/rows.js';
-import { isUuid } from '../read-model/sql.js';
 import { type VcfContig, type VcfVariant, vcfHeader, vcfRecord, vcfSiteRecord } from '../vcf/writer.js';
+import { openRunDownload, type RunDownloadOptions, writePaced } from './run-download.js';
 
 const ROUTE = /^\/runs\/([^/]+)\/variants\.vcf$/;
 
 /** What the VCF route needs from the server. */
-export interface VcfRouteOptions {
-  /** Who a request's `Authorization` header names: keys and, where configured, OIDC tokens. */
-  authenticator: Authenticator;
-  /** The read model once the database is ready. */
-  reads(): ReadModel | undefined;
-  dashboardOrigin: string;
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  response
-    .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
-    .end(JSON.stringify(body));
-}
+export type VcfRouteOptions = RunDownloadOptions;
 
 /** The run's contigs with their lengths; older rows only name a single-contig reference. */
 function knownContigs(run: RunRow): VcfContig[] {
@@ -46,20 +31,6 @@ function header(run: RunRow, contigs: string[], samples: string[], annotated: bo
   return text.replace('##FILTER=', `${unknown.map((name) => `##contig=<ID=${name}>`).join('\n')}\n##FILTER=`);
 }
 
-/** Why a request may not read VCFs, or undefined when its key or token is valid (any role). */
-async function authenticationRefusal(
-  authenticator: Authenticator,
-  authorization: unknown,
-): Promise<string | undefined> {
-  try {
-    if (await authenticator.authenticate(authorization)) return undefined;
-  } catch (error) {
-    if (error instanceof UnauthenticatedError) return error.message;
-    throw error;
-  }
-  return 'Authentication required: send "Authorization: Bearer <key>" (viewer key).';
-}
-
 /**
  * `GET /runs/:id/variants.vcf`: a run's confirmed variants as VCF 4.3, streamed in chunks read by
  * keyset (constant memory), respecting the client's pace. Viewer key required.
@@ -73,46 +44,9 @@ export async function serveVcf(
   const path = (request.url ?? '/').split('?')[0] ?? '/';
   const match = ROUTE.exec(path);
   if (!match) return false;
-  const origin = request.headers.origin;
-  const cors: Record<string, string> =
-    origin === options.dashboardOrigin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
-  if (request.method === 'OPTIONS') {
-    response
-      .writeHead(204, {
-        ...cors,
-        ...(cors['access-control-allow-origin'] && {
-          'access-control-allow-methods': 'GET',
-          'access-control-allow-headers': 'authorization',
-        }),
-      })
-      .end();
-    return true;
-  }
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    sendJson(response, 405, { error: 'Use GET.' }, { allow: 'GET, HEAD', ...cors });
-    return true;
-  }
-  const refusal = await authenticationRefusal(options.authenticator, request.headers.authorization);
-  if (refusal) {
-    sendJson(response, 401, { error: refusal }, { 'www-authenticate': 'Bearer', ...cors });
-    return true;
-  }
-  const reads = options.reads();
-  if (!reads) {
-    sendJson(
-      response,
-      503,
-      { error: 'The database is not ready yet; try again shortly.' },
-      { 'retry-after': '2', ...cors },
-    );
-    return true;
-  }
-  const runId = decodeURIComponent(match[1] ?? '').toLowerCase();
-  const [run] = isUuid(runId) ? await reads.runsById([runId]) : [null];
-  if (!run) {
-    sendJson(response, 404, { error: `No run with id ${match[1]}.` }, cors);
-    return true;
-  }
+  const download = await openRunDownload(request, response, options, match[1] ?? '');
+  if (!download) return true;
+  const { run, reads, cors } = download;
   const contigs =
     knownContigs(run).length > 0
       ? knownContigs(run).map((contig) => contig.name)
@@ -132,8 +66,7 @@ export async function serveVcf(
   response.write(header(run, contigs, samples, await reads.confirmedHaveEffects(run.id)));
   for (const contig of contigs) {
     for await (const text of vcfLines(reads.confirmedVariants(run.id, contig), samples, vcfCallOf(run))) {
-      if (response.destroyed) return true;
-      if (!response.write(text)) await Promise.race([once(response, 'drain'), once(response, 'close')]);
+      if (!(await writePaced(response, text))) return true;
     }
   }
   response.end();
