@@ -1,13 +1,10 @@
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnnotatedRun, writeAnnotatedRun } from './annotated-genome';
 import { CHROMIUM, SCREENSHOT_DIR, type Stack, startStack } from './harness';
 import { consoleErrors, seriousViolations, signIn } from './page-checks';
-
-/** Where the screenshots also go, for the note. */
-const NOTE_DIR = process.env.HELIX_NOTE_DIR;
 
 let stack: Stack;
 let browser: Browser;
@@ -38,11 +35,12 @@ async function meanDepth(page: Page): Promise<number> {
   return Number((await page.getByTestId('track-coverage').first().getAttribute('data-mean-depth')) ?? 'NaN');
 }
 
-/** Saves a screenshot of the track's panel, and a copy beside the note when asked for. */
+/** Saves a screenshot of the track's panel (the README's, in docs/screenshots/, come from these). */
 async function screenshot(page: Page, name: string) {
-  const path = join(SCREENSHOT_DIR, name);
-  await page.getByTestId('genome-track').first().screenshot({ path });
-  if (NOTE_DIR) await copyFile(path, join(NOTE_DIR, name));
+  await page
+    .getByTestId('genome-track')
+    .first()
+    .screenshot({ path: join(SCREENSHOT_DIR, name) });
 }
 
 describe('the genome track', () => {

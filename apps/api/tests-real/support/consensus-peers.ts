@@ -157,7 +157,7 @@ export function compareConsensus(contig: string, reference: string, helix: strin
   return { contig, equalBases: diff.equalBases, helixLength: helix.length, differences };
 }
 
-/** The comparison as lines for the note: bases equal, then each kind of difference with where it lies. */
+/** The comparison as printed lines: bases equal, then each kind of difference with where it lies. */
 export function formatComparison(peer: string, comparison: ConsensusComparison): string {
   const { contig, equalBases, helixLength, differences } = comparison;
   const lines = [

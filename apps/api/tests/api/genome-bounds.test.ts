@@ -1,5 +1,6 @@
 import { Reference } from '@helix/native';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Coverage as CoverageView } from '../../src/genome/coverage.js';
 import { postGraphQL, queryData, startTestServer, type TestServer, testKeys } from '../support/server.js';
 
 const LENGTH = 50_000;
@@ -13,15 +14,6 @@ const LOW_DEPTH = [1, 4, 100, 250, 49_990, 50_000];
 const COVERAGE = `query ($run: ID!, $contig: String!, $from: Int!, $to: Int!, $bins: Int!) {
   coverage(runId: $run, sample: "barcode01", contig: $contig, from: $from, to: $to, bins: $bins) {
     contig from to binSize depths maxDepths } }`;
-
-interface CoverageView {
-  contig: string;
-  from: number;
-  to: number;
-  binSize: number;
-  depths: number[];
-  maxDepths: number[];
-}
 
 /** The coverage a response holds (null when it holds none). */
 const servedCoverage = (body: { data?: unknown }) =>

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Reference } from '@helix/native';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Coverage as CoverageView } from '../../src/genome/coverage.js';
 import { toGff3 } from '../annotate/genome-files.js';
 import type { TestGene } from '../annotate/retranslate.js';
 import { queryData, startTestServer, type TestServer, testKeys } from '../support/server.js';
@@ -44,15 +45,6 @@ const VIEW = `query ($run: ID!, $contig: String!, $sample: String!, $regions: In
   window: genomeFeatures(runId: $run, contig: $contig, from: 7500, to: 8500) { gene }
   run(id: $run) { finished contigs { name length } samples { name meanDepth breadth1x breadth10x breadth100x
     lowCoverageRegions(first: $regions) { contig from to } } } }`;
-
-interface CoverageView {
-  contig: string;
-  from: number;
-  to: number;
-  binSize: number;
-  depths: number[];
-  maxDepths: number[];
-}
 
 interface GenomeView {
   stats: { live: boolean; readsAnalysed: number };
