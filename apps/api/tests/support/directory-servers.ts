@@ -41,6 +41,9 @@ export class DirectoryServers {
   static async create(name: string, settleMs: number): Promise<DirectoryServers> {
     const database = await createScratchDatabase();
     const pool = new pg.Pool(poolConfigFromUrl(database.url));
+    // The servers are SIGKILLed and the database dropped WITH (FORCE) at the end: a connection
+    // still closing then hears "terminating connection", which must not be an uncaught error.
+    pool.on('error', () => undefined);
     const inputDir = await realpath(await mkdtemp(join(tmpdir(), `helix-${name}-`)));
     const dataDir = await mkdtemp(join(tmpdir(), `helix-${name}-data-`));
     await chmod(dataDir, 0o755);
