@@ -9,6 +9,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { BufferedSubscriber } from './buffered-subscriber.js';
+import { fanOut } from './fan-out.js';
 import { type SocketDelivery, SocketSubscriber } from './socket-subscriber.js';
 import { SharedResult, type StreamingSubscriber, type Subscriber } from './subscriber.js';
 
@@ -34,6 +35,11 @@ export interface SharedSubscriptionOptions {
   bufferSize?: number;
   /** Told whenever an event is dropped for a subscriber that is not keeping up. */
   onDrop?(reason: 'behind' | 'closed-slow'): void;
+  /**
+   * Longest one slice of a fan-out holds the event loop, in ms (default 5); the rest of the
+   * subscribers get the result on later turns, in the same order, before the next result.
+   */
+  fanOutSliceMs?: number;
 }
 
 /**
@@ -60,6 +66,7 @@ export class SharedSubscriptions {
       socketSoftLimitBytes: options.socketSoftLimitBytes ?? 256 * 1024,
       socketHardLimitBytes: options.socketHardLimitBytes ?? 4 * 1024 * 1024,
       bufferSize: options.bufferSize ?? 16,
+      fanOutSliceMs: options.fanOutSliceMs ?? 5,
       onDrop: options.onDrop,
     };
   }
@@ -174,19 +181,24 @@ class SharedExecution {
         });
         const result = this.#mask(executed);
         const shared = new SharedResult(result, JSON.stringify(result));
+        // A subscriber that joins during the fan-out is not in it: it gets the latest on joining.
         if (options.replayLatest.has(this.#fieldName)) this.#latest = shared;
-        for (const subscriber of this.#subscribers) subscriber.deliver(shared);
+        await this.#fanOut(shared);
       }
     } catch (error) {
       const result = this.#mask({
         errors: [new GraphQLError((error as Error).message, { originalError: error as Error })],
       });
-      const shared = new SharedResult(result, JSON.stringify(result));
-      for (const subscriber of this.#subscribers) subscriber.deliver(shared);
+      await this.#fanOut(new SharedResult(result, JSON.stringify(result)));
     }
     this.#close();
     for (const subscriber of this.#subscribers) subscriber.end();
     this.#subscribers.clear();
+  }
+
+  /** Hands `shared` to everyone subscribed now, in slices; the next result waits for the last of them. */
+  #fanOut(shared: SharedResult): Promise<void> {
+    return fanOut(shared, [...this.#subscribers], { sliceMs: this.#registry.options.fanOutSliceMs });
   }
 
   #mask(result: ExecutionResult): ExecutionResult {
