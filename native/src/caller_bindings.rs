@@ -214,7 +214,7 @@ pub struct VariantCaller {
     inner: Arc<Mutex<IncrementalCaller>>,
     options: caller::CallerOptions,
     /// The reference of the pileups `update` has seen.
-    reference: Option<Arc<ReferenceIndex>>,
+    reference: Mutex<Option<Arc<ReferenceIndex>>>,
 }
 
 /// What a calling task does with the pileup it reads.
@@ -263,7 +263,7 @@ impl VariantCaller {
         Ok(Self {
             inner: Arc::new(Mutex::new(IncrementalCaller::new(options.clone()))),
             options,
-            reference: None,
+            reference: Mutex::new(None),
         })
     }
 
@@ -276,8 +276,9 @@ impl VariantCaller {
     /// asked for when each is awaited before the next. Throws when the
     /// pileup is over another reference than earlier ones.
     #[napi(ts_return_type = "Promise<Array<VariantCall>>")]
-    pub fn update(&mut self, pileup: &Pileup) -> Result<AsyncTask<CallTask>> {
-        match &self.reference {
+    pub fn update(&self, pileup: &Pileup) -> Result<AsyncTask<CallTask>> {
+        let mut reference = self.reference.lock().unwrap_or_else(|e| e.into_inner());
+        match &*reference {
             Some(reference) if !same_contigs(reference, &pileup.index) => {
                 return Err(to_js(HelixError::option(
                     "pileup",
@@ -285,7 +286,7 @@ impl VariantCaller {
                 )));
             }
             Some(_) => {}
-            None => self.reference = Some(Arc::clone(&pileup.index)),
+            None => *reference = Some(Arc::clone(&pileup.index)),
         }
         Ok(AsyncTask::new(CallTask {
             calling: Calling::Update(Arc::clone(&self.inner)),

@@ -139,7 +139,7 @@ impl Pileup {
     /// While a call reads the pileup the evidence waits, and goes in with
     /// the next add or read.
     #[napi]
-    pub fn add(&mut self, evidence: &[u8]) -> Result<()> {
+    pub fn add(&self, evidence: &[u8]) -> Result<()> {
         let evidence =
             Evidence::from_bytes(evidence).map_err(|e| to_js(HelixError::pileup("evidence", e)))?;
         self.shared.add(Some(evidence));
@@ -150,7 +150,7 @@ impl Pileup {
     /// contigs or is this pileup. Waits for a call reading this pileup to
     /// finish.
     #[napi]
-    pub fn merge(&mut self, other: &Pileup) -> Result<()> {
+    pub fn merge(&self, other: &Pileup) -> Result<()> {
         if !same_contigs(&self.index, &other.index) {
             return Err(to_js(HelixError::option(
                 "other",
