@@ -14,6 +14,27 @@ use crate::index_bindings::{contig_id, same_contigs, AlignerIndex};
 use crate::js_options::whole;
 use crate::pileup::{self, DepthBinner, Evidence, LowDepthRuns};
 
+/// What a pileup holds in memory ({@link Pileup.memory}).
+#[napi(object)]
+pub struct PileupMemory {
+    /// Every byte it holds: chunks, alleles, bookkeeping.
+    pub total_bytes: f64,
+    /// Chunks of 4,096 bases allocated (touched by a read).
+    pub chunks: f64,
+    /// Bytes of read start and end events (and dense depths where reads are deep).
+    pub depth_bytes: f64,
+    /// SNV alleles one read showed (most of them sequencing errors).
+    pub snvs_seen_once: f64,
+    /// Bytes those take.
+    pub snvs_seen_once_bytes: f64,
+    /// SNV alleles more than one read showed.
+    pub snvs_seen_more: f64,
+    /// Bytes those take.
+    pub snvs_seen_more_bytes: f64,
+    /// Indel alleles.
+    pub indels: f64,
+}
+
 /// How deep and how wide the reads cover the reference ({@link Pileup.depthSummary}).
 #[napi(object)]
 pub struct DepthSummary {
@@ -288,10 +309,20 @@ impl Pileup {
         self.shared.read().reads() as f64
     }
 
-    /// Bytes the pileup holds in memory (its chunks and their alleles).
+    /// What the pileup holds in memory, part by part.
     #[napi(getter)]
-    pub fn memory_bytes(&self) -> f64 {
-        self.shared.read().heap_bytes() as f64
+    pub fn memory(&self) -> PileupMemory {
+        let memory = self.shared.read().memory();
+        PileupMemory {
+            total_bytes: memory.total as f64,
+            chunks: memory.chunks as f64,
+            depth_bytes: memory.depth_bytes as f64,
+            snvs_seen_once: memory.snvs_seen_once as f64,
+            snvs_seen_once_bytes: memory.snv_once_bytes as f64,
+            snvs_seen_more: memory.snvs_seen_more as f64,
+            snvs_seen_more_bytes: memory.snv_more_bytes as f64,
+            indels: memory.indels as f64,
+        }
     }
 
     /// Mean depth and breadth (≥ 1×, ≥ 10×, ≥ 100×) over the whole

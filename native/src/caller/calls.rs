@@ -7,7 +7,7 @@ use super::globals::Globals;
 use super::visit::{visit_chunk, AlleleKey};
 use super::{CallerOptions, CallingMode, VariantCall, VariantType};
 use crate::align::ReferenceIndex;
-use crate::pileup::{Pileup, CHUNK_BITS};
+use crate::pileup::{Coverage, Depths, Pileup, CHUNK_BITS};
 
 /// Dresses an assessed allele as a [`VariantCall`].
 pub(super) fn to_call(
@@ -118,8 +118,9 @@ fn call_global_range(
     }
     let globals = Globals::learn(pileup, index, options);
     let chunks = (range.start >> CHUNK_BITS) as usize..=((range.end - 1) >> CHUNK_BITS) as usize;
+    let mut coverage = Coverage::default();
     for chunk in chunks.filter(|&c| pileup.is_touched(c)) {
-        let coverage = pileup.coverage(pileup.chunk_range(chunk));
+        pileup.chunk_coverage(chunk, Depths::All, &mut coverage);
         visit_chunk(
             pileup,
             &coverage,

@@ -7,7 +7,7 @@ use super::background::{Background, BackgroundCounts};
 use super::indel_noise::{IndelNoise, NoiseCounts};
 use super::{CallerOptions, CallingMode};
 use crate::align::ReferenceIndex;
-use crate::pileup::{Coverage, Pileup};
+use crate::pileup::{Coverage, Depths, Pileup};
 
 /// The counts of one chunk that the whole pileup's rates are learnt from.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,6 +18,14 @@ pub(super) struct ChunkCounts {
 }
 
 impl ChunkCounts {
+    /// The depths counting a chunk reads.
+    pub(super) fn depths(mode: CallingMode) -> Depths {
+        match mode {
+            CallingMode::Population => Depths::DepthAndIndel,
+            CallingMode::Germline => Depths::Indel,
+        }
+    }
+
     /// Counts chunk `chunk` of `pileup`, whose depths `coverage` holds.
     pub(super) fn of_chunk(
         pileup: &Pileup,
@@ -70,10 +78,11 @@ impl Globals {
 
     /// Learns the rates of every chunk of `pileup`.
     pub(super) fn learn(pileup: &Pileup, index: &ReferenceIndex, options: &CallerOptions) -> Self {
+        let mut coverage = Coverage::default();
         let counts: Vec<ChunkCounts> = (0..pileup.chunk_count())
             .filter(|&c| pileup.is_touched(c))
             .map(|c| {
-                let coverage = pileup.coverage(pileup.chunk_range(c));
+                pileup.chunk_coverage(c, ChunkCounts::depths(options.mode), &mut coverage);
                 ChunkCounts::of_chunk(pileup, &coverage, index, c, options.mode)
             })
             .collect();

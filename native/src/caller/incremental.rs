@@ -15,7 +15,7 @@ use super::globals::{ChunkCounts, Globals};
 use super::visit::{visit_chunk, AlleleKey};
 use super::{CallerOptions, VariantCall, VariantStatus};
 use crate::align::ReferenceIndex;
-use crate::pileup::{FxHashMap, Pileup};
+use crate::pileup::{Coverage, Depths, FxHashMap, Pileup};
 
 /// A confirmed call is reported again once its depth has grown by this
 /// factor since it was last reported...
@@ -171,8 +171,9 @@ impl IncrementalCaller {
             }
         };
         self.seen = Some((pileup.identity(), pileup.generation()));
+        let mut coverage = Coverage::default();
         for &chunk in &changed {
-            let coverage = pileup.coverage(pileup.chunk_range(chunk));
+            pileup.chunk_coverage(chunk, ChunkCounts::depths(self.options.mode), &mut coverage);
             self.counts[chunk] = Some(ChunkCounts::of_chunk(
                 pileup,
                 &coverage,
@@ -200,7 +201,7 @@ impl IncrementalCaller {
                 continue;
             }
             assessed += 1;
-            let coverage = pileup.coverage(pileup.chunk_range(chunk));
+            pileup.chunk_coverage(chunk, Depths::All, &mut coverage);
             let reported = &self.reported;
             visit_chunk(
                 pileup,

@@ -78,8 +78,12 @@ impl NoiseCounts {
         // The runs whose anchor lies in the chunk: those starting in it
         // after its first base, one starting just after it, and one starting
         // a contig at its first base.
-        for contig in 0..index.contig_count() {
+        let (first_contig, _) = index.locate(range.start);
+        for contig in first_contig..index.contig_count() {
             let offset = index.contig_offset(contig);
+            if offset > range.end {
+                break;
+            }
             let bases = index.contig_sequence(contig);
             let contig_end = offset + bases.len() as u32;
             let from = range.start.max(offset);
@@ -130,8 +134,9 @@ impl IndelNoise {
     #[cfg(test)]
     pub(super) fn learn(pileup: &Pileup, index: &ReferenceIndex) -> Self {
         let mut counts = NoiseCounts::default();
+        let mut coverage = Coverage::default();
         for chunk in 0..pileup.chunk_count() {
-            let coverage = pileup.coverage(pileup.chunk_range(chunk));
+            pileup.chunk_coverage(chunk, crate::pileup::Depths::Indel, &mut coverage);
             counts.add(&NoiseCounts::of_chunk(pileup, &coverage, index, chunk));
         }
         Self::from_counts(&counts)

@@ -140,10 +140,14 @@ impl Chunk {
         self.indels.absorb(&other.indels);
     }
 
-    /// Fills `out[track][0..CHUNK_SIZE]` with the chunk's depths.
-    pub(super) fn depths(&self, out: &mut [Vec<u32>; TRACKS]) {
+    /// Fills `out[track][0..CHUNK_SIZE]` with the chunk's depths, for the
+    /// tracks `wanted` names (the others are left empty).
+    pub(super) fn depths(&self, wanted: [bool; TRACKS], out: &mut [Vec<u32>; TRACKS]) {
         for (t, depths) in out.iter_mut().enumerate() {
             depths.clear();
+            if !wanted[t] {
+                continue;
+            }
             match &self.dense {
                 Some(dense) => depths.extend_from_slice(
                     &dense[t * CHUNK_SIZE as usize..(t + 1) * CHUNK_SIZE as usize],
@@ -154,7 +158,16 @@ impl Chunk {
         for &event in &self.events {
             let offset = usize::from(event & OFFSET_MASK);
             let change = if event & END != 0 { u32::MAX } else { 1 };
-            for t in tracks_of(event) {
+            let own = usize::from(event & INDEL != 0);
+            if wanted[own] {
+                out[own][offset] = out[own][offset].wrapping_add(change);
+            }
+            if event & REVERSE != 0 && wanted[track::REVERSE_DEPTH + own] {
+                let t = track::REVERSE_DEPTH + own;
+                out[t][offset] = out[t][offset].wrapping_add(change);
+            }
+            if event & COIN_TOSS != 0 && wanted[track::COIN_TOSS_DEPTH + own] {
+                let t = track::COIN_TOSS_DEPTH + own;
                 out[t][offset] = out[t][offset].wrapping_add(change);
             }
         }
@@ -221,7 +234,7 @@ mod tests {
         assert!(chunk.dense.is_some() && chunk.events.is_empty());
         let mut expected = tracks();
         let mut depths = tracks();
-        chunk.depths(&mut depths);
+        chunk.depths([true; TRACKS], &mut depths);
         // A chunk of events alone, summed up by hand.
         for depths in expected.iter_mut() {
             *depths = vec![0; CHUNK_SIZE as usize];
@@ -245,7 +258,7 @@ mod tests {
         let mut merged = Chunk::default();
         merged.push_event(0, 0);
         merged.absorb(&chunk);
-        merged.depths(&mut depths);
+        merged.depths([true; TRACKS], &mut depths);
         assert_eq!(
             depths[track::DEPTH][4_095],
             expected[track::DEPTH][4_095] + 1

@@ -51,6 +51,25 @@ impl Clone for Pileup {
     }
 }
 
+/// What a pileup holds in memory ([`Pileup::memory`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PileupMemory {
+    /// Every byte, chunks, alleles and bookkeeping.
+    pub total: usize,
+    /// Chunks allocated (touched by a read).
+    pub chunks: usize,
+    /// Bytes of depth events and dense change arrays.
+    pub depth_bytes: usize,
+    /// SNV alleles one read showed, and the bytes they take.
+    pub snvs_seen_once: usize,
+    pub snv_once_bytes: usize,
+    /// SNV alleles more reads showed, and the bytes they take.
+    pub snvs_seen_more: usize,
+    pub snv_more_bytes: usize,
+    /// Indel alleles.
+    pub indels: usize,
+}
+
 /// Entry `i` of an evidence flags array, 0 (forward, mid-read) when the
 /// array is empty (see [`Evidence::span_flags`]).
 fn flag(flags: &[u8], i: usize) -> u8 {
@@ -327,6 +346,27 @@ impl Pileup {
                     .map(|_| c)
             })
             .collect()
+    }
+
+    /// What the pileup holds in memory, part by part.
+    pub fn memory(&self) -> PileupMemory {
+        let mut memory = PileupMemory {
+            total: self.heap_bytes(),
+            chunks: self.chunks.iter().flatten().count(),
+            ..PileupMemory::default()
+        };
+        for chunk in self.chunks.iter().flatten() {
+            memory.depth_bytes +=
+                chunk.events.capacity() * 2 + chunk.dense.as_ref().map_or(0, |d| d.len() * 4);
+            let (once, more) = chunk.snvs.counts();
+            memory.snvs_seen_once += once;
+            memory.snvs_seen_more += more;
+            memory.indels += chunk.indels.len();
+            let (once_bytes, more_bytes) = chunk.snvs.bytes_by_kind();
+            memory.snv_once_bytes += once_bytes;
+            memory.snv_more_bytes += more_bytes;
+        }
+        memory
     }
 
     /// Bytes the pileup holds, its chunks' and its own.

@@ -47,7 +47,7 @@ mod testing;
 pub use allele::{AlleleSupport, IndelAllele, SnvAllele, VcfAllele};
 pub use bins::{bin_size, depth_bins, low_depth_runs, DepthBinner, DepthBins, LowDepthRuns};
 pub use chunk::{CHUNK_BITS, CHUNK_SIZE};
-pub use counts::Pileup;
+pub use counts::{Pileup, PileupMemory};
 pub use coverage::Coverage;
 pub use error::PileupError;
 pub use evidence::{
@@ -55,4 +55,5 @@ pub use evidence::{
 };
 pub(crate) use hasher::FxHashMap;
 pub use normalise::{left_shift_deletion, left_shift_insertion, normalise, normalise_indel};
+pub use read_out::Depths;
 pub use strand::{COIN_TOSS, NEAR_READ_END, READ_END_DISTANCE, REVERSE_STRAND};

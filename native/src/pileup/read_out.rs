@@ -7,6 +7,27 @@ use super::chunk::{Chunk, CHUNK_BITS, CHUNK_SIZE, TRACKS};
 use super::counts::{base_code, chunk_of, snv_key, BASES};
 use super::{AlleleSupport, Coverage, IndelAllele, Pileup, SnvAllele};
 
+/// Which depths [`Pileup::chunk_coverage`] decodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depths {
+    /// All six.
+    All,
+    /// Depth and indel depth (not their reverse-strand and coin-toss parts).
+    DepthAndIndel,
+    /// Indel depth alone.
+    Indel,
+}
+
+impl Depths {
+    fn tracks(self) -> [bool; TRACKS] {
+        match self {
+            Depths::All => [true; TRACKS],
+            Depths::DepthAndIndel => [true, true, false, false, false, false],
+            Depths::Indel => [false, true, false, false, false, false],
+        }
+    }
+}
+
 impl Pileup {
     fn chunk(&self, chunk: usize) -> Option<&Chunk> {
         self.chunks.get(chunk).and_then(|c| c.as_deref())
@@ -28,7 +49,7 @@ impl Pileup {
                 (position - chunk_start) as usize..(end - chunk_start).min(CHUNK_SIZE) as usize;
             match self.chunk(c) {
                 Some(chunk) => {
-                    chunk.depths(&mut buffer);
+                    chunk.depths([true; TRACKS], &mut buffer);
                     for (out, depths) in coverage.tracks.iter_mut().zip(&buffer) {
                         out.extend_from_slice(&depths[piece.clone()]);
                     }
@@ -42,6 +63,22 @@ impl Pileup {
             position = chunk_start + piece.end as u32;
         }
         coverage
+    }
+
+    /// Decodes the depths of chunk `chunk` that `depths` names into
+    /// `coverage` (the others read 0), reusing its storage.
+    pub fn chunk_coverage(&self, chunk: usize, depths: Depths, coverage: &mut Coverage) {
+        let range = self.chunk_range(chunk);
+        coverage.start = range.start;
+        match self.chunk(chunk) {
+            Some(c) => {
+                c.depths(depths.tracks(), &mut coverage.tracks);
+                for track in coverage.tracks.iter_mut() {
+                    track.truncate(range.len());
+                }
+            }
+            None => coverage.tracks.iter_mut().for_each(Vec::clear),
+        }
     }
 
     /// Calls `visit(start, depths)` with the (SNV) depths of global `range`

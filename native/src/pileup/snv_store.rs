@@ -180,6 +180,14 @@ impl SnvStore {
         (sorted_singles && sorted_multi && apart && inside).then_some(store)
     }
 
+    /// Bytes of the alleles read once, and of those read more.
+    pub(super) fn bytes_by_kind(&self) -> (usize, usize) {
+        (
+            self.singles.capacity() * 4,
+            self.multi.capacity() * std::mem::size_of::<(u16, AlleleSupport)>(),
+        )
+    }
+
     pub(super) fn heap_bytes(&self) -> usize {
         self.singles.capacity() * 4
             + self.multi.capacity() * std::mem::size_of::<(u16, AlleleSupport)>()
