@@ -2,7 +2,7 @@
  * Pileup and caller at scale: bytes the pileup holds per covered base at 5 Mbp and 100 Mbp (10×
  * and 30× of 150-bp reads with 0.5 % sequencing errors, a heterozygous SNV every 1,000 bases),
  * what the sequencing-error singletons among its alleles cost, and per live tick (a batch of
- * 20,000 reads, then `VariantCaller.update`) the incremental update's time against a full rescan of
+ * 20,000 reads, then `VariantCaller.update`, at twelve points of the run) the incremental update's time against a full rescan of
  * the same pileup (`callAll`, which counts and assesses every chunk) and the main thread's time
  * (event-loop time while the call ran: all of it when a build calls on the main thread).
  *
@@ -25,16 +25,25 @@ const VARIANT_SPACING = 1_000;
 const BATCH_READS = 20_000;
 const sizes = (process.env.PILEUP_SIZES ?? '5,100').split(',').map((mbp) => Number(mbp) * 1_000_000);
 
-/** A small deterministic generator (xorshift), so every build sees the same reads. */
+/** A deterministic generator (xoshiro128**), so every build sees the same reads. */
 function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
+  const state = new Uint32Array([seed >>> 0 || 1, 0x9e3779b9, 0x243f6a88, 0xb7e15162]);
+  const rotl = (x: number, k: number) => (x << k) | (x >>> (32 - k));
   return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
+    const result = Math.imul(rotl(Math.imul(state[1] as number, 5), 7), 9) >>> 0;
+    const t = (state[1] as number) << 9;
+    state[2] = (state[2] as number) ^ (state[0] as number);
+    state[3] = (state[3] as number) ^ (state[1] as number);
+    state[1] = (state[1] as number) ^ (state[2] as number);
+    state[0] = (state[0] as number) ^ (state[3] as number);
+    state[2] = (state[2] as number) ^ t;
+    state[3] = rotl(state[3] as number, 11);
+    return result / 4_294_967_296;
   };
 }
+
+/** Bases to the next event of probability `rate` per base (a geometric draw). */
+const gap = (next: () => number, rate: number) => Math.floor(Math.log(1 - next()) / Math.log(1 - rate));
 
 const BASES = [65, 67, 71, 84];
 
@@ -52,17 +61,22 @@ function evidenceOf(reads: number, length: number, next: () => number): Uint8Arr
     const reverse = next() < 0.5 ? 1 : 0;
     spans.push(start);
     flags.push(reverse);
-    for (let offset = 0; offset < READ_LENGTH; offset += 1) {
-      const position = start + offset;
-      const nearEnd = offset < 10 || offset >= READ_LENGTH - 10 ? 2 : 0;
-      const variant = position % VARIANT_SPACING === 500 && next() < 0.5;
-      if (variant || next() < ERROR_RATE) {
-        snvPositions.push(position);
-        snvBases.push(variant ? 84 : (BASES[Math.floor(next() * 4)] as number));
-        snvQualities.push(20 + Math.floor(next() * 20));
-        snvFlags.push(reverse | nearEnd);
-      }
-      if (next() < INDEL_ERROR_RATE) indelPositions.push(position);
+    const snv = (offset: number, base: number) => {
+      snvPositions.push(start + offset);
+      snvBases.push(base);
+      snvQualities.push(20 + Math.floor(next() * 20));
+      snvFlags.push(reverse | (offset < 10 || offset >= READ_LENGTH - 10 ? 2 : 0));
+    };
+    // A heterozygous SNV every VARIANT_SPACING bases, on half the reads.
+    const firstVariant = Math.ceil((start - 500) / VARIANT_SPACING) * VARIANT_SPACING + 500;
+    for (let position = firstVariant; position < start + READ_LENGTH; position += VARIANT_SPACING) {
+      if (next() < 0.5) snv(position - start, 84);
+    }
+    for (let offset = gap(next, ERROR_RATE); offset < READ_LENGTH; offset += 1 + gap(next, ERROR_RATE)) {
+      snv(offset, BASES[Math.floor(next() * 4)] as number);
+    }
+    for (let offset = gap(next, INDEL_ERROR_RATE); offset < READ_LENGTH; offset += 1 + gap(next, INDEL_ERROR_RATE)) {
+      indelPositions.push(start + offset);
     }
   }
   const arrays = [
@@ -136,16 +150,21 @@ for (const length of sizes) {
     const reads = Math.round((length * depth) / READ_LENGTH);
     const ticks: { updateMs: number; updateMainMs: number }[] = [];
     const rescans: number[] = [];
-    const tickEvery = Math.max(1, Math.floor(reads / BATCH_READS / 12));
+    const batches = Math.ceil(reads / BATCH_READS);
+    // Twelve checkpoints: the caller catches up unmeasured, then one live tick (one batch) is timed.
+    const checkpoints = new Set(Array.from({ length: 12 }, (_, k) => Math.floor(((k + 1) * batches) / 13)));
     const rssBefore = process.memoryUsage().rss;
-    let batch = 0;
-    for (let done = 0; done < reads; done += BATCH_READS) {
-      pileup.add(evidenceOf(Math.min(BATCH_READS, reads - done), length, next));
-      batch += 1;
-      if (batch % tickEvery !== 0) continue;
-      const update = await mainThread(() => caller.update(pileup));
-      ticks.push({ updateMs: update.wallMs, updateMainMs: update.mainMs });
-      if (ticks.length % 4 === 0) rescans.push((await mainThread(() => caller.callAll(pileup))).wallMs);
+    for (let batch = 0; batch < batches; batch += 1) {
+      const batchReads = Math.min(BATCH_READS, reads - batch * BATCH_READS);
+      if (checkpoints.has(batch)) {
+        await caller.update(pileup);
+        pileup.add(evidenceOf(batchReads, length, next));
+        const update = await mainThread(() => caller.update(pileup));
+        ticks.push({ updateMs: update.wallMs, updateMainMs: update.mainMs });
+        if (ticks.length % 3 === 0) rescans.push((await mainThread(() => caller.callAll(pileup))).wallMs);
+      } else {
+        pileup.add(evidenceOf(batchReads, length, next));
+      }
     }
     const label = `${length / 1e6} Mbp at ${depth}×`;
     const summary = pileup.depthSummary();

@@ -51,6 +51,10 @@ impl NoiseCounts {
         let sequence = index.global_sequence();
         let range = pileup.chunk_range(chunk);
         let mut counts = NoiseCounts::default();
+        // No site of a chunk this shallow says anything of the noise.
+        if coverage.indel_depths().iter().all(|&depth| depth < MIN_SITE_DEPTH) {
+            return counts;
+        }
         // Left-normalised, a 1-bp indel of a run's base sits at the run's start.
         let mut observed: Vec<(u32, u32)> = Vec::new();
         for (allele, support) in pileup.chunk_indel_alleles(chunk) {
@@ -99,7 +103,7 @@ impl NoiseCounts {
                     continue;
                 }
                 if base != b'N' && coverage.indel_depth(anchor) >= MIN_SITE_DEPTH {
-                    counts.sites[run_length(bases, local, base).min(LONGEST_RUN)] += 1;
+                    counts.sites[capped_run_length(bases, local, base)] += 1;
                 }
             }
         }
@@ -167,6 +171,15 @@ fn homopolymer_base(allele: &IndelAllele, sequence: &[u8]) -> Option<u8> {
     };
     let first = *bases.first()?;
     bases.iter().all(|&b| b == first).then_some(first)
+}
+
+/// `run_length(…).min(LONGEST_RUN)`, looking no further than that.
+fn capped_run_length(sequence: &[u8], position: usize, base: u8) -> usize {
+    sequence[position.min(sequence.len())..]
+        .iter()
+        .take(LONGEST_RUN)
+        .take_while(|&&b| b == base)
+        .count()
 }
 
 /// Length of the run of `base` from `position` on.

@@ -112,10 +112,8 @@ impl SnvStore {
     pub(super) fn absorb(&mut self, other: &SnvStore) {
         for &single in &other.singles {
             let (key, support) = unpack(single);
-            if self.multi.binary_search_by_key(&key, |&(k, _)| k).is_err()
-                && !self.find_single(key).1
-            {
-                let (at, _) = self.find_single(key);
+            let (at, found) = self.find_single(key);
+            if !found && self.multi.binary_search_by_key(&key, |&(k, _)| k).is_err() {
                 reserve_one(&mut self.singles);
                 self.singles.insert(at, single);
             } else {
