@@ -19,7 +19,7 @@ use crate::pileup::{self, DepthBinner, Evidence, LowDepthRuns};
 pub struct PileupMemory {
     /// Every byte it holds: chunks, alleles, bookkeeping.
     pub total_bytes: f64,
-    /// Chunks of 4,096 bases allocated (touched by a read).
+    /// Chunks of 1,024 bases allocated (touched by a read).
     pub chunks: f64,
     /// Bytes of read start and end events (and dense depths where reads are deep).
     pub depth_bytes: f64,
@@ -135,7 +135,7 @@ impl SharedPileup {
 }
 
 /// Per-position evidence accumulated over batches, over one reference;
-/// pileups of several threads merge into one. Stored in chunks of 4,096
+/// pileups of several threads merge into one. Stored in chunks of 1,024
 /// bases allocated when a read first touches them; calling reads it off
 /// the JS thread ({@link VariantCaller.update}).
 #[napi]

@@ -52,7 +52,11 @@ impl NoiseCounts {
         let range = pileup.chunk_range(chunk);
         let mut counts = NoiseCounts::default();
         // No site of a chunk this shallow says anything of the noise.
-        if coverage.indel_depths().iter().all(|&depth| depth < MIN_SITE_DEPTH) {
+        if coverage
+            .indel_depths()
+            .iter()
+            .all(|&depth| depth < MIN_SITE_DEPTH)
+        {
             return counts;
         }
         // Left-normalised, a 1-bp indel of a run's base sits at the run's start.

@@ -11,15 +11,16 @@ use super::indel_store::IndelStore;
 use super::snv_store::SnvStore;
 
 /// log2 of [`CHUNK_SIZE`].
-pub const CHUNK_BITS: u32 = 12;
+pub const CHUNK_BITS: u32 = 10;
 /// Reference bases per chunk.
 pub const CHUNK_SIZE: u32 = 1 << CHUNK_BITS;
 /// Depth tracks per chunk: depth, indel depth, each of them again for the
 /// reverse-strand reads and for the reads placed by a coin toss.
 pub(super) const TRACKS: usize = 6;
 
-/// Event bits: the offset in the chunk, then what the event is.
+/// Event bits: the offset in the chunk (up to 12 bits), then what the event is.
 const OFFSET_MASK: u16 = (CHUNK_SIZE - 1) as u16;
+const _: () = assert!(CHUNK_BITS <= 12);
 /// The event ends a read (−1) rather than starts one (+1).
 pub(super) const END: u16 = 1 << 12;
 /// The event is of the indel depth (else of the SNV depth).
@@ -30,7 +31,7 @@ pub(super) const REVERSE: u16 = 1 << 14;
 pub(super) const COIN_TOSS: u16 = 1 << 15;
 
 /// Past this many events the dense change arrays (six `u32` per base) are
-/// smaller than the events (about 440× of 150-bp reads).
+/// smaller than the events (about 440× of 150-bp reads; four events a read).
 const DENSE_AFTER: usize = TRACKS * CHUNK_SIZE as usize * 4 / 2;
 
 /// Depth tracks, indexed as [`Chunk::depths`] fills them.
@@ -61,7 +62,9 @@ pub(super) struct Chunk {
 /// that at most a third of a chunk's storage is slack.
 pub(super) fn reserve_one<T>(values: &mut Vec<T>) {
     if values.len() == values.capacity() {
-        values.reserve_exact((values.len() / 2).max(4));
+        // Lists of large entries (alleles in full) start with one.
+        let least = if std::mem::size_of::<T>() > 8 { 1 } else { 4 };
+        values.reserve_exact((values.len() / 2).max(least));
     }
 }
 
@@ -226,7 +229,7 @@ mod tests {
         // deeper than 65,535×.
         const READS: u32 = 70_000;
         for read in 0..READS {
-            let (start, end) = (read % 100, 100 + read % 3_000);
+            let (start, end) = (read % 100, 100 + read % (CHUNK_SIZE - 200));
             chunk.push_event(start, REVERSE);
             chunk.push_event(end, END | REVERSE);
             chunk.push_event(start + 5, INDEL | COIN_TOSS);
@@ -240,7 +243,10 @@ mod tests {
             *depths = vec![0; CHUNK_SIZE as usize];
         }
         for read in 0..READS {
-            let (start, end) = ((read % 100) as usize, (100 + read % 3_000) as usize);
+            let (start, end) = (
+                (read % 100) as usize,
+                (100 + read % (CHUNK_SIZE - 200)) as usize,
+            );
             for t in [track::DEPTH, track::REVERSE_DEPTH] {
                 expected[t][start..end].iter_mut().for_each(|d| *d += 1);
             }
@@ -250,7 +256,8 @@ mod tests {
         }
         assert_eq!(depths, expected);
         // Deeper than 65,535× stays exact.
-        assert!(depths[track::INDEL_DEPTH][4_000] > 65_535);
+        let last = CHUNK_SIZE as usize - 1;
+        assert!(depths[track::INDEL_DEPTH][last] > 65_535);
         let mut depth = Vec::new();
         chunk.depth(&mut depth);
         assert_eq!(depth, expected[track::DEPTH]);
@@ -259,9 +266,6 @@ mod tests {
         merged.push_event(0, 0);
         merged.absorb(&chunk);
         merged.depths([true; TRACKS], &mut depths);
-        assert_eq!(
-            depths[track::DEPTH][4_095],
-            expected[track::DEPTH][4_095] + 1
-        );
+        assert_eq!(depths[track::DEPTH][last], expected[track::DEPTH][last] + 1);
     }
 }
