@@ -259,6 +259,25 @@ describe('the pileup', () => {
       expect(copy.depth('random', position)).toBe(pileup.depth('random', position));
     }
     expect(pileup.depth('random', 100_000)).toBeGreaterThan(15);
+    const alleles = ({ chunks, snvsSeenOnce, snvsSeenMore, indels }: Pileup['memory']) => [
+      chunks,
+      snvsSeenOnce,
+      snvsSeenMore,
+      indels,
+    ];
+    expect(alleles(copy.memory)).toEqual(alleles(pileup.memory));
+  });
+
+  it('should hold a few bytes per covered base, in chunks of 1,024 bases touched by reads', async () => {
+    const g = await genome(14);
+    const pileup = pileUp(g, 14);
+    const { totalBytes, chunks, depthBytes, snvsSeenOnce, snvsSeenOnceBytes } = pileup.memory;
+    const covered = pileup.depthSummary().breadth1x * REFERENCE_LENGTH;
+    expect(chunks).toBe(Math.ceil(REFERENCE_LENGTH / 1_024));
+    expect(depthBytes).toBeLessThan(totalBytes);
+    expect(totalBytes / covered).toBeLessThan(8);
+    // A sequencing error read once takes about four bytes.
+    expect(snvsSeenOnceBytes / snvsSeenOnce).toBeLessThan(8);
   });
 
   it('should merge two half pileups into the whole', async () => {
