@@ -9,7 +9,8 @@
  * Evidence is made here in the bytes a detector sends (no alignment), so that a 100 Mbp genome
  * needs only its index. The same script runs against another build of the addon:
  *
- *   npx tsx bench/pileup-scale.ts                      (PILEUP_SIZES=5 for 5 Mbp only)
+ *   npx tsx bench/pileup-scale.ts                      (PILEUP_SIZES=5 for 5 Mbp only,
+ *                                                        PILEUP_MODE=population for that mode)
  *   HELIX_NATIVE=/path/to/native/index.js npx tsx bench/pileup-scale.ts
  */
 import { performance } from 'node:perf_hooks';
@@ -24,6 +25,7 @@ const INDEL_ERROR_RATE = 0.0001;
 const VARIANT_SPACING = 1_000;
 const BATCH_READS = 20_000;
 const sizes = (process.env.PILEUP_SIZES ?? '5,100').split(',').map((mbp) => Number(mbp) * 1_000_000);
+const mode = process.env.PILEUP_MODE === 'population' ? 'population' : 'germline';
 
 /** A deterministic generator (xoshiro128**), so every build sees the same reads. */
 function random(seed: number): () => number {
@@ -138,7 +140,7 @@ async function mainThread<T>(work: () => Promise<T> | T): Promise<{ wallMs: numb
   return { wallMs, mainMs: used.active, value };
 }
 
-console.log(`# pileup and caller at scale (${READ_LENGTH}-bp reads, ${ERROR_RATE * 100} % errors)`);
+console.log(`# pileup and caller at scale (${READ_LENGTH}-bp reads, ${ERROR_RATE * 100} % errors, ${mode} calling)`);
 for (const length of sizes) {
   const built = performance.now();
   const index = await AlignerIndex.build(Reference.random(length, 7, 'chr1'));
@@ -146,7 +148,7 @@ for (const length of sizes) {
   for (const depth of [10, 30]) {
     const next = random(length + depth);
     const pileup = new Pileup(index);
-    const caller = new VariantCaller();
+    const caller = new VariantCaller({ mode });
     const reads = Math.round((length * depth) / READ_LENGTH);
     const ticks: { updateMs: number; updateMainMs: number }[] = [];
     const rescans: number[] = [];
