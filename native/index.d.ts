@@ -134,7 +134,7 @@ export declare class MutatedSample {
 
 /**
  * Per-position evidence accumulated over batches, over one reference;
- * pileups of several threads merge into one. Stored in chunks of 4,096
+ * pileups of several threads merge into one. Stored in chunks of 1,024
  * bases allocated when a read first touches them; calling reads it off
  * the JS thread ({@link VariantCaller.update}).
  */
@@ -541,7 +541,7 @@ export interface Neighbour {
 export interface PileupMemory {
   /** Every byte it holds: chunks, alleles, bookkeeping. */
   totalBytes: number
-  /** Chunks of 4,096 bases allocated (touched by a read). */
+  /** Chunks of 1,024 bases allocated (touched by a read). */
   chunks: number
   /** Bytes of read start and end events (and dense depths where reads are deep). */
   depthBytes: number
