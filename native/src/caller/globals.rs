@@ -12,8 +12,9 @@ use crate::pileup::{Coverage, Depths, Pileup};
 /// The counts of one chunk that the whole pileup's rates are learnt from.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct ChunkCounts {
-    /// Counted in population mode alone (germline calling does not use it).
-    background: Option<BackgroundCounts>,
+    /// Counted in population mode alone (germline calling does not use it);
+    /// boxed, so that a germline caller's counts of a chunk stay small.
+    background: Option<Box<BackgroundCounts>>,
     noise: NoiseCounts,
 }
 
@@ -36,7 +37,7 @@ impl ChunkCounts {
     ) -> Self {
         ChunkCounts {
             background: (mode == CallingMode::Population)
-                .then(|| BackgroundCounts::of_chunk(pileup, coverage, index, chunk)),
+                .then(|| Box::new(BackgroundCounts::of_chunk(pileup, coverage, index, chunk))),
             noise: NoiseCounts::of_chunk(pileup, coverage, index, chunk),
         }
     }

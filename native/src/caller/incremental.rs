@@ -75,7 +75,8 @@ pub struct IncrementalCaller {
     /// Reported SNVs per chunk: there the alleles one read showed are
     /// looked at too.
     reported_snvs: FxHashMap<usize, u32>,
-    /// Per chunk, its counts as of the last update.
+    /// Per chunk, its counts as of the last update (about a hundred bytes a
+    /// chunk in germline mode: a tenth of a byte per reference base).
     counts: Vec<Option<ChunkCounts>>,
     globals: Option<Globals>,
     /// The pileup and its generation at the last update.
