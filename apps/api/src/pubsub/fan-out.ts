@@ -37,3 +37,60 @@ export async function fanOut(
     }
   }
 }
+
+/** One result waiting for its fan-out, with who was subscribed when it was produced. */
+interface PendingFanOut {
+  shared: SharedResult;
+  subscribers: readonly Subscriber[];
+}
+
+/**
+ * The results of one shared execution on their way to its subscribers: one fan-out at a time, in
+ * the order the results were produced. When results come faster than they can be fanned out (more
+ * sockets than one process writes in an interval), a result whose field supersedes the previous
+ * one (`supersede`: the metrics stream) replaces the one still waiting instead of queueing behind
+ * it, so the backlog is at most one result; other results (detected mutations) all wait their turn.
+ */
+export class FanOutQueue {
+  readonly #pending: PendingFanOut[] = [];
+  readonly #supersede: boolean;
+  readonly #options: FanOutOptions;
+  #draining: Promise<void> | undefined;
+  #failure: unknown;
+
+  constructor(supersede: boolean, options: FanOutOptions = {}) {
+    this.#supersede = supersede;
+    this.#options = options;
+  }
+
+  /** Results waiting for a fan-out (not counting the one under way). */
+  get waiting(): number {
+    return this.#pending.length;
+  }
+
+  /** Queues `shared` for `subscribers` (taken as they are now, so someone joining later is not in it). */
+  push(shared: SharedResult, subscribers: readonly Subscriber[]): void {
+    if (this.#supersede) this.#pending.length = 0;
+    this.#pending.push({ shared, subscribers });
+    this.#draining ??= this.#drain();
+  }
+
+  /** Resolves once every queued result has been handed out; rejects if a delivery threw. */
+  async idle(): Promise<void> {
+    await this.#draining;
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      for (let next = this.#pending.shift(); next; next = this.#pending.shift()) {
+        await fanOut(next.shared, next.subscribers, this.#options);
+      }
+    } catch (error) {
+      this.#failure ??= error;
+      this.#pending.length = 0;
+    } finally {
+      this.#draining = undefined;
+    }
+  }
+}

@@ -9,7 +9,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { BufferedSubscriber } from './buffered-subscriber.js';
-import { fanOut } from './fan-out.js';
+import { FanOutQueue } from './fan-out.js';
 import { type SocketDelivery, SocketSubscriber } from './socket-subscriber.js';
 import { SharedResult, type StreamingSubscriber, type Subscriber } from './subscriber.js';
 
@@ -23,7 +23,10 @@ export interface SharedSubscriptionOptions {
   delivery?(context: unknown): SocketDelivery | undefined;
   /** Hides unexpected errors from clients, as the HTTP path does. */
   maskError?(error: GraphQLError): GraphQLError;
-  /** Root fields whose events supersede each other: skipped for a subscriber that is behind. */
+  /**
+   * Root fields whose events supersede each other: skipped for a subscriber that is behind, and a
+   * result still waiting for its fan-out is replaced by a newer one.
+   */
   droppable?: ReadonlySet<string>;
   /** Root fields whose latest event a new subscriber receives at once. */
   replayLatest?: ReadonlySet<string>;
@@ -130,6 +133,8 @@ class SharedExecution {
   readonly #fieldName: string;
   readonly #forget: () => void;
   #source: AsyncIterator<unknown> | undefined;
+  /** Results on their way to the subscribers, one fan-out at a time. */
+  readonly #queue: FanOutQueue;
   #latest: SharedResult | undefined;
   #closed = false;
 
@@ -144,6 +149,9 @@ class SharedExecution {
     this.#fieldName = fieldName;
     this.#registry = registry;
     this.#forget = forget;
+    this.#queue = new FanOutQueue(registry.options.droppable.has(fieldName), {
+      sliceMs: registry.options.fanOutSliceMs,
+    });
     this.started = this.#start();
   }
 
@@ -181,24 +189,21 @@ class SharedExecution {
         });
         const result = this.#mask(executed);
         const shared = new SharedResult(result, JSON.stringify(result));
-        // A subscriber that joins during the fan-out is not in it: it gets the latest on joining.
+        // Who is subscribed now gets it; whoever joins before its fan-out gets it on joining.
         if (options.replayLatest.has(this.#fieldName)) this.#latest = shared;
-        await this.#fanOut(shared);
+        this.#queue.push(shared, [...this.#subscribers]);
       }
+      await this.#queue.idle();
     } catch (error) {
       const result = this.#mask({
         errors: [new GraphQLError((error as Error).message, { originalError: error as Error })],
       });
-      await this.#fanOut(new SharedResult(result, JSON.stringify(result)));
+      this.#queue.push(new SharedResult(result, JSON.stringify(result)), [...this.#subscribers]);
+      await this.#queue.idle().catch(() => undefined);
     }
     this.#close();
     for (const subscriber of this.#subscribers) subscriber.end();
     this.#subscribers.clear();
-  }
-
-  /** Hands `shared` to everyone subscribed now, in slices; the next result waits for the last of them. */
-  #fanOut(shared: SharedResult): Promise<void> {
-    return fanOut(shared, [...this.#subscribers], { sliceMs: this.#registry.options.fanOutSliceMs });
   }
 
   #mask(result: ExecutionResult): ExecutionResult {

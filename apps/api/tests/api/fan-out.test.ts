@@ -15,7 +15,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { createPubSub } from 'graphql-yoga';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { fanOut } from '../../src/pubsub/fan-out.js';
+import { FanOutQueue, fanOut } from '../../src/pubsub/fan-out.js';
 import { SharedSubscriptions } from '../../src/pubsub/shared-subscriptions.js';
 import type { SocketDelivery } from '../../src/pubsub/socket-subscriber.js';
 import { SharedResult, type Subscriber } from '../../src/pubsub/subscriber.js';
@@ -116,6 +116,29 @@ describe('fan-out in slices', () => {
     expect(order).toEqual(subscribers.map((_, index) => index));
     // Timers ran while the fan-out was under way: it did not hold the loop for all 1,000.
     expect(turnsBetween).toBeGreaterThan(0);
+  });
+
+  it('should let a newer metrics result replace one still waiting for its fan-out, and queue other results', async () => {
+    const result = (tick: number) => new SharedResult({ data: { tick } }, `{"data":{"tick":${tick}}}`);
+    const received = (supersede: boolean) => {
+      const seen: number[][] = Array.from({ length: 300 }, () => []);
+      const subscribers: Subscriber[] = seen.map((log) => ({
+        deliver: (shared) => log.push(shared.result.data?.tick as number),
+        end: () => undefined,
+      }));
+      const queue = new FanOutQueue(supersede, { sliceMs: 0 });
+      // The first fan-out is under way (it yields every 32 subscribers) as three more arrive.
+      for (let tick = 1; tick <= 4; tick += 1) queue.push(result(tick), subscribers);
+      return { seen, queue };
+    };
+    const superseding = received(true);
+    expect(superseding.queue.waiting).toBe(1);
+    await superseding.queue.idle();
+    expect(new Set(superseding.seen.map((log) => log.join()))).toEqual(new Set(['1,4']));
+    const queueing = received(false);
+    expect(queueing.queue.waiting).toBe(3);
+    await queueing.queue.idle();
+    expect(new Set(queueing.seen.map((log) => log.join()))).toEqual(new Set(['1,2,3,4']));
   });
 
   it('should give every subscriber results in the order they were produced, then complete', async () => {
