@@ -13,6 +13,9 @@ import { FanOutQueue } from './fan-out.js';
 import { type SocketDelivery, SocketSubscriber } from './socket-subscriber.js';
 import { SharedResult, type StreamingSubscriber, type Subscriber } from './subscriber.js';
 
+/** Results of one execution that may wait for their fan-out before the source is read again. */
+const MAX_WAITING_RESULTS = 64;
+
 /** How shared subscriptions behave; every field has a sensible default. */
 export interface SharedSubscriptionOptions {
   /** The context one event executes with, from the first subscriber's (fresh loaders per event). */
@@ -192,6 +195,9 @@ class SharedExecution {
         // Who is subscribed now gets it; whoever joins before its fan-out gets it on joining.
         if (options.replayLatest.has(this.#fieldName)) this.#latest = shared;
         this.#queue.push(shared, [...this.#subscribers]);
+        // Results that all wait their turn are held here at most this many deep; past that, the
+        // source stream holds them back (each holds a list of every subscriber).
+        if (this.#queue.waiting >= MAX_WAITING_RESULTS) await this.#queue.idle();
       }
       await this.#queue.idle();
     } catch (error) {
