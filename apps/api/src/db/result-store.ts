@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { effectsJsonOf } from '../annotate/effects-json.js';
 import { concernKeys } from '../concern/keys.js';
 import type {
   AnalysisRecord,
@@ -84,11 +85,17 @@ export class PostgresResultStore implements ResultStore {
     // connection of its own: reading a statement's JSON document (with effects, ~700 bytes a row)
     // is one backend's work, and a run's end had waited on them one after the other with a core
     // idle. The parts hold distinct calls, so they never wait on each other's rows.
-    const parts: VariantRecord[][] = [];
+    // Each part is sent before the next is written out, so PostgreSQL reads one while the event
+    // loop writes the next instead of waiting for all of them.
+    const writes: Promise<void>[] = [];
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      parts.push(rows.slice(start, start + ROWS_PER_STATEMENT));
+      if (start > 0) await new Promise(setImmediate);
+      const write = this.#upsertVariantRows(rows.slice(start, start + ROWS_PER_STATEMENT));
+      // Handled here, so that a part failing while the next is written out is no unhandled rejection.
+      write.catch(() => {});
+      writes.push(write);
     }
-    const written = await Promise.allSettled(parts.map((part) => this.#upsertVariantRows(part)));
+    const written = await Promise.allSettled(writes);
     // Every part settled first: a retry of the batch never overlaps a part still being written.
     const failed = written.find((outcome) => outcome.status === 'rejected');
     if (failed) throw failed.reason;
@@ -148,7 +155,7 @@ export class PostgresResultStore implements ResultStore {
         rows.map((row) => row.seenAt),
         rows.map((row) => row.sample),
         rows.map((row) => row.fileArrivedAt ?? null),
-        JSON.stringify(rows.map(documentColumns)),
+        documentText(rows),
         rows.map((row) => row.forwardAltCount),
         rows.map((row) => row.reverseAltCount),
         rows.map((row) => row.forwardRefCount),
@@ -286,36 +293,30 @@ export class PostgresResultStore implements ResultStore {
   }
 }
 
-/** A row's effects and the arrays drawn from them, its filters and its history, named as the columns they fill. */
-interface DocumentColumns {
-  effects?: VariantRecord['effects'];
-  genes?: string[];
-  consequences?: string[];
-  protein_changes: string[];
-  filters: string[];
-  allele_frequency_history: VariantRecord['alleleFrequencyHistory'];
+/**
+ * A batch's one JSON document of effects, filters and history, a row's object each (named as the
+ * columns they fill; a row without effects still has its own `contig:REFposALT` key): one text for
+ * the batch costs far less to send and to read than arrays of JSON texts and of arrays, each
+ * quoted again as an array element. Effects go in as the annotator wrote them when they can
+ * ({@link effectsJsonOf}, their keys in `jsonb`'s order), and the rows' keys in that order too
+ * (shorter first, then bytewise): PostgreSQL reads them faster than keys it must sort.
+ */
+function documentText(rows: readonly VariantRecord[]): string {
+  return `[${rows.map(rowDocument).join(',')}]`;
 }
 
-/**
- * A row's object in its batch's one JSON document of effects, filters and history (a row without
- * effects still has its own `contig:REFposALT` key): one text for the batch costs far less to send
- * and to read than arrays of JSON texts and of arrays, each quoted again as an array element.
- */
-function documentColumns(row: VariantRecord): DocumentColumns {
-  const protein_changes = concernKeys(row);
-  const unannotated = {
-    protein_changes,
-    filters: row.filters,
-    allele_frequency_history: row.alleleFrequencyHistory,
-  };
-  if (row.effects.length === 0) return unannotated;
-  return {
-    ...unannotated,
-    effects: row.effects,
-    genes: distinct(row.effects.map((effect) => effect.gene)),
-    consequences: distinct(row.effects.map((effect) => effect.consequence)),
-    protein_changes,
-  };
+/** One row's object in {@link documentText}. */
+function rowDocument(row: VariantRecord): string {
+  const rest =
+    `"filters":${JSON.stringify(row.filters)},"protein_changes":${JSON.stringify(concernKeys(row))},` +
+    `"allele_frequency_history":${JSON.stringify(row.alleleFrequencyHistory)}}`;
+  if (row.effects.length === 0) return `{${rest}`;
+  const genes = distinct(row.effects.map((effect) => effect.gene));
+  const consequences = distinct(row.effects.map((effect) => effect.consequence));
+  return (
+    `{"genes":${JSON.stringify(genes)},"effects":${effectsJsonOf(row.effects)},` +
+    `"consequences":${JSON.stringify(consequences)},${rest}`
+  );
 }
 
 /** The distinct defined values, in first-seen order. */

@@ -128,7 +128,7 @@ export class BatchedSink {
     const limit = this.#options.maxRowsPerWrite;
     while (this.lag > 0 && !this.#closed) {
       const analyses = this.#analyses.slice(0, limit);
-      const variants = [...this.#variants.values()].slice(0, limit);
+      const variants = this.#firstVariants(limit);
       const samples = this.#samples.slice(0, limit);
       try {
         await this.#write(analyses, variants, samples);
@@ -148,6 +148,16 @@ export class BatchedSink {
       this.#written += analyses.length + variants.length + samples.length;
       this.#options.onWritten?.();
     }
+  }
+
+  /** The first `limit` variants waiting, without copying all of them (a run's end holds thousands). */
+  #firstVariants(limit: number): VariantRecord[] {
+    const variants: VariantRecord[] = [];
+    for (const row of this.#variants.values()) {
+      if (variants.length === limit) break;
+      variants.push(row);
+    }
+    return variants;
   }
 
   /** Writes one slice of each kind of row, retrying until the store takes them or the sink closes. */
