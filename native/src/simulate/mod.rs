@@ -48,6 +48,7 @@
 mod bases;
 mod buffers;
 mod error_model;
+mod fragments;
 mod reads;
 mod sample;
 #[cfg(test)]
@@ -59,6 +60,7 @@ pub use buffers::push_decimal;
 pub use error_model::{
     phred, ErrorModel, MAX_QUALITY, MIN_QUALITY, PHRED_FIRST_THRESHOLD, PHRED_STEP,
 };
-pub use reads::{ReadOptions, ReadSimulator, N_ATTEMPTS};
+pub use fragments::N_ATTEMPTS;
+pub use reads::{ReadOptions, ReadSimulator};
 pub use sample::{MutationOptions, Sample, SampleContig, INDEL_EXTEND, MAX_INDEL};
 pub use truth::{Genotype, TruthVariant, VariantKind};

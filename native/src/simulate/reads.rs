@@ -1,17 +1,14 @@
 //! Sampling reads (single or paired, with errors) from a mutated sample.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::bases::{reverse_complement, substitute};
 use super::buffers::push_decimal;
+use super::fragments::{Fragment, FragmentOrigins};
 use super::{ErrorModel, Sample};
 use crate::batch::Batch;
 use crate::error::{check_rate, HelixError, Result};
 use crate::rng::{Rng, Stream};
-
-/// Attempts to draw a fragment whose reads are at most 10 % `N`.
-pub const N_ATTEMPTS: u32 = 8;
 
 /// How to sample reads.
 #[derive(Clone, Copy, Debug)]
@@ -40,48 +37,14 @@ impl Default for ReadOptions {
     }
 }
 
-/// Fragments whose origin is drawn (and bases prefetched) before they are
-/// copied: hides memory latency on large references.
-const LOOKAHEAD: usize = 16;
-
-/// Where a fragment comes from.
-#[derive(Clone, Copy, Debug)]
-struct Fragment {
-    contig: usize,
-    haplotype: usize,
-    start: usize,
-    length: usize,
-    reverse: bool,
-}
-
-/// Hints the CPU to load `bytes` into cache.
-#[inline(always)]
-fn prefetch(bytes: &[u8]) {
-    #[cfg(target_arch = "x86_64")]
-    for line in bytes.chunks(64) {
-        // SAFETY: prefetching is a hint and never faults.
-        #[allow(unused_unsafe)]
-        unsafe {
-            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-                line.as_ptr().cast(),
-            );
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = bytes;
-}
-
 /// Samples reads from a [`Sample`], deterministically from a seed.
 #[derive(Clone, Debug)]
 pub struct ReadSimulator {
     sample: Arc<Sample>,
     options: ReadOptions,
-    rng: Rng,
+    origins: FragmentOrigins,
     errors: Rng,
     model: ErrorModel,
-    ahead: VecDeque<Fragment>,
-    contig_ends: Vec<u64>,
-    total_length: u64,
     fragments: u64,
     batches: u64,
 }
@@ -132,24 +95,12 @@ impl ReadSimulator {
                 ),
             ));
         }
-        let mut end = 0;
-        let contig_ends = sample
-            .contigs
-            .iter()
-            .map(|c| {
-                end += c.reference_length;
-                end
-            })
-            .collect();
         Ok(Self {
             model: ErrorModel::new(options.read_length, options.error_rate),
+            origins: FragmentOrigins::new(&sample, total_length, seed),
             sample,
             options,
-            rng: Rng::new(seed, Stream::Reads),
             errors: Rng::new(seed, Stream::Errors),
-            ahead: VecDeque::with_capacity(LOOKAHEAD),
-            contig_ends,
-            total_length,
             fragments: 0,
             batches: 0,
         })
@@ -208,74 +159,14 @@ impl ReadSimulator {
         }
     }
 
-    /// Draws the origin of the next fragment from the reads stream.
-    fn draw_fragment(&mut self) -> Fragment {
-        let read_length = self.options.read_length;
-        let sample = &self.sample;
-        let mut attempts = 0;
-        loop {
-            let g = self.rng.below(self.total_length);
-            let contig = self.contig_ends.partition_point(|&end| end <= g);
-            let h = self.rng.bit() as usize;
-            let hap = &sample.contigs[contig].haplotypes[h];
-            if hap.len() < read_length {
-                continue;
-            }
-            let length = if self.options.paired {
-                let sd = u64::from(self.options.insert_sd);
-                let spread = 2 * sd + 1;
-                let sum = self.rng.below(spread) + self.rng.below(spread) + self.rng.below(spread);
-                let insert = i64::from(self.options.insert_mean) - 3 * sd as i64 + sum as i64;
-                (insert.max(read_length as i64) as usize).min(hap.len())
-            } else {
-                read_length
-            };
-            let start = self.rng.below((hap.len() - length + 1) as u64) as usize;
-            let reverse = self.rng.bit() == 1;
-            if sample.contigs[contig].has_n && attempts < N_ATTEMPTS {
-                let too_many_n = |from: usize| {
-                    hap[from..from + read_length]
-                        .iter()
-                        .filter(|&&b| b == b'N')
-                        .count()
-                        * 10
-                        > read_length
-                };
-                if too_many_n(start)
-                    || (self.options.paired && too_many_n(start + length - read_length))
-                {
-                    attempts += 1;
-                    continue;
-                }
-            }
-            let fragment = Fragment {
-                contig,
-                haplotype: h,
-                start,
-                length,
-                reverse,
-            };
-            // Ask for the bases now; they are copied LOOKAHEAD fragments later.
-            prefetch(&hap[start..start + read_length]);
-            if self.options.paired {
-                prefetch(&hap[start + length - read_length..start + length]);
-            }
-            return fragment;
-        }
-    }
-
     fn push_fragment(&mut self, batch: &mut Batch) {
-        while self.ahead.len() < LOOKAHEAD {
-            let fragment = self.draw_fragment();
-            self.ahead.push_back(fragment);
-        }
         let Fragment {
             contig,
             haplotype: h,
             start,
             length: fragment,
             reverse,
-        } = self.ahead.pop_front().expect("fragments were drawn ahead");
+        } = self.origins.next(&self.sample, &self.options);
         let read_length = self.options.read_length;
         let sample = Arc::clone(&self.sample);
         let contig = &sample.contigs[contig];
