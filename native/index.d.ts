@@ -90,16 +90,6 @@ export declare class Annotation {
    */
   annotateManyJson(calls: string): string
   /**
-   * The effects of each call of `calls` (one a line, see
-   * {@link Annotation.annotateManyAnn}) as lines of text, one a call in
-   * order: the effects as a JSON array (most severe first, each as
-   * {@link Annotation.annotate} returns it, its keys in PostgreSQL
-   * `jsonb`'s order), a tab, and their `INFO/ANN` value (empty when there
-   * are none); or, for a call it refuses, `!` and why. Each call's effects
-   * thus come as their own text, which a store can write as it is.
-   */
-  annotateManyLines(calls: string): string
-  /**
    * Each call's `INFO/ANN` value (empty when it has no effects), in
    * order, for a VCF that needs no effect objects. `calls` holds one call
    * a line, `contig TAB position TAB ref TAB alt` (VCF-style, as

@@ -442,38 +442,6 @@ impl Annotation {
         out
     }
 
-    /// The effects of each call of `calls` (one a line, see
-    /// {@link Annotation.annotateManyAnn}) as lines of text, one a call in
-    /// order: the effects as a JSON array (most severe first, each as
-    /// {@link Annotation.annotate} returns it, its keys in PostgreSQL
-    /// `jsonb`'s order), a tab, and their `INFO/ANN` value (empty when there
-    /// are none); or, for a call it refuses, `!` and why. Each call's effects
-    /// thus come as their own text, which a store can write as it is.
-    #[napi]
-    pub fn annotate_many_lines(&self, calls: String) -> String {
-        let lines = call_lines(&calls);
-        let mut out = String::with_capacity(lines.len() * 800);
-        for (number, line) in lines.iter().enumerate() {
-            if number > 0 {
-                out.push('\n');
-            }
-            match self.line_effects(line) {
-                Ok((alt, mut effects)) => {
-                    annotate::ann::sort_by_severity(&mut effects);
-                    json::write_effects(&mut out, &effects);
-                    out.push('\t');
-                    annotate::ann::write_ann(&mut out, alt, &effects);
-                }
-                Err(error) => {
-                    out.push('!');
-                    let reason = error.to_string();
-                    out.extend(reason.chars().map(|c| if c == '\n' { ' ' } else { c }));
-                }
-            }
-        }
-        out
-    }
-
     /// Each call's `INFO/ANN` value (empty when it has no effects), in
     /// order, for a VCF that needs no effect objects. `calls` holds one call
     /// a line, `contig TAB position TAB ref TAB alt` (VCF-style, as

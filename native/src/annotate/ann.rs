@@ -58,12 +58,6 @@ fn within(out: &mut String, value: Option<Within>) {
     }
 }
 
-/// Orders `effects` most severe first, as `ANN` lists them (stably: the
-/// annotator's order within one impact).
-pub fn sort_by_severity(effects: &mut [VariantEffect]) {
-    effects.sort_by_key(|effect| severity(effect.impact()));
-}
-
 /// Appends one `ANN` entry: the 16 fields joined by `|`.
 fn write_entry(out: &mut String, allele: &str, effect: &VariantEffect) {
     let genic = effect.consequence != Consequence::Intergenic;

@@ -1,5 +1,4 @@
 import type { Annotation, VariantEffect } from '@helix/native';
-import { rememberEffectsJson } from './effects-json.js';
 
 /** A call as annotation needs it (VCF-style: an indel's alleles carry the base before it). */
 export interface AnnotatableCall {
@@ -30,26 +29,4 @@ export function callLines(calls: readonly AnnotatableCall[]): string {
  */
 export function annotateMany(annotation: Annotation, calls: readonly AnnotatableCall[]): CallOutcome[] {
   return JSON.parse(annotation.annotateManyJson(callLines(calls))) as CallOutcome[];
-}
-
-/**
- * Annotates `calls` in one crossing to the native annotator, as {@link annotateMany} but each
- * call's effects read from a text of their own (most severe first, keys in `jsonb`'s order),
- * which is kept beside them ({@link effectsJsonOf}): a store writes it as it is instead of
- * writing the effects out again.
- */
-export function annotateForStore(annotation: Annotation, calls: readonly AnnotatableCall[]): CallOutcome[] {
-  if (calls.length === 0) return [];
-  return annotation
-    .annotateManyLines(callLines(calls))
-    .split('\n')
-    .map((line) => {
-      if (line.startsWith('!')) return { error: line.slice(1) };
-      const tab = line.indexOf('\t');
-      const json = line.slice(0, tab);
-      const effects = JSON.parse(json) as VariantEffect[];
-      rememberEffectsJson(effects, json);
-      const ann = line.slice(tab + 1);
-      return ann === '' ? { effects } : { effects, ann };
-    });
 }

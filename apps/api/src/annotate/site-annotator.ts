@@ -1,6 +1,6 @@
 import type { Annotation, VariantEffect } from '@helix/native';
-import { rememberAnnField } from './ann-field.js';
-import { annotateForStore } from './annotate-many.js';
+import { bySeverity, rememberAnnField } from './ann-field.js';
+import { annotateMany } from './annotate-many.js';
 import type { AnnotatableCall } from './run-annotation.js';
 
 /** Where an annotator says what went wrong (the pipeline's warnings). */
@@ -56,12 +56,11 @@ export class SiteAnnotator {
     if (fresh.size === 0) return;
     const started = process.hrtime.bigint();
     const calls = [...fresh.values()];
-    const outcomes = annotateForStore(this.#annotation, calls);
+    const outcomes = annotateMany(this.#annotation, calls);
     [...fresh.keys()].forEach((site, index) => {
       const outcome = outcomes[index];
       if (outcome !== undefined && 'effects' in outcome) {
-        // Most severe first already; the store writes them as the annotator wrote them.
-        const { effects } = outcome;
+        const effects = bySeverity(outcome.effects);
         // What the alarms carry: a VCF of them takes its ANN values as the annotator wrote them.
         rememberAnnField(calls[index]?.alt ?? '', effects, outcome.ann);
         this.#effects.set(site, effects);

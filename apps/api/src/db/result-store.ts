@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { effectsJsonOf } from '../annotate/effects-json.js';
 import { concernKeys } from '../concern/keys.js';
 import type {
   AnalysisRecord,
@@ -155,7 +154,7 @@ export class PostgresResultStore implements ResultStore {
         rows.map((row) => row.seenAt),
         rows.map((row) => row.sample),
         rows.map((row) => row.fileArrivedAt ?? null),
-        documentText(rows),
+        JSON.stringify(rows.map(documentColumns)),
         rows.map((row) => row.forwardAltCount),
         rows.map((row) => row.reverseAltCount),
         rows.map((row) => row.forwardRefCount),
@@ -293,30 +292,36 @@ export class PostgresResultStore implements ResultStore {
   }
 }
 
-/**
- * A batch's one JSON document of effects, filters and history, a row's object each (named as the
- * columns they fill; a row without effects still has its own `contig:REFposALT` key): one text for
- * the batch costs far less to send and to read than arrays of JSON texts and of arrays, each
- * quoted again as an array element. Effects go in as the annotator wrote them when they can
- * ({@link effectsJsonOf}, their keys in `jsonb`'s order), and the rows' keys in that order too
- * (shorter first, then bytewise): PostgreSQL reads them faster than keys it must sort.
- */
-function documentText(rows: readonly VariantRecord[]): string {
-  return `[${rows.map(rowDocument).join(',')}]`;
+/** A row's effects and the arrays drawn from them, its filters and its history, named as the columns they fill. */
+interface DocumentColumns {
+  genes?: string[];
+  effects?: VariantRecord['effects'];
+  filters: string[];
+  consequences?: string[];
+  protein_changes: string[];
+  allele_frequency_history: VariantRecord['alleleFrequencyHistory'];
 }
 
-/** One row's object in {@link documentText}. */
-function rowDocument(row: VariantRecord): string {
-  const rest =
-    `"filters":${JSON.stringify(row.filters)},"protein_changes":${JSON.stringify(concernKeys(row))},` +
-    `"allele_frequency_history":${JSON.stringify(row.alleleFrequencyHistory)}}`;
-  if (row.effects.length === 0) return `{${rest}`;
-  const genes = distinct(row.effects.map((effect) => effect.gene));
-  const consequences = distinct(row.effects.map((effect) => effect.consequence));
-  return (
-    `{"genes":${JSON.stringify(genes)},"effects":${effectsJsonOf(row.effects)},` +
-    `"consequences":${JSON.stringify(consequences)},${rest}`
-  );
+/**
+ * A row's object in its batch's one JSON document of effects, filters and history (a row without
+ * effects still has its own `contig:REFposALT` key): one text for the batch costs far less to send
+ * and to read than arrays of JSON texts and of arrays, each quoted again as an array element. Its
+ * keys come in `jsonb`'s order (shorter first, then bytewise), as the annotator writes the effects'
+ * own: PostgreSQL reads such a document faster than one whose keys it must sort.
+ */
+function documentColumns(row: VariantRecord): DocumentColumns {
+  const protein_changes = concernKeys(row);
+  if (row.effects.length === 0) {
+    return { filters: row.filters, protein_changes, allele_frequency_history: row.alleleFrequencyHistory };
+  }
+  return {
+    genes: distinct(row.effects.map((effect) => effect.gene)),
+    effects: row.effects,
+    filters: row.filters,
+    consequences: distinct(row.effects.map((effect) => effect.consequence)),
+    protein_changes,
+    allele_frequency_history: row.alleleFrequencyHistory,
+  };
 }
 
 /** The distinct defined values, in first-seen order. */

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { Annotation } from '@helix/native';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { annField, bySeverity } from '../../src/annotate/ann-field.js';
-import { type AnnotatableCall, annotateForStore, annotateMany } from '../../src/annotate/annotate-many.js';
-import { effectsJsonOf } from '../../src/annotate/effects-json.js';
+import { annField } from '../../src/annotate/ann-field.js';
+import { type AnnotatableCall, annotateMany } from '../../src/annotate/annotate-many.js';
 import { annFields } from '../../src/annotate/run-annotation.js';
 import { poolConfigFromUrl } from '../../src/db/pool.js';
 import { serverUrl } from '../support/database.js';
@@ -74,36 +73,20 @@ describe('annotating many calls at once', () => {
     );
   });
 
-  it('should give each call for the store its effects most severe first, read from a text in jsonb key order', async () => {
+  it('should write each effect with its keys in the order PostgreSQL keeps a jsonb value in', async () => {
     const annotation = await Annotation.load(join(directory, 'genome.gbk'), [
       { name: CONTIG, sequence: Buffer.from(BASES) },
     ]);
-    const all = calls();
-    const outcomes = annotateForStore(annotation, all);
-    const alone = annotateMany(annotation, all);
-    expect(outcomes).toHaveLength(all.length);
-    const texts: string[] = [];
-    all.forEach((call, index) => {
-      const outcome = outcomes[index];
-      const reference = alone[index];
-      if (reference === undefined || 'error' in reference) {
-        expect(outcome).toEqual(reference);
-        return;
-      }
-      if (outcome === undefined || 'error' in outcome) throw new Error(`refused ${JSON.stringify(call)}`);
-      expect(outcome.effects).toStrictEqual(bySeverity(reference.effects));
-      expect(outcome.ann).toBe(reference.ann);
-      const text = effectsJsonOf(outcome.effects);
-      expect(JSON.parse(text)).toStrictEqual(outcome.effects);
-      texts.push(text);
-    });
+    // JSON.parse keeps the text's key order, and JSON.stringify writes it back.
+    const texts = annotateMany(annotation, calls()).flatMap((outcome) =>
+      'effects' in outcome && outcome.effects.length > 0 ? [JSON.stringify(outcome.effects)] : [],
+    );
     for (const nested of ['"proteinContext"', '"neighbours"', '"cds"']) expect(texts.join()).toContain(nested);
-    // PostgreSQL writes a jsonb value's keys in the order it keeps them: the same as the text's.
     const client = new pg.Client(poolConfigFromUrl(serverUrl()));
     await client.connect();
     try {
       const { rows } = await client.query<{ stored: string }>(
-        'SELECT effects::jsonb::text AS stored FROM unnest($1::text[]) AS effects',
+        'SELECT effects::jsonb::text AS stored FROM unnest($1::text[]) WITH ORDINALITY AS texts(effects, n) ORDER BY n',
         [texts],
       );
       expect(rows.map(({ stored }) => JSON.stringify(JSON.parse(stored)))).toEqual(texts);
