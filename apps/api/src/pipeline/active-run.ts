@@ -1,23 +1,17 @@
-import type { AlignerIndex, Reference } from '@helix/native';
+import type { Reference } from '@helix/native';
 import { SiteAnnotator } from '../annotate/site-annotator.js';
 import { CallScheduler, DEFAULT_CALL_SHARE } from './call-scheduler.js';
 import type { RunConfig } from './config.js';
-import {
-  analysisRecord,
-  type BatchDetectors,
-  BatchDiscardedError,
-  type DetectionResult,
-  detectorThreads,
-} from './detector.js';
-import { recordFailedStart } from './failed-start.js';
+import { analysisRecord, type BatchDetectors, BatchDiscardedError, type DetectionResult } from './detector.js';
 import { replayDoneFiles } from './file-replay.js';
 import type { PipelineMetrics } from './metrics.js';
 import type { BoundedQueue } from './queue.js';
 import type { RunReadSource } from './read-source.js';
 import type { RunStatusKind, RunTotals, SampleCoverageRecord, SampleRecord } from './records.js';
 import { type QueuedBatch, RunIngest } from './run-ingest.js';
-import { acquireRunInputs, type RunInputs } from './run-inputs.js';
+import type { RunInputs } from './run-inputs.js';
 import { RunLedger } from './run-ledger.js';
+import { openRun } from './run-opening.js';
 import { RunSamples } from './run-samples.js';
 import type { ResumedRun, RunOutcome, RunServices, SampleCallSet } from './run-services.js';
 import type { LiveGenome } from './sample-coverage.js';
@@ -123,54 +117,23 @@ export class ActiveRun {
    * starts pulling batches.
    */
   static async start(config: RunConfig, services: RunServices, resumed?: ResumedRun): Promise<ActiveRun> {
-    const warning = (message: string, detail?: Record<string, unknown>) => services.observer.warning?.(message, detail);
-    let runId = resumed?.runId;
     let run: ActiveRun | undefined;
-    let inputs: RunInputs | undefined;
-    try {
-      const openDetectors = async (reference: Reference, index: AlignerIndex) => {
-        const contigs = reference.contigs;
-        const createdId =
-          resumed?.runId ??
-          (await services.store.createRun({
-            source: config.source,
-            config: { ...config },
-            referenceName: contigs.length === 1 ? (contigs[0]?.name ?? 'reference') : `${contigs.length} contigs`,
-            referenceLength: reference.totalLength,
-            contigs: contigs.map(({ name, length }) => ({ name, length })),
-          }));
-        runId = createdId;
-        return (services.createDetectors ?? detectorThreads)({
-          runId: createdId,
-          config,
-          reference,
-          index,
-          // Before the run exists there is no throttle to tell; its first look comes with its first batch.
-          onBacklogChange: () => {
-            if (run) run.#updatePressure();
-          },
-          warning,
-        });
-      };
-      inputs = await acquireRunInputs(config, openDetectors, services.folders, resumed);
-      run = new ActiveRun(runId as string, config, inputs, services, resumed?.announced ?? []);
-      if (resumed) {
-        run.#ledger.carriedOver(resumed.readsCounted, resumed.batchesCounted);
-        run.#samples.carryOver(resumed.readsCountedBySample);
-      }
-    } catch (error) {
-      const counted = resumed && {
-        readsProduced: resumed.readsCounted,
-        readsAnalysed: resumed.readsCounted,
-        batchesAnalysed: resumed.batchesCounted,
-        variantsConfirmed: 0,
-      };
-      if (runId !== undefined) await recordFailedStart(services.store, runId, error, warning, counted);
-      await inputs?.release();
-      throw error;
-    }
-    run.#ingesting = run.#replay(resumed).then(() => run.#ingestAll());
-    return run;
+    const opened = await openRun(config, services, resumed, {
+      // Before the run exists there is no throttle to tell; its first look comes with its first batch.
+      backlogChanged: () => {
+        if (run) run.#updatePressure();
+      },
+      build: (runId, inputs) => {
+        run = new ActiveRun(runId, config, inputs, services, resumed?.announced ?? []);
+        if (resumed) {
+          run.#ledger.carriedOver(resumed.readsCounted, resumed.batchesCounted);
+          run.#samples.carryOver(resumed.readsCountedBySample);
+        }
+        return run;
+      },
+    });
+    opened.#ingesting = opened.#replay(resumed).then(() => opened.#ingestAll());
+    return opened;
   }
 
   get throttled(): boolean {
