@@ -2,74 +2,13 @@ import { once } from 'node:events';
 import { type Client, GRAPHQL_TRANSPORT_WS_PROTOCOL, MessageType, parseMessage, stringifyMessage } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { MutationDetected } from '../../src/pipeline/events.js';
 import { HelixCloseCode } from '../../src/pubsub/close-codes.js';
-import type { MetricsEvent } from '../../src/pubsub/events.js';
+import { EVENT_RUN_ID, metricsEvent, mutationDetectedEvent } from '../support/pipeline-events.js';
 import { startTestServer, type TestServer, testKeys } from '../support/server.js';
-import { evenStrands } from '../support/strands.js';
 import { sleep, subscribeSse, subscribeWs, wsClient } from './support.js';
-
-const RUN_ID = '11111111-2222-4333-8444-555555555555';
 
 /** RFC 6455's code for a connection that ended without a close frame (the server let go of it). */
 const ABNORMAL_CLOSURE = 1006;
-
-function metricsEvent(overrides: Partial<MetricsEvent> = {}): MetricsEvent {
-  return {
-    at: new Date(),
-    ingestionRate: 0,
-    processingRate: 0,
-    queueDepth: 0,
-    inFlight: 0,
-    throttled: false,
-    throttleEvents: 0,
-    highWater: 500,
-    lowWater: 100,
-    readsProduced: 0,
-    readsAnalysed: 0,
-    readsQueued: 0,
-    readsInFlight: 0,
-    readsDiscarded: 0,
-    batchesProduced: 0,
-    batchesAnalysed: 0,
-    sinkLag: 0,
-    latencyP50Ms: undefined,
-    latencyP99Ms: undefined,
-    variantsConfirmed: 0,
-    mappedReads: 0,
-    properlyPairedReads: 0,
-    meanDepth: 0,
-    breadth1x: 0,
-    breadth10x: 0,
-    filesWaiting: 0,
-    bytesWaiting: 0,
-    state: 'IDLE',
-    runId: undefined,
-    ...overrides,
-  };
-}
-
-function detected(position: number, overrides: Partial<MutationDetected> = {}): MutationDetected {
-  return {
-    runId: RUN_ID,
-    sample: 'sample',
-    contig: 'chr1',
-    position,
-    ref: 'A',
-    alt: 'G',
-    type: 'SNV',
-    genotype: '0/1',
-    depth: 30,
-    altCount: 15,
-    alleleFrequency: 0.5,
-    ...evenStrands(30, 15),
-    quality: 50,
-    status: 'CONFIRMED',
-    seenAt: new Date(),
-    effects: [],
-    ...overrides,
-  };
-}
 
 describe('live subscriptions', () => {
   let api: TestServer;
@@ -145,9 +84,9 @@ describe('live subscriptions', () => {
     );
     const first = await log.waitForCount(1);
     expect(first[0]?.data?.pipelineStatus).toMatchObject({ state: 'IDLE', runId: null });
-    api.pubsub.publish('pipelineStatus', { state: 'RUNNING', runId: RUN_ID, at: new Date() });
+    api.pubsub.publish('pipelineStatus', { state: 'RUNNING', runId: EVENT_RUN_ID, at: new Date() });
     const change = await log.waitFor((event) => event.data?.pipelineStatus.state === 'RUNNING');
-    expect(change.data?.pipelineStatus.runId).toBe(RUN_ID);
+    expect(change.data?.pipelineStatus.runId).toBe(EVENT_RUN_ID);
     stop();
   });
 
@@ -158,12 +97,15 @@ describe('live subscriptions', () => {
     );
     const good = subscribeWs<{ mutationDetected: { position: number } }>(
       client(),
-      `subscription { mutationDetected(runId: "${RUN_ID}", minQuality: 40) { position } }`,
+      `subscription { mutationDetected(runId: "${EVENT_RUN_ID}", minQuality: 40) { position } }`,
     );
     await sleep(100);
-    api.pubsub.publish('mutationDetected', detected(10, { quality: 20 }));
-    api.pubsub.publish('mutationDetected', detected(20, { runId: '99999999-2222-4333-8444-555555555555' }));
-    api.pubsub.publish('mutationDetected', detected(30));
+    api.pubsub.publish('mutationDetected', mutationDetectedEvent(10, { quality: 20 }));
+    api.pubsub.publish(
+      'mutationDetected',
+      mutationDetectedEvent(20, { runId: '99999999-2222-4333-8444-555555555555' }),
+    );
+    api.pubsub.publish('mutationDetected', mutationDetectedEvent(30));
     await all.log.waitForCount(3);
     await good.log.waitForCount(1);
     await sleep(100);
@@ -189,14 +131,17 @@ describe('live subscriptions', () => {
       // Two ids with the same operation share one execution; a third filters by run.
       'every call "quoted" \\ id': everything,
       second: everything,
-      ours: `subscription { mutationDetected(runId: "${RUN_ID}") { position } }`,
+      ours: `subscription { mutationDetected(runId: "${EVENT_RUN_ID}") { position } }`,
     };
     for (const [id, query] of Object.entries(subscriptions)) {
       socket.send(stringifyMessage({ id, type: MessageType.Subscribe, payload: { query } }));
     }
     await sleep(100);
-    api.pubsub.publish('mutationDetected', detected(41, { contig: 'chr "ü" 1' }));
-    api.pubsub.publish('mutationDetected', detected(42, { runId: '99999999-2222-4333-8444-555555555555' }));
+    api.pubsub.publish('mutationDetected', mutationDetectedEvent(41, { contig: 'chr "ü" 1' }));
+    api.pubsub.publish(
+      'mutationDetected',
+      mutationDetectedEvent(42, { runId: '99999999-2222-4333-8444-555555555555' }),
+    );
     const nexts = () => messages.filter((message) => message.type === MessageType.Next);
     for (let tries = 0; tries < 100 && nexts().length < 5; tries += 1) await sleep(20);
     await sleep(100);
@@ -254,7 +199,7 @@ describe('live subscriptions', () => {
       for (let event = 0; event < 100; event += 1) {
         const index = batch * 100 + event;
         api.pubsub.publish('metrics', metricsEvent({ at: new Date(Date.now() + index * 1_000), queueDepth: index }));
-        api.pubsub.publish('mutationDetected', detected(index, { ref: padding }));
+        api.pubsub.publish('mutationDetected', mutationDetectedEvent(index, { ref: padding }));
       }
       await sleep(5);
     }
