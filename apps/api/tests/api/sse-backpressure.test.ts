@@ -1,0 +1,110 @@
+import type { ServerResponse } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricsEvent, mutationDetectedEvent } from '../support/pipeline-events.js';
+import { startTestServer, type TestServer, testKeys } from '../support/server.js';
+import { sleep } from './support.js';
+
+/** Events published while the client does not read: far more than loopback's socket buffers hold. */
+const EVENTS = 12_000;
+/** Bases of padding in each event's `ref`, so each SSE message is about 2 KiB. */
+const PADDING = 'A'.repeat(2_000);
+
+/** A raw HTTP/1.1 SSE subscription: the socket, and everything it has read so far. */
+async function subscribeRaw(api: TestServer, query: string): Promise<{ socket: Socket; received: () => string }> {
+  const { hostname, port } = new URL(api.url);
+  const socket = connect(Number(port), hostname);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const body = JSON.stringify({ query });
+  socket.write(
+    [
+      'POST /graphql HTTP/1.1',
+      `Host: ${hostname}:${port}`,
+      'Content-Type: application/json',
+      'Accept: text/event-stream',
+      `Authorization: Bearer ${testKeys.viewer}`,
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      '',
+      body,
+    ].join('\r\n'),
+  );
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const received = () => Buffer.concat(chunks).toString('latin1');
+  for (let waited = 0; !received().includes(':\n\n'); waited += 10) {
+    if (waited > 5_000) throw new Error(`no SSE stream opened: ${received()}`);
+    await sleep(10);
+  }
+  return { socket, received };
+}
+
+describe('an SSE subscriber that stops reading', () => {
+  let api: TestServer;
+  /** The server's side of every open SSE response. */
+  const responses = new Set<ServerResponse>();
+
+  beforeAll(async () => {
+    api = await startTestServer();
+    api.server.http.on('request', (request, response: ServerResponse) => {
+      if (request.headers.accept === 'text/event-stream') {
+        responses.add(response);
+        response.once('close', () => responses.delete(response));
+      }
+    });
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('should hold a bounded number of bytes for it however many events it misses, then deliver the newest', async () => {
+    const alarms = await subscribeRaw(api, 'subscription { mutationDetected { contig position ref alt quality } }');
+    const metrics = await subscribeRaw(api, 'subscription { queueMetrics(intervalMs: 100) { at queueDepth } }');
+    await sleep(100);
+    expect(responses.size).toBe(2);
+    alarms.socket.pause();
+    metrics.socket.pause();
+    const drops = async () => {
+      const metric = await api.server.metrics.subscriptionDrops.get();
+      return metric.values.find((value) => value.labels.reason === 'behind')?.value ?? 0;
+    };
+    let mostUnsent = 0;
+    const unsent = () => [...responses].reduce((sum, response) => sum + response.writableLength, 0);
+    const started = Date.now();
+    for (let position = 1; position <= EVENTS; position += 1) {
+      api.pubsub.publish('mutationDetected', mutationDetectedEvent(position, { ref: PADDING }));
+      if (position % 100 === 0) {
+        api.pubsub.publish('metrics', metricsEvent({ at: new Date(started + position), queueDepth: position }));
+        await sleep(5);
+        mostUnsent = Math.max(mostUnsent, unsent());
+      }
+    }
+    await sleep(200);
+    mostUnsent = Math.max(mostUnsent, unsent());
+    const dropped = await drops();
+    console.info(
+      `SSE subscribers not reading: ${EVENTS} alarms of ~${PADDING.length + 150} B and ${EVENTS / 100} snapshots published (${EVENTS * (PADDING.length + 150)} B), at most ${mostUnsent} B unsent in the server's responses, ${dropped} results dropped as behind`,
+    );
+    expect(dropped).toBeGreaterThan(0);
+    // The response waits for `drain`: one write past Node's 16 KiB high-water mark at most, each.
+    expect(mostUnsent).toBeLessThan(2 * 32 * 1024);
+    expect(api.server.subscriptions.subscribers).toBe(2);
+
+    alarms.socket.resume();
+    metrics.socket.resume();
+    await waitForText(alarms.received, `"position":${EVENTS},`);
+    await waitForText(metrics.received, `"queueDepth":${EVENTS}}`);
+    alarms.socket.destroy();
+    metrics.socket.destroy();
+    await sleep(100);
+    expect(api.server.subscriptions.subscribers).toBe(0);
+  });
+});
+
+/** Waits up to 10 s for `text` to have been read. */
+async function waitForText(received: () => string, text: string): Promise<void> {
+  for (let waited = 0; !received().includes(text); waited += 20) {
+    if (waited > 10_000) throw new Error(`${text} never arrived`);
+    await sleep(20);
+  }
+}
