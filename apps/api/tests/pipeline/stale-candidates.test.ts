@@ -9,30 +9,11 @@ import { MemoryResultStore } from '../../src/pipeline/memory-store.js';
 import type { ResultStore, VariantRecord } from '../../src/pipeline/records.js';
 import { removeStaleCandidates, VariantPublisher } from '../../src/pipeline/variant-publisher.js';
 import { createScratchDatabase, type ScratchDatabase } from '../support/database.js';
+import { variantCall } from '../support/variant-calls.js';
 
+/** A call of `altCount` alternate reads of `depth` at `position`. */
 function call(position: number, status: VariantCall['status'], depth: number, altCount: number): VariantCall {
-  return {
-    contig: 'chr1',
-    position,
-    ref: 'A',
-    alt: 'G',
-    type: 'SNV',
-    genotype: '0/1',
-    depth,
-    altCount,
-    alleleFrequency: altCount / depth,
-    quality: 60,
-    status,
-    mappingQuality: 60,
-    zeroMappingQualityFraction: 0,
-    forwardRefCount: 0,
-    reverseRefCount: 0,
-    forwardAltCount: 0,
-    reverseAltCount: 0,
-    strandBias: null,
-    readEndFraction: 0,
-    filters: [],
-  };
+  return variantCall(position, status, { depth, altCount });
 }
 
 const newRun = {

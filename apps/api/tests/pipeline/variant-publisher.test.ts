@@ -4,30 +4,11 @@ import type { MutationDetected } from '../../src/pipeline/events.js';
 import type { VariantRecord } from '../../src/pipeline/records.js';
 import { variantCallKey } from '../../src/pipeline/records.js';
 import { VariantPublisher } from '../../src/pipeline/variant-publisher.js';
+import { variantCall } from '../support/variant-calls.js';
 
+/** A call of `depth` reads at `position`, half of them alternate. */
 function call(position: number, status: VariantCall['status'], depth = 20): VariantCall {
-  return {
-    contig: 'chr1',
-    position,
-    ref: 'A',
-    alt: 'G',
-    type: 'SNV',
-    genotype: '0/1',
-    depth,
-    altCount: depth / 2,
-    alleleFrequency: 0.5,
-    quality: 60,
-    status,
-    mappingQuality: 60,
-    zeroMappingQualityFraction: 0,
-    forwardRefCount: 0,
-    reverseRefCount: 0,
-    forwardAltCount: 0,
-    reverseAltCount: 0,
-    strandBias: null,
-    readEndFraction: 0,
-    filters: [],
-  };
+  return variantCall(position, status, { depth });
 }
 
 function publisherOf(runId: string, announcedBefore: string[] = []) {
