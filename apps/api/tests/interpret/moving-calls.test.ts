@@ -1,84 +1,29 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CallFigures } from '../../src/interpret/call-figures.js';
-import {
-  createInterpretationService,
-  type InterpretationService,
-  type InterpretationTuning,
-} from '../../src/interpret/service.js';
+import type { InterpretationService, InterpretationTuning } from '../../src/interpret/service.js';
 import type { VariantRecord } from '../../src/pipeline/records.js';
-import { BASES } from '../annotate/test-genome.js';
-import { type AnnotatedGenome, annotatedCall, annotatedGenome, CONTIG } from './support/annotated-genome.js';
-import { type FakeGroq, startFakeGroq } from './support/fake-groq.js';
-import {
-  capturingLogger,
-  type InterpretationRow,
-  interpretationsOf,
-  openTestDatabase,
-  type TestDatabase,
-  waitFor,
-} from './support/scenario.js';
+import { annotatedCall } from './support/annotated-genome.js';
+import { SCENARIO_MODEL, useAnnotatedScenario } from './support/annotated-scenario.js';
+import { type InterpretationRow, interpretationsOf, waitFor } from './support/scenario.js';
 
-const MODEL = 'llama-3.3-70b-versatile';
 const KEY = 'gsk_moving_calls_key_0';
 
-let genome: AnnotatedGenome;
-let database: TestDatabase;
-let fake: FakeGroq;
-let service: InterpretationService | undefined;
-
-beforeAll(async () => {
-  genome = await annotatedGenome();
-});
-
-afterAll(async () => {
-  await genome.remove();
-});
-
-beforeEach(async () => {
-  database = await openTestDatabase();
-  fake = await startFakeGroq({ apiKey: KEY });
-});
-
-afterEach(async () => {
-  await service?.stop();
-  service = undefined;
-  await fake.close();
-  await database.close();
-});
+const scenario = useAnnotatedScenario(KEY);
+const { createRun } = scenario;
 
 /** A service whose refresh runs only at a run's end (the timer is out of the way). */
-async function startService(options: { model: boolean; tuning?: Partial<InterpretationTuning> }) {
-  service = createInterpretationService({
-    pool: database.pool,
-    logger: capturingLogger().logger,
-    config: { groq: options.model ? { apiKey: KEY, baseUrl: fake.baseUrl, model: MODEL } : undefined },
-    tuning: {
-      rulesFlushMs: 20,
-      batchLingerMs: 30,
-      sweepIntervalMs: 60_000,
-      refreshIntervalMs: 60_000,
-      maxRetries: 0,
-      timeoutMs: 2_000,
-      ...options.tuning,
-    },
-  });
-  await service.start();
-  return service;
-}
-
-function createRun(): Promise<string> {
-  return database.store.createRun({
-    source: 'FASTQ',
-    config: { source: 'FASTQ', referencePath: genome.fastaPath },
-    referenceName: CONTIG,
-    referenceLength: BASES.length,
-    contigs: [{ name: CONTIG, length: BASES.length }],
-  });
+function startService(options: { model: boolean; tuning?: Partial<InterpretationTuning> }) {
+  return scenario.startService({ model: options.model, tuning: { refreshIntervalMs: 60_000, ...options.tuning } });
 }
 
 /** A passing population call at `position` with `altCount` of `depth` reads, split over the strands. */
 function populationCall(runId: string, position: number, altCount: number, depth: number): VariantRecord {
-  const base = annotatedCall(genome, runId, { position, alt: 'G' }, { depth, alleleFrequency: altCount / depth });
+  const base = annotatedCall(
+    scenario.genome,
+    runId,
+    { position, alt: 'G' },
+    { depth, alleleFrequency: altCount / depth },
+  );
   const forwardAlt = Math.ceil(altCount / 2);
   const forwardRef = Math.ceil((depth - altCount) / 2);
   return {
@@ -100,18 +45,18 @@ function populationCall(runId: string, position: number, altCount: number, depth
 
 /** Confirms `calls` as the pipeline would: stored, then announced. */
 async function confirm(live: InterpretationService, calls: VariantRecord[]): Promise<void> {
-  await database.store.upsertVariants(calls);
+  await scenario.database.store.upsertVariants(calls);
   for (const call of calls) live.observer.mutationDetected(call);
 }
 
 /** The run ends: its final calls are stored, then the pipeline goes idle. */
 async function endRun(live: InterpretationService, runId: string, finalCalls: VariantRecord[]): Promise<void> {
-  await database.store.upsertVariants(finalCalls);
+  await scenario.database.store.upsertVariants(finalCalls);
   live.observer.status({ state: 'IDLE', runId, at: new Date() });
 }
 
 const rowsWhere = async (runId: string, test: (rows: InterpretationRow[]) => boolean) =>
-  test(await interpretationsOf(database, runId));
+  test(await interpretationsOf(scenario.database, runId));
 
 /** What the tests read of a stored interpretation (the rules', or the model's with the rules beside it). */
 interface Stored {
@@ -122,7 +67,7 @@ interface Stored {
 
 const stored = (row: InterpretationRow | undefined) => row?.interpretation as Stored | null | undefined;
 
-const byModel = (row: InterpretationRow) => row.source === MODEL && row.state === 'DONE';
+const byModel = (row: InterpretationRow) => row.source === SCENARIO_MODEL && row.state === 'DONE';
 
 describe('interpretations that follow a moving call', () => {
   it('should rewrite the rules text of a call that moved from 6.8 % of 74 reads to 6.2 % of 471 at the run end', async () => {
@@ -130,7 +75,7 @@ describe('interpretations that follow a moving call', () => {
     const runId = await createRun();
     await confirm(live, [populationCall(runId, 104, 5, 74)]);
     await waitFor(() => rowsWhere(runId, (rows) => rows[0]?.state === 'DONE'), 10_000, 'the first rules text');
-    const [first] = await interpretationsOf(database, runId);
+    const [first] = await interpretationsOf(scenario.database, runId);
     expect(stored(first)?.summary).toContain('subclonal minority variant at 6.8 % of 74 reads');
 
     await endRun(live, runId, [populationCall(runId, 104, 29, 471)]);
@@ -140,7 +85,7 @@ describe('interpretations that follow a moving call', () => {
       'the rules text rewritten for the final call',
     );
 
-    const [last] = await interpretationsOf(database, runId);
+    const [last] = await interpretationsOf(scenario.database, runId);
     expect(stored(last)?.summary).toContain('subclonal minority variant at 6.2 % of 471 reads');
     expect(last?.interpretation).toMatchObject({
       source: 'rules',
@@ -157,14 +102,14 @@ describe('interpretations that follow a moving call', () => {
     await waitFor(() => rowsWhere(runId, (rows) => rows[0]?.state === 'DONE'), 10_000, 'the first rules text');
 
     // The sink stores the call as it moves; the run has not ended.
-    await database.store.upsertVariants([populationCall(runId, 104, 12, 160)]);
+    await scenario.database.store.upsertVariants([populationCall(runId, 104, 12, 160)]);
     await waitFor(
       () => rowsWhere(runId, (rows) => stored(rows[0])?.writtenFor?.depth === 160),
       10_000,
       'the rules text rewritten mid-run',
     );
 
-    expect(stored((await interpretationsOf(database, runId))[0])?.summary).toContain('at 7.5 % of 160 reads');
+    expect(stored((await interpretationsOf(scenario.database, runId))[0])?.summary).toContain('at 7.5 % of 160 reads');
   });
 
   it('should leave the rules text of a call that moved less than materially as it was written', async () => {
@@ -178,7 +123,7 @@ describe('interpretations that follow a moving call', () => {
     await live.refresh();
     await live.stop();
 
-    const [row] = await interpretationsOf(database, runId);
+    const [row] = await interpretationsOf(scenario.database, runId);
     expect(stored(row)?.summary).toContain('at 6.8 % of 74 reads');
     expect(live.metrics().refreshedByRules).toBe(0);
   });
@@ -188,7 +133,7 @@ describe('interpretations that follow a moving call', () => {
     const runId = await createRun();
     await confirm(live, [populationCall(runId, 104, 5, 74)]);
     await waitFor(() => rowsWhere(runId, (rows) => rows.every(byModel)), 15_000, 'the model to answer');
-    const [answered] = await interpretationsOf(database, runId);
+    const [answered] = await interpretationsOf(scenario.database, runId);
 
     await endRun(live, runId, [populationCall(runId, 104, 29, 471)]);
     await waitFor(
@@ -197,9 +142,9 @@ describe('interpretations that follow a moving call', () => {
       'the rules beside the model rewritten',
     );
 
-    const [row] = await interpretationsOf(database, runId);
-    expect(fake.requests).toHaveLength(1);
-    expect(row?.source).toBe(MODEL);
+    const [row] = await interpretationsOf(scenario.database, runId);
+    expect(scenario.fake.requests).toHaveLength(1);
+    expect(row?.source).toBe(SCENARIO_MODEL);
     expect(stored(row)?.summary).toBe(stored(answered)?.summary);
     // A reader can tell the model spoke of 6.8 % of 74 reads, the rules of the final call.
     expect(stored(row)?.writtenFor).toMatchObject({ alleleFrequency: 5 / 74, depth: 74 });
@@ -215,12 +160,12 @@ describe('interpretations that follow a moving call', () => {
 
     await endRun(live, runId, [populationCall(runId, 104, 380, 400)]);
     await waitFor(
-      () => rowsWhere(runId, (rows) => byModel(rows[0] as InterpretationRow) && fake.requests.length === 2),
+      () => rowsWhere(runId, (rows) => byModel(rows[0] as InterpretationRow) && scenario.fake.requests.length === 2),
       15_000,
       'the model to answer again',
     );
 
-    const [row] = await interpretationsOf(database, runId);
+    const [row] = await interpretationsOf(scenario.database, runId);
     expect(stored(row)?.writtenFor).toMatchObject({ alleleFrequency: 0.95, depth: 400 });
     expect(stored(row)?.rules?.summary).toContain('fixed variant at 95 %');
     expect(live.metrics()).toMatchObject({ refreshedByRules: 1, modelReasks: 1, modelReasksRefused: 0 });
@@ -233,10 +178,10 @@ describe('interpretations that follow a moving call', () => {
     await waitFor(() => rowsWhere(runId, (rows) => rows.length === 2 && rows.every(byModel)), 15_000, 'answers');
 
     await endRun(live, runId, [populationCall(runId, 104, 380, 400), populationCall(runId, 875, 380, 400)]);
-    await waitFor(() => Promise.resolve(fake.requests.length === 2), 15_000, 'the model to be asked again');
+    await waitFor(() => Promise.resolve(scenario.fake.requests.length === 2), 15_000, 'the model to be asked again');
     await waitFor(() => rowsWhere(runId, (rows) => rows.every(byModel)), 15_000, 'the second answer');
 
-    const rows = await interpretationsOf(database, runId);
+    const rows = await interpretationsOf(scenario.database, runId);
     expect(rows.map((row) => stored(row)?.writtenFor?.alleleFrequency).sort()).toEqual([0.05, 0.95]);
     expect(rows.every((row) => stored(row)?.rules?.summary.includes('fixed variant at 95 %'))).toBe(true);
     expect(live.metrics()).toMatchObject({ refreshedByRules: 2, modelReasks: 1, modelReasksRefused: 1 });

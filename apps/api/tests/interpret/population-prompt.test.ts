@@ -1,66 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { POPULATION_SAMPLE } from '../../src/interpret/prompt.js';
-import { createInterpretationService, type InterpretationService } from '../../src/interpret/service.js';
 import type { VariantRecord } from '../../src/pipeline/records.js';
-import { BASES } from '../annotate/test-genome.js';
-import { type AnnotatedGenome, annotatedCall, annotatedGenome, CONTIG } from './support/annotated-genome.js';
-import { type FakeGroq, startFakeGroq } from './support/fake-groq.js';
-import {
-  capturingLogger,
-  interpretationsOf,
-  openTestDatabase,
-  type TestDatabase,
-  waitFor,
-} from './support/scenario.js';
+import { annotatedCall } from './support/annotated-genome.js';
+import { SCENARIO_MODEL, useAnnotatedScenario } from './support/annotated-scenario.js';
+import { interpretationsOf, waitFor } from './support/scenario.js';
 
-const MODEL = 'llama-3.3-70b-versatile';
 const KEY = 'gsk_population_prompt_key_0';
 
-let genome: AnnotatedGenome;
-let database: TestDatabase;
-let fake: FakeGroq;
-let service: InterpretationService | undefined;
-
-beforeAll(async () => {
-  genome = await annotatedGenome();
-});
-
-afterAll(async () => {
-  await genome.remove();
-});
-
-beforeEach(async () => {
-  database = await openTestDatabase();
-  fake = await startFakeGroq({ apiKey: KEY });
-});
-
-afterEach(async () => {
-  await service?.stop();
-  service = undefined;
-  await fake.close();
-  await database.close();
-});
-
-async function startService(): Promise<InterpretationService> {
-  service = createInterpretationService({
-    pool: database.pool,
-    logger: capturingLogger().logger,
-    config: { groq: { apiKey: KEY, baseUrl: fake.baseUrl, model: MODEL } },
-    tuning: { rulesFlushMs: 20, batchLingerMs: 30, sweepIntervalMs: 60_000, maxRetries: 0, timeoutMs: 2_000 },
-  });
-  await service.start();
-  return service;
-}
-
-function createRun(): Promise<string> {
-  return database.store.createRun({
-    source: 'FASTQ',
-    config: { source: 'FASTQ', referencePath: genome.fastaPath },
-    referenceName: CONTIG,
-    referenceLength: BASES.length,
-    contigs: [{ name: CONTIG, length: BASES.length }],
-  });
-}
+const scenario = useAnnotatedScenario(KEY);
+const { startService, createRun } = scenario;
 
 /**
  * Two population calls in geneA: R2G at 5 % (11 forward / 9 reverse of 400 reads, passing) and a
@@ -69,7 +17,12 @@ function createRun(): Promise<string> {
 function populationCalls(runId: string): VariantRecord[] {
   const call = (position: number, alt: string, strands: { forwardAlt: number; reverseAlt: number }) => {
     const altCount = strands.forwardAlt + strands.reverseAlt;
-    const base = annotatedCall(genome, runId, { position, alt }, { depth: 400, alleleFrequency: altCount / 400 });
+    const base = annotatedCall(
+      scenario.genome,
+      runId,
+      { position, alt },
+      { depth: 400, alleleFrequency: altCount / 400 },
+    );
     return {
       ...base,
       altCount,
@@ -90,11 +43,12 @@ function populationCalls(runId: string): VariantRecord[] {
 }
 
 const answered = async (runId: string) => {
-  const rows = await interpretationsOf(database, runId);
-  return rows.length === 2 && rows.every((row) => row.source === MODEL && row.state === 'DONE');
+  const rows = await interpretationsOf(scenario.database, runId);
+  return rows.length === 2 && rows.every((row) => row.source === SCENARIO_MODEL && row.state === 'DONE');
 };
 
-const userMessage = () => fake.requests[0]?.body.messages.find((message) => message.role === 'user')?.content ?? '';
+const userMessage = () =>
+  scenario.fake.requests[0]?.body.messages.find((message) => message.role === 'user')?.content ?? '';
 
 /** What the model was asked about the variant `id` (`v1`, `v2`…): its lines of the user message. */
 function askedAbout(id: string): string {
@@ -107,11 +61,11 @@ describe('the model prompt of population calls', () => {
     const live = await startService();
     const runId = await createRun();
     const calls = populationCalls(runId);
-    await database.store.upsertVariants(calls);
+    await scenario.database.store.upsertVariants(calls);
     for (const call of calls) live.observer.mutationDetected(call);
     await waitFor(() => answered(runId), 15_000, 'the model to answer');
 
-    expect(fake.requests).toHaveLength(1);
+    expect(scenario.fake.requests).toHaveLength(1);
     expect(userMessage().startsWith(POPULATION_SAMPLE)).toBe(true);
     expect(askedAbout('v1')).toContain(
       'facts: snv, transversion, CpG, population call, minority variant, AF 0.05, depth 400, Q60 (high), ' +
@@ -120,18 +74,18 @@ describe('the model prompt of population calls', () => {
     expect(askedAbout('v2')).toContain('alt reads 16 forward / 0 reverse');
     expect(askedAbout('v2')).toContain('strand bias SB 38 (Phred), filters StrandBias');
     expect(userMessage()).not.toMatch(/homozygous|heterozygous|haploid/);
-    expect(fake.requests[0]?.body.messages[0]?.content).toContain('never as homozygous or heterozygous');
+    expect(scenario.fake.requests[0]?.body.messages[0]?.content).toContain('never as homozygous or heterozygous');
   });
 
   it("should store the rules' minority-variant summary beside the model's answer", async () => {
     const live = await startService();
     const runId = await createRun();
     const calls = populationCalls(runId);
-    await database.store.upsertVariants(calls);
+    await scenario.database.store.upsertVariants(calls);
     for (const call of calls) live.observer.mutationDetected(call);
     await waitFor(() => answered(runId), 15_000, 'the model to answer');
 
-    const rows = await interpretationsOf(database, runId);
+    const rows = await interpretationsOf(scenario.database, runId);
     expect(rows.map((row) => row.interpretation?.rules)).toEqual([
       expect.objectContaining({
         summary: expect.stringContaining(
@@ -149,7 +103,7 @@ describe('the model prompt of population calls', () => {
 
   it('should give a call it picks up after a restart its strands and filters from the database', async () => {
     const runId = await createRun();
-    await database.store.upsertVariants(populationCalls(runId));
+    await scenario.database.store.upsertVariants(populationCalls(runId));
     await startService();
     await waitFor(() => answered(runId), 15_000, 'the sweep to bring the calls to the model');
 
