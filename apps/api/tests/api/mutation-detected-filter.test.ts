@@ -5,12 +5,13 @@ import { MUTATION_OF_CONCERN_DETECTED } from '../../src/concern/alarm.js';
 import type { MutationDetected } from '../../src/pipeline/events.js';
 import { bridgePipeline, type PipelineBridge } from '../../src/pubsub/pipeline-bridge.js';
 import { type CapturedLog, capturedLog } from '../support/captured-log.js';
+import { EVENT_RUN_ID, mutationDetectedEvent } from '../support/pipeline-events.js';
 import { queryData, startTestServer, type TestServer, testKeys } from '../support/server.js';
 import { evenStrands } from '../support/strands.js';
 import { waitFor } from '../support/wait-for.js';
 import { type Delivered, type EventLog, sleep, subscribeSse, subscribeWs, wsClient } from './support.js';
 
-const RUN_ID = '11111111-2222-4333-8444-555555555555';
+const RUN_ID = EVENT_RUN_ID;
 const OTHER_RUN_ID = '99999999-2222-4333-8444-555555555555';
 
 function effect(
@@ -28,26 +29,18 @@ function effect(
   };
 }
 
+/** An alarm of a call on M. tuberculosis (`NC_000962.3`) at `position`, 100 of 200 reads alternate. */
 function alarm(position: number, overrides: Partial<MutationDetected> = {}): MutationDetected {
-  return {
-    runId: RUN_ID,
+  return mutationDetectedEvent(position, {
     sample: 'barcode01',
     contig: 'NC_000962.3',
-    position,
     ref: 'C',
     alt: 'T',
-    type: 'SNV',
-    genotype: '0/1',
     depth: 200,
     altCount: 100,
-    alleleFrequency: 0.5,
     ...evenStrands(200, 100),
-    quality: 50,
-    status: 'CONFIRMED',
-    seenAt: new Date(),
-    effects: [],
     ...overrides,
-  };
+  });
 }
 
 /** The alarms published, each named by its position. */
