@@ -35,6 +35,7 @@ mod counts_tests;
 mod coverage;
 mod error;
 mod evidence;
+mod evidence_rules;
 mod hasher;
 mod indel_store;
 mod normalise;
@@ -50,8 +51,9 @@ pub use chunk::{CHUNK_BITS, CHUNK_SIZE};
 pub use counts::{Pileup, PileupMemory};
 pub use coverage::Coverage;
 pub use error::PileupError;
-pub use evidence::{
-    indel_margin, Evidence, EvidenceOptions, INDEL_MARGIN, MIN_OBSERVATION_QUALITY, SNV_MARGIN,
+pub use evidence::Evidence;
+pub use evidence_rules::{
+    indel_margin, EvidenceOptions, INDEL_MARGIN, MIN_OBSERVATION_QUALITY, SNV_MARGIN,
 };
 pub(crate) use hasher::FxHashMap;
 pub use normalise::{left_shift_deletion, left_shift_insertion, normalise, normalise_indel};
