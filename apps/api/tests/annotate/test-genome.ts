@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotation, type VariantCall } from '@helix/native';
+import { variantCall } from '../support/variant-calls.js';
 import { placeGenes, randomBases, toGff3 } from './genome-files.js';
 import type { TestGene } from './retranslate.js';
 
@@ -62,26 +63,11 @@ export async function testGenomeAnnotation(): Promise<Annotation> {
 
 /** A call of an SNV of the genome at `position` (its real reference base, alt `alt`). */
 export function testGenomeCall(position: number, alt: string, status: VariantCall['status']): VariantCall {
-  return {
+  return variantCall(position, status, {
     contig: CONTIG,
-    position,
     ref: BASES[position - 1] ?? 'N',
     alt,
-    type: 'SNV',
     genotype: '1/1',
-    depth: 20,
     altCount: 20,
-    alleleFrequency: 1,
-    quality: 60,
-    status,
-    mappingQuality: 60,
-    zeroMappingQualityFraction: 0,
-    forwardRefCount: 0,
-    reverseRefCount: 0,
-    forwardAltCount: 0,
-    reverseAltCount: 0,
-    strandBias: null,
-    readEndFraction: 0,
-    filters: [],
-  };
+  });
 }
