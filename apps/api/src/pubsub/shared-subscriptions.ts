@@ -37,7 +37,11 @@ export interface SharedSubscriptionOptions {
   socketSoftLimitBytes?: number;
   /** Above this many unsent bytes a socket is closed as a slow consumer (default 4 MiB). */
   socketHardLimitBytes?: number;
-  /** Results held for a subscriber that pulls (SSE); the oldest go first when it falls behind (default 16). */
+  /**
+   * Droppable results held for a subscriber that pulls (SSE); the oldest go first when it falls
+   * behind (default 16). Its other results are held up to `socketHardLimitBytes`, past which its
+   * stream ends with a `SLOW_CONSUMER` error.
+   */
   bufferSize?: number;
   /** Told whenever an event is dropped for a subscriber that is not keeping up. */
   onDrop?(reason: 'behind' | 'closed-slow'): void;
@@ -53,7 +57,8 @@ export interface SharedSubscriptionOptions {
  * clients subscribe: one source stream, one execution and one `JSON.stringify` per event, then
  * the same serialised payload is written to every socket that shares it, as the graphql-ws `next`
  * message of each client's subscription id. Subscribers that pull (SSE) get the shared result
- * object through a bounded buffer that drops the oldest result when they fall behind; sockets that
+ * object through a bounded buffer (droppable results: the newest few; others: up to the hard limit,
+ * past which the stream ends with an error); sockets that
  * stop reading skip droppable events and are closed past a hard limit, so no subscriber grows
  * memory without bound.
  */
@@ -227,7 +232,14 @@ class SharedExecution {
 
   addBuffered(): AsyncGenerator<ExecutionResult> {
     const { options } = this.#registry;
-    const subscriber = new BufferedSubscriber(options.bufferSize, options.onDrop, () => this.#remove(subscriber));
+    const limits = {
+      capacity: options.bufferSize,
+      hardLimitBytes: options.socketHardLimitBytes,
+      onDrop: options.onDrop,
+    };
+    const subscriber = new BufferedSubscriber(limits, options.droppable.has(this.#fieldName), () =>
+      this.#remove(subscriber),
+    );
     return this.#add(subscriber);
   }
 

@@ -99,10 +99,14 @@ describe('shared subscriptions', () => {
     expect(shared.executions).toBe(0);
   });
 
-  it('should keep only the newest results for a subscriber that does not pull, dropping the oldest', async () => {
+  it('should keep only the newest droppable results for a subscriber that does not pull, dropping the oldest', async () => {
     const { schema, pubsub } = counterSchema();
     const drops: string[] = [];
-    const shared = new SharedSubscriptions({ bufferSize: 4, onDrop: (reason) => drops.push(reason) });
+    const shared = new SharedSubscriptions({
+      bufferSize: 4,
+      droppable: new Set(['tick']),
+      onDrop: (reason) => drops.push(reason),
+    });
     const idle = (await shared.subscribe(args(schema, 'subscription { tick }'))) as AsyncGenerator<ExecutionResult>;
     const active = (await shared.subscribe(args(schema, 'subscription { tick }'))) as AsyncGenerator<ExecutionResult>;
     const received: number[] = [];
