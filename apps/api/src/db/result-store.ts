@@ -81,7 +81,7 @@ export class PostgresResultStore implements ResultStore {
 
   async upsertVariants(rows: VariantRecord[]): Promise<void> {
     // A large batch (a run's end writes every call) goes as a few statements at once, each on a
-    // connection of its own: reading a statement's JSON document (with effects, ~700 bytes a row)
+    // connection of its own: reading a statement's JSON documents (effects are ~700 bytes a row)
     // is one backend's work, and a run's end had waited on them one after the other with a core
     // idle. The parts hold distinct calls, so they never wait on each other's rows.
     // Each part is sent before the next is written out, so PostgreSQL reads one while the event
@@ -103,8 +103,9 @@ export class PostgresResultStore implements ResultStore {
   async #upsertVariantRows(rows: VariantRecord[]): Promise<void> {
     // A row arriving without effects (a call of a run without annotation, or written before its
     // site was annotated) never wipes effects already stored; the arrays follow the effects kept.
+    // `effects` is `json`, which has no `=`: its text is compared, always written compact.
     const kept = (column: string) =>
-      `${column} = CASE WHEN EXCLUDED.effects = '[]'::jsonb AND variants.effects <> '[]'::jsonb
+      `${column} = CASE WHEN EXCLUDED.effects::text = '[]' AND variants.effects::text <> '[]'
          THEN variants.${column} ELSE EXCLUDED.${column} END`;
     await this.pool.query(
       `INSERT INTO variants (run_id, sample, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency,
@@ -112,7 +113,7 @@ export class PostgresResultStore implements ResultStore {
          file_arrived_at, forward_alt_count, reverse_alt_count, forward_ref_count, reverse_ref_count, strand_bias,
          filters, allele_frequency_history, reads_until_detection)
        SELECT run_id, sample, contig, position, ref, alt, type, genotype, depth, alt_count, allele_frequency, quality, status,
-         seen_at, seen_at, CASE WHEN status = 'CONFIRMED' THEN seen_at END, COALESCE(annotated.effects, '[]'::jsonb),
+         seen_at, seen_at, CASE WHEN status = 'CONFIRMED' THEN seen_at END, COALESCE(effect.effects, '[]'::json),
          COALESCE(annotated.genes, '{}'), COALESCE(annotated.consequences, '{}'), COALESCE(annotated.protein_changes, '{}'),
          CASE WHEN status = 'CONFIRMED' THEN file_arrived_at END, forward_alt_count, reverse_alt_count, forward_ref_count,
          reverse_ref_count, strand_bias, annotated.filters, annotated.allele_frequency_history,
@@ -124,8 +125,10 @@ export class PostgresResultStore implements ResultStore {
            status, seen_at, sample, file_arrived_at, forward_alt_count, reverse_alt_count, forward_ref_count,
            reverse_ref_count, strand_bias, reads_until_detection, row_number)
        CROSS JOIN LATERAL jsonb_to_record($16::jsonb -> (row_number::int - 1))
-         AS annotated(effects jsonb, genes text[], consequences text[], protein_changes text[], filters text[],
+         AS annotated(genes text[], consequences text[], protein_changes text[], filters text[],
            allele_frequency_history jsonb)
+       LEFT JOIN json_array_elements($23::json) WITH ORDINALITY AS effect(effects, ordinal)
+         ON effect.ordinal = incoming.row_number
        ON CONFLICT (run_id, contig, position, ref, alt, sample) DO UPDATE SET
          genotype = EXCLUDED.genotype, depth = EXCLUDED.depth, alt_count = EXCLUDED.alt_count,
          allele_frequency = EXCLUDED.allele_frequency, quality = EXCLUDED.quality,
@@ -161,6 +164,7 @@ export class PostgresResultStore implements ResultStore {
         rows.map((row) => row.reverseRefCount),
         rows.map((row) => row.strandBias),
         rows.map((row) => row.readsUntilDetection ?? null),
+        effectsDocument(rows),
       ],
     );
   }
@@ -292,10 +296,9 @@ export class PostgresResultStore implements ResultStore {
   }
 }
 
-/** A row's effects and the arrays drawn from them, its filters and its history, named as the columns they fill. */
+/** The arrays drawn from a row's effects, its filters and its history, named as the columns they fill. */
 interface DocumentColumns {
   genes?: string[];
-  effects?: VariantRecord['effects'];
   filters: string[];
   consequences?: string[];
   protein_changes: string[];
@@ -303,11 +306,11 @@ interface DocumentColumns {
 }
 
 /**
- * A row's object in its batch's one JSON document of effects, filters and history (a row without
- * effects still has its own `contig:REFposALT` key): one text for the batch costs far less to send
- * and to read than arrays of JSON texts and of arrays, each quoted again as an array element. Its
- * keys come in `jsonb`'s order (shorter first, then bytewise), as the annotator writes the effects'
- * own: PostgreSQL reads such a document faster than one whose keys it must sort.
+ * A row's object in its batch's one `jsonb` document of the arrays drawn from its effects, its
+ * filters and its history (a row without effects still has its own `contig:REFposALT` key): one
+ * text for the batch costs far less to send and to read than arrays of JSON texts and of arrays,
+ * each quoted again as an array element. Its keys come in `jsonb`'s order (shorter first, then
+ * bytewise): PostgreSQL reads such a document faster than one whose keys it must sort.
  */
 function documentColumns(row: VariantRecord): DocumentColumns {
   const protein_changes = concernKeys(row);
@@ -316,12 +319,24 @@ function documentColumns(row: VariantRecord): DocumentColumns {
   }
   return {
     genes: distinct(row.effects.map((effect) => effect.gene)),
-    effects: row.effects,
     filters: row.filters,
     consequences: distinct(row.effects.map((effect) => effect.consequence)),
     protein_changes,
     allele_frequency_history: row.alleleFrequencyHistory,
   };
+}
+
+/**
+ * The batch's effects as one `json` document, an array per row in row order; `null` when no row
+ * has any. It is kept out of the `jsonb` document because PostgreSQL then only checks its text,
+ * splitting it into rows in one pass, and stores each row's text as it is instead of building
+ * `jsonb` from it: the effects are most of a run's end's bytes (~700 a row), and the column is
+ * never queried inside (the filters use the arrays drawn from it). `JSON.stringify` writes `[]`
+ * for a row without effects, the text the upsert's `kept` compares.
+ */
+function effectsDocument(rows: readonly VariantRecord[]): string | null {
+  if (rows.every((row) => row.effects.length === 0)) return null;
+  return `[${rows.map((row) => JSON.stringify(row.effects)).join(',')}]`;
 }
 
 /** The distinct defined values, in first-seen order. */

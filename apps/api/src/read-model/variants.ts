@@ -215,7 +215,7 @@ export class VariantReads {
   /** Whether any confirmed call of a run carries effects. */
   async confirmedHaveEffects(runId: string): Promise<boolean> {
     const { rows } = await this.pool.query<{ annotated: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM variants WHERE run_id = $1 AND status = 'CONFIRMED' AND effects <> '[]'::jsonb)
+      `SELECT EXISTS (SELECT 1 FROM variants WHERE run_id = $1 AND status = 'CONFIRMED' AND effects::text <> '[]')
          AS annotated`,
       [runId],
     );

@@ -152,6 +152,28 @@ describe('variants stored with their effects', () => {
     });
   });
 
+  it('should store each row of a batch mixing calls with and without effects its own, as written', async () => {
+    // The effects travel as a document of their own, one element per row: a row without effects
+    // must not shift its neighbours' onto the wrong call.
+    const rows = Array.from({ length: 260 }, (_, index) => ({
+      ...record(index % 3 === 1 ? [] : [{ ...missense, gene: `mixed${index}` }, upstream], 8),
+      position: 30_000 + index,
+    }));
+    await store.upsertVariants(rows);
+    const { rows: stored } = await pool.query<{ position: number; text: string; genes: string[] }>(
+      `SELECT position, effects::text AS text, genes FROM variants
+       WHERE run_id = $1 AND position BETWEEN 30000 AND 39999 ORDER BY position`,
+      [runId],
+    );
+    expect(stored).toEqual(
+      rows.map((row) => ({
+        position: row.position,
+        text: JSON.stringify(row.effects),
+        genes: row.effects.flatMap((effect) => (effect.gene ? [effect.gene] : [])),
+      })),
+    );
+  });
+
   it('should fail a batch when one of its statements fails, and store it whole when written again', async () => {
     // One part refers to a run that does not exist: the write fails (the sink retries the batch,
     // every row idempotent) once every part has settled.
