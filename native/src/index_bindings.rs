@@ -116,7 +116,13 @@ impl Task for BuildIndex {
                 .contigs
                 .iter()
                 .map(|c| (c.name.as_str(), c.sequence.as_slice()));
-            let mut index = ReferenceIndex::new(contigs, &IndexOptions { kmer_length })?;
+            let mut index = ReferenceIndex::new(
+                contigs,
+                &IndexOptions {
+                    kmer_length,
+                    ..IndexOptions::default()
+                },
+            )?;
             for name in &self.circular {
                 let contig = index.contig_id(name).ok_or_else(|| {
                     HelixError::option(

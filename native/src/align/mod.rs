@@ -58,15 +58,20 @@ mod kmer_table;
 mod mapper;
 mod options;
 mod origin;
+mod packed;
 mod pairs;
 mod placement;
+mod prefetch;
 mod read_batch;
+mod sampling;
 mod seed;
 mod split;
+mod table_build;
 #[cfg(test)]
 pub(crate) mod testing;
 mod trim;
 mod ungapped;
+mod words;
 
 pub use alignments::{
     AlignmentEvent, BatchAlignments, BatchSummary, EventKind, ReadAlignment, ReadEvent,
@@ -74,9 +79,10 @@ pub use alignments::{
 };
 pub use bases::reverse_complement;
 pub use error::AlignError;
-pub(crate) use index::prefetch;
 pub use index::{IndexOptions, ReferenceIndex, MAX_REFERENCE_LENGTH};
 pub use insert_size::{InsertSize, InsertSizeModel};
 pub use mapper::Mapper;
 pub use options::MapperOptions;
+pub(crate) use prefetch::prefetch;
 pub use read_batch::ReadBatch;
+pub use table_build::{IndexProgress, IndexStage, ProgressSink};
