@@ -143,8 +143,22 @@ impl ReferenceIndex {
         N: Into<String>,
         I: IntoIterator<Item = (N, &'a [u8])>,
     {
+        Self::new_with_progress(contigs, options, &|_| {})
+    }
+
+    /// [`Self::new`], reporting progress to `progress` (from the build's
+    /// threads).
+    pub fn new_with_progress<'a, N, I>(
+        contigs: I,
+        options: &IndexOptions,
+        progress: ProgressSink,
+    ) -> Result<Self, AlignError>
+    where
+        N: Into<String>,
+        I: IntoIterator<Item = (N, &'a [u8])>,
+    {
         let options = options.checked()?;
-        Ok(Self::build(concatenate(contigs)?, options, &|_| {}))
+        Ok(Self::build(concatenate(contigs)?, options, progress))
     }
 
     /// Builds the index over concatenated contigs with checked `options`,
@@ -191,11 +205,6 @@ impl ReferenceIndex {
     /// Whether the seed tables are read in place from a mapped index file.
     pub fn is_mapped(&self) -> bool {
         self.table.is_mapped()
-    }
-
-    /// Offsets of the contigs in global coordinates, plus the total length.
-    pub(super) fn offsets(&self) -> &[u32] {
-        &self.offsets
     }
 
     /// Marks contig `contig` circular: its end joins its start, so a read

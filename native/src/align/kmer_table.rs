@@ -82,11 +82,6 @@ impl KmerTable {
         })
     }
 
-    /// How the table samples the reference.
-    pub(super) fn sampling(&self) -> Sampling {
-        self.sampling
-    }
-
     /// Number of bits of a hash that choose its bucket.
     pub(super) fn bucket_bits(&self) -> u32 {
         self.bucket_bits

@@ -250,7 +250,9 @@ mod tests {
             .collect();
         let repeats = kmers.iter().filter(|&&p| poly_a(p)).count();
         assert!(repeats > MAX_INDEXED_OCCURRENCES);
-        assert!(entries.iter().all(|&e| !poly_a(((e & 0xffff_ffff) >> 1) as usize)));
+        assert!(entries
+            .iter()
+            .all(|&e| !poly_a(((e & 0xffff_ffff) >> 1) as usize)));
         assert_eq!(entries.len(), kmers.len() - repeats);
     }
 }
