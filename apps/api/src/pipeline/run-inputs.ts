@@ -45,6 +45,21 @@ export async function runCircularContigs(config: Pick<RunConfig, 'referencePath'
   return [...(config.referencePath ? await circularContigs(config.referencePath) : []), ...(config.circular ?? [])];
 }
 
+/**
+ * The aligner index of a run's reference: for a reference read from a file, mapped from the
+ * `<referencePath>.hix` saved beside it (built and saved there the first time, or when the file
+ * changed), so a large genome is indexed once. Problems with the saved file are warnings, not errors.
+ */
+export async function buildRunIndex(
+  reference: Reference,
+  circular: string[],
+  referencePath: string | undefined,
+): Promise<AlignerIndex> {
+  const index = await AlignerIndex.build(reference, { circular, referencePath });
+  for (const warning of index.warnings) process.emitWarning(warning, 'AlignerIndexWarning');
+  return index;
+}
+
 /** The random reference a run's length and seed define; the same spec rebuilds the same genome anywhere. */
 export function randomReference(spec: Pick<RunConfig, 'referenceLength' | 'seed'>): Reference {
   return Reference.random(spec.referenceLength, spec.seed);
@@ -67,7 +82,7 @@ export async function acquireRunInputs(
     // Both are read off the main thread, so the genes take no time of their own: the index takes longer.
     const [annotationRead, indexBuilt] = await Promise.allSettled([
       openAnnotation(config, reference),
-      runCircularContigs(config).then((circular) => AlignerIndex.build(reference, { circular })),
+      runCircularContigs(config).then((circular) => buildRunIndex(reference, circular, config.referencePath)),
     ]);
     if (indexBuilt.status === 'fulfilled') releases.push(() => indexBuilt.value.release());
     if (annotationRead.status === 'rejected') throw annotationRead.reason;

@@ -311,9 +311,11 @@ export class StreamWorker {
   async #prepare(runId: string): Promise<RunDetectors | undefined> {
     const spec = await loadRunReference(this.#options.redis, this.#options.keys, runId);
     if (!spec) return undefined;
-    const { reference, circular } = spec;
+    const { reference, circular, referencePath } = spec;
     const started = performance.now();
-    const index = await AlignerIndex.build(reference, { circular });
+    // The saved index is checked against the published bases, so another machine's file at the same path is harmless.
+    const index = await AlignerIndex.build(reference, { circular, referencePath });
+    for (const warning of index.warnings) this.#options.logger.warn({ runId }, warning);
     const pool = createDetectorThreads(index, {
       workers: this.#options.threads,
       warning: (message, detail) => this.#options.logger.warn(detail ?? {}, message),
@@ -325,7 +327,12 @@ export class StreamWorker {
       throw error;
     }
     this.#options.logger.info(
-      { runId, contigs: reference.contigs.length, indexMs: Math.round(performance.now() - started) },
+      {
+        runId,
+        contigs: reference.contigs.length,
+        indexMs: Math.round(performance.now() - started),
+        indexMapped: index.mapped,
+      },
       'ready for a new run',
     );
     return { index, pool };
