@@ -171,11 +171,22 @@ mod tests {
     use crate::caller::simulation::Rng;
     use std::io::{Seek, SeekFrom, Write};
 
-    fn scratch(name: &str) -> PathBuf {
+    /// A scratch directory, removed when dropped.
+    struct Scratch(PathBuf);
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// A reference path in a new scratch directory.
+    fn scratch(name: &str) -> (Scratch, PathBuf) {
         let dir = std::env::temp_dir().join(format!("helix-hix-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
-        dir.join("ref.fa")
+        let path = dir.join("ref.fa");
+        (Scratch(dir), path)
     }
 
     fn open(path: &Path, bases: &[u8], circular: &[usize]) -> StoredIndex {
@@ -185,7 +196,7 @@ mod tests {
 
     #[test]
     fn maps_the_saved_index_while_the_reference_is_unchanged() {
-        let path = scratch("reopen");
+        let (_scratch, path) = scratch("reopen");
         let bases = Rng::new(3).bases(40_000);
         fs::write(&path, b">chr1\n").unwrap();
         let built = open(&path, &bases, &[1]);
@@ -211,7 +222,7 @@ mod tests {
 
     #[test]
     fn rebuilds_a_damaged_index_file_with_a_warning() {
-        let path = scratch("damaged");
+        let (_scratch, path) = scratch("damaged");
         let bases = Rng::new(4).bases(40_000);
         fs::write(&path, b">chr1\n").unwrap();
         open(&path, &bases, &[]);
@@ -241,7 +252,7 @@ mod tests {
 
     #[test]
     fn keeps_the_index_in_memory_when_its_directory_is_not_writable() {
-        let path = scratch("read-only");
+        let (_scratch, path) = scratch("read-only");
         let bases = Rng::new(5).bases(40_000);
         fs::write(&path, b">chr1\n").unwrap();
         let directory = path.parent().unwrap();
