@@ -4,12 +4,17 @@
 //! 1. **Trimming.** A low-quality 3' tail (below Phred 10 by default) is
 //!    soft-clipped before anything else, so a failing tail cannot pose as
 //!    SNVs or indels.
-//! 2. **Seeds.** A few k-mers spread along the read are looked up in a hash
-//!    index of every canonical k-mer of the reference (a k-mer and its reverse
-//!    complement share one entry, so one look-up serves both strands). Reads
-//!    too short or too changed for the long seeds (a 35 bp read with three
-//!    errors) are seeded again with every short k-mer of a second table,
-//!    built on first use, and if need be with those one substitution away.
+//! 2. **Seeds.** A few windows spread along the read are looked up in a
+//!    hash index of the reference's (19, 10)-minimizers: of every 10
+//!    consecutive canonical 19-mers the one of smallest hash (a k-mer and its
+//!    reverse complement share one entry, so one look-up serves both
+//!    strands). A read window matching the reference over 28 bases holds the
+//!    same minimizer, at a fifth of the entries of a table of every k-mer.
+//!    Reads too short or too changed for the long seeds (a 35 bp read with
+//!    three errors) are seeded again with every short k-mer of a second
+//!    table, which holds the short k-mers at every 4th reference position,
+//!    and if need be with those one substitution away. K-mers in more than
+//!    500 places are not indexed.
 //! 3. **Votes.** Each hit implies a strand and a diagonal (reference position
 //!    of the read's first base). Hits whose diagonals lie within the band of
 //!    each other form one candidate; the candidate with most votes wins, and a
@@ -38,7 +43,10 @@
 //! flat list of [`AlignmentEvent`]s (mismatches, insertions, deletions), ready
 //! to be turned into pileup evidence without per-read allocation.
 //!
-//! Parts: `index` (the reference and its k-mer tables), `kmer_table`,
+//! Parts: `index` (the reference and its seed tables), `kmer_table`,
+//! `sampling` (minimizers and strides), `table_build` (parallel build),
+//! `index_file`, `index_store` and `checksum` (the index saved as
+//! `<reference>.hix` and mapped back), `packed`, `words`, `prefetch`,
 //! `trim`, `seed` (seeding and voting), `placement` (long and short seeds,
 //! choosing among candidates), `candidate_alignment` (one candidate:
 //! `ungapped` fast path, `banded` alignment, widening), `split` (split
