@@ -2,7 +2,8 @@
  * Aligner index at scale: bytes per reference base and build seconds at 5 Mbp and 100 Mbp of
  * simulated reference and 1 Gbp of random sequence, cold (built and saved as `.hix`) and mapped
  * (reopened from the `.hix`), beside `minimap2 -x sr -t 2 -d` on the same FASTA in the same run;
- * then `helix analyze` at 100 Mbp: reads/s and peak resident memory, with the index's share.
+ * then `helix analyze` at 100 Mbp: reads/s and peak resident memory, with the index's share. Each
+ * build runs in a process of its own (`bench/index-open.ts`) so its peak memory is its own.
  *
  *   npx tsx bench/index-scale.ts            (INDEX_SCALE_SIZES=5e6,1e8 to skip the 1 Gbp one)
  */
@@ -11,11 +12,12 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AlignerIndex, Reference, simulateToFiles } from '@helix/native';
+import { simulateToFiles } from '@helix/native';
 
 const sizes = (process.env.INDEX_SCALE_SIZES ?? '5e6,1e8,1e9').split(',').map(Number);
 const analyzePairs = Number(process.env.INDEX_SCALE_PAIRS ?? 250_000);
 const helixBin = fileURLToPath(new URL('../bin/helix.js', import.meta.url));
+const indexOpen = fileURLToPath(new URL('./index-open.ts', import.meta.url));
 const hasMinimap2 = spawnSync('minimap2', ['--version'], { stdio: 'ignore' }).status === 0;
 
 function line(label: string, value: string): void {
@@ -24,12 +26,16 @@ function line(label: string, value: string): void {
 
 const perBase = (bytes: number, bases: number) => `${(bytes / bases).toFixed(2)} B/base`;
 
-/** Runs `command` under `/usr/bin/time -v`: wall seconds and peak resident memory in bytes. */
-function measured(command: string, args: string[]): Promise<{ seconds: number; peakBytes: number }> {
+/** Runs `command` under `/usr/bin/time -v`: wall seconds, peak resident memory in bytes, stdout. */
+function measured(command: string, args: string[]): Promise<{ seconds: number; peakBytes: number; stdout: string }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-v', command, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-v', command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
     });
@@ -37,17 +43,24 @@ function measured(command: string, args: string[]): Promise<{ seconds: number; p
       const seconds = (performance.now() - started) / 1_000;
       const peak = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
       if (code !== 0 || !peak) reject(new Error(`${command} failed:\n${stderr}`));
-      else resolve({ seconds, peakBytes: Number(peak[1]) * 1_024 });
+      else resolve({ seconds, peakBytes: Number(peak[1]) * 1_024, stdout });
     });
   });
 }
 
-/** Builds (or maps) the index of `fasta`, timed. */
-async function openIndex(fasta: string): Promise<{ index: AlignerIndex; seconds: number }> {
-  const reference = await Reference.loadFasta(fasta);
-  const started = performance.now();
-  const index = await AlignerIndex.build(reference, { referencePath: fasta });
-  return { index, seconds: (performance.now() - started) / 1_000 };
+/** What `bench/index-open.ts` reports of one build. */
+interface IndexOpened {
+  seconds: number;
+  memoryBytes: number;
+  mapped: boolean;
+  peakBytes: number;
+}
+
+/** Builds (or maps) the index of `fasta` in a child process: build seconds, memory, its peak memory. */
+async function openIndex(fasta: string): Promise<IndexOpened> {
+  const child = await measured(process.execPath, ['--import', 'tsx', indexOpen, fasta]);
+  const opened = JSON.parse(child.stdout) as Omit<IndexOpened, 'peakBytes'>;
+  return { ...opened, peakBytes: child.peakBytes };
 }
 
 const directory = await mkdtemp(join(tmpdir(), 'helix-index-scale-'));
@@ -69,14 +82,14 @@ try {
     const cold = await openIndex(fasta);
     const hix = await stat(`${fasta}.hix`);
     line('helix index, cold build + save', `${cold.seconds.toFixed(2)} s`);
-    line('  memory', perBase(cold.index.memoryBytes, size));
+    line('  index memory', perBase(cold.memoryBytes, size));
     line('  .hix file', perBase(hix.size, size));
-    const indexBytes = cold.index.memoryBytes;
-    cold.index.release();
+    line('  process peak (with the reference)', perBase(cold.peakBytes, size));
+    const indexBytes = cold.memoryBytes;
     const mapped = await openIndex(fasta);
-    if (!mapped.index.mapped) throw new Error(`the saved index was not used: ${mapped.index.rebuiltBecause}`);
+    if (!mapped.mapped) throw new Error('the saved index was not used');
     line('helix index, mapped reopen', `${mapped.seconds.toFixed(2)} s`);
-    mapped.index.release();
+    line('  process peak (with the reference)', perBase(mapped.peakBytes, size));
     if (hasMinimap2) {
       const minimap2 = await measured('minimap2', ['-x', 'sr', '-t', '2', '-d', file('ref.mmi'), fasta]);
       const mmi = await stat(file('ref.mmi'));
