@@ -169,7 +169,7 @@ impl BodyWriter<'_> {
 }
 
 /// Writes `index`, built from the file `source` with `options`, to `path`
-/// (a new file, flushed to disk before this returns).
+/// (a new file).
 pub(super) fn write(
     path: &Path,
     index: &ReferenceIndex,
@@ -225,8 +225,10 @@ pub(super) fn write(
     };
     let mut file = body.out.into_inner().map_err(|e| e.into_error())?;
     file.seek(SeekFrom::Start(0))?;
-    file.write_all(&header.to_bytes())?;
-    file.sync_all()
+    // Not forced to disk: a file a crash leaves incomplete fails its length
+    // or checksum check and is rebuilt, which costs less than every save's
+    // flush of gigabytes.
+    file.write_all(&header.to_bytes())
 }
 
 /// Reads the body of a mapped file in order, each part checked to fit.
