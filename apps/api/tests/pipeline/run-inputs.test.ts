@@ -10,6 +10,7 @@ import { PostgresResultStore } from '../../src/db/result-store.js';
 import { migrationsDirectory } from '../../src/paths.js';
 import { MemoryResultStore } from '../../src/pipeline/memory-store.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
+import { buildRunIndex } from '../../src/pipeline/run-inputs.js';
 import { createScratchDatabase, type ScratchDatabase, serverUrl } from '../support/database.js';
 
 /**
@@ -78,6 +79,18 @@ describe('a run whose inputs cannot all be acquired', () => {
     } finally {
       await pool.end();
     }
+  });
+
+  it('should save the index of a reference file beside it, so the next run maps it instead of building it', async () => {
+    const referencePath = join(directory, 'ref.fa');
+    const pipeline = new Pipeline({ store: new MemoryResultStore() });
+    await expect(
+      pipeline.start({ source: 'FASTQ', referencePath, readsPaths: [join(directory, 'missing.fq')] }),
+    ).rejects.toThrow(/missing\.fq/);
+    const index = await buildRunIndex(await Reference.loadFasta(referencePath), [], referencePath);
+    expect(index.mapped).toBe(true);
+    expect(index.indexFile).toBe(`${referencePath}.hix`);
+    index.release();
   });
 
   it('should keep the index of a run that starts until the run ends', async () => {
