@@ -160,7 +160,9 @@ export declare class MutatedSample {
 
 /**
  * Per-position evidence accumulated over batches, over one reference;
- * pileups of several threads merge into one.
+ * pileups of several threads merge into one. Stored in chunks of 1,024
+ * bases allocated when a read first touches them; calling reads it off
+ * the JS thread ({@link VariantCaller.update}).
  */
 export declare class Pileup {
   /** An empty pileup over `index`'s reference. */
@@ -168,11 +170,14 @@ export declare class Pileup {
   /**
    * Adds a batch's evidence ({@link BatchDetection.evidence}, made against
    * this pileup's reference). Throws when the bytes are not evidence.
+   * While a call reads the pileup the evidence waits, and goes in with
+   * the next add or read.
    */
   add(evidence: Uint8Array): void
   /**
    * Adds everything `other` holds; throws when `other` is over other
-   * contigs or is this pileup.
+   * contigs or is this pileup. Waits for a call reading this pileup to
+   * finish.
    */
   merge(other: Pileup): void
   /** Serialises the pileup (for a checkpoint or another process). */
@@ -185,8 +190,7 @@ export declare class Pileup {
   /**
    * Depth at 1-based `position` of `contig`: reads spanning it with a few
    * bases to spare, as an SNV call's `depth` (an indel's counts reads with
-   * more to spare). The first call after a change sums the depths of the
-   * whole reference; later calls look them up.
+   * more to spare).
    */
   depth(contig: string, position: number): number
   /**
@@ -206,10 +210,12 @@ export declare class Pileup {
   lowDepthIntervals(minDepth: number): Array<DepthInterval>
   /** Reads added so far, mapped or not. */
   get reads(): number
+  /** What the pileup holds in memory, part by part. */
+  get memory(): PileupMemory
   /**
    * Mean depth and breadth (≥ 1×, ≥ 10×, ≥ 100×) over the whole
-   * reference, from the depths {@link Pileup.depth} reads (summed up once
-   * per change).
+   * reference, from the depths {@link Pileup.depth} reads, summed up one
+   * chunk at a time.
    */
   depthSummary(): DepthSummary
 }
@@ -311,22 +317,31 @@ export declare class Reference {
 }
 
 /**
- * Calls variants from a pileup. `update` returns only the calls that are new
- * or changed status since its last update; `callAll` returns every call.
- * Calls are sorted by contig and position; alleles seen in too few reads to
- * be worth reporting (sequencing errors) are left out.
+ * Calls variants from a pileup. `update` returns only the calls that are new,
+ * changed status or moved since its last update; `callAll` returns every
+ * call; both run off the JS thread. Calls are sorted by contig and
+ * position; alleles seen in too few reads to be worth reporting (sequencing
+ * errors) are left out.
  */
 export declare class VariantCaller {
   /** A caller with the given thresholds; throws when one is out of range. */
   constructor(options?: CallerOptions | undefined | null)
   /**
-   * Calls the pileup and returns the calls that became reportable or
-   * changed status (`CANDIDATE` ↔ `CONFIRMED`) since the previous update.
-   * Throws when the pileup is over another reference than earlier ones.
+   * Calls the pileup off the JS thread and resolves to the calls that
+   * became reportable, changed status (`CANDIDATE` ↔ `CONFIRMED`), or,
+   * confirmed, whose depth grew by half or allele frequency moved by 0.1
+   * (with a quarter more depth) since they were last reported. Only the
+   * parts of the pileup changed since the previous update are looked at.
+   * Updates of one caller run one after another in the order they were
+   * asked for when each is awaited before the next. Throws when the
+   * pileup is over another reference than earlier ones.
    */
-  update(pileup: Pileup): Array<VariantCall>
-  /** Every reportable call of the pileup, candidates and confirmed. */
-  callAll(pileup: Pileup): Array<VariantCall>
+  update(pileup: Pileup): Promise<Array<VariantCall>>
+  /**
+   * Every reportable call of the pileup, candidates and confirmed,
+   * computed off the JS thread.
+   */
+  callAll(pileup: Pileup): Promise<Array<VariantCall>>
   /**
    * The calls in a 1-based inclusive region of a contig (an `end` past the
    * contig's end stops there). Throws on an unknown contig or `start < 1`
@@ -568,6 +583,26 @@ export interface Neighbour {
   locusTag?: string
   /** Bases between the variant and the gene. */
   distance: number
+}
+
+/** What a pileup holds in memory ({@link Pileup.memory}). */
+export interface PileupMemory {
+  /** Every byte it holds: chunks, alleles, bookkeeping. */
+  totalBytes: number
+  /** Chunks of 1,024 bases allocated (touched by a read). */
+  chunks: number
+  /** Bytes of read start and end events (and dense depths where reads are deep). */
+  depthBytes: number
+  /** SNV alleles one read showed (most of them sequencing errors). */
+  snvsSeenOnce: number
+  /** Bytes those take. */
+  snvsSeenOnceBytes: number
+  /** SNV alleles more than one read showed. */
+  snvsSeenMore: number
+  /** Bytes those take. */
+  snvsSeenMoreBytes: number
+  /** Indel alleles. */
+  indels: number
 }
 
 /** A position within a length (`ANN`'s `pos / length`). */

@@ -119,7 +119,7 @@ describe('variant detection', () => {
     const pooled = emptyTallies();
     for (const seed of [1, 2, 3]) {
       const g = await genome(seed);
-      const calls = confirmed(new VariantCaller().callAll(pileUp(g, seed)));
+      const calls = confirmed(await new VariantCaller().callAll(pileUp(g, seed)));
       const tallies = score(g.reference, g.sample.truth, calls);
       console.log(`seed ${seed}: SNV ${describeTally(tallies.SNV)} | indel ${describeTally(tallies.indel)}`);
       for (const kind of ['SNV', 'indel'] as const) {
@@ -187,9 +187,9 @@ describe('the aligner index', () => {
         there.add(detection.evidence);
       }
       const caller = new VariantCaller();
-      const calls = caller.callAll(here);
+      const calls = await caller.callAll(here);
       expect(confirmed(calls).length).toBeGreaterThan(150);
-      expect(caller.callAll(there)).toEqual(calls);
+      expect(await caller.callAll(there)).toEqual(calls);
       expect(there.reads).toBe(here.reads);
     } finally {
       await worker.terminate();
@@ -255,12 +255,31 @@ describe('the pileup', () => {
     const pileup = pileUp(g, 10);
     const copy = Pileup.fromBytes(g.index, pileup.toBytes());
     const caller = new VariantCaller();
-    expect(caller.callAll(copy)).toEqual(caller.callAll(pileup));
+    expect(await caller.callAll(copy)).toEqual(await caller.callAll(pileup));
     expect(copy.reads).toBe(pileup.reads);
     for (const position of [1, 5_000, 123_456, REFERENCE_LENGTH]) {
       expect(copy.depth('random', position)).toBe(pileup.depth('random', position));
     }
     expect(pileup.depth('random', 100_000)).toBeGreaterThan(15);
+    const alleles = ({ chunks, snvsSeenOnce, snvsSeenMore, indels }: Pileup['memory']) => [
+      chunks,
+      snvsSeenOnce,
+      snvsSeenMore,
+      indels,
+    ];
+    expect(alleles(copy.memory)).toEqual(alleles(pileup.memory));
+  });
+
+  it('should hold a few bytes per covered base, in chunks of 1,024 bases touched by reads', async () => {
+    const g = await genome(14);
+    const pileup = pileUp(g, 14);
+    const { totalBytes, chunks, depthBytes, snvsSeenOnce, snvsSeenOnceBytes } = pileup.memory;
+    const covered = pileup.depthSummary().breadth1x * REFERENCE_LENGTH;
+    expect(chunks).toBe(Math.ceil(REFERENCE_LENGTH / 1_024));
+    expect(depthBytes).toBeLessThan(totalBytes);
+    expect(totalBytes / covered).toBeLessThan(8);
+    // A sequencing error read once takes about four bytes.
+    expect(snvsSeenOnceBytes / snvsSeenOnce).toBeLessThan(8);
   });
 
   it('should merge two half pileups into the whole', async () => {
@@ -278,7 +297,7 @@ describe('the pileup', () => {
     expect(merged.depth('random', 100_000)).toBeLessThan(whole.depth('random', 100_000));
     merged.merge(other);
     const caller = new VariantCaller({ minDepth: 0, minAlleleFrequency: 0, minQuality: 0 });
-    expect(caller.callAll(merged)).toEqual(caller.callAll(whole));
+    expect(await caller.callAll(merged)).toEqual(await caller.callAll(whole));
     expect(merged.reads).toBe(whole.reads);
     for (const position of [1, 77_777, 150_001, REFERENCE_LENGTH]) {
       expect(merged.depth('random', position)).toBe(whole.depth('random', position));
@@ -294,7 +313,7 @@ describe('the pileup', () => {
     expect(() => pileup.add(evidence.subarray(0, evidence.length - 1))).toThrow('evidence: malformed bytes');
     pileup.add(evidence);
     expect(pileup.reads).toBe(100);
-    expect(() => Pileup.fromBytes(g.index, evidence)).toThrow('bytes: malformed bytes (missing header HXPILE04)');
+    expect(() => Pileup.fromBytes(g.index, evidence)).toThrow('bytes: malformed bytes (missing header HXPILE05)');
   });
 
   it('should refuse pileups over another reference', async () => {
@@ -302,7 +321,7 @@ describe('the pileup', () => {
     const otherIndex = await AlignerIndex.build(Reference.random(1000, 13));
     const pileup = new Pileup(g.index);
     expect(() => pileup.merge(new Pileup(otherIndex))).toThrow('other: is over another reference');
-    expect(() => pileup.merge(pileup)).toThrow('cannot be borrowed mutably');
+    expect(() => pileup.merge(pileup)).toThrow('other: is this pileup');
     expect(() => Pileup.fromBytes(otherIndex, pileup.toBytes())).toThrow('bytes: is over another reference');
     expect(() => pileup.depth('chr1', 1)).toThrow("contig: no contig named 'chr1'");
     expect(() => pileup.depth('random', 0)).toThrow('position: must be a whole number between 1 and 200000');
@@ -311,7 +330,7 @@ describe('the pileup', () => {
 });
 
 describe('the variant caller', () => {
-  it('should report a call once, then again only when its status changes', async () => {
+  it('should report a call once, then again only when its status changes or, confirmed, its depth grew', async () => {
     const g = await genome(14);
     const detector = new Detector(g.index);
     const pileup = new Pileup(g.index);
@@ -323,21 +342,22 @@ describe('the variant caller', () => {
     let candidatesConfirmedLater = 0;
     for (let round = 0; round < 6; round++) {
       for (const batch of batches(g.sample, 1000 + round, readsPerRound)) pileup.add(analyse(detector, batch).evidence);
-      const update = caller.update(pileup);
+      const update = await caller.update(pileup);
       if (round === 0) expect(update.some((call) => call.status === 'CANDIDATE')).toBe(true);
       for (const call of update) {
         const earlier = reported.get(key(call));
-        if (earlier) {
-          expect(call.status, key(call)).not.toBe(earlier.status);
-          if (earlier.status === 'CANDIDATE') candidatesConfirmedLater += 1;
-        }
+        if (earlier?.status === call.status) {
+          // A confirmed call is reported again once it is a quarter deeper at least.
+          expect(call.status, key(call)).toBe('CONFIRMED');
+          expect(call.depth, key(call)).toBeGreaterThanOrEqual(earlier.depth * 1.25);
+        } else if (earlier?.status === 'CANDIDATE') candidatesConfirmedLater += 1;
         reported.set(key(call), call);
       }
-      expect(caller.update(pileup), 'nothing changed').toEqual([]);
+      expect(await caller.update(pileup), 'nothing changed').toEqual([]);
     }
     expect(candidatesConfirmedLater).toBeGreaterThan(0);
     // Replaying the updates gives the status of every current call.
-    const all = caller.callAll(pileup);
+    const all = await caller.callAll(pileup);
     expect(confirmed(all).length).toBeGreaterThan(150);
     for (const call of all) expect(reported.get(key(call))?.status, key(call)).toBe(call.status);
   });
@@ -346,7 +366,7 @@ describe('the variant caller', () => {
     const g = await genome(15);
     const pileup = pileUp(g, 15);
     const caller = new VariantCaller();
-    const all = caller.callAll(pileup);
+    const all = await caller.callAll(pileup);
     const first = all[10] as VariantCall;
     expect(caller.callRegion(pileup, 'random', first.position, first.position)).toEqual(
       all.filter((call) => call.position === first.position),
@@ -364,8 +384,8 @@ describe('the variant caller', () => {
     const g = await genome(16);
     const pileup = pileUp(g, 16);
     const key = (call: VariantCall) => `${call.position}:${call.ref}>${call.alt}`;
-    const diploid = confirmed(new VariantCaller().callAll(pileup));
-    const haploid = confirmed(new VariantCaller({ ploidy: 1 }).callAll(pileup));
+    const diploid = confirmed(await new VariantCaller().callAll(pileup));
+    const haploid = confirmed(await new VariantCaller({ ploidy: 1 }).callAll(pileup));
     expect(new Set(haploid.map((call) => call.genotype))).toEqual(new Set(['1']));
     const homozygous = diploid.filter((call) => call.genotype === '1/1').map(key);
     expect(haploid.map(key)).toEqual(expect.arrayContaining(homozygous));
@@ -374,7 +394,7 @@ describe('the variant caller', () => {
     expect(minorities.length).toBeGreaterThan(10);
     expect(haploid.filter((call) => minorities.includes(key(call)))).toEqual([]);
     expect(haploid.every((call) => call.alleleFrequency > 0.5)).toBe(true);
-    expect(confirmed(new VariantCaller({ ploidy: 2 }).callAll(pileup))).toEqual(diploid);
+    expect(confirmed(await new VariantCaller({ ploidy: 2 }).callAll(pileup))).toEqual(diploid);
   });
 
   it('should refuse a ploidy other than 1 or 2, naming it', () => {
@@ -386,8 +406,8 @@ describe('the variant caller', () => {
   it('should call allele frequencies without genotypes in population mode, with strands and filters', async () => {
     const g = await genome(15);
     const pileup = pileUp(g, 15);
-    const germline = new VariantCaller().callAll(pileup);
-    const population = new VariantCaller({ mode: 'population' }).callAll(pileup);
+    const germline = await new VariantCaller().callAll(pileup);
+    const population = await new VariantCaller({ mode: 'population' }).callAll(pileup);
     expect(germline.every((call) => call.genotype !== null)).toBe(true);
     expect(population.length).toBeGreaterThan(100);
     for (const call of [...germline, ...population]) {

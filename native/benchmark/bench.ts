@@ -181,7 +181,7 @@ for (const batchSize of [256, 4096]) {
 }
 if (lastPileup) {
   const callStarted = performance.now();
-  const calls = new VariantCaller().callAll(lastPileup);
+  const calls = await new VariantCaller().callAll(lastPileup);
   const confirmedCalls = calls.filter((call) => call.status === 'CONFIRMED').length;
   console.log(
     `  VariantCaller.callAll at ${((DETECT_READS * READ_LENGTH) / REFERENCE_LENGTH).toFixed(0)}×: ${(performance.now() - callStarted).toFixed(0)} ms, ${confirmedCalls} confirmed of ${detectSample.variantCount} injected`,

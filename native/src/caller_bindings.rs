@@ -2,10 +2,10 @@
 //! calls of one region. The algorithms live in [`crate::caller`], with their
 //! own tests.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use napi::bindgen_prelude::{Either, Null};
-use napi::Result;
+use napi::bindgen_prelude::{AsyncTask, Either, Null};
+use napi::{Env, Result, Task};
 use napi_derive::napi;
 
 use crate::align::ReferenceIndex;
@@ -13,7 +13,7 @@ use crate::caller::{self, IncrementalCaller};
 use crate::error::{self, to_js, HelixError};
 use crate::index_bindings::{contig_id, same_contigs};
 use crate::js_options::{rate, whole, MAX_SAFE_INTEGER};
-use crate::pileup_bindings::Pileup;
+use crate::pileup_bindings::{Pileup, SharedPileup};
 
 /// Thresholds a call must pass to be `CONFIRMED`.
 #[napi(object)]
@@ -204,15 +204,54 @@ fn ploidy(copies: f64) -> error::Result<caller::Ploidy> {
     }
 }
 
-/// Calls variants from a pileup. `update` returns only the calls that are new
-/// or changed status since its last update; `callAll` returns every call.
-/// Calls are sorted by contig and position; alleles seen in too few reads to
-/// be worth reporting (sequencing errors) are left out.
+/// Calls variants from a pileup. `update` returns only the calls that are new,
+/// changed status or moved since its last update; `callAll` returns every
+/// call; both run off the JS thread. Calls are sorted by contig and
+/// position; alleles seen in too few reads to be worth reporting (sequencing
+/// errors) are left out.
 #[napi]
 pub struct VariantCaller {
-    inner: IncrementalCaller,
+    inner: Arc<Mutex<IncrementalCaller>>,
+    options: caller::CallerOptions,
     /// The reference of the pileups `update` has seen.
-    reference: Option<Arc<ReferenceIndex>>,
+    reference: Mutex<Option<Arc<ReferenceIndex>>>,
+}
+
+/// What a calling task does with the pileup it reads.
+enum Calling {
+    /// An incremental update of this caller.
+    Update(Arc<Mutex<IncrementalCaller>>),
+    /// Every call, with these thresholds.
+    All(caller::CallerOptions),
+}
+
+/// Calls a pileup on a worker thread ({@link VariantCaller.update},
+/// {@link VariantCaller.callAll}).
+pub struct CallTask {
+    calling: Calling,
+    pileup: Arc<SharedPileup>,
+    index: Arc<ReferenceIndex>,
+}
+
+impl Task for CallTask {
+    type Output = Vec<VariantCall>;
+    type JsValue = Vec<VariantCall>;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        let pileup = self.pileup.read();
+        let calls = match &self.calling {
+            Calling::Update(caller) => caller
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .update(&pileup, &self.index),
+            Calling::All(options) => caller::call_variants(&pileup, &self.index, options),
+        };
+        Ok(calls.into_iter().map(VariantCall::from).collect())
+    }
+
+    fn resolve(&mut self, _env: Env, calls: Self::Output) -> Result<Self::JsValue> {
+        Ok(calls)
+    }
 }
 
 #[napi]
@@ -222,17 +261,24 @@ impl VariantCaller {
     pub fn new(options: Option<CallerOptions>) -> Result<Self> {
         let options = caller_options(options.unwrap_or_default()).map_err(to_js)?;
         Ok(Self {
-            inner: IncrementalCaller::new(options),
-            reference: None,
+            inner: Arc::new(Mutex::new(IncrementalCaller::new(options.clone()))),
+            options,
+            reference: Mutex::new(None),
         })
     }
 
-    /// Calls the pileup and returns the calls that became reportable or
-    /// changed status (`CANDIDATE` ↔ `CONFIRMED`) since the previous update.
-    /// Throws when the pileup is over another reference than earlier ones.
-    #[napi]
-    pub fn update(&mut self, pileup: &Pileup) -> Result<Vec<VariantCall>> {
-        match &self.reference {
+    /// Calls the pileup off the JS thread and resolves to the calls that
+    /// became reportable, changed status (`CANDIDATE` ↔ `CONFIRMED`), or,
+    /// confirmed, whose depth grew by half or allele frequency moved by 0.1
+    /// (with a quarter more depth) since they were last reported. Only the
+    /// parts of the pileup changed since the previous update are looked at.
+    /// Updates of one caller run one after another in the order they were
+    /// asked for when each is awaited before the next. Throws when the
+    /// pileup is over another reference than earlier ones.
+    #[napi(ts_return_type = "Promise<Array<VariantCall>>")]
+    pub fn update(&self, pileup: &Pileup) -> Result<AsyncTask<CallTask>> {
+        let mut reference = self.reference.lock().unwrap_or_else(|e| e.into_inner());
+        match &*reference {
             Some(reference) if !same_contigs(reference, &pileup.index) => {
                 return Err(to_js(HelixError::option(
                     "pileup",
@@ -240,19 +286,24 @@ impl VariantCaller {
                 )));
             }
             Some(_) => {}
-            None => self.reference = Some(Arc::clone(&pileup.index)),
+            None => *reference = Some(Arc::clone(&pileup.index)),
         }
-        let calls = self.inner.update(&pileup.inner, &pileup.index);
-        Ok(calls.into_iter().map(VariantCall::from).collect())
+        Ok(AsyncTask::new(CallTask {
+            calling: Calling::Update(Arc::clone(&self.inner)),
+            pileup: Arc::clone(&pileup.shared),
+            index: Arc::clone(&pileup.index),
+        }))
     }
 
-    /// Every reportable call of the pileup, candidates and confirmed.
-    #[napi]
-    pub fn call_all(&self, pileup: &Pileup) -> Vec<VariantCall> {
-        caller::call_variants(&pileup.inner, &pileup.index, self.inner.options())
-            .into_iter()
-            .map(VariantCall::from)
-            .collect()
+    /// Every reportable call of the pileup, candidates and confirmed,
+    /// computed off the JS thread.
+    #[napi(ts_return_type = "Promise<Array<VariantCall>>")]
+    pub fn call_all(&self, pileup: &Pileup) -> AsyncTask<CallTask> {
+        AsyncTask::new(CallTask {
+            calling: Calling::All(self.options.clone()),
+            pileup: Arc::clone(&pileup.shared),
+            index: Arc::clone(&pileup.index),
+        })
     }
 
     /// The calls in a 1-based inclusive region of a contig (an `end` past the
@@ -275,9 +326,9 @@ impl VariantCaller {
         };
         let (contig, start, end) = region().map_err(to_js)?;
         let calls = caller::call_region(
-            &pileup.inner,
+            &pileup.shared.read(),
             &pileup.index,
-            self.inner.options(),
+            &self.options,
             contig,
             start,
             end,

@@ -8,17 +8,25 @@
  *     `{ hello }` (the ceiling), all in the same run, as ratios.
  * (b) 2,000 and 10,000 graphql-ws subscribers to `queueMetrics(intervalMs: 250)` while a run goes
  *     on (the pipeline's one 4 Hz metrics stream), a fresh server for each: delivered / published,
- *     p50 and p99 delivery lag, server CPU and RSS.
+ *     p50 and p99 delivery lag, server CPU and RSS. The subscribers are lean protocol clients
+ *     (bench/lean-subscriber.ts: every frame received and parsed, at a fraction of graphql-ws's
+ *     client cost, which shares the server's cores); BENCH_API_CLIENT=graphql-ws uses its createClient.
+ * (c) with the part `replicas`: 2 replicas × 10,000 subscribers, events through Redis pub/sub
+ *     (bench/replica-fanout.ts), then one summary of (b) and (c).
  *
  *   npm run bench -w @helix/api     (all benchmarks)
  *   npx tsx bench/api.ts            (this one; BENCH_API_SECONDS=10 BENCH_API_WARMUP=2
  *                                    BENCH_API_SUBSCRIBERS=2000,10000 BENCH_API_SUBSCRIPTION_SECONDS=20
- *                                    BENCH_API_ROWS=200000 BENCH_API_PARTS=queries,subscribers
- *                                    BENCH_API_CLIENT=graphql-ws|lean)
+ *                                    BENCH_API_ROWS=200000 BENCH_API_PARTS=queries,subscribers[,replicas]
+ *                                    BENCH_API_REPLICAS=2 BENCH_API_REPLICA_SUBSCRIBERS=10000
+ *                                    BENCH_API_CLIENT=lean|graphql-ws)
+ *   BENCH_API_PARTS=subscribers,replicas npx tsx bench/api.ts   (the subscriber figures of issue 19)
  *
  * Uses DATABASE_URL's server (in a scratch database, dropped afterwards) or an embedded PostgreSQL.
  */
-import { tmpdir } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src/db/database.js';
@@ -32,15 +40,23 @@ import {
   servePostGraphile,
   startChild,
 } from './api-servers.js';
+import { measureReplicas, startRedis, stopRedis } from './replica-fanout.js';
 import { scratchDatabase } from './scratch-database.js';
-import { measureSubscribers, type SubscriberClient, subscriberLines } from './subscriber-load.js';
+import {
+  measureSubscribers,
+  type SubscriberClient,
+  type SubscriberFigures,
+  subscriberLines,
+} from './subscriber-load.js';
 
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
 const WARM_UP = Number(process.env.BENCH_API_WARMUP ?? 2);
 const ROWS = Number(process.env.BENCH_API_ROWS ?? 200_000);
 const SUBSCRIBER_COUNTS = (process.env.BENCH_API_SUBSCRIBERS ?? '2000,10000').split(',').map(Number);
 const SUBSCRIPTION_SECONDS = Number(process.env.BENCH_API_SUBSCRIPTION_SECONDS ?? 20);
-const CLIENT: SubscriberClient = process.env.BENCH_API_CLIENT === 'lean' ? 'lean' : 'graphql-ws';
+const CLIENT: SubscriberClient = process.env.BENCH_API_CLIENT === 'graphql-ws' ? 'graphql-ws' : 'lean';
+const REPLICAS = Number(process.env.BENCH_API_REPLICAS ?? 2);
+const PER_REPLICA = Number(process.env.BENCH_API_REPLICA_SUBSCRIBERS ?? 10_000);
 const PARTS = new Set((process.env.BENCH_API_PARTS ?? 'queries,subscribers').split(','));
 const self = fileURLToPath(import.meta.url);
 
@@ -185,7 +201,7 @@ async function queryBenchmark(databaseUrl: string, runId: string): Promise<void>
   line('  without totalCount: ratio helix / PostGraphile', (pageWithoutCache.rps / pagePostgraphile.rps).toFixed(3));
 }
 
-async function subscriptionBenchmark(databaseUrl: string, subscribers: number): Promise<void> {
+async function subscriptionBenchmark(databaseUrl: string, subscribers: number): Promise<SubscriberFigures> {
   process.stdout.write(
     `\n(b) ${subscribers.toLocaleString('en')} graphql-ws subscribers (${CLIENT} clients) to queueMetrics(intervalMs: 250), ${SUBSCRIPTION_SECONDS} s, during a run\n`,
   );
@@ -218,6 +234,32 @@ async function subscriptionBenchmark(databaseUrl: string, subscribers: number): 
     );
   }
   line('  target', '≥ 99.9 % delivered, p99 ≤ 100 ms');
+  return figures;
+}
+
+/** (c): replicas sharing events through a private redis-server. */
+async function replicaBenchmark(databaseUrl: string): Promise<SubscriberFigures> {
+  const directory = await mkdtemp(join(tmpdir(), 'helix-bench-api-redis-'));
+  const redis = await startRedis(directory);
+  try {
+    process.stdout.write('\n(c)');
+    return await measureReplicas(databaseUrl, redis.url, REPLICAS, PER_REPLICA, CLIENT);
+  } finally {
+    await stopRedis(redis.process);
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+/** One line per measured setup: what issue 19 asks of subscribers. */
+function subscriberSummary(rows: [string, SubscriberFigures][]): void {
+  process.stdout.write(
+    `\nsubscribers to queueMetrics at 4 Hz (${CLIENT} clients; load now ${loadavg()[0]?.toFixed(2)})\n`,
+  );
+  for (const [label, figures] of rows) {
+    const percent = (100 * figures.delivered) / Math.max(1, figures.expected);
+    line(`  ${label}`, `delivered ${percent.toFixed(2)} %, p50 ${figures.p50} ms, p99 ${figures.p99} ms`);
+  }
+  line('  target (10,000 on one process)', '≥ 99.9 % delivered, p99 ≤ 100 ms');
 }
 
 if (process.argv[2] === '--serve-helix') {
@@ -229,15 +271,29 @@ if (process.argv[2] === '--serve-helix') {
 } else {
   const database = await scratchDatabase();
   try {
-    process.stdout.write(`API benchmark — ${new Date().toISOString()}\n`);
+    process.stdout.write(
+      `API benchmark — ${new Date().toISOString()}, load ${loadavg()
+        .map((load) => load.toFixed(2))
+        .join(' ')}\n`,
+    );
     if (PARTS.has('queries')) {
       const runId = await seed(database.url, ROWS);
       await queryBenchmark(database.url, runId);
     }
-    if (PARTS.has('subscribers')) {
+    const rows: [string, SubscriberFigures][] = [];
+    if (PARTS.has('subscribers') || PARTS.has('replicas')) {
       if (!PARTS.has('queries')) await seed(database.url, 0);
-      for (const count of SUBSCRIBER_COUNTS) await subscriptionBenchmark(database.url, count);
     }
+    if (PARTS.has('subscribers')) {
+      for (const count of SUBSCRIBER_COUNTS) {
+        rows.push([`${count.toLocaleString('en')} on one process`, await subscriptionBenchmark(database.url, count)]);
+      }
+    }
+    if (PARTS.has('replicas')) {
+      const label = `${REPLICAS} replicas × ${PER_REPLICA.toLocaleString('en')} (Redis pub/sub)`;
+      rows.push([label, await replicaBenchmark(database.url)]);
+    }
+    if (rows.length > 0) subscriberSummary(rows);
   } finally {
     await database.drop();
   }

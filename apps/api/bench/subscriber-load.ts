@@ -1,9 +1,10 @@
 /**
  * The subscriber load of the API benchmarks: graphql-ws subscribers (one socket each, as
  * dashboards connect) to `queueMetrics(intervalMs: 250)`, timing each event from the snapshot's
- * `at` to its arrival. The clients are graphql-ws's own `createClient`, or with `client: 'lean'`
- * bare protocol clients (bench/lean-subscriber.ts) that cost less per message; the load generator
- * shares the server's cores, so what it spends shows in the lag. Past {@link SOCKETS_PER_PROCESS}
+ * `at` to its arrival. The clients are bare protocol clients (`client: 'lean'`,
+ * bench/lean-subscriber.ts: every frame read and parsed) or graphql-ws's own `createClient`, which
+ * costs a few times more per message; the load generator shares the server's cores, so what it
+ * spends shows in the lag (with createClient, 10,000 clients' own backlog is most of it). Past {@link SOCKETS_PER_PROCESS}
  * subscribers the load is spread over child processes (one process may hold only so many sockets).
  */
 import { fork } from 'node:child_process';
@@ -62,6 +63,8 @@ export interface SubscriberLoadOptions {
   windowCloses?(): Promise<void>;
 }
 
+/** Lean clients connect as fast as the server acknowledges them, this many at a time. */
+const HANDSHAKES_AT_ONCE = 100;
 const QUERY = 'subscription { queueMetrics(intervalMs: 250) { at state queueDepth ingestionRate readsProduced } }';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -77,7 +80,10 @@ interface SubscriberGroup {
   measure(seconds: number, closing?: () => Promise<void>): Promise<WindowSeen>;
 }
 
-/** Connects `subscribers` clients (100 at a time) dealt to `ports`, and waits 2 s for them to settle. */
+/**
+ * Connects `subscribers` clients dealt to `ports` (lean ones as fast as the servers acknowledge
+ * them, graphql-ws ones 100 every 50 ms), and waits 2 s for them to settle.
+ */
 async function connectGroup(
   options: Pick<SubscriberLoadOptions, 'ports' | 'subscribers' | 'key' | 'client'>,
   offset = 0,
@@ -98,10 +104,18 @@ async function connectGroup(
   const error = (reason: unknown) => process.stderr.write(`subscriber error: ${JSON.stringify(reason)}\n`);
   const clients: { dispose(): Promise<void> | void }[] = [];
   const authorization = `Bearer ${options.key}`;
+  /** Lean clients whose handshake is under way: at most {@link HANDSHAKES_AT_ONCE}. */
+  const handshaking = new Set<Promise<void>>();
   for (let index = 0; index < options.subscribers; index += 1) {
     const url = `ws://127.0.0.1:${options.ports[(offset + index) % options.ports.length]}/graphql`;
     if (options.client === 'lean') {
-      clients.push(leanSubscribe(url, authorization, QUERY, next, error));
+      const client = leanSubscribe(url, authorization, QUERY, next, error);
+      clients.push(client);
+      const ready = client.ready.then(() => {
+        handshaking.delete(ready);
+      });
+      handshaking.add(ready);
+      if (handshaking.size >= HANDSHAKES_AT_ONCE) await Promise.race(handshaking);
     } else {
       const client = createClient({
         url,
@@ -112,9 +126,10 @@ async function connectGroup(
       });
       clients.push(client);
       client.subscribe({ query: QUERY }, { next, error, complete: () => undefined });
+      if (index % 100 === 99) await sleep(50);
     }
-    if (index % 100 === 99) await sleep(50);
   }
+  await Promise.all(handshaking);
   await sleep(2_000);
   return {
     async measure(seconds, closing) {

@@ -38,30 +38,76 @@ fn is_noise(count: u32, depth: u32) -> bool {
     count <= NOISE_MAX_COUNT || f64::from(count) <= NOISE_MAX_FREQUENCY * f64::from(depth)
 }
 
-impl Background {
-    /// Learns the rates from every allele of `pileup` that looks like noise
-    /// (see [`is_noise`]), against the depth of the whole reference.
-    pub(super) fn learn(pileup: &Pileup, coverage: &Coverage, index: &ReferenceIndex) -> Self {
+/// What [`Background`] is learnt from, counted over some chunks of a pileup:
+/// counts of chunks add up.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct BackgroundCounts {
+    depth_by_base: [u64; 4],
+    covered: u64,
+    errors: [[u64; 4]; 4],
+    indel_depth: u64,
+    indel_errors: u64,
+}
+
+impl BackgroundCounts {
+    /// Counts chunk `chunk` of `pileup`, whose depths `coverage` holds.
+    pub(super) fn of_chunk(
+        pileup: &Pileup,
+        coverage: &Coverage,
+        index: &ReferenceIndex,
+        chunk: usize,
+    ) -> Self {
         let sequence = index.global_sequence();
-        let mut depth_by_base = [0u64; 4];
-        let mut covered = 0u64;
-        for (&base, &depth) in sequence.iter().zip(coverage.depths()) {
+        let range = pileup.chunk_range(chunk);
+        let mut counts = BackgroundCounts::default();
+        for (&base, &depth) in sequence[range.start as usize..range.end as usize]
+            .iter()
+            .zip(coverage.depths())
+        {
             if let Some(code) = code(base) {
-                depth_by_base[code] += u64::from(depth);
+                counts.depth_by_base[code] += u64::from(depth);
             }
-            covered += u64::from(depth > 0);
+            counts.covered += u64::from(depth > 0);
         }
-        let mut errors = [[0u64; 4]; 4];
-        for (allele, support) in pileup.snv_alleles() {
+        for (allele, support) in pileup.chunk_snv_alleles(chunk, true) {
             let reference = sequence.get(allele.position as usize).copied();
             let (Some(reference), Some(read)) = (reference.and_then(code), code(allele.base))
             else {
                 continue;
             };
             if is_noise(support.count, coverage.depth(allele.position)) {
-                errors[reference][read] += u64::from(support.count);
+                counts.errors[reference][read] += u64::from(support.count);
             }
         }
+        counts.indel_depth = coverage.indel_depths().iter().map(|&d| u64::from(d)).sum();
+        counts.indel_errors = pileup
+            .chunk_indel_alleles(chunk)
+            .filter(|(allele, support)| {
+                is_noise(support.count, coverage.indel_depth(allele.anchor(index)))
+            })
+            .map(|(_, support)| u64::from(support.count))
+            .sum();
+        counts
+    }
+
+    /// Adds `other`'s counts.
+    pub(super) fn add(&mut self, other: &BackgroundCounts) {
+        for code in 0..4 {
+            self.depth_by_base[code] += other.depth_by_base[code];
+            for read in 0..4 {
+                self.errors[code][read] += other.errors[code][read];
+            }
+        }
+        self.covered += other.covered;
+        self.indel_depth += other.indel_depth;
+        self.indel_errors += other.indel_errors;
+    }
+}
+
+impl Background {
+    /// The rates of every allele that looks like noise (see [`is_noise`])
+    /// against the depth of the chunks counted.
+    pub(super) fn from_counts(counts: &BackgroundCounts) -> Self {
         let rate = |errors: u64, depth: u64| {
             if depth == 0 {
                 0.0
@@ -72,21 +118,16 @@ impl Background {
         let mut snv = [[0.0; 4]; 4];
         for (reference, rates) in snv.iter_mut().enumerate() {
             for (read, rate_of) in rates.iter_mut().enumerate() {
-                *rate_of = rate(errors[reference][read], depth_by_base[reference]);
+                *rate_of = rate(
+                    counts.errors[reference][read],
+                    counts.depth_by_base[reference],
+                );
             }
         }
-        let indel_depth: u64 = coverage.indel_depths().iter().map(|&d| u64::from(d)).sum();
-        let indel_errors: u64 = pileup
-            .indel_alleles()
-            .filter(|(allele, support)| {
-                is_noise(support.count, coverage.indel_depth(allele.anchor(index)))
-            })
-            .map(|(_, support)| u64::from(support.count))
-            .sum();
         Background {
             snv,
-            indel: rate(indel_errors, indel_depth),
-            tests: 4 * covered,
+            indel: rate(counts.indel_errors, counts.indel_depth),
+            tests: 4 * counts.covered,
         }
     }
 

@@ -1,136 +1,13 @@
 //! Calling a pileup: every allele assessed and dressed as a [`VariantCall`],
 //! over the whole reference or one region.
 
-use super::background::Background;
-use super::filters::{Checks, StrandCounts};
-use super::genotype::{assess, Assessment, CoinTosses};
-use super::haploid_sites::{Rivals, SiteAlleles};
-use super::indel_noise::IndelNoise;
-use super::population::{self, ErrorSource};
-use super::{CallerOptions, CallingMode, Ploidy, VariantCall, VariantType};
+use super::filters::Checks;
+use super::genotype::Assessment;
+use super::globals::Globals;
+use super::visit::{visit_chunk, AlleleKey};
+use super::{CallerOptions, CallingMode, VariantCall, VariantType};
 use crate::align::ReferenceIndex;
-use crate::pileup::{Coverage, IndelAllele, Pileup};
-
-/// An alternate allele as the pileup keys it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(super) enum AlleleKey {
-    Snv { position: u32, base: u8 },
-    Indel(IndelAllele),
-}
-
-/// Calls every allele of `pileup` in global range `range`, passing each with
-/// its assessment and checks to `visit`. Alleles with too few reads to be
-/// reported (most of them: sequencing errors) are skipped before any work,
-/// and alleles not reportable after their assessment before their checks,
-/// unless `keep_weak` says to keep them.
-pub(super) fn visit_alleles(
-    pileup: &Pileup,
-    coverage: &Coverage,
-    index: &ReferenceIndex,
-    options: &CallerOptions,
-    range: std::ops::Range<u32>,
-    keep_weak: &dyn Fn(&AlleleKey) -> bool,
-    visit: &mut dyn FnMut(AlleleKey, Assessment, Checks),
-) {
-    let background = (options.mode == CallingMode::Population)
-        .then(|| Background::learn(pileup, coverage, index));
-    let min_quality = background
-        .as_ref()
-        .map_or(options.min_quality, |b| b.min_quality(options.min_quality));
-    let mut visit = |key: AlleleKey, mut assessment: Assessment, strands, support| {
-        if assessment.reportable || keep_weak(&key) {
-            let checks = Checks::new(strands, &support, &mut assessment, min_quality, options);
-            visit(key, assessment, checks);
-        }
-    };
-    let min_count = options.candidate_min_alt_count.min(options.min_alt_count);
-    // One copy carries one allele: a haploid site's alleles compete (in
-    // the genotype model; population alleles stand each on its own).
-    let sites = (options.ploidy == Ploidy::Haploid && background.is_none())
-        .then(|| SiteAlleles::tally(pileup, index, &range));
-    for (allele, support) in pileup.snv_alleles() {
-        // A reference `N` (or IUPAC code) the reads agree on is called too:
-        // `REF` is then `N`.
-        if !range.contains(&allele.position) {
-            continue;
-        }
-        let key = AlleleKey::Snv {
-            position: allele.position,
-            base: allele.base,
-        };
-        if support.count < min_count && !keep_weak(&key) {
-            continue;
-        }
-        let depth = coverage.depth(allele.position);
-        let assessment = match &background {
-            None => {
-                let rivals = sites.as_ref().map_or(Rivals::NONE, |sites| {
-                    sites.snv_rivals(allele.position, &support)
-                });
-                let coin_tosses = CoinTosses {
-                    site: coverage.coin_toss_depth(allele.position),
-                    alt: support.zero_mapping_quality,
-                };
-                assess(
-                    depth,
-                    support.count,
-                    support.quality_sum,
-                    coin_tosses,
-                    0.0,
-                    rivals,
-                    options,
-                )
-                .placed(&support, options)
-            }
-            Some(background) => {
-                let reference = index.global_sequence()[allele.position as usize];
-                let errors = ErrorSource::snv(background, reference, allele.base);
-                population::assess(depth, &support, errors, min_quality, options)
-            }
-        };
-        let strands = StrandCounts::of_snv(pileup, coverage, allele.position, &support);
-        visit(key, assessment, strands, support);
-    }
-    let noise = IndelNoise::learn(pileup, coverage, index);
-    for (allele, support) in pileup.indel_alleles() {
-        let anchor = allele.anchor(index);
-        if !range.contains(&anchor) {
-            continue;
-        }
-        let key = AlleleKey::Indel(allele.clone());
-        if support.count < min_count && !keep_weak(&key) {
-            continue;
-        }
-        let (depth, noise) = (coverage.indel_depth(anchor), noise.of(allele, index));
-        let assessment = match &background {
-            None => {
-                let rivals = sites
-                    .as_ref()
-                    .map_or(Rivals::NONE, |sites| sites.indel_rivals(anchor, &support));
-                let coin_tosses = CoinTosses {
-                    site: coverage.coin_toss_indel_depth(anchor),
-                    alt: support.zero_mapping_quality,
-                };
-                assess(
-                    depth,
-                    support.count,
-                    support.quality_sum,
-                    coin_tosses,
-                    noise,
-                    rivals,
-                    options,
-                )
-                .placed(&support, options)
-            }
-            Some(background) => {
-                let errors = ErrorSource::indel(background, noise);
-                population::assess(depth, &support, errors, min_quality, options)
-            }
-        };
-        let strands = StrandCounts::of_indel(coverage, anchor, &support);
-        visit(key, assessment, strands, support);
-    }
-}
+use crate::pileup::{Coverage, Depths, Pileup, CHUNK_BITS};
 
 /// Dresses an assessed allele as a [`VariantCall`].
 pub(super) fn to_call(
@@ -236,20 +113,31 @@ fn call_global_range(
     range: std::ops::Range<u32>,
 ) -> Vec<VariantCall> {
     let mut calls = Vec::new();
-    let coverage = pileup.coverage();
-    visit_alleles(
-        pileup,
-        &coverage,
-        index,
-        options,
-        range,
-        &|_| false,
-        &mut |key, a, checks| {
-            if a.reportable {
-                calls.push(to_call(index, &key, &a, checks, options.mode));
-            }
-        },
-    );
+    if range.is_empty() {
+        return calls;
+    }
+    let globals = Globals::learn(pileup, index, options);
+    let chunks = (range.start >> CHUNK_BITS) as usize..=((range.end - 1) >> CHUNK_BITS) as usize;
+    let mut coverage = Coverage::default();
+    for chunk in chunks.filter(|&c| pileup.is_touched(c)) {
+        pileup.chunk_coverage(chunk, Depths::All, &mut coverage);
+        visit_chunk(
+            pileup,
+            &coverage,
+            index,
+            options,
+            &globals,
+            chunk,
+            &range,
+            &|_| false,
+            false,
+            &mut |key, a, checks| {
+                if a.reportable {
+                    calls.push(to_call(index, &key, &a, checks, options.mode));
+                }
+            },
+        );
+    }
     sort_calls(&mut calls);
     calls
 }

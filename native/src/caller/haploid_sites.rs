@@ -5,8 +5,6 @@
 //! can be the site's genotype. Real data has such rivals where reads align one
 //! event in two ways (a long replacement read as 66 or as 145 new bases).
 
-use std::ops::Range;
-
 use crate::align::ReferenceIndex;
 use crate::pileup::{AlleleSupport, FxHashMap, Pileup};
 
@@ -66,19 +64,16 @@ pub(super) struct SiteAlleles {
 }
 
 impl SiteAlleles {
-    /// Tallies the alleles of `pileup` anchored in `range`.
-    pub(super) fn tally(pileup: &Pileup, index: &ReferenceIndex, range: &Range<u32>) -> Self {
+    /// Tallies the alleles of chunk `chunk` of `pileup` (every allele of a
+    /// site lies in the site's chunk).
+    pub(super) fn tally(pileup: &Pileup, index: &ReferenceIndex, chunk: usize) -> Self {
         let mut sites = SiteAlleles::default();
-        for (allele, support) in pileup.snv_alleles() {
-            if range.contains(&allele.position) {
-                sites.snvs.entry(allele.position).or_default().add(&support);
-            }
+        for (allele, support) in pileup.chunk_snv_alleles(chunk, true) {
+            sites.snvs.entry(allele.position).or_default().add(&support);
         }
-        for (allele, support) in pileup.indel_alleles() {
+        for (allele, support) in pileup.chunk_indel_alleles(chunk) {
             let anchor = allele.anchor(index);
-            if range.contains(&anchor) {
-                sites.indels.entry(anchor).or_default().add(&support);
-            }
+            sites.indels.entry(anchor).or_default().add(&support);
         }
         sites
     }

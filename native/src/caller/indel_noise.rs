@@ -10,7 +10,7 @@
 //! learn a level near zero, and calling is then as before.
 
 use crate::align::ReferenceIndex;
-use crate::pileup::{Coverage, FxHashMap, IndelAllele, Pileup};
+use crate::pileup::{Coverage, IndelAllele, Pileup};
 
 /// Runs this long and longer share one noise level.
 const LONGEST_RUN: usize = 8;
@@ -25,60 +25,129 @@ const NOISE_QUANTILE: f64 = 0.99;
 const MAX_NOISE: f64 = 0.5;
 
 /// Per run length, the rate at which reads show a 1-bp homopolymer indel by error.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct IndelNoise {
     levels: [f64; LONGEST_RUN + 1],
 }
 
-impl IndelNoise {
-    /// Learns the noise levels from every homopolymer run of `index` with
-    /// enough indel depth in `coverage`.
-    pub(super) fn learn(pileup: &Pileup, coverage: &Coverage, index: &ReferenceIndex) -> Self {
+/// What [`IndelNoise`] is learnt from, counted over some chunks of a pileup:
+/// per run length, the runs with enough indel depth and the 1-bp indel
+/// frequencies seen at them. Counts of chunks add up.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct NoiseCounts {
+    sites: [usize; LONGEST_RUN + 1],
+    frequencies: Vec<(u8, f64)>,
+}
+
+impl NoiseCounts {
+    /// Counts the runs and indels anchored in chunk `chunk` of `pileup`,
+    /// whose depths `coverage` holds.
+    pub(super) fn of_chunk(
+        pileup: &Pileup,
+        coverage: &Coverage,
+        index: &ReferenceIndex,
+        chunk: usize,
+    ) -> Self {
         let sequence = index.global_sequence();
+        let range = pileup.chunk_range(chunk);
+        let mut counts = NoiseCounts::default();
+        // No site of a chunk this shallow says anything of the noise.
+        if coverage
+            .indel_depths()
+            .iter()
+            .all(|&depth| depth < MIN_SITE_DEPTH)
+        {
+            return counts;
+        }
         // Left-normalised, a 1-bp indel of a run's base sits at the run's start.
-        let mut observed: FxHashMap<u32, u32> = FxHashMap::default();
-        for (allele, support) in pileup.indel_alleles() {
+        let mut observed: Vec<(u32, u32)> = Vec::new();
+        for (allele, support) in pileup.chunk_indel_alleles(chunk) {
             if allele.deleted + allele.inserted.len() as u32 == 1
                 && homopolymer_base(allele, sequence)
                     == sequence.get(allele.position as usize).copied()
             {
-                *observed.entry(allele.position).or_default() += support.count;
-            }
-        }
-        let anchor_depth = |position: u32| {
-            let (_, local) = index.locate(position);
-            coverage.indel_depth(if local > 0 { position - 1 } else { position })
-        };
-        let mut sites = [0usize; LONGEST_RUN + 1];
-        for contig in 0..index.contig_count() {
-            let offset = index.contig_offset(contig);
-            let bases = index.contig_sequence(contig);
-            let mut start = 0;
-            while start < bases.len() {
-                let run = run_length(bases, start, bases[start]);
-                let position = offset + start as u32;
-                let depth = coverage.indel_depth(if start > 0 { position - 1 } else { position });
-                if bases[start] != b'N' && depth >= MIN_SITE_DEPTH {
-                    sites[run.min(LONGEST_RUN)] += 1;
+                match observed.iter_mut().find(|(p, _)| *p == allele.position) {
+                    Some((_, count)) => *count += support.count,
+                    None => observed.push((allele.position, support.count)),
                 }
-                start += run;
             }
         }
-        let mut frequencies: [Vec<f64>; LONGEST_RUN + 1] = Default::default();
-        for (&position, &count) in &observed {
-            let depth = anchor_depth(position);
+        for (position, count) in observed {
+            let depth = coverage.indel_depth(pileup.indel_anchor(position));
             let base = sequence[position as usize];
             if base != b'N' && depth >= MIN_SITE_DEPTH {
                 let run = run_length(sequence, position as usize, base);
-                frequencies[run.min(LONGEST_RUN)].push(count as f64 / depth.max(count) as f64);
+                counts.frequencies.push((
+                    run.min(LONGEST_RUN) as u8,
+                    count as f64 / depth.max(count) as f64,
+                ));
             }
+        }
+        // The runs whose anchor lies in the chunk: those starting in it
+        // after its first base, one starting just after it, and one starting
+        // a contig at its first base.
+        let (first_contig, _) = index.locate(range.start);
+        for contig in first_contig..index.contig_count() {
+            let offset = index.contig_offset(contig);
+            if offset > range.end {
+                break;
+            }
+            let bases = index.contig_sequence(contig);
+            let contig_end = offset + bases.len() as u32;
+            let from = range.start.max(offset);
+            let to = (range.end + 1).min(contig_end);
+            for position in from..to {
+                let local = (position - offset) as usize;
+                let base = bases[local];
+                if local > 0 && bases[local - 1] == base {
+                    continue;
+                }
+                let anchor = if local > 0 { position - 1 } else { position };
+                if !range.contains(&anchor) {
+                    continue;
+                }
+                if base != b'N' && coverage.indel_depth(anchor) >= MIN_SITE_DEPTH {
+                    counts.sites[capped_run_length(bases, local, base)] += 1;
+                }
+            }
+        }
+        counts
+    }
+
+    /// Adds `other`'s counts.
+    pub(super) fn add(&mut self, other: &NoiseCounts) {
+        for (mine, theirs) in self.sites.iter_mut().zip(&other.sites) {
+            *mine += theirs;
+        }
+        self.frequencies.extend_from_slice(&other.frequencies);
+    }
+}
+
+impl IndelNoise {
+    /// The noise levels the counted runs and indels show.
+    pub(super) fn from_counts(counts: &NoiseCounts) -> Self {
+        let mut frequencies: [Vec<f64>; LONGEST_RUN + 1] = Default::default();
+        for &(run, frequency) in &counts.frequencies {
+            frequencies[usize::from(run)].push(frequency);
         }
         let mut levels = [0.0; LONGEST_RUN + 1];
         for run in 1..=LONGEST_RUN {
-            let level = upper_quantile(&mut frequencies[run], sites[run]);
+            let level = upper_quantile(&mut frequencies[run], counts.sites[run]);
             levels[run] = level.min(MAX_NOISE).max(levels[run - 1]);
         }
         IndelNoise { levels }
+    }
+
+    /// Learns the noise levels of the whole of `pileup`.
+    #[cfg(test)]
+    pub(super) fn learn(pileup: &Pileup, index: &ReferenceIndex) -> Self {
+        let mut counts = NoiseCounts::default();
+        let mut coverage = Coverage::default();
+        for chunk in 0..pileup.chunk_count() {
+            pileup.chunk_coverage(chunk, crate::pileup::Depths::Indel, &mut coverage);
+            counts.add(&NoiseCounts::of_chunk(pileup, &coverage, index, chunk));
+        }
+        Self::from_counts(&counts)
     }
 
     /// Error rate of `allele`: its run's level if it lengthens or shortens a
@@ -106,6 +175,15 @@ fn homopolymer_base(allele: &IndelAllele, sequence: &[u8]) -> Option<u8> {
     };
     let first = *bases.first()?;
     bases.iter().all(|&b| b == first).then_some(first)
+}
+
+/// `run_length(…).min(LONGEST_RUN)`, looking no further than that.
+fn capped_run_length(sequence: &[u8], position: usize, base: u8) -> usize {
+    sequence[position.min(sequence.len())..]
+        .iter()
+        .take(LONGEST_RUN)
+        .take_while(|&&b| b == base)
+        .count()
 }
 
 /// Length of the run of `base` from `position` on.
@@ -157,7 +235,7 @@ mod tests {
         }
         let mut pileup = Pileup::new(&index);
         pileup.add(&evidence);
-        let noise = IndelNoise::learn(&pileup, &pileup.coverage(), &index);
+        let noise = IndelNoise::learn(&pileup, &index);
         assert_eq!(noise.levels[1..4], [0.0; 3]);
         // Longer runs are at least as noisy as shorter ones.
         assert!(noise.levels[4..].iter().all(|&level| level == 0.1));
@@ -212,7 +290,7 @@ mod tests {
         }
         let mut pileup = Pileup::new(&index);
         pileup.add(&evidence);
-        let noise = IndelNoise::learn(&pileup, &pileup.coverage(), &index);
+        let noise = IndelNoise::learn(&pileup, &index);
         assert_eq!(noise.levels[4], MAX_NOISE);
     }
 }

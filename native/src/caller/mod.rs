@@ -52,8 +52,11 @@ mod filters;
 mod genotype;
 #[cfg(test)]
 mod genotype_tests;
+mod globals;
 mod haploid_sites;
 mod incremental;
+#[cfg(test)]
+mod incremental_tests;
 mod indel_noise;
 mod mode;
 mod population;
@@ -66,6 +69,7 @@ mod probability;
 pub(crate) mod simulation;
 #[cfg(test)]
 mod testing;
+mod visit;
 
 pub use call::{
     CallerOptions, Genotype, Ploidy, VariantCall, VariantStatus, VariantType, MAX_QUALITY,
@@ -75,6 +79,9 @@ pub use filters::{
     StrandCounts, VariantFilter, ABSENT_STRAND_RATIO, MIN_REFERENCE_STRAND_SHARE,
     STRAND_BIAS_MIN_PHRED,
 };
-pub use incremental::IncrementalCaller;
+pub use incremental::{
+    IncrementalCaller, UpdateWork, REREPORT_DEPTH_GROWTH, REREPORT_FREQUENCY_CHANGE,
+    REREPORT_MIN_DEPTH_GROWTH,
+};
 pub use mode::{CallingMode, POPULATION_MIN_ALLELE_FREQUENCY};
 pub use population::FREQUENCY_TOLERANCE;

@@ -23,19 +23,64 @@ pub fn bin_size(length: u32, bins: u32) -> u32 {
 /// and sums each up: `ceil(len / bin_size)` bins, the last one partial when
 /// the size does not divide the length.
 pub fn depth_bins(depths: &[u32], bins: u32) -> DepthBins {
-    let size = bin_size(depths.len() as u32, bins);
-    let (means, maxima) = depths
-        .chunks(size as usize)
-        .map(|chunk| {
-            let total: u64 = chunk.iter().map(|&d| u64::from(d)).sum();
-            let max = chunk.iter().copied().max().unwrap_or(0);
-            (total as f64 / chunk.len() as f64, max)
-        })
-        .unzip();
-    DepthBins {
-        bin_size: size,
-        means,
-        maxima,
+    let mut binner = DepthBinner::new(depths.len() as u32, bins);
+    binner.push(depths);
+    binner.finish()
+}
+
+/// [`depth_bins`] over depths given piece by piece (a chunk at a time).
+#[derive(Debug, Clone)]
+pub struct DepthBinner {
+    size: u32,
+    filled: u32,
+    total: u64,
+    max: u32,
+    bins: DepthBins,
+}
+
+impl DepthBinner {
+    /// Bins for `length` depths in at most `bins` bins.
+    pub fn new(length: u32, bins: u32) -> Self {
+        let size = bin_size(length, bins);
+        DepthBinner {
+            size,
+            filled: 0,
+            total: 0,
+            max: 0,
+            bins: DepthBins {
+                bin_size: size,
+                means: Vec::new(),
+                maxima: Vec::new(),
+            },
+        }
+    }
+
+    /// Adds the next depths.
+    pub fn push(&mut self, depths: &[u32]) {
+        for &depth in depths {
+            self.total += u64::from(depth);
+            self.max = self.max.max(depth);
+            self.filled += 1;
+            if self.filled == self.size {
+                self.close();
+            }
+        }
+    }
+
+    fn close(&mut self) {
+        self.bins
+            .means
+            .push(self.total as f64 / f64::from(self.filled));
+        self.bins.maxima.push(self.max);
+        (self.filled, self.total, self.max) = (0, 0, 0);
+    }
+
+    /// The bins, the last one partial if depths are left over.
+    pub fn finish(mut self) -> DepthBins {
+        if self.filled > 0 {
+            self.close();
+        }
+        self.bins
     }
 }
 
@@ -43,23 +88,53 @@ pub fn depth_bins(depths: &[u32], bins: u32) -> DepthBins {
 /// half-open `(start, end)` pairs over `depths`' indices, in order. Nothing
 /// is below a `min_depth` of 0.
 pub fn low_depth_runs(depths: &[u32], min_depth: u32) -> Vec<(u32, u32)> {
-    let mut runs = Vec::new();
-    let mut start: Option<u32> = None;
-    for (position, &depth) in depths.iter().enumerate() {
-        let position = position as u32;
-        match (depth < min_depth, start) {
-            (true, None) => start = Some(position),
-            (false, Some(from)) => {
-                runs.push((from, position));
-                start = None;
-            }
-            _ => {}
+    let mut runs = LowDepthRuns::new(min_depth);
+    runs.push(depths);
+    runs.finish()
+}
+
+/// [`low_depth_runs`] over depths given piece by piece.
+#[derive(Debug, Clone)]
+pub struct LowDepthRuns {
+    min_depth: u32,
+    position: u32,
+    start: Option<u32>,
+    runs: Vec<(u32, u32)>,
+}
+
+impl LowDepthRuns {
+    /// No depth seen yet.
+    pub fn new(min_depth: u32) -> Self {
+        LowDepthRuns {
+            min_depth,
+            position: 0,
+            start: None,
+            runs: Vec::new(),
         }
     }
-    if let Some(from) = start {
-        runs.push((from, depths.len() as u32));
+
+    /// Adds the next depths.
+    pub fn push(&mut self, depths: &[u32]) {
+        for &depth in depths {
+            match (depth < self.min_depth, self.start) {
+                (true, None) => self.start = Some(self.position),
+                (false, Some(from)) => {
+                    self.runs.push((from, self.position));
+                    self.start = None;
+                }
+                _ => {}
+            }
+            self.position += 1;
+        }
     }
-    runs
+
+    /// The runs, the last one closed at the end of the depths.
+    pub fn finish(mut self) -> Vec<(u32, u32)> {
+        if let Some(from) = self.start {
+            self.runs.push((from, self.position));
+        }
+        self.runs
+    }
 }
 
 #[cfg(test)]

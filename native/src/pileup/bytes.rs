@@ -1,13 +1,16 @@
 //! Evidence and pileups as bytes (little-endian arrays behind a header), to
 //! cross a thread or process boundary.
 
-use super::hasher::FxHashMap;
+use super::chunk::{Chunk, CHUNK_SIZE, TRACKS};
+use super::counts::chunk_of;
+use super::indel_store::IndelStore;
+use super::snv_store::SnvStore;
 use super::{AlleleSupport, Evidence, IndelAllele, Pileup, PileupError};
 
 /// Header of serialised [`Evidence`].
 const EVIDENCE_MAGIC: &[u8; 8] = b"HXEVID03";
 /// Header of a serialised [`Pileup`].
-const PILEUP_MAGIC: &[u8; 8] = b"HXPILE04";
+const PILEUP_MAGIC: &[u8; 8] = b"HXPILE05";
 
 impl Evidence {
     /// Serialises to bytes (little-endian arrays behind a header), for
@@ -68,97 +71,111 @@ impl Evidence {
 }
 
 impl Pileup {
-    /// Serialises to bytes (little-endian arrays behind a header).
+    /// Serialises to bytes (little-endian arrays behind a header): the
+    /// touched chunks alone, each as it is held.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(64 + self.depth_changes.len() * 24 + self.snvs.len() * 56);
+        let mut out = Vec::with_capacity(64 + self.heap_bytes());
         out.extend_from_slice(PILEUP_MAGIC);
         put_u32s(&mut out, &self.contig_lengths);
         put_u64(&mut out, self.reads);
         put_u64(&mut out, self.used_reads);
-        put_u32s(&mut out, &self.depth_changes);
-        put_u32s(&mut out, &self.indel_depth_changes);
-        put_u32s(&mut out, &self.reverse_depth_changes);
-        put_u32s(&mut out, &self.reverse_indel_depth_changes);
-        put_u32s(&mut out, &self.coin_toss_depth_changes);
-        put_u32s(&mut out, &self.coin_toss_indel_depth_changes);
-        put_u64(&mut out, self.snvs.len() as u64);
-        for (&key, support) in &self.snvs {
-            put_u64(&mut out, key);
-            put_support(&mut out, support);
-        }
-        put_u64(&mut out, self.indels.len() as u64);
-        for (allele, support) in &self.indels {
-            put_u64(&mut out, allele.position as u64);
-            put_u64(&mut out, allele.deleted as u64);
-            put_bytes(&mut out, &allele.inserted);
-            put_support(&mut out, support);
+        let touched: Vec<_> = self
+            .chunks
+            .iter()
+            .enumerate()
+            .filter_map(|(c, chunk)| chunk.as_ref().map(|chunk| (c, chunk)))
+            .collect();
+        put_u64(&mut out, touched.len() as u64);
+        for (c, chunk) in touched {
+            put_u64(&mut out, c as u64);
+            put_u64(&mut out, chunk.events.len() as u64);
+            for event in &chunk.events {
+                out.extend_from_slice(&event.to_le_bytes());
+            }
+            put_u32s(&mut out, chunk.dense.as_deref().unwrap_or(&[]));
+            put_u32s(&mut out, chunk.snvs.singles());
+            let multi: Vec<_> = chunk.snvs.iter_multi().collect();
+            put_u64(&mut out, multi.len() as u64);
+            for (key, support) in &multi {
+                put_u64(&mut out, u64::from(*key));
+                put_support(&mut out, support);
+            }
+            let indels: Vec<_> = chunk.indels.iter().collect();
+            put_u64(&mut out, indels.len() as u64);
+            for (allele, support) in indels {
+                put_u64(&mut out, allele.position as u64);
+                put_u64(&mut out, allele.deleted as u64);
+                put_bytes(&mut out, &allele.inserted);
+                put_support(&mut out, &support);
+            }
         }
         out
     }
 
     /// Decodes what [`Pileup::to_bytes`] wrote.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, PileupError> {
+        let corrupt = |message: &str| PileupError::Corrupt {
+            message: message.into(),
+        };
         let mut reader = ByteReader::new(bytes, PILEUP_MAGIC)?;
         let contig_lengths = reader.u32s()?;
-        let reads = reader.u64()?;
-        let used_reads = reader.u64()?;
-        let depth_changes = reader.u32s()?;
-        let indel_depth_changes = reader.u32s()?;
-        let reverse_depth_changes = reader.u32s()?;
-        let reverse_indel_depth_changes = reader.u32s()?;
-        let coin_toss_depth_changes = reader.u32s()?;
-        let coin_toss_indel_depth_changes = reader.u32s()?;
-        let total: u64 = contig_lengths.iter().map(|&l| l as u64).sum();
-        let arrays = [
-            &depth_changes,
-            &indel_depth_changes,
-            &reverse_depth_changes,
-            &reverse_indel_depth_changes,
-            &coin_toss_depth_changes,
-            &coin_toss_indel_depth_changes,
-        ];
-        if arrays
-            .iter()
-            .any(|changes| changes.len() as u64 != total + 1)
-        {
-            return Err(PileupError::Corrupt {
-                message: "depth arrays do not match the contig lengths".into(),
-            });
+        if contig_lengths.iter().map(|&l| u64::from(l)).sum::<u64>() > u64::from(u32::MAX) {
+            return Err(corrupt("contigs longer than 2^32 bases in all"));
         }
-        let mut snvs = FxHashMap::default();
+        let mut pileup = Pileup::with_contigs(contig_lengths);
+        pileup.reads = reader.u64()?;
+        pileup.used_reads = reader.u64()?;
         for _ in 0..reader.u64()? {
-            let key = reader.u64()?;
-            snvs.insert(key, reader.support()?);
-        }
-        let mut indels = FxHashMap::default();
-        for _ in 0..reader.u64()? {
-            let position = reader.u64()? as u32;
-            let deleted = reader.u64()? as u32;
-            let inserted = reader.bytes()?;
-            let support = reader.support()?;
-            indels.insert(
-                IndelAllele {
+            let c = reader.u64()? as usize;
+            if c >= pileup.chunks.len() || pileup.chunks[c].is_some() {
+                return Err(corrupt("chunk outside the reference or repeated"));
+            }
+            let events = reader.length(2)?;
+            let events = reader
+                .take(events * 2)?
+                .chunks_exact(2)
+                .map(|e| u16::from_le_bytes([e[0], e[1]]))
+                .collect();
+            let dense = reader.u32s()?;
+            let dense = match dense.len() {
+                0 => None,
+                n if n == TRACKS * CHUNK_SIZE as usize => Some(dense.into_boxed_slice()),
+                _ => return Err(corrupt("dense depths of the wrong size")),
+            };
+            let singles = reader.u32s()?;
+            let mut multi = Vec::new();
+            for _ in 0..reader.u64()? {
+                let key = u16::try_from(reader.u64()?).map_err(|_| corrupt("SNV key"))?;
+                multi.push((key, reader.support()?));
+            }
+            let snvs = SnvStore::from_parts(singles, multi)
+                .ok_or_else(|| corrupt("SNV alleles unsorted or outside their chunk"))?;
+            let mut indels = IndelStore::default();
+            for _ in 0..reader.u64()? {
+                let position = reader.u64()? as u32;
+                let deleted = reader.u64()? as u32;
+                let inserted = reader.bytes()?;
+                let support = reader.support()?;
+                if position >= pileup.total || chunk_of(pileup.indel_anchor(position)) != c {
+                    return Err(corrupt("indel outside its chunk"));
+                }
+                let allele = IndelAllele {
                     position,
                     deleted,
                     inserted,
-                },
-                support,
-            );
+                };
+                indels.add(&allele, &support);
+            }
+            pileup.chunks[c] = Some(Box::new(Chunk {
+                events,
+                dense,
+                snvs,
+                indels,
+                generation: 0,
+            }));
         }
         reader.finish()?;
-        Ok(Pileup {
-            contig_lengths,
-            reads,
-            used_reads,
-            depth_changes,
-            indel_depth_changes,
-            reverse_depth_changes,
-            reverse_indel_depth_changes,
-            coin_toss_depth_changes,
-            coin_toss_indel_depth_changes,
-            snvs,
-            indels,
-        })
+        Ok(pileup)
     }
 }
 
@@ -283,7 +300,8 @@ mod tests {
         let mut pileup = Pileup::new(&index);
         pileup.add(&evidence);
         let decoded = Pileup::from_bytes(&pileup.to_bytes()).unwrap();
-        assert_eq!(decoded.coverage(), pileup.coverage());
+        let all = 0..pileup.total_length();
+        assert_eq!(decoded.coverage(all.clone()), pileup.coverage(all));
         assert_eq!(decoded.allele_counts(), pileup.allele_counts());
         let deletion = IndelAllele {
             position: 91,

@@ -1,43 +1,73 @@
-//! The pileup itself: depth and indel depth as change arrays, allele support
-//! in hash maps; adding evidence, merging pileups, reading them out.
+//! The pileup itself: chunks of depth events and alleles, allocated when a
+//! read first touches them; adding evidence, merging pileups.
 
-use super::coverage::{Coverage, Depths};
-use super::hasher::FxHashMap;
+use super::chunk::{
+    Chunk, CHUNK_BITS, CHUNK_SIZE, COIN_TOSS as COIN_TOSS_EVENT, END, INDEL, REVERSE,
+};
 use super::{
-    indel_margin, AlleleSupport, Evidence, IndelAllele, PileupError, SnvAllele, COIN_TOSS,
-    REVERSE_STRAND, SNV_MARGIN,
+    indel_margin, Evidence, IndelAllele, PileupError, COIN_TOSS, REVERSE_STRAND, SNV_MARGIN,
 };
 use crate::align::{prefetch, ReferenceIndex};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Per-position and per-allele evidence over a whole reference.
-#[derive(Debug, Clone)]
+/// Per-position and per-allele evidence over a whole reference, in chunks of
+/// [`CHUNK_SIZE`] bases (see [`super::chunk`]).
+#[derive(Debug)]
 pub struct Pileup {
     pub(super) contig_lengths: Vec<u32>,
+    /// Global coordinate of each contig's first base.
+    pub(super) contig_starts: Vec<u32>,
+    pub(super) total: u32,
     pub(super) reads: u64,
     pub(super) used_reads: u64,
-    /// `depth[p] = depth_changes[0] + … + depth_changes[p]` (wrapping).
-    pub(super) depth_changes: Vec<u32>,
-    /// The same for the indel depth; see [`indel_margin`].
-    pub(super) indel_depth_changes: Vec<u32>,
-    /// `depth_changes` of the reverse-strand reads alone.
-    pub(super) reverse_depth_changes: Vec<u32>,
-    /// `indel_depth_changes` of the reverse-strand reads alone.
-    pub(super) reverse_indel_depth_changes: Vec<u32>,
-    /// `depth_changes` of the reads placed by a coin toss (MAPQ 0) alone, so
-    /// that a site's reference reads weigh what their placement is worth.
-    pub(super) coin_toss_depth_changes: Vec<u32>,
-    /// `indel_depth_changes` of the reads placed by a coin toss alone.
-    pub(super) coin_toss_indel_depth_changes: Vec<u32>,
-    /// Key: `global position << 2 | base code`.
-    pub(super) snvs: FxHashMap<u64, AlleleSupport>,
-    pub(super) indels: FxHashMap<IndelAllele, AlleleSupport>,
+    /// One slot per chunk of the reference, empty until a read touches it.
+    pub(super) chunks: Vec<Option<Box<Chunk>>>,
+    /// Bumped by every change, so that a reader can tell which chunks
+    /// changed since it last looked ([`Pileup::changed_since`]).
+    pub(super) generation: u64,
+    /// Tells this pileup from every other one (a copy or a cleared pileup
+    /// is another one), for readers that remember a generation.
+    pub(super) identity: u64,
 }
 
-/// Adds one read over `start..end` to a change array.
-#[inline]
-fn add_interval(changes: &mut [u32], start: u32, end: u32) {
-    changes[start as usize] = changes[start as usize].wrapping_add(1);
-    changes[end as usize] = changes[end as usize].wrapping_sub(1);
+/// The next [`Pileup::identity`].
+fn new_identity() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Clone for Pileup {
+    fn clone(&self) -> Self {
+        Pileup {
+            contig_lengths: self.contig_lengths.clone(),
+            contig_starts: self.contig_starts.clone(),
+            total: self.total,
+            reads: self.reads,
+            used_reads: self.used_reads,
+            chunks: self.chunks.clone(),
+            generation: self.generation,
+            identity: new_identity(),
+        }
+    }
+}
+
+/// What a pileup holds in memory ([`Pileup::memory`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PileupMemory {
+    /// Every byte, chunks, alleles and bookkeeping.
+    pub total: usize,
+    /// Chunks allocated (touched by a read).
+    pub chunks: usize,
+    /// Bytes of depth events and dense change arrays.
+    pub depth_bytes: usize,
+    /// SNV alleles one read showed, and the bytes they take.
+    pub snvs_seen_once: usize,
+    pub snv_once_bytes: usize,
+    /// SNV alleles more reads showed, and the bytes they take.
+    pub snvs_seen_more: usize,
+    pub snv_more_bytes: usize,
+    /// Indel alleles.
+    pub indels: usize,
 }
 
 /// Entry `i` of an evidence flags array, 0 (forward, mid-read) when the
@@ -47,31 +77,87 @@ fn flag(flags: &[u8], i: usize) -> u8 {
 }
 
 /// Alternate bases by their 2-bit code in SNV keys.
-const BASES: [u8; 4] = *b"ACGT";
+pub(super) const BASES: [u8; 4] = *b"ACGT";
 
 /// 2-bit code of an alternate base, `None` for anything but `ACGT`.
-fn base_code(base: u8) -> Option<u64> {
-    BASES.iter().position(|&b| b == base).map(|c| c as u64)
+pub(super) fn base_code(base: u8) -> Option<u16> {
+    BASES.iter().position(|&b| b == base).map(|c| c as u16)
+}
+
+/// Chunk of global `position`.
+#[inline]
+pub(super) fn chunk_of(position: u32) -> usize {
+    (position >> CHUNK_BITS) as usize
+}
+
+/// An SNV's key in its chunk: offset << 2 | base code.
+#[inline]
+pub(super) fn snv_key(position: u32, code: u16) -> u16 {
+    ((position & (CHUNK_SIZE - 1)) as u16) << 2 | code
 }
 
 impl Pileup {
     /// An empty pileup over `index`'s reference.
     pub fn new(index: &ReferenceIndex) -> Self {
-        let total = index.total_length() as usize;
-        Pileup {
-            contig_lengths: (0..index.contig_count())
+        Self::with_contigs(
+            (0..index.contig_count())
                 .map(|c| index.contig_length(c))
                 .collect(),
+        )
+    }
+
+    /// An empty pileup over contigs of these lengths.
+    pub(super) fn with_contigs(contig_lengths: Vec<u32>) -> Self {
+        let mut contig_starts = Vec::with_capacity(contig_lengths.len());
+        let mut total = 0u32;
+        for &length in &contig_lengths {
+            contig_starts.push(total);
+            total += length;
+        }
+        Pileup {
+            contig_lengths,
+            contig_starts,
+            total,
             reads: 0,
             used_reads: 0,
-            depth_changes: vec![0; total + 1],
-            indel_depth_changes: vec![0; total + 1],
-            reverse_depth_changes: vec![0; total + 1],
-            reverse_indel_depth_changes: vec![0; total + 1],
-            coin_toss_depth_changes: vec![0; total + 1],
-            coin_toss_indel_depth_changes: vec![0; total + 1],
-            snvs: FxHashMap::default(),
-            indels: FxHashMap::default(),
+            chunks: vec![None; total.div_ceil(CHUNK_SIZE) as usize],
+            generation: 0,
+            identity: new_identity(),
+        }
+    }
+
+    /// The chunk holding `position`, allocated on first touch and marked
+    /// changed.
+    #[inline]
+    fn touch(&mut self, chunk: usize) -> &mut Chunk {
+        let generation = self.generation;
+        let chunk = self.chunks[chunk].get_or_insert_with(Box::default);
+        chunk.generation = generation;
+        chunk
+    }
+
+    /// Adds one read to the depth `kind` over global `start..end`: a start
+    /// event in every chunk it covers, an end event where it ends.
+    fn add_interval(&mut self, start: u32, end: u32, kind: u16) {
+        let (first, last) = (chunk_of(start), chunk_of(end - 1));
+        for c in first..=last {
+            let chunk_start = (c as u32) << CHUNK_BITS;
+            let chunk = self.touch(c);
+            chunk.push_event(start.max(chunk_start) - chunk_start, kind);
+            if c == chunk_of(end) {
+                chunk.push_event(end - chunk_start, kind | END);
+            }
+        }
+    }
+
+    /// Global coordinate of the VCF anchor of an indel at `position` (the
+    /// base before it, or the base itself at a contig's start): indels are
+    /// kept in their anchor's chunk, beside the depth that weighs them.
+    pub fn indel_anchor(&self, position: u32) -> u32 {
+        if self.contig_starts.binary_search(&position).is_ok() {
+            position
+        } else {
+            position.saturating_sub(1)
         }
     }
 
@@ -79,22 +165,15 @@ impl Pileup {
     /// ignored (evidence made against another reference is a caller's bug,
     /// but must not corrupt memory).
     pub fn add(&mut self, evidence: &Evidence) {
-        let total = self.total_length();
+        self.generation += 1;
+        let total = self.total;
         self.reads += evidence.reads;
         let spans = evidence.span_starts.len().min(evidence.span_ends.len());
         for i in 0..spans {
-            // The change arrays are random accesses: fetch a few reads ahead.
-            if let (Some(&start), Some(&end)) = (
-                evidence.span_starts.get(i + 8),
-                evidence.span_ends.get(i + 8),
-            ) {
-                for position in [start, end] {
-                    if let Some(change) = self.depth_changes.get(position as usize) {
-                        prefetch(change);
-                    }
-                    if let Some(change) = self.indel_depth_changes.get(position as usize) {
-                        prefetch(change);
-                    }
+            // Chunks are random accesses: fetch a few reads ahead.
+            if let Some(&ahead) = evidence.span_starts.get(i + 8) {
+                if let Some(Some(chunk)) = self.chunks.get(chunk_of(ahead)) {
+                    prefetch(&**chunk);
                 }
             }
             let start = evidence.span_starts[i].min(total);
@@ -104,35 +183,21 @@ impl Pileup {
             }
             self.used_reads += 1;
             let flags = flag(&evidence.span_flags, i);
-            let (reverse, coin_toss) = (flags & REVERSE_STRAND != 0, flags & COIN_TOSS != 0);
+            let mut kind = 0;
+            if flags & REVERSE_STRAND != 0 {
+                kind |= REVERSE;
+            }
+            if flags & COIN_TOSS != 0 {
+                kind |= COIN_TOSS_EVENT;
+            }
             let (inner_start, inner_end) = (start + SNV_MARGIN, end.saturating_sub(SNV_MARGIN));
             if inner_start < inner_end {
-                add_interval(&mut self.depth_changes, inner_start, inner_end);
-                if reverse {
-                    add_interval(&mut self.reverse_depth_changes, inner_start, inner_end);
-                }
-                if coin_toss {
-                    add_interval(&mut self.coin_toss_depth_changes, inner_start, inner_end);
-                }
+                self.add_interval(inner_start, inner_end, kind);
             }
             let margin = indel_margin(end - start);
             let (inner_start, inner_end) = (start + margin, end.saturating_sub(margin));
             if inner_start < inner_end {
-                add_interval(&mut self.indel_depth_changes, inner_start, inner_end);
-                if reverse {
-                    add_interval(
-                        &mut self.reverse_indel_depth_changes,
-                        inner_start,
-                        inner_end,
-                    );
-                }
-                if coin_toss {
-                    add_interval(
-                        &mut self.coin_toss_indel_depth_changes,
-                        inner_start,
-                        inner_end,
-                    );
-                }
+                self.add_interval(inner_start, inner_end, kind | INDEL);
             }
         }
         for (i, (((&position, &base), &quality), &mapq)) in evidence
@@ -144,10 +209,12 @@ impl Pileup {
             .enumerate()
         {
             if let (true, Some(code)) = (position < total, base_code(base)) {
-                self.snvs
-                    .entry((position as u64) << 2 | code)
-                    .or_default()
-                    .observe(quality, mapq, flag(&evidence.snv_flags, i));
+                self.touch(chunk_of(position)).snvs.observe(
+                    snv_key(position, code),
+                    quality,
+                    mapq,
+                    flag(&evidence.snv_flags, i),
+                );
             }
         }
         let mut inserted_at = 0usize;
@@ -177,7 +244,9 @@ impl Pileup {
                 }
             };
             if position < total {
-                self.indels.entry(allele).or_default().observe(
+                let anchor = self.indel_anchor(position);
+                self.touch(chunk_of(anchor)).indels.observe(
+                    &allele,
                     quality,
                     mapq,
                     flag(&evidence.indel_flags, i),
@@ -196,56 +265,28 @@ impl Pileup {
                 ),
             });
         }
+        self.generation += 1;
         self.reads += other.reads;
         self.used_reads += other.used_reads;
-        for (mine, theirs) in [
-            (&mut self.depth_changes, &other.depth_changes),
-            (&mut self.indel_depth_changes, &other.indel_depth_changes),
-            (
-                &mut self.reverse_depth_changes,
-                &other.reverse_depth_changes,
-            ),
-            (
-                &mut self.reverse_indel_depth_changes,
-                &other.reverse_indel_depth_changes,
-            ),
-            (
-                &mut self.coin_toss_depth_changes,
-                &other.coin_toss_depth_changes,
-            ),
-            (
-                &mut self.coin_toss_indel_depth_changes,
-                &other.coin_toss_indel_depth_changes,
-            ),
-        ] {
-            for (mine, theirs) in mine.iter_mut().zip(theirs) {
-                *mine = mine.wrapping_add(*theirs);
+        for (c, theirs) in other.chunks.iter().enumerate() {
+            if let Some(theirs) = theirs {
+                match &mut self.chunks[c] {
+                    Some(mine) => mine.absorb(theirs),
+                    empty => *empty = Some(theirs.clone()),
+                }
+                self.touch(c);
             }
-        }
-        for (key, support) in &other.snvs {
-            self.snvs.entry(*key).or_default().absorb(support);
-        }
-        for (allele, support) in &other.indels {
-            self.indels
-                .entry(allele.clone())
-                .or_default()
-                .absorb(support);
         }
         Ok(())
     }
 
     /// Empties the pileup, keeping its reference layout.
     pub fn clear(&mut self) {
+        self.generation += 1;
         self.reads = 0;
         self.used_reads = 0;
-        self.depth_changes.fill(0);
-        self.indel_depth_changes.fill(0);
-        self.reverse_depth_changes.fill(0);
-        self.reverse_indel_depth_changes.fill(0);
-        self.coin_toss_depth_changes.fill(0);
-        self.coin_toss_indel_depth_changes.fill(0);
-        self.snvs.clear();
-        self.indels.clear();
+        self.chunks.iter_mut().for_each(|chunk| *chunk = None);
+        self.identity = new_identity();
     }
 
     /// Reads seen, mapped or not.
@@ -260,141 +301,83 @@ impl Pileup {
 
     /// Sum of contig lengths.
     pub fn total_length(&self) -> u32 {
-        (self.depth_changes.len() - 1) as u32
+        self.total
     }
 
-    /// Depth and indel depth of every position, summed up from the stored
-    /// changes (one pass over the reference: compute once per calling round).
-    pub fn coverage(&self) -> Coverage {
-        Coverage::sum(Depths {
-            depth: &self.depth_changes,
-            indel_depth: &self.indel_depth_changes,
-            reverse_depth: &self.reverse_depth_changes,
-            reverse_indel_depth: &self.reverse_indel_depth_changes,
-            coin_toss_depth: &self.coin_toss_depth_changes,
-            coin_toss_indel_depth: &self.coin_toss_indel_depth_changes,
-        })
+    /// Tells this pileup from every other (a copy, or this one cleared, is
+    /// another pileup).
+    pub fn identity(&self) -> u64 {
+        self.identity
     }
 
-    /// Support for alternate base `base` at global `position`.
-    pub fn snv_support(&self, position: u32, base: u8) -> AlleleSupport {
-        base_code(base)
-            .and_then(|code| self.snvs.get(&((position as u64) << 2 | code)))
-            .copied()
-            .unwrap_or_default()
+    /// A number that grows with every change of the pileup.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
-    /// Support for an indel allele.
-    pub fn indel_support(&self, allele: &IndelAllele) -> AlleleSupport {
-        self.indels.get(allele).copied().unwrap_or_default()
+    /// Number of chunk slots ([`CHUNK_SIZE`] bases each, the last one
+    /// shorter).
+    pub fn chunk_count(&self) -> usize {
+        self.chunks.len()
     }
 
-    /// Every observed SNV allele with its support, in no particular order.
-    pub fn snv_alleles(&self) -> impl Iterator<Item = (SnvAllele, AlleleSupport)> + '_ {
-        self.snvs.iter().map(|(&key, &support)| {
-            let allele = SnvAllele {
-                position: (key >> 2) as u32,
-                base: BASES[(key & 3) as usize],
-            };
-            (allele, support)
-        })
+    /// Global range of chunk `chunk`.
+    pub fn chunk_range(&self, chunk: usize) -> std::ops::Range<u32> {
+        let start = (chunk as u32) << CHUNK_BITS;
+        start..(start + CHUNK_SIZE).min(self.total)
     }
 
-    /// Every observed indel allele with its support, in no particular order.
-    pub fn indel_alleles(&self) -> impl Iterator<Item = (&IndelAllele, AlleleSupport)> + '_ {
-        self.indels
+    /// Whether a read has touched chunk `chunk` (an untouched one holds no
+    /// depth and no allele).
+    pub fn is_touched(&self, chunk: usize) -> bool {
+        self.chunks.get(chunk).is_some_and(Option::is_some)
+    }
+
+    /// The chunks that changed after generation `generation` (every touched
+    /// chunk for 0), in order.
+    pub fn changed_since(&self, generation: u64) -> Vec<usize> {
+        self.chunks
             .iter()
-            .map(|(allele, &support)| (allele, support))
+            .enumerate()
+            .filter_map(|(c, chunk)| {
+                chunk
+                    .as_ref()
+                    .filter(|chunk| generation == 0 || chunk.generation > generation)
+                    .map(|_| c)
+            })
+            .collect()
     }
 
-    /// Number of distinct alternate alleles held (SNVs, indels).
-    pub fn allele_counts(&self) -> (usize, usize) {
-        (self.snvs.len(), self.indels.len())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::align::testing::index_of;
-    use crate::pileup::testing::alignments;
-    use crate::pileup::{EvidenceOptions, PileupError};
-
-    #[test]
-    fn merging_pileups_equals_adding_all_evidence_to_one() {
-        let (index, alignments) = alignments();
-        let mut evidence = Evidence::new();
-        evidence.add_alignments(&index, &alignments, &EvidenceOptions::default());
-        let mut together = Pileup::new(&index);
-        together.add(&evidence);
-        together.add(&evidence);
-        let mut first = Pileup::new(&index);
-        first.add(&evidence);
-        let mut second = Pileup::new(&index);
-        second.add(&evidence);
-        first.merge(&second).unwrap();
-        assert_eq!(first.coverage(), together.coverage());
-        assert_eq!(first.coverage().depth(91), 10);
-        assert_eq!(first.reads(), together.reads());
-        let sorted = |p: &Pileup| {
-            let mut snvs: Vec<_> = p.snv_alleles().collect();
-            snvs.sort_by_key(|(a, _)| *a);
-            let mut indels: Vec<_> = p.indel_alleles().map(|(a, s)| (a.clone(), s)).collect();
-            indels.sort_by(|a, b| a.0.cmp(&b.0));
-            (snvs, indels)
+    /// What the pileup holds in memory, part by part.
+    pub fn memory(&self) -> PileupMemory {
+        let mut memory = PileupMemory {
+            total: self.heap_bytes(),
+            chunks: self.chunks.iter().flatten().count(),
+            ..PileupMemory::default()
         };
-        assert_eq!(sorted(&first), sorted(&together));
-
-        let other = index_of(&[("y", b"ACGTACGTACGT")]);
-        assert!(matches!(
-            first.merge(&Pileup::new(&other)),
-            Err(PileupError::ReferenceMismatch { .. })
-        ));
+        for chunk in self.chunks.iter().flatten() {
+            memory.depth_bytes +=
+                chunk.events.capacity() * 2 + chunk.dense.as_ref().map_or(0, |d| d.len() * 4);
+            let (once, more) = chunk.snvs.counts();
+            memory.snvs_seen_once += once;
+            memory.snvs_seen_more += more;
+            memory.indels += chunk.indels.len();
+            let (once_bytes, more_bytes) = chunk.snvs.bytes_by_kind();
+            memory.snv_once_bytes += once_bytes;
+            memory.snv_more_bytes += more_bytes;
+        }
+        memory
     }
 
-    #[test]
-    fn counts_the_reverse_strand_the_coin_tosses_and_the_observations_near_a_read_end() {
-        let (index, mut alignments) = alignments();
-        alignments.reads[0].strand = crate::align::Strand::Reverse;
-        // The coin-toss read now starts two bases before its mismatch's
-        // read-end distance runs out.
-        alignments.reads[3].start = 12;
-        let mut evidence = Evidence::new();
-        evidence.add_alignments(&index, &alignments, &EvidenceOptions::default());
-        let mut pileup = Pileup::new(&index);
-        pileup.add(&evidence);
-        let coverage = pileup.coverage();
-        assert_eq!((coverage.depth(70), coverage.reverse_depth(70)), (4, 1));
-        assert_eq!(coverage.reverse_indel_depth(90), 1);
-        let (_, snv) = pileup.snv_alleles().next().unwrap();
-        assert_eq!((snv.count, snv.reverse, snv.forward()), (2, 1, 1));
-        assert_eq!(snv.near_read_end, 1);
-
-        // The coin-toss read counts towards depth, and apart as a coin toss.
-        assert_eq!(evidence.span_flags[3] & COIN_TOSS, COIN_TOSS);
-        assert_eq!(
-            evidence.span_flags[..3]
+    /// Bytes the pileup holds, its chunks' and its own.
+    pub fn heap_bytes(&self) -> usize {
+        std::mem::size_of::<Pileup>()
+            + self.chunks.capacity() * std::mem::size_of::<Option<Box<Chunk>>>()
+            + self
+                .chunks
                 .iter()
-                .filter(|&&f| f & COIN_TOSS != 0)
-                .count(),
-            0
-        );
-        assert_eq!(
-            (
-                coverage.coin_toss_depth(70),
-                coverage.coin_toss_indel_depth(90)
-            ),
-            (1, 1)
-        );
-        assert_eq!(coverage.coin_toss_depth(55), 0);
-
-        let mut merged = pileup.clone();
-        merged.merge(&pileup).unwrap();
-        assert_eq!(merged.coverage().reverse_depth(70), 2);
-        assert_eq!(merged.coverage().coin_toss_depth(70), 2);
-        assert_eq!(merged.snv_alleles().next().unwrap().1.reverse, 2);
-        let decoded = Pileup::from_bytes(&pileup.to_bytes()).unwrap();
-        assert_eq!(decoded.coverage(), coverage);
-        assert_eq!(decoded.snv_alleles().next().unwrap().1, snv);
+                .flatten()
+                .map(|chunk| chunk.heap_bytes())
+                .sum::<usize>()
     }
 }

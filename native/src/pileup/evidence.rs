@@ -321,7 +321,7 @@ mod tests {
 
         let mut pileup = Pileup::new(&index);
         pileup.add(&evidence);
-        let coverage = pileup.coverage();
+        let coverage = pileup.coverage(0..pileup.total_length());
         // The first read spans global 50..140; it counts from SNV_MARGIN in.
         assert_eq!(coverage.depth(52), 0);
         assert_eq!(coverage.depth(53), 1);

@@ -260,13 +260,16 @@ export class ActiveRun {
   }
 
   /** Calls the variants of the sample at `index` that are new or changed since its last call, and publishes them. */
-  #callSample(index: number): void {
+  async #callSample(index: number): Promise<void> {
     const sample = this.#samples.at(index);
-    this.#variants.publish(sample.update(), sample.name, sample.progress);
+    const calls = await sample.update();
+    // Batches may have landed while the call ran: its alarms carry the progress as it settled, which
+    // counts every read the call may have seen.
+    this.#variants.publish(calls, sample.name, sample.progress);
   }
 
   /** Every call of every sample as it stands (for the final write and the VCF), in first-seen order. */
-  allCalls(): SampleCallSet[] {
+  allCalls(): Promise<SampleCallSet[]> {
     return this.#samples.allCalls();
   }
 
@@ -298,8 +301,9 @@ export class ActiveRun {
   }
 
   async #conclude(status: RunStatusKind): Promise<RunOutcome> {
-    this.#calls.close();
-    const sampleCalls = this.allCalls();
+    // A call under way still publishes its alarms before the final calls are made.
+    await this.#calls.close();
+    const sampleCalls = await this.allCalls();
     for (const [index, { sample, calls }] of sampleCalls.entries()) {
       this.#variants.publish(calls, sample, this.#samples.all[index]?.progress);
     }

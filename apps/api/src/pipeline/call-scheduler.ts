@@ -9,22 +9,23 @@ export interface CallSchedulerOptions {
    */
   minIntervalMs: number;
   /**
-   * The share of the event loop's time calls may take (0–1]: after a call that took `t` ms the next
-   * one starts `t / share` ms after it began, so a caller that scans a large genome cannot starve
-   * ingest and delivery, while a small genome's sub-millisecond calls follow each batch at once.
+   * The share of time calls may take (0–1]: after a call that took `t` ms from start to settling
+   * the next one starts `t / share` ms after it began. A call computes on a worker thread, so the
+   * event loop is free meanwhile; the share keeps that thread from taking the cores ingest and the
+   * detectors need, while a small genome's sub-millisecond calls follow each batch at once.
    */
   share: number;
 }
 
-/** Calling a sample: what it took is measured by the scheduler. */
-export type CallSample = (sample: number) => void;
+/** Calling a sample: settles when its calls are published; what it took is measured by the scheduler. */
+export type CallSample = (sample: number) => Promise<void> | void;
 
 /**
  * Calls each sample as soon as a batch of its reads has been merged into its pileup, not on a
  * timer. Calls are coalesced: a sample is called once however many batches landed since its last
- * call, one sample per turn of the event loop (so alarms already made go out between calls),
- * samples waiting longest first, and only within the {@link CallSchedulerOptions.share} of time
- * calls may take.
+ * call, one call at a time (the next starts once the last has published its alarms, so alarms
+ * keep their order), samples waiting longest first, and only within the
+ * {@link CallSchedulerOptions.share} of time calls may take.
  */
 export class CallScheduler {
   readonly #call: CallSample;
@@ -35,6 +36,8 @@ export class CallScheduler {
   /** When the share allows the next call (performance.now() ms). */
   #nextCallAt = 0;
   #timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  /** The call under way, settled once its alarms are published. */
+  #running: Promise<void> | undefined;
   #closed = false;
 
   constructor(call: CallSample, options: CallSchedulerOptions) {
@@ -50,15 +53,19 @@ export class CallScheduler {
     this.#schedule();
   }
 
-  /** Calls nothing more (the run's final calls are made by the run itself). */
-  close(): void {
+  /**
+   * Calls nothing more (the run's final calls are made by the run itself); settles once the call
+   * under way, if any, has published its alarms, so that none is lost or overtaken by the final calls.
+   */
+  async close(): Promise<void> {
     this.#closed = true;
     this.#waiting.clear();
     this.#cancel();
+    await this.#running;
   }
 
   #schedule(): void {
-    if (this.#timer !== undefined || this.#waiting.size === 0) return;
+    if (this.#timer !== undefined || this.#running !== undefined || this.#waiting.size === 0) return;
     const delay = this.#dueAt() - performance.now();
     if (delay <= 0) {
       this.#timer = setImmediate(() => this.#callNext());
@@ -88,11 +95,22 @@ export class CallScheduler {
     if (sample !== undefined && this.#nextCallAt <= now) {
       this.#waiting.delete(sample);
       this.#lastCallAt.set(sample, now);
-      this.#call(sample);
-      const took = performance.now() - now;
-      this.#nextCallAt = now + took / this.#options.share;
+      this.#running = this.#run(sample, now);
+      return;
     }
     this.#schedule();
+  }
+
+  /** Makes one call and, once it has settled, paces the next by what it took. */
+  async #run(sample: number, startedAt: number): Promise<void> {
+    try {
+      await this.#call(sample);
+    } finally {
+      const took = performance.now() - startedAt;
+      this.#nextCallAt = startedAt + took / this.#options.share;
+      this.#running = undefined;
+      if (!this.#closed) this.#schedule();
+    }
   }
 
   #cancel(): void {

@@ -74,8 +74,10 @@ export class RunSamples {
     return this.#samples.flatMap((sample) => sampleCoverageRecords(runId, sample, contigs, minDepth, at));
   }
 
-  /** Every call of every sample as it stands, in first-seen order. */
-  allCalls(): SampleCallSet[] {
-    return this.#samples.map((sample) => ({ sample: sample.name, calls: sample.callAll() }));
+  /** Every call of every sample as it stands, in first-seen order (one sample at a time, off the main thread). */
+  async allCalls(): Promise<SampleCallSet[]> {
+    const sets: SampleCallSet[] = [];
+    for (const sample of this.#samples) sets.push({ sample: sample.name, calls: await sample.callAll() });
+    return sets;
   }
 }

@@ -123,13 +123,16 @@ export class SampleCalls {
     return this.#pileup.lowDepthIntervals(minDepth);
   }
 
-  /** Calls that are new or changed since the last update. */
-  update(): VariantCall[] {
+  /**
+   * Calls that are new, changed status or moved since the last update, computed off the main thread
+   * from the parts of the pileup changed since then; await one before asking for the next.
+   */
+  update(): Promise<VariantCall[]> {
     return this.#caller.update(this.#pileup);
   }
 
-  /** Every call as it stands. */
-  callAll(): VariantCall[] {
+  /** Every call as it stands, computed off the main thread. */
+  callAll(): Promise<VariantCall[]> {
     return this.#caller.callAll(this.#pileup);
   }
 }

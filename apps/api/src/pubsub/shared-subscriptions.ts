@@ -9,8 +9,12 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { BufferedSubscriber } from './buffered-subscriber.js';
+import { FanOutQueue } from './fan-out.js';
 import { type SocketDelivery, SocketSubscriber } from './socket-subscriber.js';
 import { SharedResult, type StreamingSubscriber, type Subscriber } from './subscriber.js';
+
+/** Results of one execution that may wait for their fan-out before the source is read again. */
+const MAX_WAITING_RESULTS = 64;
 
 /** How shared subscriptions behave; every field has a sensible default. */
 export interface SharedSubscriptionOptions {
@@ -22,7 +26,10 @@ export interface SharedSubscriptionOptions {
   delivery?(context: unknown): SocketDelivery | undefined;
   /** Hides unexpected errors from clients, as the HTTP path does. */
   maskError?(error: GraphQLError): GraphQLError;
-  /** Root fields whose events supersede each other: skipped for a subscriber that is behind. */
+  /**
+   * Root fields whose events supersede each other: skipped for a subscriber that is behind, and a
+   * result still waiting for its fan-out is replaced by a newer one.
+   */
   droppable?: ReadonlySet<string>;
   /** Root fields whose latest event a new subscriber receives at once. */
   replayLatest?: ReadonlySet<string>;
@@ -34,6 +41,11 @@ export interface SharedSubscriptionOptions {
   bufferSize?: number;
   /** Told whenever an event is dropped for a subscriber that is not keeping up. */
   onDrop?(reason: 'behind' | 'closed-slow'): void;
+  /**
+   * Longest one slice of a fan-out holds the event loop, in ms (default 5); the rest of the
+   * subscribers get the result on later turns, in the same order, before the next result.
+   */
+  fanOutSliceMs?: number;
 }
 
 /**
@@ -60,6 +72,7 @@ export class SharedSubscriptions {
       socketSoftLimitBytes: options.socketSoftLimitBytes ?? 256 * 1024,
       socketHardLimitBytes: options.socketHardLimitBytes ?? 4 * 1024 * 1024,
       bufferSize: options.bufferSize ?? 16,
+      fanOutSliceMs: options.fanOutSliceMs ?? 5,
       onDrop: options.onDrop,
     };
   }
@@ -123,6 +136,8 @@ class SharedExecution {
   readonly #fieldName: string;
   readonly #forget: () => void;
   #source: AsyncIterator<unknown> | undefined;
+  /** Results on their way to the subscribers, one fan-out at a time. */
+  readonly #queue: FanOutQueue;
   #latest: SharedResult | undefined;
   #closed = false;
 
@@ -137,6 +152,9 @@ class SharedExecution {
     this.#fieldName = fieldName;
     this.#registry = registry;
     this.#forget = forget;
+    this.#queue = new FanOutQueue(registry.options.droppable.has(fieldName), {
+      sliceMs: registry.options.fanOutSliceMs,
+    });
     this.started = this.#start();
   }
 
@@ -174,15 +192,20 @@ class SharedExecution {
         });
         const result = this.#mask(executed);
         const shared = new SharedResult(result, JSON.stringify(result));
+        // Who is subscribed now gets it; whoever joins before its fan-out gets it on joining.
         if (options.replayLatest.has(this.#fieldName)) this.#latest = shared;
-        for (const subscriber of this.#subscribers) subscriber.deliver(shared);
+        this.#queue.push(shared, [...this.#subscribers]);
+        // Results that all wait their turn are held here at most this many deep; past that, the
+        // source stream holds them back (each holds a list of every subscriber).
+        if (this.#queue.waiting >= MAX_WAITING_RESULTS) await this.#queue.idle();
       }
+      await this.#queue.idle();
     } catch (error) {
       const result = this.#mask({
         errors: [new GraphQLError((error as Error).message, { originalError: error as Error })],
       });
-      const shared = new SharedResult(result, JSON.stringify(result));
-      for (const subscriber of this.#subscribers) subscriber.deliver(shared);
+      this.#queue.push(new SharedResult(result, JSON.stringify(result)), [...this.#subscribers]);
+      await this.#queue.idle().catch(() => undefined);
     }
     this.#close();
     for (const subscriber of this.#subscribers) subscriber.end();

@@ -56,6 +56,9 @@ export class SocketSubscriber implements StreamingSubscriber {
   }
 
   deliver(shared: SharedResult): void {
+    // Ended (the client completed, or the execution ended and graphql-ws sends `complete`): a
+    // fan-out that was under way when it ended must not write a `next` after that.
+    if (this.#ended) return;
     const socket = this.#socket;
     if (socket.readyState !== WebSocket.OPEN) return;
     const unsent = socket.bufferedAmount;
