@@ -12,7 +12,7 @@
 export declare class AlignerIndex {
   /**
    * Builds the seed index of `reference` off the JavaScript thread (on
-   * all cores), or maps it from `<referencePath>.hix`, and registers it
+   * all cores), or maps it from its saved file (see `indexDir`), and registers it
    * under a new handle. `onProgress` is called from time to time during
    * the build. Rejects when `kmerLength` is not odd and within 11–31,
    * `circular` names no contig, or the reference is longer than
@@ -364,12 +364,20 @@ export interface AlignerIndexOptions {
   circular?: Array<string>
   /**
    * The file the reference was read from (FASTA or GenBank). The index is
-   * then saved beside it as `<referencePath>.hix` and memory-mapped from
-   * there by later builds, so a large genome is indexed once; it is
-   * rebuilt when the file's size or modification time, the bases, the
-   * options or the circular contigs differ, or the file is damaged.
+   * then saved (see `indexDir`) and memory-mapped from there by later
+   * builds, so a large genome is indexed once; it is rebuilt when the
+   * file's size or modification time, the bases, the options or the
+   * circular contigs differ, or the file is damaged.
    */
   referencePath?: string
+  /**
+   * The directory the index of `referencePath` is saved in and mapped
+   * from, as `<name>.<hash of its path>.hix`. Without it the index is
+   * saved beside the reference as `<referencePath>.hix`, or, when that
+   * directory cannot be written, under `$XDG_CACHE_HOME/helix/indexes`
+   * (`~/.cache/helix/indexes`).
+   */
+  indexDir?: string
 }
 
 /** Progress of {@link AlignerIndex.build}. */

@@ -77,11 +77,17 @@ pub struct AlignerIndexOptions {
     /// align across the origin and a deletion may span it.
     pub circular: Option<Vec<String>>,
     /// The file the reference was read from (FASTA or GenBank). The index is
-    /// then saved beside it as `<referencePath>.hix` and memory-mapped from
-    /// there by later builds, so a large genome is indexed once; it is
-    /// rebuilt when the file's size or modification time, the bases, the
-    /// options or the circular contigs differ, or the file is damaged.
+    /// then saved (see `indexDir`) and memory-mapped from there by later
+    /// builds, so a large genome is indexed once; it is rebuilt when the
+    /// file's size or modification time, the bases, the options or the
+    /// circular contigs differ, or the file is damaged.
     pub reference_path: Option<String>,
+    /// The directory the index of `referencePath` is saved in and mapped
+    /// from, as `<name>.<hash of its path>.hix`. Without it the index is
+    /// saved beside the reference as `<referencePath>.hix`, or, when that
+    /// directory cannot be written, under `$XDG_CACHE_HOME/helix/indexes`
+    /// (`~/.cache/helix/indexes`).
+    pub index_dir: Option<String>,
 }
 
 /// Progress of {@link AlignerIndex.build}.
@@ -129,6 +135,7 @@ pub struct BuildIndex {
     kmer_length: Option<f64>,
     circular: Vec<String>,
     reference_path: Option<PathBuf>,
+    index_dir: Option<PathBuf>,
     on_progress: Option<Arc<ProgressCallback>>,
 }
 
@@ -192,7 +199,12 @@ impl Task for BuildIndex {
             };
             if let Some(path) = &self.reference_path {
                 return Ok(align::open_or_build(
-                    path, contigs, &circular, &options, &progress,
+                    path,
+                    self.index_dir.as_deref(),
+                    contigs,
+                    &circular,
+                    &options,
+                    &progress,
                 )?);
             }
             let mut index = ReferenceIndex::new_with_progress(contigs, &options, &progress)?;
@@ -230,7 +242,7 @@ impl Task for BuildIndex {
 #[napi]
 impl AlignerIndex {
     /// Builds the seed index of `reference` off the JavaScript thread (on
-    /// all cores), or maps it from `<referencePath>.hix`, and registers it
+    /// all cores), or maps it from its saved file (see `indexDir`), and registers it
     /// under a new handle. `onProgress` is called from time to time during
     /// the build. Rejects when `kmerLength` is not odd and within 11–31,
     /// `circular` names no contig, or the reference is longer than
@@ -250,6 +262,7 @@ impl AlignerIndex {
             kmer_length: options.kmer_length,
             circular: options.circular.unwrap_or_default(),
             reference_path: options.reference_path.map(PathBuf::from),
+            index_dir: options.index_dir.map(PathBuf::from),
             on_progress: on_progress.map(Arc::new),
         })
     }

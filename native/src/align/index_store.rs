@@ -1,7 +1,7 @@
-//! An index saved beside its reference (`<reference>.hix`): mapped from
+//! An index saved to a file (see `index_location` for where): mapped from
 //! there while the reference file is unchanged, otherwise built and saved
 //! (written aside, then renamed into place), or kept in memory only when it
-//! cannot be saved.
+//! cannot be saved anywhere.
 
 use std::ffi::OsString;
 use std::fs::{self, File};
@@ -10,16 +10,9 @@ use std::time::UNIX_EPOCH;
 
 use super::index::{concatenate, IndexOptions};
 use super::index_file::{read, write, Rejection, SourceStamp};
+use super::index_location::index_candidates;
 use super::table_build::ProgressSink;
 use super::{AlignError, ReferenceIndex};
-
-/// Where the index of the reference file `reference` is saved: beside it,
-/// with `.hix` appended to its name.
-pub fn index_path(reference: &Path) -> PathBuf {
-    let mut name = OsString::from(reference.as_os_str());
-    name.push(".hix");
-    PathBuf::from(name)
-}
 
 /// An index and how it was obtained.
 #[derive(Debug)]
@@ -53,10 +46,13 @@ fn stamp_of(path: &Path) -> std::io::Result<SourceStamp> {
 
 /// The index of `contigs` (read from the file `reference`) with `options`
 /// and the contigs numbered in `circular` joined at their origin: mapped
-/// from `<reference>.hix` when that was built from the same file, bases and
-/// options, else built (with progress) and saved there.
+/// from a saved file built from the same file, bases and options, else
+/// built (with progress) and saved. The file is `<index_dir>/<name>.<hash>.hix`
+/// when `index_dir` is given; else `<reference>.hix`, or the same name in the
+/// per-user cache directory when the reference's directory is not writable.
 pub fn open_or_build<'a, N, I>(
     reference: &Path,
+    index_dir: Option<&Path>,
     contigs: I,
     circular: &[usize],
     options: &IndexOptions,
@@ -72,7 +68,7 @@ where
     for &contig in circular {
         is_circular[contig] = true;
     }
-    let path = index_path(reference);
+    let candidates = index_candidates(reference, index_dir);
     let mut warnings = Vec::new();
     let source = match stamp_of(reference) {
         Ok(stamp) => Some(stamp),
@@ -85,10 +81,11 @@ where
         }
     };
     let mut rebuilt_because = None;
-    if let (Some(source), Ok(file)) = (source, File::open(&path)) {
+    for path in candidates.iter().filter(|_| source.is_some()) {
+        let Ok(file) = File::open(path) else { continue };
         match read(
             &file,
-            source,
+            source.expect("filtered"),
             options,
             &concatenated,
             &is_circular,
@@ -99,7 +96,7 @@ where
                 return Ok(StoredIndex {
                     index: with_circular(index, circular),
                     mapped: true,
-                    file: Some(path),
+                    file: Some(path.clone()),
                     rebuilt_because: None,
                     warnings,
                 });
@@ -120,12 +117,21 @@ where
     );
     let mut file = None;
     if let Some(source) = source {
-        match save(&path, &index, source, options, progress) {
-            Ok(()) => file = Some(path),
-            Err(e) => warnings.push(format!(
-                "cannot save the index beside the reference as {} ({e}): it is kept in memory only and built again next time",
-                path.display()
-            )),
+        let mut failures = Vec::new();
+        for path in &candidates {
+            match save(path, &index, source, options, progress) {
+                Ok(()) => {
+                    file = Some(path.clone());
+                    break;
+                }
+                Err(e) => failures.push(format!("{} ({e})", path.display())),
+            }
+        }
+        if file.is_none() {
+            warnings.push(format!(
+                "cannot save the index as {}: it is kept in memory only and built again next time",
+                failures.join(" nor as ")
+            ));
         }
     }
     Ok(StoredIndex {
@@ -145,8 +151,8 @@ fn with_circular(mut index: ReferenceIndex, circular: &[usize]) -> ReferenceInde
     index
 }
 
-/// Writes `index` to a file beside `path`, then renames it to `path`, so a
-/// reader never sees a partly written index.
+/// Writes `index` to a file beside `path` (creating its directory), then
+/// renames it to `path`, so a reader never sees a partly written index.
 fn save(
     path: &Path,
     index: &ReferenceIndex,
@@ -157,6 +163,9 @@ fn save(
     let mut aside = OsString::from(path.as_os_str());
     aside.push(format!(".{}.tmp", std::process::id()));
     let aside = PathBuf::from(aside);
+    if let Some(directory) = path.parent() {
+        fs::create_dir_all(directory)?;
+    }
     let written =
         write(&aside, index, source, options, progress).and_then(|()| fs::rename(&aside, path));
     if written.is_err() {
@@ -168,6 +177,7 @@ fn save(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::align::index_location::{index_path, index_path_in};
     use crate::caller::simulation::Rng;
     use std::io::{Seek, SeekFrom, Write};
 
@@ -190,8 +200,25 @@ mod tests {
     }
 
     fn open(path: &Path, bases: &[u8], circular: &[usize]) -> StoredIndex {
+        open_in(path, None, bases, circular)
+    }
+
+    fn open_in(
+        path: &Path,
+        index_dir: Option<&Path>,
+        bases: &[u8],
+        circular: &[usize],
+    ) -> StoredIndex {
         let contigs = [("chr1", &bases[..30_000]), ("plasmid", &bases[30_000..])];
-        open_or_build(path, contigs, circular, &IndexOptions::default(), &|_| {}).unwrap()
+        open_or_build(
+            path,
+            index_dir,
+            contigs,
+            circular,
+            &IndexOptions::default(),
+            &|_| {},
+        )
+        .unwrap()
     }
 
     #[test]
@@ -251,6 +278,21 @@ mod tests {
     }
 
     #[test]
+    fn saves_to_and_maps_from_a_chosen_directory_only() {
+        let (_scratch, path) = scratch("chosen");
+        let bases = Rng::new(6).bases(40_000);
+        fs::write(&path, b">chr1\n").unwrap();
+        let indexes = path.parent().unwrap().join("indexes");
+        let built = open_in(&path, Some(&indexes), &bases, &[]);
+        assert_eq!(built.file, Some(index_path_in(&indexes, &path)));
+        assert!(
+            !index_path(&path).exists(),
+            "nothing is written beside the reference"
+        );
+        assert!(open_in(&path, Some(&indexes), &bases, &[]).mapped);
+    }
+
+    #[test]
     fn keeps_the_index_in_memory_when_its_directory_is_not_writable() {
         let (_scratch, path) = scratch("read-only");
         let bases = Rng::new(5).bases(40_000);
@@ -259,7 +301,7 @@ mod tests {
         let mut permissions = fs::metadata(directory).unwrap().permissions();
         permissions.set_readonly(true);
         fs::set_permissions(directory, permissions.clone()).unwrap();
-        let unsaved = open(&path, &bases, &[]);
+        let unsaved = open_in(&path, Some(directory), &bases, &[]);
         #[allow(clippy::permissions_set_readonly_false)]
         permissions.set_readonly(false);
         fs::set_permissions(directory, permissions).unwrap();

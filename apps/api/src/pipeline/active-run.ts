@@ -152,7 +152,7 @@ export class ActiveRun {
           warning,
         });
       };
-      inputs = await acquireRunInputs(config, openDetectors, services.folders, resumed);
+      inputs = await acquireRunInputs(config, openDetectors, services, resumed);
       run = new ActiveRun(runId as string, config, inputs, services, resumed?.announced ?? []);
       if (resumed) {
         run.#ledger.carriedOver(resumed.readsCounted, resumed.batchesCounted);
