@@ -1,6 +1,7 @@
-//! Building seed tables in parallel: the reference is sampled in one piece
-//! per thread, then each table is bucketed (one thread per table).
+//! Building seed tables: each is a counting sort of the reference's samples
+//! into hash buckets, in two passes, the reference split between threads.
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 
@@ -45,15 +46,15 @@ pub(super) struct TableSpec {
     pub(super) sampling: Sampling,
 }
 
-/// One thread's samples of one table: entries and the top half of each hash.
-#[derive(Default)]
-struct Samples {
-    entries: Vec<u64>,
-    high: Vec<u32>,
-}
-
 /// Builds the tables `specs` over `sequence` (contigs at `offsets`, plus the
-/// total length) on `threads` threads.
+/// total length), one after the other, each on `threads` threads.
+///
+/// Each table is a counting sort in two passes over the reference, each
+/// thread taking one piece of it: the first pass counts each piece's samples
+/// per bucket, the second writes every sample straight into its place.
+/// Sampling twice costs a few seconds per 100 Mbp; holding the samples aside
+/// until they are bucketed (12 bytes a sample, besides the table's 8) took
+/// more memory than the finished index.
 pub(super) fn build_tables(
     sequence: &[u8],
     offsets: &[u32],
@@ -61,130 +62,197 @@ pub(super) fn build_tables(
     threads: usize,
     progress: ProgressSink,
 ) -> Vec<KmerTable> {
-    let threads = threads.max(1);
+    let work = Work {
+        sampled: AtomicU64::new(0),
+        total: (2 * sequence.len() * specs.len()) as u64,
+        built: AtomicU64::new(0),
+        tables: specs.len() as u64,
+        progress,
+    };
     let total = sequence.len();
-    let work = (total * specs.len()) as u64;
-    let sampled = AtomicU64::new(0);
-    let piece = total.div_ceil(threads);
-    let per_thread: Vec<Vec<Samples>> = thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let range = (t * piece).min(total)..((t + 1) * piece).min(total);
-                let sampled = &sampled;
-                scope.spawn(move || {
-                    specs
-                        .iter()
-                        .map(|spec| {
-                            let mut samples = Samples::default();
-                            let mut since_report = 0;
-                            for step in range.clone().step_by(PROGRESS_STEP) {
-                                let end = (step + PROGRESS_STEP).min(range.end);
-                                sample_range(sequence, offsets, spec, step..end, &mut samples);
-                                since_report += end - step;
-                                let done =
-                                    sampled.fetch_add(since_report as u64, Ordering::Relaxed);
-                                since_report = 0;
-                                progress(IndexProgress {
-                                    stage: IndexStage::Sampling,
-                                    done: done + (end - step) as u64,
-                                    total: work,
-                                });
-                            }
-                            samples
-                        })
-                        .collect()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a sampling thread panicked"))
-            .collect()
-    });
-    // Regroup by table, keeping the pieces in reference order.
-    let mut by_table: Vec<Vec<Samples>> = (0..specs.len()).map(|_| Vec::new()).collect();
-    for pieces in per_thread {
-        for (table, samples) in pieces.into_iter().enumerate() {
-            by_table[table].push(samples);
-        }
+    let piece = total.div_ceil(threads.max(1)).max(1);
+    let pieces: Vec<Range<usize>> = (0..total)
+        .step_by(piece)
+        .map(|start| start..(start + piece).min(total))
+        .collect();
+    specs
+        .iter()
+        .map(|spec| build_table(sequence, offsets, spec, &pieces, &work))
+        .collect()
+}
+
+/// The progress of a build, shared by its threads.
+struct Work<'a> {
+    sampled: AtomicU64,
+    total: u64,
+    built: AtomicU64,
+    tables: u64,
+    progress: ProgressSink<'a>,
+}
+
+impl Work<'_> {
+    fn sampled(&self, bases: usize) {
+        let done = self.sampled.fetch_add(bases as u64, Ordering::Relaxed) + bases as u64;
+        (self.progress)(IndexProgress {
+            stage: IndexStage::Sampling,
+            done,
+            total: self.total,
+        });
     }
-    let bucketed = AtomicU64::new(0);
+
+    fn built(&self) {
+        (self.progress)(IndexProgress {
+            stage: IndexStage::Bucketing,
+            done: self.built.fetch_add(1, Ordering::Relaxed) + 1,
+            total: self.tables,
+        });
+    }
+}
+
+/// Samples held before they are counted or placed: the random accesses to
+/// the counts and the table then come in a tight loop of their own, many at
+/// once in flight, instead of one between every two samples' hashing.
+const BATCH: usize = 1 << 14;
+
+/// Calls `place` with batches of `(hash, entry)` of the samples of `spec` in
+/// `range`, reporting progress every [`PROGRESS_STEP`] bases.
+fn sample_piece(
+    sequence: &[u8],
+    offsets: &[u32],
+    spec: &TableSpec,
+    range: Range<usize>,
+    work: &Work,
+    mut place: impl FnMut(&[(u64, u64)]),
+) {
+    let mut batch = Vec::with_capacity(BATCH);
+    for step in range.clone().step_by(PROGRESS_STEP) {
+        let end = (step + PROGRESS_STEP).min(range.end);
+        for_each_sample(
+            sequence,
+            offsets,
+            spec.kmer_length,
+            spec.sampling,
+            step..end,
+            |position, hash, orientation| {
+                let entry = (hash & 0xffff_ffff) << 32 | (position as u64) << 1 | orientation;
+                batch.push((hash, entry));
+                if batch.len() == BATCH {
+                    place(&batch);
+                    batch.clear();
+                }
+            },
+        );
+        work.sampled(end - step);
+    }
+    place(&batch);
+}
+
+/// Runs `task` on each of `pieces` in a thread of its own, results in order.
+fn on_threads<T: Send>(
+    pieces: &[Range<usize>],
+    task: impl Fn(usize, Range<usize>) -> T + Sync,
+) -> Vec<T> {
     thread::scope(|scope| {
-        let handles: Vec<_> = specs
+        let task = &task;
+        let handles: Vec<_> = pieces
             .iter()
-            .zip(by_table)
-            .map(|(spec, pieces)| {
-                let bucketed = &bucketed;
-                scope.spawn(move || {
-                    let table = bucket(spec, pieces);
-                    progress(IndexProgress {
-                        stage: IndexStage::Bucketing,
-                        done: bucketed.fetch_add(1, Ordering::Relaxed) + 1,
-                        total: specs.len() as u64,
-                    });
-                    table
-                })
-            })
+            .enumerate()
+            .map(|(i, range)| scope.spawn(move || task(i, range.clone())))
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().expect("a bucketing thread panicked"))
+            .map(|h| h.join().expect("an index-building thread panicked"))
             .collect()
     })
 }
 
-/// Appends the samples of `spec` at positions in `range` to `samples`.
-fn sample_range(
+/// Bits of the bucket number for `count` samples: one to four per bucket.
+fn bucket_bits_for(count: usize) -> u32 {
+    (usize::BITS - count.max(1).leading_zeros())
+        .saturating_sub(2)
+        .clamp(8, 32)
+}
+
+/// At least as many samples as `spec` takes of `length` bases of random
+/// sequence (twice the expected density of minimizers), to size the first
+/// pass's counts; a reference with more only fills its buckets fuller.
+fn samples_bound(spec: &TableSpec, length: usize) -> usize {
+    match spec.sampling {
+        Sampling::Stride { stride } => length / stride + 1,
+        Sampling::Minimizers { window } => 4 * length / (window + 1) + 1,
+    }
+}
+
+/// The table's entries, written by several threads at once, each to slots
+/// no other thread writes.
+struct SharedEntries(*mut u64);
+
+// SAFETY: the threads of `build_table` write disjoint slots (each bucket's
+// range is split between them by their counts) and nobody reads until they
+// are joined.
+unsafe impl Sync for SharedEntries {}
+
+/// Builds one table: counts each piece's samples per bucket, places them,
+/// then drops the k-mers occurring more than [`MAX_INDEXED_OCCURRENCES`]
+/// times.
+fn build_table(
     sequence: &[u8],
     offsets: &[u32],
     spec: &TableSpec,
-    range: std::ops::Range<usize>,
-    samples: &mut Samples,
-) {
-    for_each_sample(
-        sequence,
-        offsets,
-        spec.kmer_length,
-        spec.sampling,
-        range,
-        |position, hash, orientation| {
-            samples
-                .entries
-                .push((hash & 0xffff_ffff) << 32 | (position as u64) << 1 | orientation);
-            samples.high.push((hash >> 32) as u32);
-        },
-    );
-}
-
-/// Buckets the samples (one to four per bucket on average), drops the
-/// k-mers occurring more than [`MAX_INDEXED_OCCURRENCES`] times.
-fn bucket(spec: &TableSpec, pieces: Vec<Samples>) -> KmerTable {
-    let count: usize = pieces.iter().map(|p| p.entries.len()).sum();
-    let bucket_bits = (usize::BITS - count.max(1).leading_zeros())
-        .saturating_sub(2)
-        .clamp(8, 32);
-    let bucket_of = |high: u32| (u64::from(high) >> (32 - bucket_bits)) as usize;
-    let mut starts = vec![0u32; (1usize << bucket_bits) + 1];
-    for piece in &pieces {
-        for &high in &piece.high {
-            starts[bucket_of(high)] += 1;
-        }
-    }
-    // Inclusive prefix sums; filling backwards decrements each bucket's end
-    // down to its start, which leaves the samples in position order.
+    pieces: &[Range<usize>],
+    work: &Work,
+) -> KmerTable {
+    let fine_bits = bucket_bits_for(samples_bound(spec, sequence.len()));
+    let fine_counts = on_threads(pieces, |_, range| {
+        let mut fine = vec![0u32; 1usize << fine_bits];
+        sample_piece(sequence, offsets, spec, range, work, |batch| {
+            for &(hash, _) in batch {
+                fine[(hash >> (64 - fine_bits)) as usize] += 1;
+            }
+        });
+        fine
+    });
+    let count: usize = fine_counts.iter().flatten().map(|&c| c as usize).sum();
+    let bucket_bits = bucket_bits_for(count).min(fine_bits);
+    let buckets = 1usize << bucket_bits;
+    let merged = 1usize << (fine_bits - bucket_bits);
+    // Each piece's count per (coarser) bucket, turned into where its samples
+    // of that bucket start: the bucket's start plus the earlier pieces' counts.
+    let mut cursors: Vec<Vec<u32>> = fine_counts
+        .into_iter()
+        .map(|fine| fine.chunks(merged).map(|c| c.iter().sum()).collect())
+        .collect();
+    let mut starts = vec![0u32; buckets + 1];
     let mut running = 0u32;
-    for start in starts.iter_mut() {
-        running += *start;
+    for (bucket, start) in starts.iter_mut().take(buckets).enumerate() {
         *start = running;
-    }
-    let mut entries = vec![0u64; count];
-    for piece in pieces.into_iter().rev() {
-        for (&entry, &high) in piece.entries.iter().zip(&piece.high).rev() {
-            let bucket = bucket_of(high);
-            starts[bucket] -= 1;
-            entries[starts[bucket] as usize] = entry;
+        for piece in cursors.iter_mut() {
+            let counted = piece[bucket];
+            piece[bucket] = running;
+            running += counted;
         }
     }
+    starts[buckets] = running;
+    let mut entries = vec![0u64; count];
+    let shared = SharedEntries(entries.as_mut_ptr());
+    let cursors = std::sync::Mutex::new(cursors.into_iter().map(Some).collect::<Vec<_>>());
+    on_threads(pieces, |i, range| {
+        let mut cursor = cursors.lock().expect("cursors")[i]
+            .take()
+            .expect("one thread per piece");
+        let shared = &shared;
+        sample_piece(sequence, offsets, spec, range, work, |batch| {
+            for &(hash, entry) in batch {
+                let bucket = (hash >> (64 - bucket_bits)) as usize;
+                let slot = cursor[bucket] as usize;
+                cursor[bucket] += 1;
+                assert!(slot < count, "the second pass sampled more than the first");
+                // SAFETY: `slot` is below `count` and lies in this piece's
+                // share of the bucket, written by no other thread.
+                unsafe { shared.0.add(slot).write(entry) };
+            }
+        });
+    });
     drop_repeats(&mut starts, &mut entries);
     let table = KmerTable::from_parts(
         spec.kmer_length,
@@ -193,6 +261,7 @@ fn bucket(spec: &TableSpec, pieces: Vec<Samples>) -> KmerTable {
         Words::owned(starts),
         Words::owned(entries),
     );
+    work.built();
     table.expect("a freshly bucketed table is consistent")
 }
 
