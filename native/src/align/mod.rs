@@ -44,9 +44,10 @@
 //! to be turned into pileup evidence without per-read allocation.
 //!
 //! Parts: `index` (the reference and its seed tables), `kmer_table`,
-//! `sampling` (minimizers and strides), `table_build` (parallel build),
-//! `index_file`, `index_store` and `checksum` (the index saved as
-//! `<reference>.hix` and mapped back), `packed`, `words`, `prefetch`,
+//! `sampling` (minimizers and strides), `table_build` (a two-pass counting
+//! sort, in parallel), `index_file`, `index_store`, `index_location` and
+//! `checksum` (the index saved as `<reference>.hix`, in a chosen directory
+//! or the user's cache, and mapped back), `packed`, `words`, `prefetch`,
 //! `trim`, `seed` (seeding and voting), `placement` (long and short seeds,
 //! choosing among candidates), `candidate_alignment` (one candidate:
 //! `ungapped` fast path, `banded` alignment, widening), `split` (split
