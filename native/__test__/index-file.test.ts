@@ -34,6 +34,20 @@ describe('the saved aligner index', () => {
     mapped.release();
   });
 
+  it('should save the index in indexDir only, when one is given, and map it from there', async () => {
+    const { path, reference } = await fasta('elsewhere.fa', 50_000);
+    const indexDir = join(dir, 'indexes');
+    const built = await AlignerIndex.build(reference, { referencePath: path, indexDir });
+    expect(built.indexFile).toMatch(new RegExp(`^${indexDir}/elsewhere\\.fa\\.[0-9a-f]{16}\\.hix$`));
+    expect(existsSync(built.indexFile as string)).toBe(true);
+    expect(existsSync(`${path}.hix`)).toBe(false);
+    const mapped = await AlignerIndex.build(reference, { referencePath: path, indexDir });
+    expect(mapped.mapped).toBe(true);
+    expect(mapped.indexFile).toBe(built.indexFile);
+    built.release();
+    mapped.release();
+  });
+
   it('should rebuild the index when the reference file changes, naming why', async () => {
     const { path, reference } = await fasta('changed.fa', 50_000);
     (await AlignerIndex.build(reference, { referencePath: path })).release();
