@@ -11,12 +11,35 @@
  */
 export declare class AlignerIndex {
   /**
-   * Builds the k-mer index of `reference` off the JavaScript thread and
-   * registers it under a new handle. Rejects when `kmerLength` is not odd
-   * and within 11–31, `circular` names no contig, or the reference is
-   * longer than 2^31 − 1 bases.
+   * Builds the seed index of `reference` off the JavaScript thread (on
+   * all cores), or maps it from its saved file (see `indexDir`), and registers it
+   * under a new handle. `onProgress` is called from time to time during
+   * the build. Rejects when `kmerLength` is not odd and within 11–31,
+   * `circular` names no contig, or the reference is longer than
+   * 2^31 − 1 bases; a saved index that cannot be used or written is no
+   * error (see `warnings`).
    */
-  static build(reference: Reference, options?: AlignerIndexOptions | undefined | null): Promise<AlignerIndex>
+  static build(reference: Reference, options?: AlignerIndexOptions | undefined | null, onProgress?: (progress: AlignerIndexProgress) => void): Promise<AlignerIndex>
+  /**
+   * Whether the index was memory-mapped from a saved `.hix` file rather
+   * than built.
+   */
+  get mapped(): boolean
+  /**
+   * The `.hix` file the index was mapped from or saved to, `null` when it
+   * is held in memory only.
+   */
+  get indexFile(): string | null
+  /**
+   * Why a saved `.hix` file was not used, `null` when none existed or it
+   * was.
+   */
+  get rebuiltBecause(): string | null
+  /**
+   * What went wrong with the saved index (a damaged file rebuilt, a
+   * directory the index could not be saved in), for the caller to log.
+   */
+  get warnings(): Array<string>
   /**
    * A process-wide handle that another worker thread passes to
    * {@link AlignerIndex.fromHandle} to share this index (no copy).
@@ -37,7 +60,10 @@ export declare class AlignerIndex {
   get contigs(): Array<ContigInfo>
   /** Total number of bases over all contigs. */
   get totalLength(): number
-  /** Approximate memory held by the index (reference and k-mer table), in bytes. */
+  /**
+   * Memory held by the index (reference, circular copies and seed tables,
+   * mapped or not), in bytes.
+   */
   get memoryBytes(): number
 }
 
@@ -336,6 +362,36 @@ export interface AlignerIndexOptions {
    * align across the origin and a deletion may span it.
    */
   circular?: Array<string>
+  /**
+   * The file the reference was read from (FASTA or GenBank). The index is
+   * then saved (see `indexDir`) and memory-mapped from there by later
+   * builds, so a large genome is indexed once; it is rebuilt when the
+   * file's size or modification time, the bases, the options or the
+   * circular contigs differ, or the file is damaged.
+   */
+  referencePath?: string
+  /**
+   * The directory the index of `referencePath` is saved in and mapped
+   * from, as `<name>.<hash of its path>.hix`. Without it the index is
+   * saved beside the reference as `<referencePath>.hix`, or, when that
+   * directory cannot be written, under `$XDG_CACHE_HOME/helix/indexes`
+   * (`~/.cache/helix/indexes`).
+   */
+  indexDir?: string
+}
+
+/** Progress of {@link AlignerIndex.build}. */
+export interface AlignerIndexProgress {
+  /**
+   * `checking` a saved index, `sampling` the reference's k-mers (in
+   * bases), `bucketing` the tables (in tables) or `saving` the index file
+   * (in bytes).
+   */
+  stage: string
+  /** Work done in this stage. */
+  done: number
+  /** Work of the whole stage. */
+  total: number
 }
 
 /** A contig the annotation is placed on: its name and bases. */

@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: { alias: { graphql: fileURLToPath(import.meta.resolve('graphql')) } },
   test: {
     include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/support/global-setup.ts'],
+    globalSetup: ['tests/support/global-setup.ts', 'tests/support/index-dir-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: files run one at a time so timing-sensitive pipeline tests are not starved.

@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests-real/**/*.test.ts'],
+    // The data directory is only read: the indexes of its references go to a scratch directory.
+    globalSetup: ['tests/support/index-dir-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 900_000,
     // Two cores: one data set at a time, so every caller gets the whole machine.

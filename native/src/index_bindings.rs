@@ -5,11 +5,14 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use std::path::PathBuf;
+
 use napi::bindgen_prelude::AsyncTask;
-use napi::{Env, Result, Task};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::{Env, Result, Status, Task};
 use napi_derive::napi;
 
-use crate::align::{IndexOptions, ReferenceIndex};
+use crate::align::{self, IndexOptions, IndexProgress, IndexStage, ReferenceIndex, StoredIndex};
 use crate::error::{self, to_js, HelixError};
 use crate::js_options::whole;
 use crate::reference;
@@ -73,7 +76,36 @@ pub struct AlignerIndexOptions {
     /// Names of the circular contigs: their ends join their starts, so reads
     /// align across the origin and a deletion may span it.
     pub circular: Option<Vec<String>>,
+    /// The file the reference was read from (FASTA or GenBank). The index is
+    /// then saved (see `indexDir`) and memory-mapped from there by later
+    /// builds, so a large genome is indexed once; it is rebuilt when the
+    /// file's size or modification time, the bases, the options or the
+    /// circular contigs differ, or the file is damaged.
+    pub reference_path: Option<String>,
+    /// The directory the index of `referencePath` is saved in and mapped
+    /// from, as `<name>.<hash of its path>.hix`. Without it the index is
+    /// saved beside the reference as `<referencePath>.hix`, or, when that
+    /// directory cannot be written, under `$XDG_CACHE_HOME/helix/indexes`
+    /// (`~/.cache/helix/indexes`).
+    pub index_dir: Option<String>,
 }
+
+/// Progress of {@link AlignerIndex.build}.
+#[napi(object)]
+pub struct AlignerIndexProgress {
+    /// `checking` a saved index, `sampling` the reference's k-mers (in
+    /// bases), `bucketing` the tables (in tables) or `saving` the index file
+    /// (in bytes).
+    pub stage: String,
+    /// Work done in this stage.
+    pub done: f64,
+    /// Work of the whole stage.
+    pub total: f64,
+}
+
+/// The `onProgress` callback, called from the build's threads.
+type ProgressCallback =
+    ThreadsafeFunction<AlignerIndexProgress, (), AlignerIndexProgress, Status, false>;
 
 /// An alignment index of a reference, built once, shared by every detector
 /// thread of the process.
@@ -85,6 +117,16 @@ pub struct AlignerIndexOptions {
 pub struct AlignerIndex {
     pub(crate) inner: Arc<ReferenceIndex>,
     handle: u32,
+    /// How the index was obtained (`None` when opened by handle).
+    stored: Option<StoredOrigin>,
+}
+
+/// How a built index was obtained: mapped or built, saved or not.
+struct StoredOrigin {
+    mapped: bool,
+    file: Option<PathBuf>,
+    rebuilt_because: Option<String>,
+    warnings: Vec<String>,
 }
 
 /// Builds an aligner index off the JavaScript thread.
@@ -92,14 +134,38 @@ pub struct BuildIndex {
     reference: Arc<reference::Reference>,
     kmer_length: Option<f64>,
     circular: Vec<String>,
+    reference_path: Option<PathBuf>,
+    index_dir: Option<PathBuf>,
+    on_progress: Option<Arc<ProgressCallback>>,
+}
+
+/// The name of an index build stage in {@link AlignerIndexProgress}.
+fn stage_name(stage: IndexStage) -> &'static str {
+    match stage {
+        IndexStage::Checking => "checking",
+        IndexStage::Sampling => "sampling",
+        IndexStage::Bucketing => "bucketing",
+        IndexStage::Saving => "saving",
+    }
 }
 
 impl Task for BuildIndex {
-    type Output = ReferenceIndex;
+    type Output = StoredIndex;
     type JsValue = AlignerIndex;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        let build = || -> error::Result<ReferenceIndex> {
+        let callback = self.on_progress.clone();
+        let progress = move |p: IndexProgress| {
+            if let Some(callback) = &callback {
+                let progress = AlignerIndexProgress {
+                    stage: stage_name(p.stage).into(),
+                    done: p.done as f64,
+                    total: p.total as f64,
+                };
+                callback.call(progress, ThreadsafeFunctionCallMode::NonBlocking);
+            }
+        };
+        let build = || -> error::Result<StoredIndex> {
             let kmer_length = match self.kmer_length {
                 None => IndexOptions::default().kmer_length,
                 // The index itself rejects even lengths, with the same message.
@@ -111,50 +177,125 @@ impl Task for BuildIndex {
                     ))
                 }
             };
-            let contigs = self
-                .reference
-                .contigs
+            let contigs = &self.reference.contigs;
+            let circular = self
+                .circular
+                .iter()
+                .map(|name| {
+                    contigs.iter().position(|c| &c.name == name).ok_or_else(|| {
+                        HelixError::option(
+                            "circular",
+                            format!("names {name}, which is no contig of the reference"),
+                        )
+                    })
+                })
+                .collect::<error::Result<Vec<usize>>>()?;
+            let contigs = contigs
                 .iter()
                 .map(|c| (c.name.as_str(), c.sequence.as_slice()));
-            let mut index = ReferenceIndex::new(contigs, &IndexOptions { kmer_length })?;
-            for name in &self.circular {
-                let contig = index.contig_id(name).ok_or_else(|| {
-                    HelixError::option(
-                        "circular",
-                        format!("names {name}, which is no contig of the reference"),
-                    )
-                })?;
+            let options = IndexOptions {
+                kmer_length,
+                ..IndexOptions::default()
+            };
+            if let Some(path) = &self.reference_path {
+                return Ok(align::open_or_build(
+                    path,
+                    self.index_dir.as_deref(),
+                    contigs,
+                    &circular,
+                    &options,
+                    &progress,
+                )?);
+            }
+            let mut index = ReferenceIndex::new_with_progress(contigs, &options, &progress)?;
+            for &contig in &circular {
                 index.set_circular(contig);
             }
-            Ok(index)
+            Ok(StoredIndex {
+                index,
+                mapped: false,
+                file: None,
+                rebuilt_because: None,
+                warnings: Vec::new(),
+            })
         };
         build().map_err(to_js)
     }
 
-    fn resolve(&mut self, _env: Env, index: Self::Output) -> Result<Self::JsValue> {
-        let inner = Arc::new(index);
+    fn resolve(&mut self, _env: Env, stored: Self::Output) -> Result<Self::JsValue> {
+        let inner = Arc::new(stored.index);
         let handle = registry().register(Arc::clone(&inner));
-        Ok(AlignerIndex { inner, handle })
+        let stored = StoredOrigin {
+            mapped: stored.mapped,
+            file: stored.file,
+            rebuilt_because: stored.rebuilt_because,
+            warnings: stored.warnings,
+        };
+        Ok(AlignerIndex {
+            inner,
+            handle,
+            stored: Some(stored),
+        })
     }
 }
 
 #[napi]
 impl AlignerIndex {
-    /// Builds the k-mer index of `reference` off the JavaScript thread and
-    /// registers it under a new handle. Rejects when `kmerLength` is not odd
-    /// and within 11–31, `circular` names no contig, or the reference is
-    /// longer than 2^31 − 1 bases.
+    /// Builds the seed index of `reference` off the JavaScript thread (on
+    /// all cores), or maps it from its saved file (see `indexDir`), and registers it
+    /// under a new handle. `onProgress` is called from time to time during
+    /// the build. Rejects when `kmerLength` is not odd and within 11–31,
+    /// `circular` names no contig, or the reference is longer than
+    /// 2^31 − 1 bases; a saved index that cannot be used or written is no
+    /// error (see `warnings`).
     #[napi(ts_return_type = "Promise<AlignerIndex>")]
     pub fn build(
         reference: &Reference,
         options: Option<AlignerIndexOptions>,
+        #[napi(ts_arg_type = "(progress: AlignerIndexProgress) => void")] on_progress: Option<
+            ProgressCallback,
+        >,
     ) -> AsyncTask<BuildIndex> {
         let options = options.unwrap_or_default();
         AsyncTask::new(BuildIndex {
             reference: Arc::clone(&reference.inner),
             kmer_length: options.kmer_length,
             circular: options.circular.unwrap_or_default(),
+            reference_path: options.reference_path.map(PathBuf::from),
+            index_dir: options.index_dir.map(PathBuf::from),
+            on_progress: on_progress.map(Arc::new),
         })
+    }
+
+    /// Whether the index was memory-mapped from a saved `.hix` file rather
+    /// than built.
+    #[napi(getter)]
+    pub fn mapped(&self) -> bool {
+        self.stored.as_ref().is_some_and(|s| s.mapped)
+    }
+
+    /// The `.hix` file the index was mapped from or saved to, `null` when it
+    /// is held in memory only.
+    #[napi(getter)]
+    pub fn index_file(&self) -> Option<String> {
+        let file = self.stored.as_ref()?.file.as_ref()?;
+        Some(file.display().to_string())
+    }
+
+    /// Why a saved `.hix` file was not used, `null` when none existed or it
+    /// was.
+    #[napi(getter)]
+    pub fn rebuilt_because(&self) -> Option<String> {
+        self.stored.as_ref()?.rebuilt_because.clone()
+    }
+
+    /// What went wrong with the saved index (a damaged file rebuilt, a
+    /// directory the index could not be saved in), for the caller to log.
+    #[napi(getter)]
+    pub fn warnings(&self) -> Vec<String> {
+        self.stored
+            .as_ref()
+            .map_or_else(Vec::new, |s| s.warnings.clone())
     }
 
     /// A process-wide handle that another worker thread passes to
@@ -171,7 +312,11 @@ impl AlignerIndex {
         let open = || -> error::Result<Self> {
             let handle = whole("handle", handle, 0.0, f64::from(u32::MAX))? as u32;
             let inner = registry().open(handle)?;
-            Ok(AlignerIndex { inner, handle })
+            Ok(AlignerIndex {
+                inner,
+                handle,
+                stored: None,
+            })
         };
         open().map_err(to_js)
     }
@@ -201,7 +346,8 @@ impl AlignerIndex {
         f64::from(self.inner.total_length())
     }
 
-    /// Approximate memory held by the index (reference and k-mer table), in bytes.
+    /// Memory held by the index (reference, circular copies and seed tables,
+    /// mapped or not), in bytes.
     #[napi(getter)]
     pub fn memory_bytes(&self) -> f64 {
         self.inner.memory_bytes() as f64

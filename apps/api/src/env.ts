@@ -77,6 +77,7 @@ const schema = z
     HOST: z.string().trim().min(1).default('127.0.0.1'),
     HELIX_API_KEYS: optional(apiKeys),
     HELIX_INPUT_DIR: optional(z.string().trim().min(1)),
+    HELIX_INDEX_DIR: optional(z.string().trim().min(1)),
     REDIS_URL: optional(url(['redis:', 'rediss:'])),
     GROQ_API_KEY: optional(z.string().trim().min(1)),
     GROQ_BASE_URL: optional(url(['http:', 'https:'])),
@@ -111,6 +112,11 @@ export interface Config {
   host: string;
   apiKeys: ApiKey[] | undefined;
   inputDir: string;
+  /**
+   * Where saved aligner indexes go; undefined: beside the reference (`<reference>.hix`), or the
+   * user's cache directory when the reference's directory cannot be written.
+   */
+  indexDir: string | undefined;
   redisUrl: string | undefined;
   groq: { apiKey: string; baseUrl: string | undefined; model: string } | undefined;
   apiUrl: string;
@@ -156,6 +162,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     host: env.HOST,
     apiKeys: env.HELIX_API_KEYS,
     inputDir: resolve(env.HELIX_INPUT_DIR ?? resolve(dataDir, 'inputs')),
+    indexDir: env.HELIX_INDEX_DIR === undefined ? undefined : resolve(env.HELIX_INDEX_DIR),
     redisUrl: env.REDIS_URL,
     groq: env.GROQ_API_KEY
       ? { apiKey: env.GROQ_API_KEY, baseUrl: env.GROQ_BASE_URL, model: env.GROQ_MODEL }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulateToFiles } from '@helix/native';
@@ -85,6 +85,14 @@ describe('helix analyze', () => {
     expect(await helix.exited).toBe(0);
     expect(helix.output()).toContain('##fileformat=VCFv4.3');
     expect(helix.output()).toContain('#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\treads_1');
+  });
+
+  it("should save the reference's index in the directory --index-dir names", async () => {
+    const indexDir = file('indexes');
+    const args = ['analyze', '--reference', file('ref.fa'), '--reads', file('reads_1.fq.gz'), '--vcf', '-'];
+    const helix = runHelix([...args, '--index-dir', indexDir], {});
+    expect(await helix.exited).toBe(0);
+    expect(await readdir(indexDir)).toEqual([expect.stringMatching(/^ref\.fa\.[0-9a-f]{16}\.hix$/)]);
   });
 
   it('should exit 1 naming the file, record and problem for a malformed FASTQ', async () => {

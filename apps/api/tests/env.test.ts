@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/env.js';
 
@@ -51,5 +52,11 @@ describe('configuration', () => {
     expect(loadConfig({ HELIX_WATCH_SETTLE_MS: '500' }).watchSettleMs).toBe(500);
     expect(() => loadConfig({ HELIX_WATCH_SETTLE_MS: '-1' })).toThrow(/HELIX_WATCH_SETTLE_MS/);
     expect(() => loadConfig({ HELIX_WATCH_SETTLE_MS: 'soon' })).toThrow(/HELIX_WATCH_SETTLE_MS/);
+  });
+
+  it('should save aligner indexes beside the reference unless HELIX_INDEX_DIR names a directory', () => {
+    expect(loadConfig({}).indexDir).toBeUndefined();
+    expect(loadConfig({ HELIX_INDEX_DIR: 'cache/indexes' }).indexDir).toBe(resolve('cache/indexes'));
+    expect(() => loadConfig({ HELIX_INDEX_DIR: ' ' })).toThrow(/HELIX_INDEX_DIR/);
   });
 });

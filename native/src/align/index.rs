@@ -1,11 +1,13 @@
-//! The reference genome and a hash index of its canonical k-mers (one entry
-//! serves both strands), with cache prefetching of what a read will touch.
+//! The reference genome and sampled hash indexes of its canonical k-mers
+//! (one entry serves both strands): minimizers for the long seeds, a stride
+//! of short k-mers for reads too short or too changed to hold a long one.
 
-use std::sync::OnceLock;
+use std::num::NonZeroUsize;
 
 use super::bases::NORMALISED;
-use super::kmer_table::{canonical_kmer, mix, KmerTable};
-use super::seed::SeedPlan;
+use super::kmer_table::KmerTable;
+use super::sampling::Sampling;
+use super::table_build::{build_tables, ProgressSink, TableSpec};
 use super::AlignError;
 
 /// Largest reference (sum of contig lengths) the index accepts: positions are
@@ -15,26 +17,72 @@ pub const MAX_REFERENCE_LENGTH: u64 = (1 << 31) - 1;
 /// Options of [`ReferenceIndex::new`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexOptions {
-    /// Length of indexed k-mers; odd (so no k-mer is its own reverse
+    /// Length of the long seeds; odd (so no k-mer is its own reverse
     /// complement), 11..=31. Longer seeds are more specific, shorter ones
     /// survive more errors.
     pub kmer_length: usize,
+    /// The long seeds are the minimizers of this many consecutive k-mers
+    /// (1 indexes every k-mer): larger windows index fewer k-mers but need a
+    /// longer exact match (`window + kmer_length - 1` bases) to seed.
+    pub minimizer_window: usize,
+    /// The short seeds are the k-mers at every this many reference positions:
+    /// any exact stretch of `short length + stride - 1` bases holds one (4:
+    /// 14 bases of 11-mers, what a 35 bp read with two errors keeps).
+    pub short_seed_stride: usize,
+    /// Threads building the tables.
+    pub threads: usize,
 }
 
 impl Default for IndexOptions {
     fn default() -> Self {
-        IndexOptions { kmer_length: 19 }
+        IndexOptions {
+            kmer_length: 19,
+            minimizer_window: 10,
+            short_seed_stride: 4,
+            threads: std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
+        }
     }
 }
 
-/// The reference genome and hash indexes of its canonical k-mers: the seeds
-/// of every read, and a table of shorter k-mers, built on first use, for
-/// reads too short or too changed to hold an exact long seed.
+impl IndexOptions {
+    /// The options, once their k-mer length is checked.
+    pub(super) fn checked(&self) -> Result<&Self, AlignError> {
+        let k = self.kmer_length;
+        if k.is_multiple_of(2) || !(11..=31).contains(&k) {
+            return Err(AlignError::InvalidKmerLength { kmer_length: k });
+        }
+        Ok(self)
+    }
+
+    /// The seed tables an index of `total` bases holds: long, then short.
+    pub(super) fn table_specs(&self, total: usize) -> Vec<TableSpec> {
+        let k = self.kmer_length;
+        let mut specs = vec![TableSpec {
+            kmer_length: k,
+            sampling: Sampling::Minimizers {
+                window: self.minimizer_window.max(1),
+            },
+        }];
+        if let Some(short) = short_kmer_length(total, k) {
+            specs.push(TableSpec {
+                kmer_length: short,
+                sampling: Sampling::Stride {
+                    stride: self.short_seed_stride.max(1),
+                },
+            });
+        }
+        specs
+    }
+}
+
+/// The reference genome and hash indexes of sampled canonical k-mers: the
+/// long seeds of every read, and short seeds for reads too short or too
+/// changed to hold an exact long seed.
 ///
 /// Contigs are concatenated into one *global* coordinate space
 /// (`global = contig offset + position`); k-mers never span two contigs or
-/// contain `N`. Immutable once built (but for the short table, built once
-/// behind a lock): share one across threads (`&` or `Arc`).
+/// contain `N`. Immutable once built (but for marking contigs circular):
+/// share one across threads (`&` or `Arc`).
 #[derive(Debug, Clone)]
 pub struct ReferenceIndex {
     names: Vec<String>,
@@ -45,8 +93,7 @@ pub struct ReferenceIndex {
     table: KmerTable,
     /// Per contig: its bases twice over when circular, else empty.
     circular: Vec<Vec<u8>>,
-    short_kmer_length: Option<usize>,
-    short_table: OnceLock<KmerTable>,
+    short_table: Option<KmerTable>,
 }
 
 /// Length of the short seeds for a reference of `total` bases: the shortest
@@ -59,6 +106,35 @@ fn short_kmer_length(total: usize, k: usize) -> Option<usize> {
     (short + 4 <= k).then_some(short)
 }
 
+/// The contigs' names, their offsets (plus the total length) and their
+/// bases concatenated.
+pub(super) type Concatenated = (Vec<String>, Vec<u32>, Vec<u8>);
+
+/// Concatenates `contigs` (name, bases), normalising the bases.
+pub(super) fn concatenate<'a, N, I>(contigs: I) -> Result<Concatenated, AlignError>
+where
+    N: Into<String>,
+    I: IntoIterator<Item = (N, &'a [u8])>,
+{
+    let mut names = Vec::new();
+    let mut offsets = Vec::new();
+    let mut sequence = Vec::new();
+    for (name, bases) in contigs {
+        let length = sequence.len() as u64 + bases.len() as u64;
+        if length > MAX_REFERENCE_LENGTH {
+            return Err(AlignError::ReferenceTooLong { length });
+        }
+        names.push(name.into());
+        offsets.push(sequence.len() as u32);
+        sequence.extend(bases.iter().map(|&b| NORMALISED[b as usize]));
+    }
+    if sequence.is_empty() {
+        return Err(AlignError::EmptyReference);
+    }
+    offsets.push(sequence.len() as u32);
+    Ok((names, offsets, sequence))
+}
+
 impl ReferenceIndex {
     /// Builds the index over `contigs` (name, bases). Bases may be any case;
     /// anything but `ACGT` is stored as `N` and not indexed.
@@ -67,36 +143,52 @@ impl ReferenceIndex {
         N: Into<String>,
         I: IntoIterator<Item = (N, &'a [u8])>,
     {
-        let k = options.kmer_length;
-        if k.is_multiple_of(2) || !(11..=31).contains(&k) {
-            return Err(AlignError::InvalidKmerLength { kmer_length: k });
-        }
-        let mut names = Vec::new();
-        let mut offsets = Vec::new();
-        let mut sequence = Vec::new();
-        for (name, bases) in contigs {
-            let length = sequence.len() as u64 + bases.len() as u64;
-            if length > MAX_REFERENCE_LENGTH {
-                return Err(AlignError::ReferenceTooLong { length });
-            }
-            names.push(name.into());
-            offsets.push(sequence.len() as u32);
-            sequence.extend(bases.iter().map(|&b| NORMALISED[b as usize]));
-        }
-        if sequence.is_empty() {
-            return Err(AlignError::EmptyReference);
-        }
-        offsets.push(sequence.len() as u32);
-        let table = KmerTable::build(&sequence, &offsets, k);
-        Ok(ReferenceIndex {
-            short_kmer_length: short_kmer_length(sequence.len(), k),
+        Self::new_with_progress(contigs, options, &|_| {})
+    }
+
+    /// [`Self::new`], reporting progress to `progress` (from the build's
+    /// threads).
+    pub fn new_with_progress<'a, N, I>(
+        contigs: I,
+        options: &IndexOptions,
+        progress: ProgressSink,
+    ) -> Result<Self, AlignError>
+    where
+        N: Into<String>,
+        I: IntoIterator<Item = (N, &'a [u8])>,
+    {
+        let options = options.checked()?;
+        Ok(Self::build(concatenate(contigs)?, options, progress))
+    }
+
+    /// Builds the index over concatenated contigs with checked `options`,
+    /// reporting progress to `progress` (from the build's threads).
+    pub(super) fn build(
+        (names, offsets, sequence): Concatenated,
+        options: &IndexOptions,
+        progress: ProgressSink,
+    ) -> Self {
+        let specs = options.table_specs(sequence.len());
+        let mut tables = build_tables(&sequence, &offsets, &specs, options.threads, progress);
+        let short_table = (tables.len() > 1).then(|| tables.remove(1));
+        let table = tables.remove(0);
+        Self::from_parts((names, offsets, sequence), table, short_table)
+    }
+
+    /// An index from its parts (its contigs linear).
+    pub(super) fn from_parts(
+        (names, offsets, sequence): Concatenated,
+        table: KmerTable,
+        short_table: Option<KmerTable>,
+    ) -> Self {
+        ReferenceIndex {
             circular: vec![Vec::new(); names.len()],
             names,
             offsets,
             sequence,
             table,
-            short_table: OnceLock::new(),
-        })
+            short_table,
+        }
     }
 
     /// The table of the long seeds.
@@ -104,14 +196,15 @@ impl ReferenceIndex {
         &self.table
     }
 
-    /// The table of the short seeds (built by the first call), `None` when
-    /// the reference is too large for short seeds to be specific.
+    /// The table of the short seeds, `None` when the reference is too large
+    /// for short seeds to be specific.
     pub(super) fn short_table(&self) -> Option<&KmerTable> {
-        let k = self.short_kmer_length?;
-        Some(
-            self.short_table
-                .get_or_init(|| KmerTable::build(&self.sequence, &self.offsets, k)),
-        )
+        self.short_table.as_ref()
+    }
+
+    /// Whether the seed tables are read in place from a mapped index file.
+    pub fn is_mapped(&self) -> bool {
+        self.table.is_mapped()
     }
 
     /// Marks contig `contig` circular: its end joins its start, so a read
@@ -194,84 +287,13 @@ impl ReferenceIndex {
         self.table.kmer_length()
     }
 
-    /// Approximate heap memory held by the index, in bytes (the short table
-    /// counts once built).
+    /// Memory held by the index, in bytes: the sequence, circular contigs'
+    /// copies and both seed tables (mapped from a file or not).
     pub fn memory_bytes(&self) -> usize {
         self.sequence.len()
             + self.circular.iter().map(Vec::len).sum::<usize>()
             + self.table.memory_bytes()
-            + self.short_table.get().map_or(0, KmerTable::memory_bytes)
-    }
-}
-
-/// Asks the CPU to start loading the cache line holding `value`.
-#[inline(always)]
-pub(crate) fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch hint never faults and changes no memory; SSE is part
-    // of the x86_64 baseline.
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>(value as *const T as *const i8);
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
-}
-
-/// What [`ReferenceIndex::prefetch`] fetches for a read: each stage needs
-/// what the previous one brought into the cache.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum PrefetchStage {
-    /// The first-round seeds' bucket bounds.
-    Buckets,
-    /// The first-round seeds' bucket entries.
-    Entries,
-    /// The reference where the first seed with a hit places the read.
-    Reference,
-}
-
-impl ReferenceIndex {
-    /// Prefetches what mapping read `bases` will touch at `stage`.
-    pub(super) fn prefetch(&self, bases: &[u8], seeds_per_read: usize, stage: PrefetchStage) {
-        let k = self.kmer_length();
-        let table = &self.table;
-        let Some(plan) = SeedPlan::new(bases.len(), k, seeds_per_read) else {
-            return;
-        };
-        for &s in plan.first_round() {
-            let offset = plan.offset(s);
-            let Some((canonical, orientation)) = canonical_kmer(&bases[offset..offset + k]) else {
-                continue;
-            };
-            let hash = mix(canonical);
-            let bucket = table.bucket_of(hash);
-            match stage {
-                PrefetchStage::Buckets => prefetch(table.bucket_start(bucket)),
-                PrefetchStage::Entries => {
-                    if let Some(entry) = table.first_entry(bucket) {
-                        prefetch(entry);
-                    }
-                }
-                PrefetchStage::Reference => {
-                    let check = hash & 0xffff_ffff;
-                    let entries = table.bucket_entries(bucket);
-                    let Some(&entry) = entries.iter().find(|&&e| e >> 32 == check) else {
-                        continue;
-                    };
-                    let position = ((entry & 0xffff_ffff) >> 1) as usize;
-                    let diagonal = if entry & 1 == orientation {
-                        position.saturating_sub(offset)
-                    } else {
-                        position.saturating_sub(bases.len() - offset - k)
-                    };
-                    let end = (diagonal + bases.len()).min(self.sequence.len());
-                    for line in (diagonal..end).step_by(64).chain([end - 1]) {
-                        prefetch(&self.sequence[line]);
-                    }
-                    return;
-                }
-            }
-        }
+            + self.short_table.as_ref().map_or(0, KmerTable::memory_bytes)
     }
 }
 
@@ -287,7 +309,10 @@ mod tests {
             ReferenceIndex::new(empty, &IndexOptions::default()).unwrap_err(),
             AlignError::EmptyReference
         );
-        let even = IndexOptions { kmer_length: 20 };
+        let even = IndexOptions {
+            kmer_length: 20,
+            ..IndexOptions::default()
+        };
         assert!(matches!(
             ReferenceIndex::new([("a", b"ACGT".as_slice())], &even),
             Err(AlignError::InvalidKmerLength { kmer_length: 20 })

@@ -1,7 +1,9 @@
-//! A hash table of every canonical k-mer of the reference (one entry serves
-//! both strands), for one k-mer length.
+//! A hash table of sampled canonical k-mers of the reference (one entry
+//! serves both strands), for one k-mer length.
 
 use super::bases::CODE;
+use super::sampling::{read_minimizer, Sampling};
+use super::words::Words;
 
 /// Murmur3's 64-bit finaliser: spreads canonical k-mers over the buckets.
 #[inline]
@@ -11,32 +13,6 @@ pub(super) fn mix(mut key: u64) -> u64 {
     key ^= key >> 33;
     key = key.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     key ^ (key >> 33)
-}
-
-/// Calls `visit(start, canonical, orientation)` for every k-mer of
-/// `sequence` without `N`; `start` is relative to `sequence`.
-fn for_each_kmer(sequence: &[u8], k: usize, mut visit: impl FnMut(usize, u64, u64)) {
-    let mask = (1u64 << (2 * k)) - 1;
-    let shift = 2 * (k - 1);
-    let (mut forward, mut reverse, mut run) = (0u64, 0u64, 0usize);
-    for (i, &base) in sequence.iter().enumerate() {
-        let code = CODE[base as usize] as u64;
-        if code > 3 {
-            run = 0;
-            continue;
-        }
-        forward = ((forward << 2) | code) & mask;
-        reverse = (reverse >> 2) | ((3 - code) << shift);
-        run += 1;
-        if run >= k {
-            let (canonical, orientation) = if forward < reverse {
-                (forward, 0)
-            } else {
-                (reverse, 1)
-            };
-            visit(i + 1 - k, canonical, orientation);
-        }
-    }
 }
 
 /// Canonical form and orientation of the k-mer `bases` (normalised), or
@@ -60,62 +36,79 @@ pub(super) fn canonical_kmer(bases: &[u8]) -> Option<(u64, u64)> {
     })
 }
 
-/// Every canonical k-mer of the reference, hashed into buckets. K-mers never
-/// span two contigs or contain `N`.
+/// The sampled canonical k-mers of the reference (see [`Sampling`]), hashed
+/// into buckets. K-mers never span two contigs or contain `N`; a k-mer
+/// occurring more than [`MAX_INDEXED_OCCURRENCES`] times is left out.
 #[derive(Debug, Clone)]
 pub(super) struct KmerTable {
     kmer_length: usize,
+    sampling: Sampling,
     bucket_bits: u32,
     /// Bucket `b` holds `entries[bucket_starts[b]..bucket_starts[b + 1]]`.
-    bucket_starts: Vec<u32>,
+    bucket_starts: Words<u32>,
     /// `check << 32 | position << 1 | orientation`: `check` is the low half of
     /// the k-mer's hash (to reject other k-mers sharing the bucket),
     /// `orientation` is 1 when the reference holds the reverse complement of
-    /// the canonical k-mer.
-    entries: Vec<u64>,
+    /// the canonical k-mer. Within a bucket, by check then position.
+    entries: Words<u64>,
 }
 
+/// K-mers occurring more often are not indexed (as BWA-MEM's `-c 500`): a
+/// seed in so many places places nothing, and the mapper ignores seeds
+/// above its own `max_seed_occurrences` (64 by default) anyway.
+pub(super) const MAX_INDEXED_OCCURRENCES: usize = 500;
+
 impl KmerTable {
-    /// The table of the k-mers of `sequence` (normalised), whose contigs start
-    /// at `offsets` (plus the total length at the end).
-    pub(super) fn build(sequence: &[u8], offsets: &[u32], k: usize) -> Self {
-        let contigs = offsets.len() - 1;
-        // About one k-mer per bucket: collisions are cheap (the check bits
-        // reject them), the table stays a fraction of the entries' size.
-        let bucket_bits = (usize::BITS - sequence.len().leading_zeros()).clamp(8, 32) - 1;
-        let bucket_of = |hash: u64| (hash >> (64 - bucket_bits)) as usize;
-        let mut bucket_starts = vec![0u32; (1usize << bucket_bits) + 1];
-        for contig in 0..contigs {
-            let bases = &sequence[offsets[contig] as usize..offsets[contig + 1] as usize];
-            for_each_kmer(bases, k, |_, canonical, _| {
-                bucket_starts[bucket_of(mix(canonical))] += 1;
-            });
-        }
-        // Inclusive prefix sums; filling then decrements each bucket's end
-        // down to its start, which leaves `bucket_starts` exact.
-        let mut total = 0u32;
-        for start in bucket_starts.iter_mut() {
-            total += *start;
-            *start = total;
-        }
-        let mut entries = vec![0u64; total as usize];
-        for contig in 0..contigs {
-            let offset = offsets[contig] as usize;
-            let bases = &sequence[offset..offsets[contig + 1] as usize];
-            for_each_kmer(bases, k, |start, canonical, orientation| {
-                let hash = mix(canonical);
-                let bucket = bucket_of(hash);
-                bucket_starts[bucket] -= 1;
-                let position = (offset + start) as u64;
-                entries[bucket_starts[bucket] as usize] =
-                    (hash & 0xffff_ffff) << 32 | position << 1 | orientation;
-            });
-        }
-        KmerTable {
-            kmer_length: k,
+    /// A table from its parts; `None` unless they are consistent (bucket
+    /// bounds rising from 0 to the entry count, one more than the buckets).
+    pub(super) fn from_parts(
+        kmer_length: usize,
+        sampling: Sampling,
+        bucket_bits: u32,
+        bucket_starts: Words<u32>,
+        entries: Words<u64>,
+    ) -> Option<Self> {
+        let consistent = (1..=32).contains(&bucket_bits)
+            && bucket_starts.len() == (1usize << bucket_bits) + 1
+            && bucket_starts.first() == Some(&0)
+            && bucket_starts.last().map(|&e| e as usize) == Some(entries.len())
+            && bucket_starts.windows(2).all(|w| w[0] <= w[1]);
+        consistent.then_some(KmerTable {
+            kmer_length,
+            sampling,
             bucket_bits,
             bucket_starts,
             entries,
+        })
+    }
+
+    /// Number of bits of a hash that choose its bucket.
+    pub(super) fn bucket_bits(&self) -> u32 {
+        self.bucket_bits
+    }
+
+    /// The bucket bounds and the entries (for the index file).
+    pub(super) fn arrays(&self) -> (&[u32], &[u64]) {
+        (&self.bucket_starts, &self.entries)
+    }
+
+    /// Whether the table is read in place from a mapped index file.
+    pub(super) fn is_mapped(&self) -> bool {
+        self.entries.is_mapped()
+    }
+
+    /// The k-mer a seed at `offset` of `read` (normalised) looks up, as (read
+    /// offset, canonical k-mer, orientation): the window's minimizer in a
+    /// minimizer table, the k-mer at `offset` in a strided one.
+    #[inline]
+    pub(super) fn seed_kmer(&self, read: &[u8], offset: usize) -> Option<(usize, u64, u64)> {
+        let k = self.kmer_length;
+        match self.sampling {
+            Sampling::Minimizers { window } => read_minimizer(read, offset, k, window),
+            Sampling::Stride { .. } => {
+                let (canonical, orientation) = canonical_kmer(read.get(offset..offset + k)?)?;
+                Some((offset, canonical, orientation))
+            }
         }
     }
 

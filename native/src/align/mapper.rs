@@ -5,8 +5,8 @@
 use super::banded::{DpScratch, Op};
 use super::bases::NORMALISED;
 use super::events::emit;
-use super::index::PrefetchStage;
 use super::origin::extend_across_origin;
+use super::prefetch::PrefetchStage;
 use super::seed::Seeds;
 use super::split::join_split_read;
 use super::trim::low_quality_tail;

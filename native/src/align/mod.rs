@@ -4,12 +4,17 @@
 //! 1. **Trimming.** A low-quality 3' tail (below Phred 10 by default) is
 //!    soft-clipped before anything else, so a failing tail cannot pose as
 //!    SNVs or indels.
-//! 2. **Seeds.** A few k-mers spread along the read are looked up in a hash
-//!    index of every canonical k-mer of the reference (a k-mer and its reverse
-//!    complement share one entry, so one look-up serves both strands). Reads
-//!    too short or too changed for the long seeds (a 35 bp read with three
-//!    errors) are seeded again with every short k-mer of a second table,
-//!    built on first use, and if need be with those one substitution away.
+//! 2. **Seeds.** A few windows spread along the read are looked up in a
+//!    hash index of the reference's (19, 10)-minimizers: of every 10
+//!    consecutive canonical 19-mers the one of smallest hash (a k-mer and its
+//!    reverse complement share one entry, so one look-up serves both
+//!    strands). A read window matching the reference over 28 bases holds the
+//!    same minimizer, at a fifth of the entries of a table of every k-mer.
+//!    Reads too short or too changed for the long seeds (a 35 bp read with
+//!    three errors) are seeded again with every short k-mer of a second
+//!    table, which holds the short k-mers at every 4th reference position,
+//!    and if need be with those one substitution away. K-mers in more than
+//!    500 places are not indexed.
 //! 3. **Votes.** Each hit implies a strand and a diagonal (reference position
 //!    of the read's first base). Hits whose diagonals lie within the band of
 //!    each other form one candidate; the candidate with most votes wins, and a
@@ -38,7 +43,11 @@
 //! flat list of [`AlignmentEvent`]s (mismatches, insertions, deletions), ready
 //! to be turned into pileup evidence without per-read allocation.
 //!
-//! Parts: `index` (the reference and its k-mer tables), `kmer_table`,
+//! Parts: `index` (the reference and its seed tables), `kmer_table`,
+//! `sampling` (minimizers and strides), `table_build` (a two-pass counting
+//! sort, in parallel), `index_file`, `index_store`, `index_location` and
+//! `checksum` (the index saved as `<reference>.hix`, in a chosen directory
+//! or the user's cache, and mapped back), `packed`, `words`, `prefetch`,
 //! `trim`, `seed` (seeding and voting), `placement` (long and short seeds,
 //! choosing among candidates), `candidate_alignment` (one candidate:
 //! `ungapped` fast path, `banded` alignment, widening), `split` (split
@@ -50,23 +59,32 @@ mod alignments;
 mod banded;
 mod bases;
 mod candidate_alignment;
+mod checksum;
 mod error;
 mod events;
 mod index;
+mod index_file;
+mod index_location;
+mod index_store;
 mod insert_size;
 mod kmer_table;
 mod mapper;
 mod options;
 mod origin;
+mod packed;
 mod pairs;
 mod placement;
+mod prefetch;
 mod read_batch;
+mod sampling;
 mod seed;
 mod split;
+mod table_build;
 #[cfg(test)]
 pub(crate) mod testing;
 mod trim;
 mod ungapped;
+mod words;
 
 pub use alignments::{
     AlignmentEvent, BatchAlignments, BatchSummary, EventKind, ReadAlignment, ReadEvent,
@@ -74,9 +92,13 @@ pub use alignments::{
 };
 pub use bases::reverse_complement;
 pub use error::AlignError;
-pub(crate) use index::prefetch;
 pub use index::{IndexOptions, ReferenceIndex, MAX_REFERENCE_LENGTH};
+pub use index_file::SourceStamp;
+pub use index_location::{index_path, index_path_in, user_cache_dir};
+pub use index_store::{open_or_build, StoredIndex};
 pub use insert_size::{InsertSize, InsertSizeModel};
 pub use mapper::Mapper;
 pub use options::MapperOptions;
+pub(crate) use prefetch::prefetch;
 pub use read_batch::ReadBatch;
+pub use table_build::{IndexProgress, IndexStage, ProgressSink};

@@ -93,6 +93,9 @@ impl SeedPlan {
 pub(super) struct Seeds {
     /// Packed hits (see [`pack_hit`]).
     hits: Vec<u64>,
+    /// Read offsets of the k-mers looked up (a minimizer serves every seed
+    /// whose window holds it, and votes once).
+    looked_up: Vec<usize>,
     candidates: Vec<Candidate>,
 }
 
@@ -100,11 +103,13 @@ impl Seeds {
     /// Forgets the previous read's hits.
     pub(super) fn clear(&mut self) {
         self.hits.clear();
+        self.looked_up.clear();
     }
 
-    /// Looks up the k-mer (of the table's length) of `read` (normalised) at
-    /// `offset` and records the strand and diagonal of each reference
-    /// occurrence, unless it occurs more than `max_occurrences` times.
+    /// Looks up the seed of `read` (normalised) at `offset` (the k-mer the
+    /// table samples there, see [`KmerTable::seed_kmer`]) and records the
+    /// strand and diagonal of each reference occurrence, unless it occurs
+    /// more than `max_occurrences` times or was looked up already.
     pub(super) fn seed(
         &mut self,
         table: &KmerTable,
@@ -112,18 +117,27 @@ impl Seeds {
         offset: usize,
         max_occurrences: usize,
     ) {
+        let Some((offset, canonical, orientation)) = table.seed_kmer(read, offset) else {
+            return;
+        };
+        if self.looked_up.contains(&offset) {
+            return;
+        }
+        self.looked_up.push(offset);
         let k = table.kmer_length();
-        self.seed_kmer(
+        self.seed_canonical(
             table,
-            &read[offset..offset + k],
+            (canonical, orientation),
             offset,
+            k,
             read.len(),
             max_occurrences,
         );
     }
 
     /// Looks up every k-mer one substitution away from the k-mer of `read`
-    /// at `offset` (for reads whose errors leave no exact seed).
+    /// at `offset` (for reads whose errors leave no exact seed; for a table
+    /// looked up at every offset, as the short seeds are).
     pub(super) fn seed_neighbours(
         &mut self,
         table: &KmerTable,
@@ -141,25 +155,25 @@ impl Seeds {
                 .filter(|&b| b != original)
             {
                 kmer[i] = base;
-                self.seed_kmer(table, &kmer[..k], offset, read.len(), max_occurrences);
+                if let Some(kmer) = canonical_kmer(&kmer[..k]) {
+                    self.seed_canonical(table, kmer, offset, k, read.len(), max_occurrences);
+                }
             }
             kmer[i] = original;
         }
     }
 
-    /// Records the hits of `kmer`, found at `offset` of a read of `length`.
-    fn seed_kmer(
+    /// Records the hits of the k-mer `(canonical, orientation)` of length
+    /// `k`, found at `offset` of a read of `length`.
+    fn seed_canonical(
         &mut self,
         table: &KmerTable,
-        kmer: &[u8],
+        (canonical, orientation): (u64, u64),
         offset: usize,
+        k: usize,
         length: usize,
         max_occurrences: usize,
     ) {
-        let k = kmer.len();
-        let Some((canonical, orientation)) = canonical_kmer(kmer) else {
-            return;
-        };
         let (entries, check) = table.bucket(canonical);
         let occurrences = entries.iter().filter(|&&e| e >> 32 == check).count();
         if occurrences > max_occurrences {

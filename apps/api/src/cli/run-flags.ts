@@ -15,6 +15,7 @@ export const RUN_FLAG_OPTIONS = {
   annotation: { type: 'string' },
   'genetic-code': { type: 'string' },
   circular: { type: 'string', multiple: true },
+  'index-dir': { type: 'string' },
 } as const;
 
 /** The shared flags' values as `parseArgs` gives them. */
@@ -26,7 +27,8 @@ export type RunFlagValues = Partial<Record<Exclude<keyof typeof RUN_FLAG_OPTIONS
 export function runFlagsSynopsis(indent: string): string {
   return (
     '[--annotation genes.gff3|genes.gbk] [--genetic-code N] [--circular NAME[,NAME]]\n' +
-    `${indent}[--mode germline|population] [--min-depth 3] [--min-af 0.15] [--min-quality 20] [--ploidy 1|2] [--threads N]`
+    `${indent}[--mode germline|population] [--min-depth 3] [--min-af 0.15] [--min-quality 20] [--ploidy 1|2] [--threads N]\n` +
+    `${indent}[--index-dir DIR]`
   );
 }
 
@@ -42,7 +44,9 @@ reference of bacteria, archaea or phages, 2 otherwise.
 --mode population calls the allele frequencies of a mixed population (a culture, a virus in a host, a
 wastewater sample) with no genotype: --min-af then defaults to 0.02, and the VCF carries the filtered
 calls too, with FILTER LowQual, LowDepth or StrandBias, INFO/SB and FORMAT AD, ADF, ADR and AF.
---mode germline (the default) calls genotypes.`;
+--mode germline (the default) calls genotypes.
+--index-dir (or HELIX_INDEX_DIR) is where the reference's aligner index is saved and mapped from on later
+runs (default: beside the reference as REF.hix, or ~/.cache/helix/indexes when that directory is read-only).`;
 
 /** The shared flags, checked: the run config fields they set, and the genetic code the genes are read with. */
 export interface RunFlags {

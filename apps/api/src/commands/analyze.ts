@@ -13,7 +13,7 @@ import { formatConsensusFasta } from '../consensus/fasta.js';
 import { consensusSummary, runOutcomeConsensus } from '../consensus/run-outcome.js';
 import { type Database, openDatabase } from '../db/database.js';
 import { PostgresResultStore } from '../db/result-store.js';
-import { loadConfig } from '../env.js';
+import { loadConfigWith } from '../env.js';
 import { createLogger } from '../logger.js';
 import { MemoryResultStore } from '../pipeline/memory-store.js';
 import { Pipeline } from '../pipeline/pipeline.js';
@@ -78,10 +78,11 @@ export async function analyze(args: string[]): Promise<void> {
     ...(geneticCode !== undefined && { geneticCode }),
   };
 
+  const config = loadConfigWith(values['index-dir'] === undefined ? {} : { HELIX_INDEX_DIR: values['index-dir'] });
+  const { indexDir } = config;
   let database: Database | undefined;
   let store: ResultStore = new MemoryResultStore();
   if (values.db) {
-    const config = loadConfig();
     database = await openDatabase({
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
@@ -94,6 +95,7 @@ export async function analyze(args: string[]): Promise<void> {
   const published = values.db ? new PublishedEffects() : undefined;
   const pipeline = new Pipeline({
     store,
+    ...(indexDir !== undefined && { indexDir }),
     ...(published && { observer: published.observer }),
     metricsIntervalMs: 200,
     callIntervalMs: 60_000,

@@ -77,6 +77,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
       const pipeline: Pipeline = new Pipeline({
         store,
         folders: { inputDir: config.inputDir, settleMs: config.watchSettleMs },
+        ...(config.indexDir !== undefined && { indexDir: config.indexDir }),
         ...(scaleOut && {
           createDetectors: scaleOut.detectors((sequence, reason) => {
             server.metrics.deadLetters.inc();

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { annotateCalls, openRunAnnotation } from '../annotate/run-annotation.js';
 import { parseRunFlags, RUN_FLAG_OPTIONS, RUN_FLAGS_HELP, runFlagsSynopsis } from '../cli/run-flags.js';
 import { BadInputError, UsageError } from '../cli/usage-error.js';
-import { loadConfig } from '../env.js';
+import { loadConfigWith } from '../env.js';
 import { MemoryResultStore } from '../pipeline/memory-store.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import type { SampleRecord } from '../pipeline/records.js';
@@ -54,13 +54,15 @@ export async function watch(args: string[]): Promise<void> {
   }
 
   const folder = resolve(runDir);
+  const config = loadConfigWith(values['index-dir'] === undefined ? {} : { HELIX_INDEX_DIR: values['index-dir'] });
   const store = new MemoryResultStore();
   const pipeline = new Pipeline({
     store,
     metricsIntervalMs: 200,
     callIntervalMs: 60_000,
     // The run folder's parent plays HELIX_INPUT_DIR: links out of it are not followed.
-    folders: { inputDir: dirname(folder), settleMs: loadConfig().watchSettleMs },
+    folders: { inputDir: dirname(folder), settleMs: config.watchSettleMs },
+    ...(config.indexDir !== undefined && { indexDir: config.indexDir }),
   });
   const display = sampleDisplay();
   const interrupt = () => void pipeline.stop(true).catch(() => undefined);

@@ -57,6 +57,7 @@ export async function worker(args: string[]): Promise<void> {
     logger,
     consumer,
     ...(threads !== undefined && { threads }),
+    ...(config.indexDir !== undefined && { indexDir: config.indexDir }),
     ...(claimIdleMs !== undefined && { claimIdleMs }),
     ...(maxDeliveries !== undefined && { maxDeliveries }),
   });

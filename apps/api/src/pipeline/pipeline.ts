@@ -41,6 +41,8 @@ export interface PipelineOptions {
   createDetectors?: DetectorsFactory;
   /** How DIRECTORY runs follow their folders; without it they are refused. */
   folders?: RunFolderAccess;
+  /** Where saved aligner indexes go (default: beside the reference, else the user's cache). */
+  indexDir?: string;
 }
 
 /** A run as the pipeline reports it. */
@@ -131,6 +133,7 @@ export class Pipeline {
           ...(this.#options.sinkOptions && { sinkOptions: this.#options.sinkOptions }),
           ...(this.#options.createDetectors && { createDetectors: this.#options.createDetectors }),
           ...(this.#options.folders && { folders: this.#options.folders }),
+          ...(this.#options.indexDir !== undefined && { indexDir: this.#options.indexDir }),
           ...(this.#options.callIntervalMs !== undefined && { callIntervalMs: this.#options.callIntervalMs }),
           onThrottleChange: (throttled) => {
             if (this.#state !== 'STOPPING') this.#setState(throttled ? 'THROTTLED' : 'RUNNING', run.runId);

@@ -6,6 +6,7 @@ import { InvalidRunConfigError, type RunConfig } from './config.js';
 import type { BatchDetectors } from './detector.js';
 import { type DirectoryLedger, DirectoryReadSource } from './directory-source.js';
 import { ProducerReadSource, type RunReadSource } from './read-source.js';
+import type { RunServices } from './run-services.js';
 import { runSampleName } from './sample-name.js';
 
 /** What a run needs before its first batch: reference, annotation, index, read source and detectors. */
@@ -45,6 +46,27 @@ export async function runCircularContigs(config: Pick<RunConfig, 'referencePath'
   return [...(config.referencePath ? await circularContigs(config.referencePath) : []), ...(config.circular ?? [])];
 }
 
+/**
+ * The aligner index of a run's reference: for a reference read from a file, mapped from the index
+ * saved in `indexDir`, else beside it as `<referencePath>.hix` (else in the user's cache directory),
+ * built and saved there the first time or when the file changed, so a large genome is indexed
+ * once. Problems with the saved file are warnings, not errors.
+ */
+export async function buildRunIndex(
+  reference: Reference,
+  circular: string[],
+  referencePath: string | undefined,
+  indexDir?: string,
+): Promise<AlignerIndex> {
+  const index = await AlignerIndex.build(reference, {
+    circular,
+    ...(referencePath !== undefined && { referencePath }),
+    ...(indexDir !== undefined && { indexDir }),
+  });
+  for (const warning of index.warnings) process.emitWarning(warning, 'AlignerIndexWarning');
+  return index;
+}
+
 /** The random reference a run's length and seed define; the same spec rebuilds the same genome anywhere. */
 export function randomReference(spec: Pick<RunConfig, 'referenceLength' | 'seed'>): Reference {
   return Reference.random(spec.referenceLength, spec.seed);
@@ -58,7 +80,7 @@ export function randomReference(spec: Pick<RunConfig, 'referenceLength' | 'seed'
 export async function acquireRunInputs(
   config: RunConfig,
   openDetectors: OpenDetectors,
-  folders?: RunFolderAccess,
+  services?: Pick<RunServices, 'folders' | 'indexDir'>,
   resumed?: ResumedReads,
 ): Promise<RunInputs> {
   const releases: (() => void | Promise<void>)[] = [];
@@ -67,14 +89,16 @@ export async function acquireRunInputs(
     // Both are read off the main thread, so the genes take no time of their own: the index takes longer.
     const [annotationRead, indexBuilt] = await Promise.allSettled([
       openAnnotation(config, reference),
-      runCircularContigs(config).then((circular) => AlignerIndex.build(reference, { circular })),
+      runCircularContigs(config).then((circular) =>
+        buildRunIndex(reference, circular, config.referencePath, services?.indexDir),
+      ),
     ]);
     if (indexBuilt.status === 'fulfilled') releases.push(() => indexBuilt.value.release());
     if (annotationRead.status === 'rejected') throw annotationRead.reason;
     if (indexBuilt.status === 'rejected') throw indexBuilt.reason;
     const annotation = annotationRead.value;
     const index = indexBuilt.value;
-    const reads = await openReads(config, reference, folders, resumed);
+    const reads = await openReads(config, reference, services?.folders, resumed);
     releases.push(() => reads.close());
     const detectors = await openDetectors(reference, index);
     releases.push(() => detectors.close());

@@ -49,7 +49,7 @@ export async function openRun<Run>(
         warning,
       });
     };
-    inputs = await acquireRunInputs(config, openDetectors, services.folders, resumed);
+    inputs = await acquireRunInputs(config, openDetectors, services, resumed);
     return hooks.build(runId as string, inputs);
   } catch (error) {
     const counted = resumed && {

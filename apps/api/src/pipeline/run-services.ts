@@ -70,4 +70,6 @@ export interface RunServices {
   createDetectors?: DetectorsFactory;
   /** How DIRECTORY runs follow their folders (without it, they are refused). */
   folders?: RunFolderAccess;
+  /** Where saved aligner indexes go (default: beside the reference, else the user's cache). */
+  indexDir?: string;
 }

@@ -11,6 +11,8 @@ const FINISHED_SPEC_TTL_SECONDS = 3_600;
 export interface RunReference {
   reference: Reference;
   circular: string[];
+  /** The file the run read its reference from: its saved index is used when this machine sees the same file. */
+  referencePath: string | undefined;
 }
 
 /**
@@ -48,10 +50,13 @@ export async function loadRunReference(
 ): Promise<RunReference | undefined> {
   const [config, fasta, circular] = await redis.hmgetBuffer(keys.runSpec(runId), 'config', 'fasta', 'circular');
   if (!config) return undefined;
-  const { referenceLength, seed } = JSON.parse(config.toString()) as Pick<RunConfig, 'referenceLength' | 'seed'>;
+  const { referenceLength, seed, referencePath } = JSON.parse(config.toString()) as Pick<
+    RunConfig,
+    'referenceLength' | 'seed' | 'referencePath'
+  >;
   const reference = fasta
     ? Reference.parseFasta(fasta, `reference of run ${runId}`)
     : randomReference({ referenceLength, seed });
   // A spec published before specs carried circular contigs names none.
-  return { reference, circular: circular ? (JSON.parse(circular.toString()) as string[]) : [] };
+  return { reference, circular: circular ? (JSON.parse(circular.toString()) as string[]) : [], referencePath };
 }

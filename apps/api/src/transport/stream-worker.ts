@@ -28,6 +28,8 @@ export interface StreamWorkerOptions {
   consumer: string;
   /** Detector threads (default: one per core). */
   threads?: number;
+  /** Where saved aligner indexes go (default: beside the reference, else the user's cache). */
+  indexDir?: string;
   /** A batch pending this long at a worker that went quiet is taken over (default 30 s). */
   claimIdleMs?: number;
   /** Deliveries after which a batch goes to the dead-letter stream (default 5). */
@@ -69,8 +71,8 @@ const KEPT_RUNS = 2;
  * or one the detector rejects, goes to the dead-letter stream and its run is told.
  */
 export class StreamWorker {
-  readonly #options: Required<Omit<StreamWorkerOptions, 'threads' | 'onDeadLetter'>> &
-    Pick<StreamWorkerOptions, 'threads' | 'onDeadLetter'>;
+  readonly #options: Required<Omit<StreamWorkerOptions, 'threads' | 'indexDir' | 'onDeadLetter'>> &
+    Pick<StreamWorkerOptions, 'threads' | 'indexDir' | 'onDeadLetter'>;
   readonly #runs = new Map<string, Promise<RunDetectors | undefined>>();
   readonly stats: WorkerStats = { batches: 0, reads: 0, reclaimed: 0, deadLettered: 0 };
   /** Aborted by `stop`: ends the loop and any write retrying against an unreachable database. */
@@ -311,9 +313,15 @@ export class StreamWorker {
   async #prepare(runId: string): Promise<RunDetectors | undefined> {
     const spec = await loadRunReference(this.#options.redis, this.#options.keys, runId);
     if (!spec) return undefined;
-    const { reference, circular } = spec;
+    const { reference, circular, referencePath } = spec;
     const started = performance.now();
-    const index = await AlignerIndex.build(reference, { circular });
+    // The saved index is checked against the published bases, so another machine's file at the same path is harmless.
+    const index = await AlignerIndex.build(reference, {
+      circular,
+      ...(referencePath !== undefined && { referencePath }),
+      ...(this.#options.indexDir !== undefined && { indexDir: this.#options.indexDir }),
+    });
+    for (const warning of index.warnings) this.#options.logger.warn({ runId }, warning);
     const pool = createDetectorThreads(index, {
       workers: this.#options.threads,
       warning: (message, detail) => this.#options.logger.warn(detail ?? {}, message),
@@ -325,7 +333,12 @@ export class StreamWorker {
       throw error;
     }
     this.#options.logger.info(
-      { runId, contigs: reference.contigs.length, indexMs: Math.round(performance.now() - started) },
+      {
+        runId,
+        contigs: reference.contigs.length,
+        indexMs: Math.round(performance.now() - started),
+        indexMapped: index.mapped,
+      },
       'ready for a new run',
     );
     return { index, pool };

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AlignerIndex, Reference } from '@helix/native';
@@ -10,6 +10,7 @@ import { PostgresResultStore } from '../../src/db/result-store.js';
 import { migrationsDirectory } from '../../src/paths.js';
 import { MemoryResultStore } from '../../src/pipeline/memory-store.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
+import { buildRunIndex } from '../../src/pipeline/run-inputs.js';
 import { createScratchDatabase, type ScratchDatabase, serverUrl } from '../support/database.js';
 
 /**
@@ -78,6 +79,35 @@ describe('a run whose inputs cannot all be acquired', () => {
     } finally {
       await pool.end();
     }
+  });
+
+  it('should save the index of a reference file beside it, so the next run maps it instead of building it', async () => {
+    const referencePath = join(directory, 'ref.fa');
+    const pipeline = new Pipeline({ store: new MemoryResultStore() });
+    await expect(
+      pipeline.start({ source: 'FASTQ', referencePath, readsPaths: [join(directory, 'missing.fq')] }),
+    ).rejects.toThrow(/missing\.fq/);
+    const index = await buildRunIndex(await Reference.loadFasta(referencePath), [], referencePath);
+    expect(index.mapped).toBe(true);
+    expect(index.indexFile).toBe(`${referencePath}.hix`);
+    index.release();
+  });
+
+  it("should save the index in the pipeline's index directory, not beside the reference, when one is set", async () => {
+    const source = join(directory, 'ref.fa');
+    const referencePath = join(directory, 'elsewhere.fa');
+    await writeFile(referencePath, await readFile(source));
+    const indexDir = join(directory, 'indexes');
+    const pipeline = new Pipeline({ store: new MemoryResultStore(), indexDir });
+    await expect(
+      pipeline.start({ source: 'FASTQ', referencePath, readsPaths: [join(directory, 'missing.fq')] }),
+    ).rejects.toThrow(/missing\.fq/);
+    expect(await readdir(indexDir)).toEqual([expect.stringMatching(/^elsewhere\.fa\.[0-9a-f]{16}\.hix$/)]);
+    await expect(access(`${referencePath}.hix`)).rejects.toThrow(/ENOENT/);
+    const index = await buildRunIndex(await Reference.loadFasta(referencePath), [], referencePath, indexDir);
+    expect(index.mapped).toBe(true);
+    expect(index.indexFile).toBe(join(indexDir, (await readdir(indexDir))[0] as string));
+    index.release();
   });
 
   it('should keep the index of a run that starts until the run ends', async () => {
