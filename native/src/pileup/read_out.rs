@@ -33,35 +33,48 @@ impl Pileup {
         self.chunks.get(chunk).and_then(|c| c.as_deref())
     }
 
-    /// All six depths of global `range` (clipped to the reference).
-    pub fn coverage(&self, range: Range<u32>) -> Coverage {
+    /// Calls `visit(position, chunk, piece)` for each chunk's piece of global
+    /// `range` (clipped to the reference), in order: `piece` is the part of
+    /// the chunk's bases inside `range`, `position` the global coordinate of
+    /// its first base, `chunk` `None` where no read touched it (depth 0).
+    fn for_each_piece(
+        &self,
+        range: Range<u32>,
+        mut visit: impl FnMut(u32, Option<&Chunk>, Range<usize>),
+    ) {
         let (start, end) = (range.start.min(self.total), range.end.min(self.total));
-        let mut coverage = Coverage {
-            start,
-            tracks: Default::default(),
-        };
-        let mut buffer: [Vec<u32>; TRACKS] = Default::default();
         let mut position = start;
         while position < end {
             let c = chunk_of(position);
             let chunk_start = (c as u32) << CHUNK_BITS;
             let piece =
                 (position - chunk_start) as usize..(end - chunk_start).min(CHUNK_SIZE) as usize;
-            match self.chunk(c) {
-                Some(chunk) => {
-                    chunk.depths([true; TRACKS], &mut buffer);
-                    for (out, depths) in coverage.tracks.iter_mut().zip(&buffer) {
-                        out.extend_from_slice(&depths[piece.clone()]);
-                    }
-                }
-                None => {
-                    for out in coverage.tracks.iter_mut() {
-                        out.resize(out.len() + piece.len(), 0);
-                    }
+            let next = chunk_start + piece.end as u32;
+            visit(position, self.chunk(c), piece);
+            position = next;
+        }
+    }
+
+    /// All six depths of global `range` (clipped to the reference).
+    pub fn coverage(&self, range: Range<u32>) -> Coverage {
+        let mut coverage = Coverage {
+            start: range.start.min(self.total),
+            tracks: Default::default(),
+        };
+        let mut buffer: [Vec<u32>; TRACKS] = Default::default();
+        self.for_each_piece(range, |_, chunk, piece| match chunk {
+            Some(chunk) => {
+                chunk.depths([true; TRACKS], &mut buffer);
+                for (out, depths) in coverage.tracks.iter_mut().zip(&buffer) {
+                    out.extend_from_slice(&depths[piece.clone()]);
                 }
             }
-            position = chunk_start + piece.end as u32;
-        }
+            None => {
+                for out in coverage.tracks.iter_mut() {
+                    out.resize(out.len() + piece.len(), 0);
+                }
+            }
+        });
         coverage
     }
 
@@ -85,24 +98,15 @@ impl Pileup {
     /// piece by piece, in order, one chunk at a time (so a whole genome is
     /// never materialised).
     pub fn for_each_depth(&self, range: Range<u32>, visit: &mut dyn FnMut(u32, &[u32])) {
-        let (start, end) = (range.start.min(self.total), range.end.min(self.total));
         let mut buffer = Vec::new();
         let zeros = vec![0u32; CHUNK_SIZE as usize];
-        let mut position = start;
-        while position < end {
-            let c = chunk_of(position);
-            let chunk_start = (c as u32) << CHUNK_BITS;
-            let piece =
-                (position - chunk_start) as usize..(end - chunk_start).min(CHUNK_SIZE) as usize;
-            match self.chunk(c) {
-                Some(chunk) => {
-                    chunk.depth(&mut buffer);
-                    visit(position, &buffer[piece.clone()]);
-                }
-                None => visit(position, &zeros[piece.clone()]),
+        self.for_each_piece(range, |position, chunk, piece| match chunk {
+            Some(chunk) => {
+                chunk.depth(&mut buffer);
+                visit(position, &buffer[piece]);
             }
-            position = chunk_start + piece.end as u32;
-        }
+            None => visit(position, &zeros[piece]),
+        });
     }
 
     /// Support for alternate base `base` at global `position`.
