@@ -124,6 +124,12 @@ export declare class Annotation {
    * would.
    */
   annotateManyAnn(calls: string): Array<string>
+  /**
+   * {@link Annotation.annotateManyAnn} on a worker thread: a VCF writer
+   * formats one batch of records while the next is annotated. Rejects at
+   * the first call it refuses.
+   */
+  annotateManyAnnAsync(calls: string): Promise<string[]>
 }
 
 /**

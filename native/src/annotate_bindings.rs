@@ -1,213 +1,33 @@
 //! Node-API bindings of gene annotation: an `Annotation` read from GenBank
-//! or GFF3 onto the reference's contigs, and the sequences of a GenBank file
-//! (so one `.gbk` can be the reference too).
+//! or GFF3 onto the reference's contigs, and the effects of calls on its
+//! genes, one call at a time or many in one crossing (the shapes they take
+//! in JavaScript are in [`crate::annotate_objects`]).
 //!
 //! Bindings only: the algorithms live in [`crate::annotate`], with their own tests.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{AsyncTask, Buffer};
+use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Result, Task};
 use napi_derive::napi;
 
-use crate::annotate::effect::{self, Within};
+use crate::annotate::effect;
 use crate::annotate::feature::{Biotype, Strand};
-use crate::annotate::protein_context;
-use crate::annotate::{self, genbank, json, ContigSequence, ReferenceContigs};
+use crate::annotate::{self, json, ContigSequence, ReferenceContigs};
+use crate::annotate_objects::{
+    AnnotationContig, AnnotationFeature, AnnotationOptions, VariantEffect,
+};
 use crate::error::{to_js, HelixError};
 use crate::reference;
 use crate::reference_bindings::Reference;
-
-/// A contig the annotation is placed on: its name and bases.
-#[napi(object)]
-pub struct AnnotationContig {
-    /// Name as the reference (and the VCF) writes it.
-    pub name: String,
-    /// Bases (ASCII), e.g. `reference.sequence(name)`.
-    pub sequence: Buffer,
-}
-
-/// A sequence read from a GenBank file.
-#[napi(object)]
-pub struct GenbankSequence {
-    /// LOCUS name.
-    pub name: String,
-    /// Bases, upper case.
-    pub sequence: Buffer,
-    /// Whether LOCUS says `circular`.
-    pub circular: bool,
-    /// Whether its division (`BCT`, `PHG`) or lineage says bacteria, archaea
-    /// or phage: a haploid genome, with genetic code 11 by default.
-    pub microbial: bool,
-}
-
-/// How to read an annotation.
-#[napi(object)]
-#[derive(Default)]
-pub struct AnnotationOptions {
-    /// NCBI translation table for every CDS, over `/transl_table` and the default.
-    pub genetic_code: Option<u32>,
-}
-
-/// A position within a length (`ANN`'s `pos / length`).
-#[napi(object)]
-pub struct Position {
-    /// 1-based.
-    pub position: f64,
-    /// Total.
-    pub length: f64,
-}
-
-/// Reference residues around a protein change (one-letter codes, `*` the stop).
-#[napi(object)]
-pub struct ProteinContext {
-    /// Up to 5 residues before the change.
-    pub before: String,
-    /// The reference residues changed; empty for an insertion (it lies between `before` and `after`).
-    pub residues: String,
-    /// Up to 5 residues after the change.
-    pub after: String,
-}
-
-/// A gene next to an intergenic variant.
-#[napi(object)]
-pub struct Neighbour {
-    /// Gene name (or locus tag, or ID, when it has none).
-    pub gene: String,
-    /// Locus tag.
-    pub locus_tag: Option<String>,
-    /// Bases between the variant and the gene.
-    pub distance: f64,
-}
-
-/// A gene's transcript where it lies on its contig ({@link Annotation.featuresWithin}).
-#[napi(object)]
-pub struct AnnotationFeature {
-    /// Gene name, if any.
-    pub gene: Option<String>,
-    /// Locus tag, if any.
-    pub locus_tag: Option<String>,
-    /// Gene product, if any.
-    pub product: Option<String>,
-    /// `CDS` for a protein-coding transcript, else its biotype (`rRNA`, `tRNA`…).
-    pub kind: String,
-    /// The strand it is read on.
-    #[napi(ts_type = "'FORWARD' | 'REVERSE'")]
-    pub strand: String,
-    /// First base (1-based, the lower coordinate).
-    pub from: f64,
-    /// Last base (1-based, inclusive).
-    pub to: f64,
-}
-
-/// What a variant does to one gene (or between genes).
-#[napi(object)]
-pub struct VariantEffect {
-    /// GraphQL `Consequence` value, e.g. `MISSENSE`.
-    #[napi(
-        ts_type = "'SYNONYMOUS' | 'MISSENSE' | 'STOP_GAINED' | 'STOP_LOST' | 'START_LOST' | 'FRAMESHIFT' | 'INFRAME_INSERTION' | 'INFRAME_DELETION' | 'INTERGENIC' | 'UPSTREAM' | 'NON_CODING'"
-    )]
-    pub consequence: String,
-    /// Sequence Ontology term, e.g. `missense_variant`.
-    pub so_term: String,
-    /// snpEff impact.
-    #[napi(ts_type = "'HIGH' | 'MODERATE' | 'LOW' | 'MODIFIER'")]
-    pub impact: String,
-    /// Gene name (`left-right` between genes).
-    pub gene: Option<String>,
-    /// Locus tag.
-    pub locus_tag: Option<String>,
-    /// Gene product.
-    pub product: Option<String>,
-    /// Transcript or protein identifier.
-    pub feature_id: Option<String>,
-    /// `protein_coding`, `rRNA`, `tRNA`…
-    pub biotype: Option<String>,
-    /// Segment (exon) hit, of how many.
-    pub rank: Option<Position>,
-    /// Codons, changed bases upper case: `gAc/gGc`.
-    pub codon_change: Option<String>,
-    /// One-letter amino-acid change: `D614G`, `Q57*`.
-    pub amino_acid_change: Option<String>,
-    /// HGVS on the transcript: `c.1841A>G`.
-    pub hgvs_c: Option<String>,
-    /// HGVS on the protein: `p.Asp614Gly`.
-    pub hgvs_p: Option<String>,
-    /// Position in the transcript.
-    pub cdna: Option<Position>,
-    /// Position in the CDS.
-    pub cds: Option<Position>,
-    /// Position in the protein.
-    pub protein: Option<Position>,
-    /// Bases to the gene (upstream) or to the nearest gene (intergenic).
-    pub distance: Option<f64>,
-    /// Reference residues around the protein change (coding effects).
-    pub protein_context: Option<ProteinContext>,
-    /// The genes either side of an intergenic variant, left first.
-    pub neighbours: Option<Vec<Neighbour>>,
-    /// snpEff-style warnings, e.g. `WARNING_TRANSCRIPT_INCOMPLETE`.
-    pub warnings: Vec<String>,
-}
-
-fn position(within: Option<Within>) -> Option<Position> {
-    within.map(|w| Position {
-        position: w.position as f64,
-        length: w.length as f64,
-    })
-}
-
-impl From<protein_context::ProteinContext> for ProteinContext {
-    fn from(c: protein_context::ProteinContext) -> Self {
-        ProteinContext {
-            before: c.before,
-            residues: c.residues,
-            after: c.after,
-        }
-    }
-}
-
-impl From<effect::VariantEffect> for VariantEffect {
-    fn from(e: effect::VariantEffect) -> Self {
-        VariantEffect {
-            consequence: e.consequence.name().into(),
-            so_term: e.consequence.so_term().into(),
-            impact: e.impact().name().into(),
-            gene: e.gene,
-            locus_tag: e.locus_tag,
-            product: e.product,
-            feature_id: e.feature_id,
-            biotype: e.biotype,
-            rank: position(e.rank),
-            codon_change: e.codon_change,
-            amino_acid_change: e.amino_acid_change,
-            hgvs_c: e.hgvs_c,
-            hgvs_p: e.hgvs_p,
-            cdna: position(e.cdna),
-            cds: position(e.cds),
-            protein: position(e.protein),
-            distance: e.distance.map(|d| d as f64),
-            protein_context: e.protein_context.map(ProteinContext::from),
-            neighbours: (!e.neighbours.is_empty()).then(|| {
-                e.neighbours
-                    .into_iter()
-                    .map(|n| Neighbour {
-                        gene: n.gene,
-                        locus_tag: n.locus_tag,
-                        distance: n.distance as f64,
-                    })
-                    .collect()
-            }),
-            warnings: e.warnings,
-        }
-    }
-}
 
 /// Genes of a GenBank or GFF3 file on the reference's contigs, indexed for
 /// annotating variants.
 #[napi]
 pub struct Annotation {
-    inner: annotate::Annotation,
+    /// Shared with the tasks that annotate batches of calls off the JavaScript thread.
+    inner: Arc<annotate::Annotation>,
 }
 
 /// The contigs an annotation is read onto: given as bases, or a loaded
@@ -248,7 +68,9 @@ impl Task for LoadAnnotation {
     }
 
     fn resolve(&mut self, _env: Env, inner: Self::Output) -> Result<Self::JsValue> {
-        Ok(Annotation { inner })
+        Ok(Annotation {
+            inner: Arc::new(inner),
+        })
     }
 }
 
@@ -326,7 +148,9 @@ impl Annotation {
         let inner =
             annotate::Annotation::load(path.as_ref(), reference(contigs), genetic_code(options)?)
                 .map_err(to_js)?;
-        Ok(Annotation { inner })
+        Ok(Annotation {
+            inner: Arc::new(inner),
+        })
     }
 
     /// Problems found while reading (a CDS not a multiple of 3, internal
@@ -397,9 +221,8 @@ impl Annotation {
         ref_allele: String,
         alt: String,
     ) -> Result<Vec<VariantEffect>> {
-        let effects = self
-            .effects(&contig, position, &ref_allele, &alt)
-            .map_err(to_js)?;
+        let effects =
+            call_effects(&self.inner, &contig, position, &ref_allele, &alt).map_err(to_js)?;
         Ok(effects.into_iter().map(VariantEffect::from).collect())
     }
 
@@ -420,7 +243,7 @@ impl Annotation {
             if number > 0 {
                 out.push(',');
             }
-            match self.line_effects(line) {
+            match line_effects(&self.inner, line) {
                 Ok((alt, effects)) => {
                     out.push_str("{\"effects\":");
                     json::write_effects(&mut out, &effects);
@@ -450,16 +273,54 @@ impl Annotation {
     /// would.
     #[napi]
     pub fn annotate_many_ann(&self, calls: String) -> Result<Vec<String>> {
-        call_lines(&calls)
-            .iter()
-            .map(|line| {
-                let (alt, effects) = self.line_effects(line).map_err(to_js)?;
-                let mut ann = String::new();
-                annotate::ann::write_ann(&mut ann, alt, &effects);
-                Ok(ann)
-            })
-            .collect()
+        ann_values(&self.inner, &calls).map_err(to_js)
     }
+
+    /// {@link Annotation.annotateManyAnn} on a worker thread: a VCF writer
+    /// formats one batch of records while the next is annotated. Rejects at
+    /// the first call it refuses.
+    #[napi(ts_return_type = "Promise<string[]>")]
+    pub fn annotate_many_ann_async(&self, calls: String) -> AsyncTask<AnnotateCalls> {
+        AsyncTask::new(AnnotateCalls {
+            annotation: Arc::clone(&self.inner),
+            calls,
+        })
+    }
+}
+
+/// Annotates a batch of calls off the JavaScript thread.
+pub struct AnnotateCalls {
+    annotation: Arc<annotate::Annotation>,
+    calls: String,
+}
+
+impl Task for AnnotateCalls {
+    type Output = Vec<String>;
+    type JsValue = Vec<String>;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        ann_values(&self.annotation, &self.calls).map_err(to_js)
+    }
+
+    fn resolve(&mut self, _env: Env, values: Self::Output) -> Result<Self::JsValue> {
+        Ok(values)
+    }
+}
+
+/// The `INFO/ANN` value of each call of `calls` (one a line), empty for a call without effects.
+fn ann_values(
+    annotation: &annotate::Annotation,
+    calls: &str,
+) -> std::result::Result<Vec<String>, HelixError> {
+    call_lines(calls)
+        .iter()
+        .map(|line| {
+            let (alt, effects) = line_effects(annotation, line)?;
+            let mut ann = String::new();
+            annotate::ann::write_ann(&mut ann, alt, &effects);
+            Ok(ann)
+        })
+        .collect()
 }
 
 /// The lines of a batch of calls (none for empty text).
@@ -471,65 +332,48 @@ fn call_lines(calls: &str) -> Vec<&str> {
     }
 }
 
-impl Annotation {
-    /// The alternate allele and effects of a `contig TAB position TAB ref TAB alt` line.
-    fn line_effects<'a>(
-        &self,
-        line: &'a str,
-    ) -> std::result::Result<(&'a str, Vec<effect::VariantEffect>), HelixError> {
-        let mut fields = line.split('\t');
-        let (Some(contig), Some(position), Some(ref_allele), Some(alt), None) = (
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-        ) else {
-            return Err(HelixError::option(
-                "calls",
-                format!("{line:?} is not contig, position, ref and alt separated by tabs"),
-            ));
-        };
-        let position = position.parse::<f64>().unwrap_or(f64::NAN);
-        Ok((alt, self.effects(contig, position, ref_allele, alt)?))
-    }
-
-    fn effects(
-        &self,
-        contig: &str,
-        position: f64,
-        ref_allele: &str,
-        alt: &str,
-    ) -> std::result::Result<Vec<effect::VariantEffect>, HelixError> {
-        if !(position.is_finite() && position.fract() == 0.0 && position >= 1.0) {
-            return Err(HelixError::option(
-                "position",
-                format!("must be a whole number from 1, got {position}"),
-            ));
-        }
-        self.inner.annotate(
-            contig,
-            position as u64,
-            ref_allele.as_bytes(),
-            alt.as_bytes(),
-        )
-    }
+/// The alternate allele and effects of a `contig TAB position TAB ref TAB alt` line.
+fn line_effects<'a>(
+    annotation: &annotate::Annotation,
+    line: &'a str,
+) -> std::result::Result<(&'a str, Vec<effect::VariantEffect>), HelixError> {
+    let mut fields = line.split('\t');
+    let (Some(contig), Some(position), Some(ref_allele), Some(alt), None) = (
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+    ) else {
+        return Err(HelixError::option(
+            "calls",
+            format!("{line:?} is not contig, position, ref and alt separated by tabs"),
+        ));
+    };
+    let position = position.parse::<f64>().unwrap_or(f64::NAN);
+    Ok((
+        alt,
+        call_effects(annotation, contig, position, ref_allele, alt)?,
+    ))
 }
 
-/// The sequences of a GenBank file, so one `.gbk` serves as the reference
-/// too; errors name the file.
-#[napi]
-pub fn read_genbank_sequences(path: String) -> Result<Vec<GenbankSequence>> {
-    let seqs = genbank::read(path.as_ref()).map_err(to_js)?;
-    let contigs = genbank::sequences(&seqs, &path).map_err(to_js)?;
-    Ok(contigs
-        .into_iter()
-        .zip(&seqs)
-        .map(|(c, seq)| GenbankSequence {
-            name: c.name,
-            sequence: c.sequence.into(),
-            circular: c.circular,
-            microbial: genbank::is_microbial(seq),
-        })
-        .collect())
+fn call_effects(
+    annotation: &annotate::Annotation,
+    contig: &str,
+    position: f64,
+    ref_allele: &str,
+    alt: &str,
+) -> std::result::Result<Vec<effect::VariantEffect>, HelixError> {
+    if !(position.is_finite() && position.fract() == 0.0 && position >= 1.0) {
+        return Err(HelixError::option(
+            "position",
+            format!("must be a whole number from 1, got {position}"),
+        ));
+    }
+    annotation.annotate(
+        contig,
+        position as u64,
+        ref_allele.as_bytes(),
+        alt.as_bytes(),
+    )
 }

@@ -8,6 +8,7 @@
 pub mod align;
 pub mod annotate;
 pub mod annotate_bindings;
+pub mod annotate_objects;
 pub mod batch;
 pub mod caller;
 pub mod caller_bindings;
@@ -15,6 +16,7 @@ pub mod detector_bindings;
 pub mod error;
 pub mod fastq;
 pub mod files;
+pub mod genbank_bindings;
 pub mod index_bindings;
 pub mod js_options;
 pub mod pileup;
