@@ -117,18 +117,6 @@ export function annFields(annotation: Annotation, calls: readonly AnnotatableCal
   return annotation.annotateManyAnn(callLines(calls)).map((ann) => (ann === '' ? undefined : ann));
 }
 
-/** Each call with its `INFO/ANN` value when it has one ({@link annFields}); throws as that does. */
-export function withAnnFields<T extends AnnotatableCall>(
-  annotation: Annotation,
-  calls: readonly T[],
-): (T & { annotation?: string })[] {
-  const fields = annFields(annotation, calls);
-  return calls.map((call, index) => {
-    const ann = fields[index];
-    return ann === undefined ? call : { ...call, annotation: ann };
-  });
-}
-
 /** The effects of an outcome; the annotator's refusal as an error. */
 function effectsOf(outcome: CallOutcome | undefined): VariantEffect[] {
   return answered(outcome).effects;

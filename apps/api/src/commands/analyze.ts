@@ -1,10 +1,8 @@
-import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { PublishedEffects } from '../annotate/published-effects.js';
-import { openRunAnnotation, type RunAnnotation, withAnnFields } from '../annotate/run-annotation.js';
+import { openRunAnnotation, type RunAnnotation } from '../annotate/run-annotation.js';
 import { estimateReads } from '../cli/fastq-estimate.js';
 import { createProgress } from '../cli/progress.js';
 import { parseRunFlags, RUN_FLAG_OPTIONS, RUN_FLAGS_HELP, runFlagsSynopsis } from '../cli/run-flags.js';
@@ -20,7 +18,8 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import type { ResultStore, SampleRecord } from '../pipeline/records.js';
 import { runSampleName } from '../pipeline/sample-name.js';
 import { callsForVcf } from '../vcf/population.js';
-import { sortForVcf, vcfHeader, vcfRecord } from '../vcf/writer.js';
+import { sortForVcf, vcfHeader } from '../vcf/writer.js';
+import { AnnotationRefusedError, annotatedBatches, writeVcf } from './analyze-vcf.js';
 
 /** `helix analyze` usage text. */
 export const ANALYZE_USAGE = `usage: helix analyze --reference ref.fa[.gz]|ref.gbk --reads a.fq[.gz] [b.fq[.gz] ...] --vcf out.vcf
@@ -69,8 +68,8 @@ export async function analyze(args: string[]): Promise<void> {
   // annotates each call once, when it is first confirmed; asked for the genes once it has started,
   // this takes the same reading (files unchanged), and the VCF takes the effects the alarms carried
   // (calls no alarm announced, a population run's filtered ones, are annotated at the end). A run
-  // not stored has no reader of effects: the genes are read here while the run starts, and the VCF
-  // takes only ANN values, written at the end in one crossing, without effect objects.
+  // not stored has no reader of effects: the genes are read here onto the run's reference, and the
+  // VCF takes only ANN values, annotated a batch ahead of its writing, without effect objects.
   const referencePath = resolve(values.reference);
   const genesOptions = {
     referencePath,
@@ -119,8 +118,14 @@ export async function analyze(args: string[]): Promise<void> {
       ...(values.db && values.annotation !== undefined && { annotationPath: resolve(values.annotation) }),
       ...(values.db && geneticCode !== undefined && { geneticCode }),
     });
-    // Asked for after the start, so that reading them does not hold up the pipeline's own reading.
-    const genesRead = values.db ? undefined : openRunAnnotation(genesOptions);
+    // Read onto the run's reference once it has started (not a second reading of the FASTA), off
+    // the main thread while the first reads are aligned; a start that fails reads them on its own.
+    const genesRead = values.db
+      ? undefined
+      : starting.then(
+          (run) => openRunAnnotation(genesOptions, run.reference),
+          () => openRunAnnotation(genesOptions),
+        );
     genesRead?.catch(() => {});
     const readRunGenes = () => readGenes(genesRead ?? openRunAnnotation(genesOptions));
     // A start refused for its genes says so in the genes' own words (file, line, feature).
@@ -140,33 +145,19 @@ export async function analyze(args: string[]): Promise<void> {
     if (outcome.error) throw new BadInputError(outcome.error);
 
     const sorted = sortForVcf(callsForVcf(outcome.calls), outcome.contigs);
-    let confirmed: ((typeof sorted)[number] & { annotation?: string })[] = sorted;
-    if (genes.annotation && values.vcf) {
-      try {
-        confirmed = published ? published.annotate(sorted, genes.annotation) : withAnnFields(genes.annotation, sorted);
-      } catch (error) {
-        throw new BadInputError(
-          `annotating with ${values.annotation ?? values.reference}: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-    }
     if (values.vcf) {
-      const out = values.vcf === '-' ? process.stdout : createWriteStream(values.vcf);
-      out.write(
-        vcfHeader({
-          contigs: outcome.contigs,
-          reference: resolve(values.reference),
-          annotated: genes.annotation !== undefined,
-          population: callerConfig.mode === 'POPULATION',
-          sample: sampleName,
-          meta: { helixCommand: `helix analyze ${args.join(' ')}` },
-        }),
-      );
-      for (const call of confirmed) out.write(vcfRecord(call));
-      if (out !== process.stdout) {
-        out.end();
-        await finished(out);
-      }
+      const header = vcfHeader({
+        contigs: outcome.contigs,
+        reference: resolve(values.reference),
+        annotated: genes.annotation !== undefined,
+        population: callerConfig.mode === 'POPULATION',
+        sample: sampleName,
+        meta: { helixCommand: `helix analyze ${args.join(' ')}` },
+      });
+      await writeVcf(values.vcf, header, annotatedBatches(sorted, genes.annotation, published)).catch((error) => {
+        if (!(error instanceof AnnotationRefusedError)) throw error;
+        throw new BadInputError(`annotating with ${values.annotation ?? values.reference}: ${error.message}`);
+      });
     }
     if (values.consensus) {
       const records = runOutcomeConsensus(outcome, {
@@ -179,7 +170,7 @@ export async function analyze(args: string[]): Promise<void> {
     }
     const seconds = (performance.now() - started) / 1_000;
     // Population VCFs hold filtered calls too; the summary counts the passing ones.
-    const passing = confirmed.filter((call) => call.status === 'CONFIRMED');
+    const passing = sorted.filter((call) => call.status === 'CONFIRMED');
     const count = (type: string) => passing.filter((call) => call.type === type).length;
     process.stderr.write(
       `analysed ${outcome.totals.readsAnalysed.toLocaleString('en-US')} reads in ${seconds.toFixed(1)} s ` +
