@@ -87,23 +87,28 @@ describe('real Illumina iSeq pairs of a partly deleted plasmid, called as a popu
     expect(deletion, report).toBeDefined();
     expect(Math.abs((deletion ? deletedSpan(deletion).start : 0) - 10205), report).toBeLessThanOrEqual(5);
     expect(deletion?.filter).toBe('PASS');
-    // breseq: consensus (junction frequency 0.97); helix counts reads still over the breakpoint as reference.
-    expect(alleleFrequency(deletion as PopulationRecord), report).toBeGreaterThan(0.5);
+    // breseq: consensus, junction frequency 0.97. helix's depth at the breakpoint counts the reads that
+    // still hold it as reference, among them the minority deletion's (10253~7033, below): 0.89.
+    expect(alleleFrequency(deletion as PopulationRecord), report).toBeGreaterThan(0.8);
   });
 
-  it('should see the minority deletion of junction 10253~7033 at a few per cent, on both strands', () => {
+  it("should see the minority deletion of junction 10253~7033 at breseq's junction frequency, on both strands", () => {
     const junction = breseq.find(
       (record) => record.type === 'JC' && record.fields.join(' ').startsWith('TMV-plasmid 7033 1 TMV-plasmid 10253'),
     );
     expect(junction?.keys.get('new_junction_read_count')).toBe('38');
+    const published = Number(junction?.keys.get('frequency'));
+    expect(published).toBeCloseTo(0.854, 3);
     // 10254..17443 wraps the origin to end at 7032: the junction joins 10253 to 7033.
     const minority = deletions().find((record) => record.position === 10253);
     expect(minority, report).toBeDefined();
     const { length } = deletedSpan(minority as PopulationRecord);
     expect((10253 + length) % 10411).toBe(7032);
     expect(minority?.filter).toBe('PASS');
-    expect(alleleFrequency(minority as PopulationRecord)).toBeGreaterThan(0.02);
-    expect(alleleFrequency(minority as PopulationRecord)).toBeLessThan(0.1);
+    // 10253 lies inside the main deletion: only the few molecules without it still hold the base, and
+    // most of those carry this deletion. As breseq does, the frequency is of the reads there (the
+    // main deletion's split reads cover their two pieces, not the bases deleted between).
+    expect(Math.abs(alleleFrequency(minority as PopulationRecord) - published), report).toBeLessThanOrEqual(0.1);
     for (const strand of alternateStrands(minority as PopulationRecord)) expect(strand).toBeGreaterThanOrEqual(10);
   });
 
@@ -121,15 +126,18 @@ describe('real Illumina iSeq pairs of a partly deleted plasmid, called as a popu
   });
 
   it("should make no more calls outside breseq's list than measured, none of them above 12 %", () => {
-    // 1565 and 5198, inside the deleted span, are on breseq's list too (in 4 and 6 reads). Outside it
-    // today: 7502 (2 %), 7649 (1.5 %) and 7713 (10 %), where breseq lists dozens of rejected 1-2 %
-    // junctions and minimap2's alignments disagree (strand-skewed 21 % and 28 %): unresolved.
+    // 1565 and 5198, inside the deleted span, are on breseq's list too (in 4 and 6 reads, as here).
+    // Outside it today: 7502 (2 %), 7649 (1.5 %) and 7713 (10 %), where breseq lists dozens of rejected
+    // 1-2 % junctions and minimap2's alignments disagree (strand-skewed 21 % and 28 %): unresolved;
+    // 8842 T>C (1.2 % of 523 reads, minimap2's depth there 551); and at 7137 the 26 bases before the
+    // main deletion's breakpoint (10179..10204) read as an insertion by junction reads that begin with
+    // them (7.5 %), which minimap2 soft-clips instead.
     const listed = new Set(
       breseq.filter((record) => record.type === 'RA').map((record) => `${record.fields[1]} ${record.fields[4]}`),
     );
     const snvs = records.filter((record) => record.alt !== '<DEL>');
     const outside = snvs.filter((record) => !listed.has(`${record.position} ${record.alt}`));
-    expect(outside.length, report).toBeLessThanOrEqual(3);
+    expect(outside.length, report).toBeLessThanOrEqual(5);
     for (const record of outside) expect(alleleFrequency(record), report).toBeLessThanOrEqual(0.12);
   });
 });

@@ -77,6 +77,9 @@ pub struct ReadPlacement {
     pub events_start: u32,
     /// See [`ReadPlacement::events_start`].
     pub events_end: u32,
+    /// Bases aligned past the end of a circular contig: the read goes on over
+    /// `0..past_origin` of it (0 elsewhere), while `end` stops at its end.
+    pub past_origin: u32,
 }
 
 impl ReadPlacement {
@@ -93,6 +96,7 @@ impl ReadPlacement {
         clip_end: 0,
         events_start: 0,
         events_end: 0,
+        past_origin: 0,
     };
 }
 

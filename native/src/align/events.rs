@@ -11,7 +11,8 @@ use super::{AlignmentEvent, BatchAlignments, EventKind, ReadPlacement, Reference
 /// and returns the read's placement. On a circular contig an alignment may
 /// run past the contig's end: its events there are placed one turn back (a
 /// deletion keeps its start and length, so it may span the origin) and its
-/// placement ends at the contig's end.
+/// placement ends at the contig's end, the bases past it counted in
+/// [`ReadPlacement::past_origin`].
 pub(super) fn emit(
     index: &ReferenceIndex,
     scored: &Scored,
@@ -84,11 +85,12 @@ pub(super) fn emit(
             }
         }
     }
+    let end = scored.ref_end - offset;
     ReadPlacement {
         mapped: true,
         contig: scored.contig as u32,
         start: scored.ref_start - offset,
-        end: (scored.ref_end - offset).min(length),
+        end: end.min(length),
         strand: scored.strand,
         mapq: scored.mapq,
         score: scored.score,
@@ -96,6 +98,11 @@ pub(super) fn emit(
         clip_end: scored.clip_end.min(u16::MAX as usize) as u16,
         events_start,
         events_end: out.events.len() as u32,
+        past_origin: if index.is_circular(scored.contig) {
+            end.saturating_sub(length)
+        } else {
+            0
+        },
     }
 }
 

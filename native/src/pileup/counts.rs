@@ -5,7 +5,8 @@ use super::chunk::{
     Chunk, CHUNK_BITS, CHUNK_SIZE, COIN_TOSS as COIN_TOSS_EVENT, END, INDEL, REVERSE,
 };
 use super::{
-    indel_margin, Evidence, IndelAllele, PileupError, COIN_TOSS, REVERSE_STRAND, SNV_MARGIN,
+    indel_margin, Evidence, IndelAllele, PileupError, COIN_TOSS, CONTINUES_AFTER, CONTINUES_BEFORE,
+    REVERSE_STRAND, SNV_MARGIN,
 };
 use crate::align::{prefetch, ReferenceIndex};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -181,8 +182,12 @@ impl Pileup {
             if start >= end {
                 continue;
             }
-            self.used_reads += 1;
             let flags = flag(&evidence.span_flags, i);
+            // A read in pieces is one read; its pieces' inner ends are no read ends.
+            let (before, after) = (flags & CONTINUES_BEFORE != 0, flags & CONTINUES_AFTER != 0);
+            if !before {
+                self.used_reads += 1;
+            }
             let mut kind = 0;
             if flags & REVERSE_STRAND != 0 {
                 kind |= REVERSE;
@@ -190,12 +195,22 @@ impl Pileup {
             if flags & COIN_TOSS != 0 {
                 kind |= COIN_TOSS_EVENT;
             }
-            let (inner_start, inner_end) = (start + SNV_MARGIN, end.saturating_sub(SNV_MARGIN));
+            let inner = |margin: u32| {
+                let from = if before { start } else { start + margin };
+                (
+                    from,
+                    if after {
+                        end
+                    } else {
+                        end.saturating_sub(margin)
+                    },
+                )
+            };
+            let (inner_start, inner_end) = inner(SNV_MARGIN);
             if inner_start < inner_end {
                 self.add_interval(inner_start, inner_end, kind);
             }
-            let margin = indel_margin(end - start);
-            let (inner_start, inner_end) = (start + margin, end.saturating_sub(margin));
+            let (inner_start, inner_end) = inner(indel_margin(end - start));
             if inner_start < inner_end {
                 self.add_interval(inner_start, inner_end, kind | INDEL);
             }

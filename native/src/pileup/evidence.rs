@@ -2,7 +2,8 @@
 //! as plain arrays in global coordinates, left-normalised.
 
 use super::evidence_rules::{indel_margin, weighed, SNV_MARGIN};
-use super::strand::{observation_flags, span_flags};
+use super::read_pieces::{read_pieces, UnrolledSpan};
+use super::strand::{observation_flags, span_flags, CONTINUES_AFTER, CONTINUES_BEFORE};
 use super::{normalise_indel, EvidenceOptions, PileupError};
 use crate::align::{AlignmentEvent, BatchAlignments, EventKind, ReferenceIndex};
 
@@ -14,11 +15,15 @@ pub struct Evidence {
     /// Reads seen (mapped or not).
     pub reads: u64,
     /// Reference span of each read that counts: start (global, inclusive).
+    /// A read has several when it covers pieces apart (across a long
+    /// deletion, or the origin of a circular contig), flagged as going on.
     pub span_starts: Vec<u32>,
     /// End of each span (global, exclusive).
     pub span_ends: Vec<u32>,
-    /// Flags of each span: its strand ([`super::REVERSE_STRAND`]) and
-    /// whether it was placed by a coin toss ([`super::COIN_TOSS`]). Each
+    /// Flags of each span: its strand ([`super::REVERSE_STRAND`]), whether
+    /// it was placed by a coin toss ([`super::COIN_TOSS`]) and whether its
+    /// read goes on past either end ([`super::CONTINUES_BEFORE`],
+    /// [`super::CONTINUES_AFTER`]). Each
     /// `*_flags` array holds one entry per span or observation, or none at
     /// all (evidence made by hand): then every read counts as forward and
     /// every observation as mid-read.
@@ -89,6 +94,7 @@ impl Evidence {
     ) {
         self.reads += alignments.reads.len() as u64;
         let mut inserted = Vec::new();
+        let mut pieces = Vec::new();
         for (i, read) in alignments.reads.iter().enumerate() {
             let contig = read.contig as usize;
             if !read.mapped
@@ -99,17 +105,34 @@ impl Evidence {
             }
             let offset = index.contig_offset(contig);
             let sequence = index.contig_sequence_around(contig);
-            self.span_starts.push(offset + read.start);
-            self.span_ends.push(offset + read.end);
-            self.span_flags.push(span_flags(read));
+            let span = UnrolledSpan::of(read, index.contig_length(contig));
+            let events = alignments.events_of(i);
+            read_pieces(&span, events, &mut pieces);
+            let flags = span_flags(read);
+            for piece in &pieces {
+                self.span_starts.push(offset + piece.start);
+                self.span_ends.push(offset + piece.end);
+                self.span_flags.push(
+                    flags
+                        | if piece.continues_before {
+                            CONTINUES_BEFORE
+                        } else {
+                            0
+                        }
+                        | if piece.continues_after {
+                            CONTINUES_AFTER
+                        } else {
+                            0
+                        },
+                );
+            }
             // Whether an indel at (normalised) `position` has its anchor far
             // enough inside this read; see [`indel_margin`].
-            let margin = indel_margin(read.end - read.start);
+            let margin = indel_margin(span.end - span.start);
             let inside = |position: usize| {
-                let anchor = position.saturating_sub(1) as u32;
-                anchor >= read.start + margin && anchor + margin < read.end
+                let anchor = span.unroll(position.saturating_sub(1) as u32);
+                anchor >= span.start + margin && anchor + margin < span.end
             };
-            let events = alignments.events_of(i);
             let mut k = 0;
             while k < events.len() {
                 let event = &events[k];
@@ -124,14 +147,14 @@ impl Evidence {
                     continue;
                 }
                 if event.kind == EventKind::Mismatch {
-                    let inside = event.position >= read.start + SNV_MARGIN
-                        && event.position + SNV_MARGIN < read.end;
+                    let at = span.unroll(event.position);
+                    let inside = at >= span.start + SNV_MARGIN && at + SNV_MARGIN < span.end;
                     if inside && event.quality >= options.min_base_quality {
                         self.snv_positions.push(offset + event.position);
                         self.snv_bases.push(event.base);
                         self.snv_qualities.push(weighed(event.quality, read.mapq));
                         self.snv_mapping_qualities.push(read.mapq);
-                        self.snv_flags.push(observation_flags(read, event.position));
+                        self.snv_flags.push(observation_flags(read, at));
                     }
                     continue;
                 }
@@ -175,7 +198,7 @@ impl Evidence {
                 }
                 self.indel_qualities.push(weighed(quality, read.mapq));
                 self.indel_mapping_qualities.push(read.mapq);
-                let anchor = position.saturating_sub(1) as u32;
+                let anchor = span.unroll(position.saturating_sub(1) as u32);
                 self.indel_flags.push(observation_flags(read, anchor));
                 self.indel_inserted.extend_from_slice(&inserted);
             }

@@ -7,6 +7,14 @@
 /// inside its aligned span.
 pub const SNV_MARGIN: u32 = 3;
 
+/// Deletions this long or longer (structural variants, by the usual 50-base
+/// convention; past the mapper's band only a split read shows one) are no
+/// coverage: a read joined across one covers its two pieces, not the deleted
+/// bases, so the depth inside a deleted stretch counts only the reads that
+/// still show it, and a deletion's allele frequency is not diluted by its
+/// own reads.
+pub const SPLIT_DELETION: u32 = 50;
+
 /// An aligner cannot tell an indel within a few bases of a read's end from a
 /// mismatch or a clipped end, so a read is evidence for or against an indel
 /// only when the indel's anchor lies far enough inside its aligned span (see

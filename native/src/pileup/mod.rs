@@ -40,6 +40,7 @@ mod hasher;
 mod indel_store;
 mod normalise;
 mod read_out;
+mod read_pieces;
 mod snv_store;
 mod strand;
 #[cfg(test)]
@@ -54,8 +55,11 @@ pub use error::PileupError;
 pub use evidence::Evidence;
 pub use evidence_rules::{
     indel_margin, EvidenceOptions, INDEL_MARGIN, MIN_OBSERVATION_QUALITY, SNV_MARGIN,
+    SPLIT_DELETION,
 };
 pub(crate) use hasher::FxHashMap;
 pub use normalise::{left_shift_deletion, left_shift_insertion, normalise, normalise_indel};
 pub use read_out::Depths;
-pub use strand::{COIN_TOSS, NEAR_READ_END, READ_END_DISTANCE, REVERSE_STRAND};
+pub use strand::{
+    COIN_TOSS, CONTINUES_AFTER, CONTINUES_BEFORE, NEAR_READ_END, READ_END_DISTANCE, REVERSE_STRAND,
+};

@@ -17,6 +17,14 @@ pub const NEAR_READ_END: u8 = 2;
 /// places, as a read from one copy of a repeat is.
 pub const COIN_TOSS: u8 = 4;
 
+/// Span flag: the read goes on elsewhere before the span's start (the second
+/// piece of a split read, or the part past a circular contig's origin), so
+/// the start is no read end and no read-end margin applies there.
+pub const CONTINUES_BEFORE: u8 = 8;
+/// Span flag: the read goes on elsewhere after the span's end (see
+/// [`CONTINUES_BEFORE`]).
+pub const CONTINUES_AFTER: u8 = 16;
+
 /// The flags of a read's span: its strand and whether it was placed by a
 /// coin toss.
 pub(super) fn span_flags(read: &ReadPlacement) -> u8 {
@@ -31,9 +39,10 @@ fn strand_flag(read: &ReadPlacement) -> u8 {
     }
 }
 
-/// The flags of an observation at contig `position` of `read`.
+/// The flags of an observation at contig `position` of `read`, given past
+/// the origin of a circular contig as the contig's length plus the offset.
 pub(super) fn observation_flags(read: &ReadPlacement, position: u32) -> u8 {
-    let near_end =
-        position < read.start + READ_END_DISTANCE || position + READ_END_DISTANCE >= read.end;
+    let end = read.end + read.past_origin;
+    let near_end = position < read.start + READ_END_DISTANCE || position + READ_END_DISTANCE >= end;
     strand_flag(read) | if near_end { NEAR_READ_END } else { 0 }
 }

@@ -26,6 +26,7 @@ pub(super) fn alignments() -> (ReferenceIndex, BatchAlignments) {
         clip_end: 0,
         events_start: events.start,
         events_end: events.end,
+        past_origin: 0,
     };
     let event = |kind, position, length, base, inserted_start| AlignmentEvent {
         kind,
