@@ -3,6 +3,8 @@
 //! (Sequence Ontology consequence, snpEff impact, codon, amino acid, HGVS).
 
 pub mod ann;
+mod coding;
+mod edit;
 pub mod effect;
 pub mod feature;
 pub mod genbank;

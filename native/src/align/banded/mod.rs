@@ -1,7 +1,14 @@
 //! Banded affine-gap alignment of a read against the reference window around
 //! its voted diagonal: global in the middle, soft-clipping at both ends.
+//!
+//! Parts: `scoring` (substitution scores by read base), `fill` (the DP over
+//! the band), `traceback` (the best end back to its start, as runs of
+//! operations).
 
-use super::bases::CODE;
+mod fill;
+mod scoring;
+mod traceback;
+
 use super::MapperOptions;
 
 /// Alignment operation of one column.
@@ -68,191 +75,13 @@ pub(super) fn banded_align(
     let length = read.len();
     let width = 2 * band + 1;
     debug_assert_eq!(window.len(), length + 2 * band);
-
-    // Substitution scores by read code (0–3, 4 = N) and window code
-    // (0–3, 4 = N, 5 = outside the contig).
-    let (hit, miss, ambiguous) = (
-        options.match_score,
-        -options.mismatch_penalty,
-        -options.ambiguous_penalty,
-    );
-    let outside = -10_000;
-    let mut profile = [[outside; 8]; 5];
-    for (r, row) in profile.iter_mut().enumerate() {
-        for (w, score) in row.iter_mut().enumerate().take(6) {
-            *score = match (r, w) {
-                (_, 5) => outside,
-                (4, _) | (_, 4) => ambiguous,
-                (r, w) if r == w => hit,
-                _ => miss,
-            };
-        }
-    }
-    // Row `c` of `score_rows` scores read code `c` against every window
-    // position, so each DP row reads its scores as one contiguous slice.
-    let window_length = window.len();
-    dp.score_rows.clear();
-    for row in &profile {
-        dp.score_rows
-            .extend(window.iter().map(|&b| row[CODE[b as usize] as usize & 7]));
-    }
-    dp.read_codes.clear();
-    dp.read_codes.extend(read.iter().map(|&b| CODE[b as usize]));
-
-    let gap_first = options.gap_open + options.gap_extend;
-    let gap_next = options.gap_extend;
-    let clip = options.clip_penalty;
-    // Rows as local vectors (not behind `dp`) so the compiler keeps their
-    // pointers in registers; one extra cell per row, always NEG, stands for
-    // "outside the band".
-    let mut h_prev = std::mem::take(&mut dp.h_prev);
-    let mut h_cur = std::mem::take(&mut dp.h_cur);
-    let mut f_prev = std::mem::take(&mut dp.f_prev);
-    let mut f_cur = std::mem::take(&mut dp.f_cur);
-    let mut e_row = std::mem::take(&mut dp.e_row);
-    for row in [&mut h_prev, &mut h_cur, &mut f_prev, &mut f_cur, &mut e_row] {
-        row.clear();
-        row.resize(width + 1, NEG);
-    }
-    h_prev[..width].fill(0);
-    let traceback = &mut dp.traceback;
-    traceback.clear();
-    traceback.resize(length * width, 0);
-
-    let mut best = (NEG, 0usize, 0usize);
-    for i in 1..=length {
-        let row_start = dp.read_codes[i - 1] as usize * window_length + i - 1;
-        let scores = &dp.score_rows[row_start..row_start + width];
-        let start = if i == 1 { 0 } else { -clip };
-        let row_traceback = &mut traceback[(i - 1) * width..i * width];
-        let (up, f_up) = (&h_prev[..=width], &f_prev[..=width]);
-        let (here, f_here) = (&mut h_cur[..width], &mut f_cur[..width]);
-        // Pass 1 (vectorisable: depends on the previous row only): the
-        // diagonal move and insertions.
-        for b in 0..width {
-            let up_left = up[b];
-            let diagonal = up_left.max(start) + scores[b];
-            let (f_open, f_extend) = (up[b + 1] - gap_first, f_up[b + 1] - gap_next);
-            let f = f_open.max(f_extend);
-            f_here[b] = f;
-            here[b] = diagonal.max(f);
-            // Ties favour the diagonal.
-            let source = if f > diagonal {
-                FROM_INSERTION
-            } else {
-                FROM_DIAGONAL + (up_left < start) as u8
-            };
-            row_traceback[b] = source | ((f_extend > f_open) as u8) << 3;
-        }
-        // Pass 2 (sequential, one max per cell): deletions. Opening from a
-        // cell that itself ends in a deletion never beats extending that
-        // deletion, so deletions open from the diagonal-or-insertion score.
-        let e_row = &mut e_row[..width];
-        let mut e = NEG;
-        e_row[0] = NEG;
-        for b in 1..width {
-            e = (here[b - 1] - gap_first).max(e - gap_next);
-            e_row[b] = e;
-        }
-        // Pass 3 (vectorisable): take deletions where they win.
-        for b in 1..width {
-            let e = e_row[b];
-            let extended = (e_row[b - 1] - gap_next > here[b - 1] - gap_first) as u8;
-            let mut cell = row_traceback[b] | extended << 2;
-            if e > here[b] {
-                cell = (cell & !3) | FROM_DELETION;
-            }
-            row_traceback[b] = cell;
-        }
-        for b in 1..width {
-            here[b] = here[b].max(e_row[b]);
-        }
-        // An alignment never profits from ending in a gap (the cell before
-        // the gap scores higher and is met first), so the row maximum is the
-        // best end in this row.
-        let row_best = here.iter().copied().max().unwrap_or(NEG);
-        let end_score = if i == length {
-            row_best
-        } else {
-            row_best - clip
-        };
-        if end_score > best.0 {
-            let b = here.iter().position(|&h| h == row_best).unwrap_or(0);
-            best = (end_score, i, b);
-        }
-        std::mem::swap(&mut h_prev, &mut h_cur);
-        std::mem::swap(&mut f_prev, &mut f_cur);
-    }
-    dp.h_prev = h_prev;
-    dp.h_cur = h_cur;
-    dp.f_prev = f_prev;
-    dp.f_cur = f_cur;
-    dp.e_row = e_row;
-    let (score, end_i, end_b) = best;
+    scoring::score_rows(read, window, options, dp);
+    let (score, end_i, end_b) = fill::fill(length, window.len(), width, options, dp);
     if score <= NEG / 2 {
         return None;
     }
-
-    #[derive(PartialEq)]
-    enum State {
-        Best,
-        Deletion,
-        Insertion,
-    }
-    columns.clear();
-    let (mut i, mut b) = (end_i, end_b);
-    let mut state = State::Best;
-    loop {
-        if state == State::Best && i == 0 {
-            break;
-        }
-        let cell = dp.traceback[(i - 1) * width + b];
-        match state {
-            State::Best => match cell & 3 {
-                FROM_DIAGONAL => {
-                    columns.push(Op::Match);
-                    i -= 1;
-                }
-                FROM_START => {
-                    columns.push(Op::Match);
-                    i -= 1;
-                    break;
-                }
-                FROM_DELETION => state = State::Deletion,
-                _ => state = State::Insertion,
-            },
-            State::Deletion => {
-                columns.push(Op::Deletion);
-                if cell >> 2 & 1 == 0 {
-                    state = State::Best;
-                }
-                b -= 1;
-            }
-            State::Insertion => {
-                columns.push(Op::Insertion);
-                if cell >> 3 & 1 == 0 {
-                    state = State::Best;
-                }
-                i -= 1;
-                b += 1;
-            }
-        }
-    }
-    let window_start = i + b;
-    let mut clip_start = i;
-    // An alignment may only open with an insertion against padding; such
-    // bases are really clipped.
-    while columns.last() == Some(&Op::Insertion) {
-        columns.pop();
-        clip_start += 1;
-    }
-    ops.clear();
-    for &op in columns.iter().rev() {
-        match ops.last_mut() {
-            Some((last, count)) if *last == op => *count += 1,
-            _ => ops.push((op, 1)),
-        }
-    }
+    let (clip_start, window_start) =
+        traceback::trace(&dp.traceback, width, (end_i, end_b), columns, ops);
     Some(DpResult {
         score,
         clip_start,
