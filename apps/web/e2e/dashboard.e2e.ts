@@ -1,24 +1,12 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, SCREENSHOT_DIR, type Stack, startStack } from './harness';
-import { consoleErrors, seriousViolations, signIn as signInAt } from './page-checks';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserStackForFile, SCREENSHOT_DIR } from './harness';
+import { consoleErrors, seriousViolations, signIn as signInAt, untilLive } from './page-checks';
 
-let stack: Stack;
-let browser: Browser;
-const signIn = (context: BrowserContext, key: string) => signInAt(context, stack.webUrl, key);
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await chromium.launch({ ...CHROMIUM, headless: true });
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const session = browserStackForFile();
+const signIn = (context: BrowserContext, key: string) => signInAt(context, session.stack.webUrl, key);
 
 /** Reads a number shown in a card ("12,345" → 12345). */
 async function cardNumber(page: Page, id: string): Promise<number> {
@@ -43,9 +31,9 @@ async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, w
 
 describe('dashboard against the real API', () => {
   it('should refuse a wrong key with a message at the field', async () => {
-    const context = await browser.newContext();
+    const context = await session.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${stack.webUrl}/sign-in`);
+    await page.goto(`${session.stack.webUrl}/sign-in`);
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.locator('#api-key-error').textContent()).toContain('Enter your API key');
@@ -59,13 +47,14 @@ describe('dashboard against the real API', () => {
   });
 
   it('should let an operator start, spike, watch backpressure, stop, and browse the run', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-    const page = await signIn(context, stack.operatorKey);
+    const context = await session.browser.newContext({
+      viewport: { width: 1400, height: 1000 },
+      acceptDownloads: true,
+    });
+    const page = await signIn(context, session.stack.operatorKey);
     const errors = consoleErrors(page);
     await page.reload();
-    await expect
-      .poll(() => page.getByTestId('connection').getAttribute('data-status'), { timeout: 15_000 })
-      .toBe('live');
+    await untilLive(page);
     const firstLoadJs = await page.evaluate(() =>
       performance
         .getEntriesByType('resource')
@@ -188,8 +177,8 @@ describe('dashboard against the real API', () => {
   });
 
   it('should show a viewer every control disabled, with the reason (in dark mode)', async () => {
-    const context = await browser.newContext({ colorScheme: 'dark', viewport: { width: 1280, height: 900 } });
-    const page = await signIn(context, stack.viewerKey);
+    const context = await session.browser.newContext({ colorScheme: 'dark', viewport: { width: 1280, height: 900 } });
+    const page = await signIn(context, session.stack.viewerKey);
     await expect.poll(() => page.getByTestId('pipeline-state').textContent(), { timeout: 15_000 }).not.toBe('Unknown');
     for (const name of ['Start', 'Stop', 'Spike', 'Apply thresholds']) {
       expect(await page.getByRole('button', { name, exact: true }).isDisabled(), name).toBe(true);
@@ -204,14 +193,14 @@ describe('dashboard against the real API', () => {
   });
 
   it('should say when the API is down, reconnect, and return to sign-in when the key is rejected', async () => {
-    const context = await browser.newContext();
-    const page = await signIn(context, stack.operatorKey);
+    const context = await session.browser.newContext();
+    const page = await signIn(context, session.stack.operatorKey);
     const connection = page.getByTestId('connection');
     await expect.poll(() => connection.getAttribute('data-status'), { timeout: 15_000 }).toBe('live');
-    await stack.api.stop();
+    await session.stack.api.stop();
     await expect.poll(() => connection.getAttribute('data-status'), { timeout: 15_000 }).toBe('api-down');
     expect(await connection.textContent()).toContain('API unreachable');
-    await stack.api.restart();
+    await session.stack.api.restart();
     await expect.poll(() => connection.getAttribute('data-status'), { timeout: 20_000 }).toBe('live');
 
     // A key the API no longer accepts: back to sign-in, saying why.
@@ -219,7 +208,7 @@ describe('dashboard against the real API', () => {
     expect(cookie?.httpOnly).toBe(true);
     const revoked = Buffer.from(JSON.stringify({ k: 'revoked-key-0000000000', r: 'operator' })).toString('base64url');
     await context.addCookies([{ ...(cookie as NonNullable<typeof cookie>), value: revoked }]);
-    await page.goto(`${stack.webUrl}/runs`);
+    await page.goto(`${session.stack.webUrl}/runs`);
     await page.waitForURL(/\/sign-in\?reason=expired/, { timeout: 15_000 });
     expect(await page.getByRole('status').textContent()).toContain('no longer accepts');
     await context.close();

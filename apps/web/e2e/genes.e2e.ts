@@ -1,31 +1,20 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type AnnotatedRun, writeAnnotatedRun } from './annotated-genome';
-import { CHROMIUM, SCREENSHOT_DIR, type Stack, startStack } from './harness';
-import { consoleErrors, seriousViolations, signIn } from './page-checks';
+import { browserStackForFile, SCREENSHOT_DIR } from './harness';
+import { consoleErrors, fillFastqRun, seriousViolations, signIn, untilLive } from './page-checks';
 
-let stack: Stack;
-let browser: Browser;
+const session = browserStackForFile();
 let genome: AnnotatedRun;
 
 beforeAll(async () => {
-  stack = await startStack();
-  genome = await writeAnnotatedRun(stack.api.inputDir);
-  browser = await chromium.launch({ ...CHROMIUM, headless: true });
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  genome = await writeAnnotatedRun(session.stack.api.inputDir);
 });
 
 describe('genes on the dashboard', () => {
   it('should let an operator list a mutation of concern, then name its gene in the alarm, the banner and the table', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const page = await signIn(context, stack.webUrl, stack.operatorKey);
+    const context = await session.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await signIn(context, session.stack.webUrl, session.stack.operatorKey);
     const errors = consoleErrors(page);
 
     // The list: a bad entry is refused at its field, a good one is added.
@@ -46,14 +35,9 @@ describe('genes on the dashboard', () => {
 
     // A FASTQ run over the GenBank reference: its genes come with it.
     await page.getByRole('link', { name: 'Overview' }).click();
-    await page.waitForURL(`${stack.webUrl}/`);
-    await expect
-      .poll(() => page.getByTestId('connection').getAttribute('data-status'), { timeout: 15_000 })
-      .toBe('live');
-    await page.getByLabel('Source').selectOption('FASTQ');
-    await page.getByText('More settings').click();
-    await page.getByLabel('Reference', { exact: true }).fill(genome.referencePath);
-    await page.getByLabel('FASTQ files').fill(genome.readsPath);
+    await page.waitForURL(`${session.stack.webUrl}/`);
+    await untilLive(page);
+    await fillFastqRun(page, genome.referencePath, genome.readsPath);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
 
     const label = `${genome.gene}:${genome.aminoAcidChange} missense`;
@@ -91,9 +75,9 @@ describe('genes on the dashboard', () => {
   });
 
   it('should show a viewer the list without the means to change it', async () => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: 'dark' });
-    const page = await signIn(context, stack.webUrl, stack.viewerKey);
-    await page.goto(`${stack.webUrl}/concerns`);
+    const context = await session.browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: 'dark' });
+    const page = await signIn(context, session.stack.webUrl, session.stack.viewerKey);
+    await page.goto(`${session.stack.webUrl}/concerns`);
     await expect.poll(() => page.getByTestId('concerns-table').textContent()).toContain(genome.aminoAcidChange);
     expect(await page.getByRole('button', { name: 'Add', exact: true }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: /^Remove / }).isDisabled()).toBe(true);

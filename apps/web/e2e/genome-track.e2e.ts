@@ -1,26 +1,17 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type AnnotatedRun, writeAnnotatedRun } from './annotated-genome';
-import { CHROMIUM, SCREENSHOT_DIR, type Stack, startStack } from './harness';
-import { consoleErrors, seriousViolations, signIn } from './page-checks';
+import { browserStackForFile, SCREENSHOT_DIR } from './harness';
+import { consoleErrors, fillFastqRun, seriousViolations, signIn, untilLive } from './page-checks';
 
-let stack: Stack;
-let browser: Browser;
+const session = browserStackForFile();
 let genome: AnnotatedRun;
 
 beforeAll(async () => {
-  stack = await startStack();
-  genome = await writeAnnotatedRun(stack.api.inputDir);
-  browser = await chromium.launch({ ...CHROMIUM, headless: true });
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  genome = await writeAnnotatedRun(session.stack.api.inputDir);
 }, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
 
 /** The track, found as API.md says. */
 const trackOf = (page: Page) => page.getByRole('application', { name: /genome track/i });
@@ -45,12 +36,10 @@ async function screenshot(page: Page, name: string) {
 
 describe('the genome track', () => {
   it('should follow a live simulated run, zoom to a call and show its bases, and take the keys', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const page = await signIn(context, stack.webUrl, stack.operatorKey);
+    const context = await session.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await signIn(context, session.stack.webUrl, session.stack.operatorKey);
     const errors = consoleErrors(page);
-    await expect
-      .poll(() => page.getByTestId('connection').getAttribute('data-status'), { timeout: 15_000 })
-      .toBe('live');
+    await untilLive(page);
     await page.getByLabel('Reference length', { exact: true }).fill('20000');
     await page.getByLabel('Reads per second', { exact: true }).fill('400');
     await page.getByLabel('Mutation rate', { exact: true }).fill('0.002');
@@ -153,12 +142,12 @@ describe('the genome track', () => {
   });
 
   it('should draw a FASTQ run over an annotated genome with its gene and the flagged call, in dark mode', async () => {
-    const context = await browser.newContext({
+    const context = await session.browser.newContext({
       viewport: { width: 1400, height: 1000 },
       colorScheme: 'dark',
       acceptDownloads: true,
     });
-    const page = await signIn(context, stack.webUrl, stack.operatorKey);
+    const page = await signIn(context, session.stack.webUrl, session.stack.operatorKey);
     const errors = consoleErrors(page);
 
     // The change the reads carry is listed as of concern, so the track marks it.
@@ -170,19 +159,14 @@ describe('the genome track', () => {
     await expect.poll(() => page.getByTestId('concerns-table').textContent()).toContain(genome.aminoAcidChange);
 
     await page.getByRole('link', { name: 'Overview' }).click();
-    await expect
-      .poll(() => page.getByTestId('connection').getAttribute('data-status'), { timeout: 15_000 })
-      .toBe('live');
+    await untilLive(page);
     const state = page.getByTestId('pipeline-state');
     await expect.poll(() => state.textContent(), { timeout: 15_000 }).not.toBe('Unknown');
     if ((await state.textContent()) !== 'Idle') {
       await page.getByRole('button', { name: 'Stop', exact: true }).click();
       await expect.poll(() => state.textContent(), { timeout: 30_000 }).toBe('Idle');
     }
-    await page.getByLabel('Source').selectOption('FASTQ');
-    await page.getByText('More settings').click();
-    await page.getByLabel('Reference', { exact: true }).fill(genome.referencePath);
-    await page.getByLabel('FASTQ files').fill(genome.readsPath);
+    await fillFastqRun(page, genome.referencePath, genome.readsPath);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     const label = `${genome.gene}:${genome.aminoAcidChange} missense`;
     await expect.poll(() => page.getByTestId('alarms').textContent(), { timeout: 60_000 }).toContain(label);

@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { type ApiProcess, startApi } from '../tests/support/api-server';
 import { freePort, type ManagedProcess, start, waitFor } from '../tests/support/processes';
 
@@ -71,6 +74,43 @@ export async function startStack(): Promise<Stack> {
     web,
     async stop() {
       await Promise.all([web.stop(), api.close()]);
+    },
+  };
+}
+
+/** What a browser test file drives: its stack and a headless Chromium. */
+export interface BrowserStack {
+  readonly stack: Stack;
+  readonly browser: Browser;
+}
+
+/**
+ * Starts the stack and a headless Chromium before the calling file's tests (with the screenshot
+ * folder made) and stops both after them; a file's own `afterAll` hooks run first. The fields may
+ * be read once the file's tests or later hooks run.
+ */
+export function browserStackForFile(): BrowserStack {
+  let stack: Stack | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    stack = await startStack();
+    browser = await chromium.launch({ ...CHROMIUM, headless: true });
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+  const started = <Value>(value: Value | undefined): Value => {
+    if (value === undefined) throw new Error('The stack and browser start in beforeAll: read them in a hook or test.');
+    return value;
+  };
+  return {
+    get stack() {
+      return started(stack);
+    },
+    get browser() {
+      return started(browser);
     },
   };
 }

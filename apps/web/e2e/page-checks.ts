@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = require.resolve('axe-core/axe.min.js');
@@ -25,6 +26,19 @@ export async function signIn(context: BrowserContext, webUrl: string, key: strin
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${webUrl}/`);
   return page;
+}
+
+/** Waits until the page's connection indicator says the live stream is up. */
+export async function untilLive(page: Page): Promise<void> {
+  await expect.poll(() => page.getByTestId('connection').getAttribute('data-status'), { timeout: 15_000 }).toBe('live');
+}
+
+/** Fills the new-run form for a FASTQ run: its source, and the reference and reads under "More settings". */
+export async function fillFastqRun(page: Page, referencePath: string, readsPaths: string): Promise<void> {
+  await page.getByLabel('Source').selectOption('FASTQ');
+  await page.getByText('More settings').click();
+  await page.getByLabel('Reference', { exact: true }).fill(referencePath);
+  await page.getByLabel('FASTQ files').fill(readsPaths);
 }
 
 /** Runs axe-core and returns the serious and critical violations, described. */

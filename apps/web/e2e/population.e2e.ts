@@ -1,21 +1,18 @@
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestMixture, type TestMixture } from '../../api/tests/support/mixture.js';
-import { CHROMIUM, SCREENSHOT_DIR, type Stack, startStack } from './harness';
-import { consoleErrors, seriousViolations, signIn } from './page-checks';
+import { browserStackForFile, SCREENSHOT_DIR } from './harness';
+import { consoleErrors, fillFastqRun, seriousViolations, signIn, untilLive } from './page-checks';
 
-let stack: Stack;
-let browser: Browser;
+const session = browserStackForFile();
 let mixture: TestMixture;
 /** The mixture's reference and reads, copied into the API's input directory. */
 let inputs: { referencePath: string; readsPaths: string };
 
 beforeAll(async () => {
-  stack = await startStack();
   mixture = await buildTestMixture();
-  const folder = join(stack.api.inputDir, 'mixture');
+  const folder = join(session.stack.api.inputDir, 'mixture');
   await mkdir(folder);
   const copied = await Promise.all(
     [mixture.referencePath, ...mixture.reads].map(async (path) => {
@@ -24,13 +21,9 @@ beforeAll(async () => {
     }),
   );
   inputs = { referencePath: copied[0] as string, readsPaths: copied.slice(1).join(',') };
-  browser = await chromium.launch({ ...CHROMIUM, headless: true });
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
   if (mixture) await rm(mixture.directory, { recursive: true, force: true });
 });
 
@@ -40,22 +33,17 @@ describe('a population run on the dashboard', () => {
     const minority = mixture.truth.find((variant) => variant.frequency === 0.05 && variant.class === 'SNV');
     if (!minority) throw new Error('the test mixture planted no 5 % SNV');
 
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const page = await signIn(context, stack.webUrl, stack.operatorKey);
+    const context = await session.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await signIn(context, session.stack.webUrl, session.stack.operatorKey);
     const errors = consoleErrors(page);
-    await expect
-      .poll(() => page.getByTestId('connection').getAttribute('data-status'), { timeout: 15_000 })
-      .toBe('live');
+    await untilLive(page);
 
     // The mode brings its minimum allele frequency with it.
     const minimum = page.getByLabel('Minimum allele frequency');
     expect(await minimum.inputValue()).toBe('0.15');
     await page.getByLabel('Calling mode').selectOption('POPULATION');
     expect(await minimum.inputValue()).toBe('0.02');
-    await page.getByLabel('Source').selectOption('FASTQ');
-    await page.getByText('More settings').click();
-    await page.getByLabel('Reference', { exact: true }).fill(inputs.referencePath);
-    await page.getByLabel('FASTQ files').fill(inputs.readsPaths);
+    await fillFastqRun(page, inputs.referencePath, inputs.readsPaths);
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'started' }).getByRole('link').click();

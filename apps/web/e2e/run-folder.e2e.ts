@@ -1,28 +1,18 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type ManagedProcess, start } from '../tests/support/processes';
-import { CHROMIUM, REPO_DIR, SCREENSHOT_DIR, type Stack, startStack } from './harness';
-import { consoleErrors, seriousViolations, signIn } from './page-checks';
+import { browserStackForFile, REPO_DIR, SCREENSHOT_DIR } from './harness';
+import { consoleErrors, seriousViolations, signIn, untilLive } from './page-checks';
 
 const SAMPLES = ['barcode01', 'barcode02', 'barcode03'];
 
-let stack: Stack;
-let browser: Browser;
+const session = browserStackForFile();
 let sequencer: ManagedProcess | undefined;
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await chromium.launch({ ...CHROMIUM, headless: true });
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
-});
 
 afterAll(async () => {
   await sequencer?.stop();
-  await browser?.close();
-  await stack?.stop();
 });
 
 /** Starts `helix simulate --run-dir`: a MinKNOW folder of three barcodes, a file each per interval, its end marker last. */
@@ -60,10 +50,10 @@ async function firstReadsWritten(runDir: string): Promise<boolean> {
 
 /** An operator's overview, signed in and live, with the page's console errors kept. */
 async function liveOverview() {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const page = await signIn(context, stack.webUrl, stack.operatorKey);
+  const context = await session.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await signIn(context, session.stack.webUrl, session.stack.operatorKey);
   const errors = consoleErrors(page);
-  await expect.poll(() => page.getByTestId('connection').getAttribute('data-status'), { timeout: 15_000 }).toBe('live');
+  await untilLive(page);
   return { context, page, errors };
 }
 
@@ -87,7 +77,7 @@ describe('a live run folder on the dashboard', () => {
       .toMatch(/no such file.*run1\/reference\.fa/);
 
     // The sequencer starts writing; the run follows its folder while it grows.
-    const runDir = join(stack.api.inputDir, 'run1');
+    const runDir = join(session.stack.api.inputDir, 'run1');
     sequencer = startSequencer(runDir);
     await expect.poll(() => firstReadsWritten(runDir), { timeout: 30_000, interval: 100 }).toBe(true);
     // Reads MinKNOW could not give a barcode: the run leaves them out, with a warning on its page.
@@ -161,7 +151,7 @@ describe('a live run folder on the dashboard', () => {
   });
 
   it('should show the backlog waiting on disk while a throttled run works through a written folder', async () => {
-    const runDir = join(stack.api.inputDir, 'run2');
+    const runDir = join(session.stack.api.inputDir, 'run2');
     const writer = startSequencer(runDir, { reads: 6000, chunkReads: 500, chunkIntervalMs: 0 });
     await expect.poll(() => writer.exited, { timeout: 60_000 }).toBe(true);
     expect(writer.child.exitCode, writer.output()).toBe(0);

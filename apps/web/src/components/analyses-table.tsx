@@ -8,8 +8,14 @@ import { formatCount, formatPercent, formatTime } from '@/lib/format';
 import { AnalysesQuery, type AnalysisOrder } from '@/lib/graphql/operations';
 import { Pager } from './pager';
 import { QueryProblem } from './query-problem';
+import { SelectField, type SelectOption } from './select-field';
+import { TableMessageRow } from './table-message-row';
 
 const PAGE_SIZE = 50;
+const ORDERS: SelectOption<AnalysisOrder>[] = [
+  { value: 'SEQUENCE', label: 'Batch sequence' },
+  { value: 'CREATED_AT', label: 'Time analysed' },
+];
 
 /** A run's analysed batches, in producer order or by time analysed, a page at a time. */
 export function AnalysesTable({ runId }: { runId: string }) {
@@ -26,20 +32,17 @@ export function AnalysesTable({ runId }: { runId: string }) {
     <section className="panel" aria-labelledby="analyses-title">
       <div className="panel-head">
         <h2 id="analyses-title">Analysed batches</h2>
-        <div className="field field-inline">
-          <label htmlFor="analyses-order">Order</label>
-          <select
-            id="analyses-order"
-            value={orderBy}
-            onChange={(event) => {
-              setOrderBy(event.target.value as AnalysisOrder);
-              pages.reset();
-            }}
-          >
-            <option value="SEQUENCE">Batch sequence</option>
-            <option value="CREATED_AT">Time analysed</option>
-          </select>
-        </div>
+        <SelectField
+          id="analyses-order"
+          label="Order"
+          inline
+          value={orderBy}
+          options={ORDERS}
+          onChange={(order) => {
+            setOrderBy(order);
+            pages.reset();
+          }}
+        />
       </div>
       <QueryProblem error={result.error} />
       <div className="table-wrap">
@@ -78,25 +81,12 @@ export function AnalysesTable({ runId }: { runId: string }) {
               </tr>
             ))}
             {analyses && analyses.edges.length === 0 ? (
-              <tr>
-                <td colSpan={5} className="muted">
-                  No batches analysed yet.
-                </td>
-              </tr>
+              <TableMessageRow columns={5}>No batches analysed yet.</TableMessageRow>
             ) : null}
           </tbody>
         </table>
       </div>
-      <Pager
-        label="Analyses"
-        page={pages.page}
-        pageSize={PAGE_SIZE}
-        totalCount={analyses?.totalCount}
-        hasNextPage={analyses?.pageInfo.hasNextPage ?? false}
-        onPrevious={pages.previous}
-        onNext={() => pages.next(analyses?.pageInfo.endCursor ?? null)}
-        busy={result.fetching}
-      />
+      <Pager label="Analyses" pages={pages} pageSize={PAGE_SIZE} connection={analyses} busy={result.fetching} />
     </section>
   );
 }

@@ -7,9 +7,11 @@ import {
   MutationsOfConcernQuery,
   RemoveMutationOfConcernMutation,
 } from '@/lib/graphql/operations';
-import { DisabledReason, placedError } from './controls/feedback';
+import { DisabledReason, placedError, SubmitButton } from './controls/feedback';
 import { Field } from './field';
+import { bindField } from './field-binding';
 import { QueryProblem } from './query-problem';
+import { TableMessageRow } from './table-message-row';
 
 const FIELDS = ['gene', 'aminoAcidChange', 'label'] as const;
 type ConcernField = (typeof FIELDS)[number];
@@ -54,8 +56,8 @@ export function ConcernsList({ role }: { role: 'operator' | 'viewer' }) {
     refresh();
   };
 
-  const text = (field: ConcernField) => (event: { target: { value: string } }) =>
-    setValues((current) => ({ ...current, [field]: event.target.value }));
+  const bind = (field: ConcernField) => bindField(field, values, errors, setValues);
+  const disabled = disabledReason !== undefined;
   const entries = result.data?.mutationsOfConcern;
   return (
     <section className="panel" aria-labelledby="concerns-title">
@@ -91,7 +93,7 @@ export function ConcernsList({ role }: { role: 'operator' | 'viewer' }) {
                   <button
                     type="button"
                     className="button button-small"
-                    disabled={disabledReason !== undefined}
+                    disabled={disabled}
                     aria-label={`Remove ${entry.gene} ${entry.aminoAcidChange}`}
                     onClick={async () => {
                       const response = await remove({ id: entry.id });
@@ -108,47 +110,27 @@ export function ConcernsList({ role }: { role: 'operator' | 'viewer' }) {
                 </td>
               </tr>
             ))}
-            {entries && entries.length === 0 ? (
-              <tr>
-                <td colSpan={4} className="muted">
-                  The list is empty.
-                </td>
-              </tr>
-            ) : null}
+            {entries && entries.length === 0 ? <TableMessageRow columns={4}>The list is empty.</TableMessageRow> : null}
           </tbody>
         </table>
       </div>
       <form className="form" onSubmit={submit} noValidate aria-labelledby="concern-add-title">
         <h3 id="concern-add-title">Add an entry</h3>
         <div className="field-grid">
-          <Field
-            id="concern-gene"
-            name="gene"
-            label="Gene or contig"
-            value={values.gene}
-            onChange={text('gene')}
-            error={errors.gene}
-            disabled={disabledReason !== undefined}
-          />
+          <Field id="concern-gene" label="Gene or contig" {...bind('gene')} disabled={disabled} />
           <Field
             id="concern-change"
-            name="aminoAcidChange"
             label="Change"
             hint="S450L, Q57*, or A23403G"
-            value={values.aminoAcidChange}
-            onChange={text('aminoAcidChange')}
-            error={errors.aminoAcidChange}
-            disabled={disabledReason !== undefined}
+            {...bind('aminoAcidChange')}
+            disabled={disabled}
           />
           <Field
             id="concern-label"
-            name="label"
             label="Label"
             hint="what it means, e.g. rifampicin resistance"
-            value={values.label}
-            onChange={text('label')}
-            error={errors.label}
-            disabled={disabledReason !== undefined}
+            {...bind('label')}
+            disabled={disabled}
           />
         </div>
         {outcome ? (
@@ -160,14 +142,9 @@ export function ConcernsList({ role }: { role: 'operator' | 'viewer' }) {
           </p>
         ) : null}
         <div className="button-row">
-          <button
-            type="submit"
-            className="button button-primary"
-            disabled={disabledReason !== undefined || adding}
-            aria-describedby={disabledReason ? 'concern-reason' : undefined}
-          >
+          <SubmitButton id="concern" className="button button-primary" disabledReason={disabledReason} busy={adding}>
             Add
-          </button>
+          </SubmitButton>
         </div>
         <DisabledReason id="concern-reason" text={disabledReason} />
       </form>

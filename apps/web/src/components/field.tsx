@@ -1,5 +1,11 @@
 import type { InputHTMLAttributes } from 'react';
 
+/** A `Field`'s input props for any decimal figure. */
+export const DECIMAL_INPUT = { type: 'number', inputMode: 'decimal', step: 'any' } as const;
+
+/** A `Field`'s input props for a whole number. */
+export const WHOLE_NUMBER_INPUT = { type: 'number', inputMode: 'numeric', step: '1' } as const;
+
 interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'name'> {
   id: string;
   name: string;

@@ -9,6 +9,7 @@ import { RunsQuery } from '@/lib/graphql/operations';
 import { Pager } from './pager';
 import { QueryProblem } from './query-problem';
 import { StatusBadge } from './status-badge';
+import { TableMessageRow } from './table-message-row';
 
 const PAGE_SIZE = 20;
 const SOURCE_LABEL = { SIMULATED: 'Simulated', FASTQ: 'FASTQ', DIRECTORY: 'Run folder' } as const;
@@ -66,32 +67,13 @@ export function RunsTable() {
               </tr>
             ))}
             {runs && runs.edges.length === 0 ? (
-              <tr>
-                <td colSpan={7} className="muted">
-                  No runs yet. Start one from the overview.
-                </td>
-              </tr>
+              <TableMessageRow columns={7}>No runs yet. Start one from the overview.</TableMessageRow>
             ) : null}
-            {!runs && !result.error ? (
-              <tr>
-                <td colSpan={7} className="muted">
-                  Loading runs…
-                </td>
-              </tr>
-            ) : null}
+            {!runs && !result.error ? <TableMessageRow columns={7}>Loading runs…</TableMessageRow> : null}
           </tbody>
         </table>
       </div>
-      <Pager
-        label="Runs"
-        page={pages.page}
-        pageSize={PAGE_SIZE}
-        totalCount={runs?.totalCount}
-        hasNextPage={runs?.pageInfo.hasNextPage ?? false}
-        onPrevious={pages.previous}
-        onNext={() => pages.next(runs?.pageInfo.endCursor ?? null)}
-        busy={result.fetching}
-      />
+      <Pager label="Runs" pages={pages} pageSize={PAGE_SIZE} connection={runs} busy={result.fetching} />
     </section>
   );
 }

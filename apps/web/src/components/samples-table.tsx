@@ -1,5 +1,6 @@
 import { formatCount, formatPercent } from '@/lib/format';
 import type { SampleRow } from '@/lib/graphql/operations';
+import { TableMessageRow } from './table-message-row';
 
 /** A count as a share of the sample's reads analysed, or nothing before the first read. */
 function shareOfReads(sample: SampleRow, reads: number): number | undefined {
@@ -79,13 +80,7 @@ export function SamplesTable({
                 <td className="numeric">{formatCount(sample.variantsConfirmed)}</td>
               </tr>
             ))}
-            {samples.length === 0 ? (
-              <tr>
-                <td colSpan={columns} className="muted">
-                  No reads analysed yet.
-                </td>
-              </tr>
-            ) : null}
+            {samples.length === 0 ? <TableMessageRow columns={columns}>No reads analysed yet.</TableMessageRow> : null}
           </tbody>
         </table>
       </div>

@@ -4,7 +4,9 @@ import type { Dispatch, FormEvent, SetStateAction } from 'react';
 import { consequenceWords } from '@/lib/effects';
 import type { Consequence, VariantFilter, VariantOrder, VariantStatus, VariantType } from '@/lib/graphql/operations';
 import { parseNumber } from '@/lib/validation';
-import { Field } from './field';
+import { DECIMAL_INPUT, Field, WHOLE_NUMBER_INPUT } from './field';
+import { bindField } from './field-binding';
+import { SelectField, type SelectOption } from './select-field';
 
 const TYPES: VariantType[] = ['SNV', 'INSERTION', 'DELETION'];
 const CONSEQUENCES: Consequence[] = [
@@ -22,11 +24,21 @@ const CONSEQUENCES: Consequence[] = [
 ];
 
 /** The orders the table offers. */
-export const ORDERS: { value: VariantOrder; label: string }[] = [
+export const ORDERS: SelectOption<VariantOrder>[] = [
   { value: 'POSITION', label: 'Position' },
   { value: 'QUALITY', label: 'Quality' },
   { value: 'ALLELE_FREQUENCY', label: 'Allele frequency' },
   { value: 'DEPTH', label: 'Depth' },
+];
+
+const STATUSES: SelectOption<'' | VariantStatus>[] = [
+  { value: '', label: 'Any' },
+  { value: 'CONFIRMED', label: 'Confirmed' },
+  { value: 'CANDIDATE', label: 'Candidate' },
+];
+const CONSEQUENCE_OPTIONS: SelectOption<'' | Consequence>[] = [
+  { value: '', label: 'Any' },
+  ...CONSEQUENCES.map((consequence) => ({ value: consequence, label: consequenceWords(consequence) })),
 ];
 
 /** The filter form's values, as typed. */
@@ -117,21 +129,16 @@ export function VariantFilters(props: {
   onClear(): void;
 }) {
   const { form, setForm, errors } = props;
-  const text = (field: FilterField) => (event: { target: { value: string } }) =>
-    setForm((current) => ({ ...current, [field]: event.target.value }));
+  const bind = (field: FilterField) => bindField(field, form, errors, setForm);
   return (
     <form className="form filters" onSubmit={props.onApply} noValidate aria-label="Variant filters">
-      <div className="field">
-        <label htmlFor="variant-sample">Sample</label>
-        <select id="variant-sample" value={props.sample} onChange={(event) => props.onSample(event.target.value)}>
-          <option value="">All samples</option>
-          {props.samples.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id="variant-sample"
+        label="Sample"
+        value={props.sample}
+        options={[{ value: '', label: 'All samples' }, ...props.samples.map((name) => ({ value: name, label: name }))]}
+        onChange={props.onSample}
+      />
       <fieldset className="checks">
         <legend>Type</legend>
         {TYPES.map((type) => (
@@ -150,90 +157,30 @@ export function VariantFilters(props: {
           </label>
         ))}
       </fieldset>
-      <div className="field">
-        <label htmlFor="variant-status">Status</label>
-        <select
-          id="variant-status"
-          value={form.status}
-          onChange={(event) =>
-            setForm((current) => ({ ...current, status: event.target.value as FilterValues['status'] }))
-          }
-        >
-          <option value="">Any</option>
-          <option value="CONFIRMED">Confirmed</option>
-          <option value="CANDIDATE">Candidate</option>
-        </select>
-      </div>
-      <Field
-        id="variant-min-quality"
-        name="minQuality"
-        label="Min. quality"
-        type="number"
-        step="any"
-        inputMode="decimal"
-        value={form.minQuality}
-        onChange={text('minQuality')}
-        error={errors.minQuality}
+      <SelectField
+        id="variant-status"
+        label="Status"
+        value={form.status}
+        options={STATUSES}
+        onChange={(status) => setForm((current) => ({ ...current, status }))}
       />
+      <Field id="variant-min-quality" label="Min. quality" {...DECIMAL_INPUT} {...bind('minQuality')} />
       <Field
         id="variant-min-af"
-        name="minAlleleFrequency"
         label="Min. allele frequency (0–1)"
-        type="number"
-        step="any"
-        inputMode="decimal"
-        value={form.minAlleleFrequency}
-        onChange={text('minAlleleFrequency')}
-        error={errors.minAlleleFrequency}
+        {...DECIMAL_INPUT}
+        {...bind('minAlleleFrequency')}
       />
-      <Field
-        id="variant-from"
-        name="positionFrom"
-        label="From position"
-        type="number"
-        step="1"
-        inputMode="numeric"
-        value={form.positionFrom}
-        onChange={text('positionFrom')}
-        error={errors.positionFrom}
+      <Field id="variant-from" label="From position" {...WHOLE_NUMBER_INPUT} {...bind('positionFrom')} />
+      <Field id="variant-to" label="To position" {...WHOLE_NUMBER_INPUT} {...bind('positionTo')} />
+      <Field id="variant-genes" label="Genes" hint="Comma-separated, e.g. rpoB, gyrA" {...bind('genes')} />
+      <SelectField
+        id="variant-consequence"
+        label="Consequence"
+        value={form.consequence}
+        options={CONSEQUENCE_OPTIONS}
+        onChange={(consequence) => setForm((current) => ({ ...current, consequence }))}
       />
-      <Field
-        id="variant-to"
-        name="positionTo"
-        label="To position"
-        type="number"
-        step="1"
-        inputMode="numeric"
-        value={form.positionTo}
-        onChange={text('positionTo')}
-        error={errors.positionTo}
-      />
-      <Field
-        id="variant-genes"
-        name="genes"
-        label="Genes"
-        hint="Comma-separated, e.g. rpoB, gyrA"
-        value={form.genes}
-        onChange={text('genes')}
-        error={errors.genes}
-      />
-      <div className="field">
-        <label htmlFor="variant-consequence">Consequence</label>
-        <select
-          id="variant-consequence"
-          value={form.consequence}
-          onChange={(event) =>
-            setForm((current) => ({ ...current, consequence: event.target.value as FilterValues['consequence'] }))
-          }
-        >
-          <option value="">Any</option>
-          {CONSEQUENCES.map((consequence) => (
-            <option key={consequence} value={consequence}>
-              {consequenceWords(consequence)}
-            </option>
-          ))}
-        </select>
-      </div>
       <label className="checkbox">
         <input
           type="checkbox"
@@ -242,20 +189,7 @@ export function VariantFilters(props: {
         />
         Mutations of concern only
       </label>
-      <div className="field">
-        <label htmlFor="variant-order">Sort by</label>
-        <select
-          id="variant-order"
-          value={props.orderBy}
-          onChange={(event) => props.onSort(event.target.value as VariantOrder)}
-        >
-          {ORDERS.map((order) => (
-            <option key={order.value} value={order.value}>
-              {order.label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField id="variant-order" label="Sort by" value={props.orderBy} options={ORDERS} onChange={props.onSort} />
       <div className="button-row">
         <button type="submit" className="button">
           Apply filters

@@ -10,6 +10,7 @@ import { type VariantFilter, type VariantOrder, type VariantRow, VariantsQuery }
 import { FilterBadges } from './filter-badges';
 import { Pager } from './pager';
 import { QueryProblem } from './query-problem';
+import { TableMessageRow } from './table-message-row';
 import { VariantDetail } from './variant-detail';
 import {
   DEFAULT_FILTER,
@@ -191,32 +192,13 @@ export function VariantsTable({
               </tr>
             ))}
             {variants && variants.edges.length === 0 ? (
-              <tr>
-                <td colSpan={columns} className="muted">
-                  No variant calls match these filters.
-                </td>
-              </tr>
+              <TableMessageRow columns={columns}>No variant calls match these filters.</TableMessageRow>
             ) : null}
-            {!variants && !result.error ? (
-              <tr>
-                <td colSpan={columns} className="muted">
-                  Loading variants…
-                </td>
-              </tr>
-            ) : null}
+            {!variants && !result.error ? <TableMessageRow columns={columns}>Loading variants…</TableMessageRow> : null}
           </tbody>
         </table>
       </div>
-      <Pager
-        label="Variants"
-        page={pages.page}
-        pageSize={PAGE_SIZE}
-        totalCount={variants?.totalCount}
-        hasNextPage={variants?.pageInfo.hasNextPage ?? false}
-        onPrevious={pages.previous}
-        onNext={() => pages.next(variants?.pageInfo.endCursor ?? null)}
-        busy={result.fetching}
-      />
+      <Pager label="Variants" pages={pages} pageSize={PAGE_SIZE} connection={variants} busy={result.fetching} />
       {selected ? (
         <VariantDetail
           variant={selected}

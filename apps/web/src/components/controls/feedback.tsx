@@ -40,6 +40,35 @@ export function DisabledReason({ id, text }: { id: string; text: string | undefi
   ) : null;
 }
 
+/**
+ * A form's submit button: disabled while there is a reason (told by the `DisabledReason` of the
+ * same `id`) or while its request is under way.
+ */
+export function SubmitButton({
+  id,
+  className,
+  disabledReason,
+  busy,
+  children,
+}: {
+  id: string;
+  className: string;
+  disabledReason: string | undefined;
+  busy: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="submit"
+      className={className}
+      disabled={disabledReason !== undefined || busy}
+      aria-describedby={disabledReason ? `${id}-reason` : undefined}
+    >
+      {children}
+    </button>
+  );
+}
+
 /** The outcome of a control's last request, announced as a status or an alert. */
 export function OutcomeMessage({ outcome }: { outcome: ControlOutcome | undefined }) {
   return outcome ? (
@@ -67,14 +96,9 @@ export function ControlSubmit({
 }) {
   return (
     <>
-      <button
-        type="submit"
-        className={className}
-        disabled={disabledReason !== undefined || fetching}
-        aria-describedby={disabledReason ? `${id}-reason` : undefined}
-      >
+      <SubmitButton id={id} className={className} disabledReason={disabledReason} busy={fetching}>
         {children}
-      </button>
+      </SubmitButton>
       <DisabledReason id={`${id}-reason`} text={disabledReason} />
       <OutcomeMessage outcome={outcome} />
     </>

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { type FormEvent, type InputHTMLAttributes, useState } from 'react';
 import { useMutation } from 'urql';
 import { shortId } from '@/lib/format';
-import { StartPipelineMutation } from '@/lib/graphql/operations';
+import { type CallingMode, type ReadSource, StartPipelineMutation } from '@/lib/graphql/operations';
 import {
   callingModeOf,
   type FieldErrors,
@@ -16,8 +16,18 @@ import {
   validateRunConfig,
 } from '@/lib/validation';
 import { Field } from '../field';
-import { DisabledReason, placedError } from './feedback';
+import { SelectField, type SelectOption } from '../select-field';
+import { DisabledReason, placedError, SubmitButton } from './feedback';
 
+const SOURCES: SelectOption<ReadSource>[] = [
+  { value: 'SIMULATED', label: 'Simulated reads' },
+  { value: 'FASTQ', label: 'FASTQ files' },
+  { value: 'DIRECTORY', label: 'Run folder (live)' },
+];
+const MODES: SelectOption<CallingMode>[] = [
+  { value: 'GERMLINE', label: 'Germline (genotypes)' },
+  { value: 'POPULATION', label: 'Population (allele frequencies)' },
+];
 const RUN_FIELDS = Object.keys(RUN_CONFIG_DEFAULTS) as RunConfigField[];
 /** The fields under "More settings". */
 const ADVANCED_FIELDS = new Set<RunConfigField>([
@@ -38,14 +48,15 @@ export function RunConfigForm({ disabledReason }: { disabledReason: string | und
   const [{ fetching }, start] = useMutation(StartPipelineMutation);
   const disabled = disabledReason !== undefined;
 
-  const set = (field: RunConfigField) => (event: { target: { value: string } }) => {
-    setValues((current) => ({ ...current, [field]: event.target.value }));
+  const setValue = (field: RunConfigField, value: string) => {
+    setValues((current) => ({ ...current, [field]: value }));
     if (errors[field]) setErrors((current) => ({ ...current, [field]: undefined }));
   };
+  const set = (field: RunConfigField) => (event: { target: { value: string } }) => setValue(field, event.target.value);
 
   /** A new mode brings its own minimum allele frequency, unless that was edited. */
-  const setMode = (event: { target: { value: string } }) => {
-    const mode = callingModeOf(event.target.value);
+  const setMode = (value: string) => {
+    const mode = callingModeOf(value);
     setValues((current) => ({
       ...current,
       mode,
@@ -113,33 +124,29 @@ export function RunConfigForm({ disabledReason }: { disabledReason: string | und
     <form className="form run-form" onSubmit={submit} noValidate aria-labelledby="run-form-title">
       <h3 id="run-form-title">New run</h3>
       <div className="field-grid">
-        <div className="field">
-          <label htmlFor="run-source">Source</label>
-          <select id="run-source" name="source" value={values.source} onChange={set('source')} disabled={disabled}>
-            <option value="SIMULATED">Simulated reads</option>
-            <option value="FASTQ">FASTQ files</option>
-            <option value="DIRECTORY">Run folder (live)</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="run-mode">Calling mode</label>
-          <select
-            id="run-mode"
-            name="mode"
-            value={values.mode}
-            onChange={setMode}
-            disabled={disabled}
-            aria-describedby="run-mode-hint"
-          >
-            <option value="GERMLINE">Germline (genotypes)</option>
-            <option value="POPULATION">Population (allele frequencies)</option>
-          </select>
-          <p id="run-mode-hint" className="field-hint">
-            {values.mode === 'POPULATION'
+        <SelectField
+          id="run-source"
+          name="source"
+          label="Source"
+          value={values.source}
+          options={SOURCES}
+          onChange={(source) => setValue('source', source)}
+          disabled={disabled}
+        />
+        <SelectField
+          id="run-mode"
+          name="mode"
+          label="Calling mode"
+          value={values.mode}
+          options={MODES}
+          onChange={setMode}
+          disabled={disabled}
+          hint={
+            values.mode === 'POPULATION'
               ? 'a mixed sample: minority variants with per-strand counts and filters'
-              : 'one individual: genotypes'}
-          </p>
-        </div>
+              : 'one individual: genotypes'
+          }
+        />
         {number('minAlleleFrequency', 'Minimum allele frequency', 'the mode’s default: 0.15 germline, 0.02 population')}
         {values.source === 'DIRECTORY'
           ? input('directory', 'Run folder', 'followed until its end marker, in the server’s input directory')
@@ -178,14 +185,9 @@ export function RunConfigForm({ disabledReason }: { disabledReason: string | und
         </p>
       ) : null}
       <div className="button-row">
-        <button
-          type="submit"
-          className="button button-primary"
-          disabled={disabled || fetching}
-          aria-describedby={disabledReason ? 'start-reason' : undefined}
-        >
+        <SubmitButton id="start" className="button button-primary" disabledReason={disabledReason} busy={fetching}>
           Start
-        </button>
+        </SubmitButton>
         <button
           type="button"
           className="button button-ghost"

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import type { TrackAction } from '@/lib/genome/view';
+import { SelectField } from '../select-field';
 
 /** A contig as the picker lists it. */
 export interface ContigChoice {
@@ -38,28 +39,27 @@ export function TrackToolbar({
   return (
     <div className="track-toolbar">
       {samples.length > 1 ? (
-        <div className="field field-inline">
-          <label htmlFor={sampleId}>Track sample</label>
-          <select id={sampleId} value={sample} onChange={(event) => onSample(event.target.value)}>
-            {samples.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id={sampleId}
+          label="Track sample"
+          inline
+          value={sample}
+          options={samples.map((name) => ({ value: name, label: name }))}
+          onChange={onSample}
+        />
       ) : null}
       {contigs.length > 1 ? (
-        <div className="field field-inline">
-          <label htmlFor={contigId}>Track contig</label>
-          <select id={contigId} value={contig} onChange={(event) => onContig(event.target.value)}>
-            {contigs.map(({ name, length }) => (
-              <option key={name} value={name}>
-                {`${name} (${length.toLocaleString('en-US')} bp)`}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id={contigId}
+          label="Track contig"
+          inline
+          value={contig}
+          options={contigs.map(({ name, length }) => ({
+            value: name,
+            label: `${name} (${length.toLocaleString('en-US')} bp)`,
+          }))}
+          onChange={onContig}
+        />
       ) : null}
       <fieldset className="track-buttons" aria-label="Zoom and pan">
         {BUTTONS.map(({ action, label, text }) => (
