@@ -50,7 +50,8 @@
 //! or the user's cache, and mapped back), `packed`, `words`, `prefetch`,
 //! `trim`, `seed` (seeding and voting), `placement` (long and short seeds,
 //! choosing among candidates), `candidate_alignment` (one candidate:
-//! `ungapped` fast path, `banded` alignment, widening), `split` (split
+//! `ungapped` fast path, `banded` alignment (its `scoring`, `fill` and
+//! `traceback`), widening), `split` (split
 //! reads), `insert_size` and `pairs` (mates placed as pairs), `mapper` (the entry points), `events` (placement and events),
 //! `alignments` (the result types), `read_batch`, `options`, `bases`,
 //! `error`.

@@ -3,7 +3,7 @@
 //! prepared transcript base for base, so the edited transcript is a copy
 //! with those bases replaced and the edited protein a copy with only the
 //! codons holding them translated again. Anything else (indels, a change
-//! across a segment's end) is left to the general edit in `predict`.
+//! across a segment's end) is left to the general edit in `edit`.
 
 use std::ops::Range;
 
