@@ -207,6 +207,17 @@ impl ReferenceIndex {
         self.table.is_mapped()
     }
 
+    /// Drops the pages of a mapped index file from this process's resident
+    /// memory, once no read is being aligned: a later seed lookup reads them
+    /// back from the page cache (or the disk). Nothing for tables built in
+    /// memory.
+    pub fn drop_resident_pages(&self) -> std::io::Result<()> {
+        self.table.drop_resident_pages()?;
+        self.short_table
+            .as_ref()
+            .map_or(Ok(()), KmerTable::drop_resident_pages)
+    }
+
     /// Marks contig `contig` circular: its end joins its start, so a read
     /// may align across the origin and a deletion may span it.
     pub fn set_circular(&mut self, contig: usize) {
