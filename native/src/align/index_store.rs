@@ -8,7 +8,7 @@ use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use super::index::{concatenate, IndexOptions};
+use super::index::{concatenate, Concatenated, IndexOptions};
 use super::index_file::{read, write, Rejection, SourceStamp};
 use super::index_location::index_candidates;
 use super::table_build::ProgressSink;
@@ -62,8 +62,28 @@ where
     N: Into<String>,
     I: IntoIterator<Item = (N, &'a [u8])>,
 {
+    options.checked()?;
+    open_or_build_concatenated(
+        reference,
+        index_dir,
+        concatenate(contigs)?,
+        circular,
+        options,
+        progress,
+    )
+}
+
+/// [`open_or_build`] over contigs already concatenated (e.g. shared with
+/// their reference by [`super::share_contigs`]).
+pub fn open_or_build_concatenated(
+    reference: &Path,
+    index_dir: Option<&Path>,
+    concatenated: Concatenated,
+    circular: &[usize],
+    options: &IndexOptions,
+    progress: ProgressSink,
+) -> Result<StoredIndex, AlignError> {
     let options = options.checked()?;
-    let concatenated = concatenate(contigs)?;
     let mut is_circular = vec![false; concatenated.0.len()];
     for &contig in circular {
         is_circular[contig] = true;
