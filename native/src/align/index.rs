@@ -242,6 +242,17 @@ impl ReferenceIndex {
         }
     }
 
+    /// The contigs and bases without the seed tables (which are dropped), and
+    /// which contigs are circular.
+    pub(super) fn into_contigs(self) -> (Concatenated, Vec<bool>) {
+        let circular = self
+            .circular
+            .iter()
+            .map(|bases| !bases.is_empty())
+            .collect();
+        ((self.names, self.offsets, self.sequence), circular)
+    }
+
     /// The table of the long seeds.
     pub(super) fn table(&self) -> &KmerTable {
         &self.table

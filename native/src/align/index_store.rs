@@ -131,7 +131,7 @@ pub fn open_or_build_concatenated(
             }
         }
     }
-    let index = with_circular(
+    let mut index = with_circular(
         ReferenceIndex::build(concatenated, options, progress),
         circular,
     );
@@ -141,6 +141,7 @@ pub fn open_or_build_concatenated(
         for path in &candidates {
             match save(path, &index, source, options, progress) {
                 Ok(()) => {
+                    index = mapped_as_saved(index, path, source, options, circular, progress);
                     file = Some(path.clone());
                     break;
                 }
@@ -161,6 +162,30 @@ pub fn open_or_build_concatenated(
         rebuilt_because,
         warnings,
     })
+}
+
+/// `index` just saved as `path`, its tables freed and mapped from the file
+/// as a later run maps them: the pages of a mapped table can leave resident
+/// memory ([`ReferenceIndex::drop_resident_pages`]), a built one's cannot.
+/// Built again in the unlikely case the file cannot be read back.
+fn mapped_as_saved(
+    index: ReferenceIndex,
+    path: &Path,
+    source: SourceStamp,
+    options: &IndexOptions,
+    circular: &[usize],
+    progress: ProgressSink,
+) -> ReferenceIndex {
+    // Freed before the file is read, so the tables are never resident twice.
+    let (contigs, is_circular) = index.into_contigs();
+    let tables = File::open(path)
+        .map_err(|e| Rejection::Corrupt(e.to_string()))
+        .and_then(|file| read(&file, source, options, &contigs, &is_circular, progress));
+    let index = match tables {
+        Ok((table, short)) => ReferenceIndex::from_parts(contigs, table, short),
+        Err(_) => ReferenceIndex::build(contigs, options, progress),
+    };
+    with_circular(index, circular)
 }
 
 /// `index` with the contigs numbered in `circular` joined at their origin.
@@ -248,6 +273,8 @@ mod tests {
         fs::write(&path, b">chr1\n").unwrap();
         let built = open(&path, &bases, &[1]);
         assert!(!built.mapped && built.warnings.is_empty());
+        // Saved, its tables are read back from the file as the next run reads them.
+        assert!(built.index.is_mapped() && built.index.is_circular(1));
         assert_eq!(built.file.as_deref(), Some(index_path(&path).as_path()));
         let mapped = open(&path, &bases, &[1]);
         assert!(mapped.mapped && mapped.index.is_mapped() && mapped.index.is_circular(1));
