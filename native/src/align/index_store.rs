@@ -178,9 +178,10 @@ fn mapped_as_saved(
 ) -> ReferenceIndex {
     // Freed before the file is read, so the tables are never resident twice.
     let (contigs, is_circular) = index.into_contigs();
+    // Checking a file just written is no stage of its own to report.
     let tables = File::open(path)
         .map_err(|e| Rejection::Corrupt(e.to_string()))
-        .and_then(|file| read(&file, source, options, &contigs, &is_circular, progress));
+        .and_then(|file| read(&file, source, options, &contigs, &is_circular, &|_| {}));
     let index = match tables {
         Ok((table, short)) => ReferenceIndex::from_parts(contigs, table, short),
         Err(_) => ReferenceIndex::build(contigs, options, progress),
