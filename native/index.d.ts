@@ -51,6 +51,14 @@ export declare class AlignerIndex {
    */
   static fromHandle(handle: number): AlignerIndex
   /**
+   * Drops the pages of the mapped `.hix` file from this process's resident
+   * memory (a no-op for an index built in memory and not saved): call it
+   * when no more reads will be aligned for a while, e.g. at a run's end,
+   * before its calls are made. Seed lookups still work afterwards, reading
+   * the pages back from the page cache or the disk.
+   */
+  dropResidentPages(): void
+  /**
    * Drops the registry entry, so `fromHandle` no longer opens this index.
    * The index itself lives on while JavaScript objects (this one, other
    * threads' indexes, detectors, pileups) hold it. Safe to call twice.

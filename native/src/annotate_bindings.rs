@@ -57,7 +57,7 @@ impl Task for LoadAnnotation {
                     .iter()
                     .map(|contig| ContigSequence {
                         name: contig.name.clone(),
-                        sequence: contig.sequence.clone(),
+                        sequence: contig.sequence.to_vec(),
                         circular: false,
                     })
                     .collect(),

@@ -190,24 +190,31 @@ impl Task for BuildIndex {
                     })
                 })
                 .collect::<error::Result<Vec<usize>>>()?;
-            let contigs = contigs
-                .iter()
-                .map(|c| (c.name.as_str(), c.sequence.as_slice()));
+            // A loaded reference's contigs lie end to end in one buffer: the
+            // index shares it rather than holding a second copy (1 B/base).
+            let concatenated = match align::share_contigs(
+                contigs.iter().map(|c| (c.name.as_str(), &c.sequence)),
+            ) {
+                Some(shared) => shared,
+                None => {
+                    align::concatenate(contigs.iter().map(|c| (c.name.as_str(), &*c.sequence)))?
+                }
+            };
             let options = IndexOptions {
                 kmer_length,
                 ..IndexOptions::default()
             };
             if let Some(path) = &self.reference_path {
-                return Ok(align::open_or_build(
+                return Ok(align::open_or_build_concatenated(
                     path,
                     self.index_dir.as_deref(),
-                    contigs,
+                    concatenated,
                     &circular,
                     &options,
                     &progress,
                 )?);
             }
-            let mut index = ReferenceIndex::new_with_progress(contigs, &options, &progress)?;
+            let mut index = ReferenceIndex::from_concatenated(concatenated, &options, &progress)?;
             for &contig in &circular {
                 index.set_circular(contig);
             }
@@ -319,6 +326,18 @@ impl AlignerIndex {
             })
         };
         open().map_err(to_js)
+    }
+
+    /// Drops the pages of the mapped `.hix` file from this process's resident
+    /// memory (a no-op for an index built in memory and not saved): call it
+    /// when no more reads will be aligned for a while, e.g. at a run's end,
+    /// before its calls are made. Seed lookups still work afterwards, reading
+    /// the pages back from the page cache or the disk.
+    #[napi]
+    pub fn drop_resident_pages(&self) -> Result<()> {
+        self.inner
+            .drop_resident_pages()
+            .map_err(|e| to_js(HelixError::io("the mapped aligner index", e)))
     }
 
     /// Drops the registry entry, so `fromHandle` no longer opens this index.

@@ -28,6 +28,7 @@ pub mod reference;
 pub mod reference_bindings;
 pub mod rng;
 pub mod sample_bindings;
+pub mod shared_bases;
 pub mod simulate;
 pub mod simulate_files;
 pub mod simulate_files_bindings;

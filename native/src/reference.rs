@@ -8,14 +8,17 @@ use std::path::Path;
 use crate::error::{HelixError, Result};
 use crate::files::{open_input, Output, READ_BUFFER};
 use crate::rng::{Rng, Stream};
+use crate::shared_bases::SharedBases;
+use std::sync::Arc;
 
 /// One named sequence of a reference, bases upper-case `ACGTN`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Contig {
     /// First word of the FASTA header.
     pub name: String,
-    /// Bases, upper case; IUPAC ambiguity codes become `N`.
-    pub sequence: Vec<u8>,
+    /// Bases, upper case; IUPAC ambiguity codes become `N`. A loaded
+    /// reference's contigs are consecutive ranges of one buffer.
+    pub sequence: SharedBases,
 }
 
 /// A reference genome: one or more contigs.
@@ -63,7 +66,9 @@ impl Reference {
     /// Parses FASTA text from `reader`; errors name `input` and the line.
     pub fn parse_fasta(reader: impl Read, input: &str) -> Result<Self> {
         let mut reader = BufReader::with_capacity(READ_BUFFER, reader);
-        let mut contigs: Vec<Contig> = Vec::new();
+        // Names and where each contig starts in `bases`, all contigs' bases end to end.
+        let mut contigs: Vec<(String, usize)> = Vec::new();
+        let mut bases: Vec<u8> = Vec::new();
         let mut header_lines: Vec<u64> = Vec::new();
         let mut names = HashSet::new();
         let mut line = Vec::with_capacity(256);
@@ -103,22 +108,19 @@ impl Reference {
                             format!("line {line_number}: duplicate sequence name '{name}'"),
                         ));
                     }
-                    Self::check_not_empty(&contigs, &header_lines, input)?;
-                    contigs.push(Contig {
-                        name,
-                        sequence: Vec::new(),
-                    });
+                    Self::check_not_empty(&contigs, bases.len(), &header_lines, input)?;
+                    contigs.push((name, bases.len()));
                     header_lines.push(line_number);
                 }
                 Some(_) => {
-                    let Some(contig) = contigs.last_mut() else {
+                    if contigs.is_empty() {
                         return Err(HelixError::format(
                             input,
                             format!(
                                 "line {line_number}: expected a '>' header before any sequence; is it FASTA?"
                             ),
                         ));
-                    };
+                    }
                     for (column, &c) in line.iter().enumerate() {
                         match BASES[c as usize] {
                             0 => {
@@ -132,7 +134,7 @@ impl Reference {
                                 ))
                             }
                             1 => {}
-                            base => contig.sequence.push(base),
+                            base => bases.push(base),
                         }
                     }
                 }
@@ -147,16 +149,39 @@ impl Reference {
                 "no sequences found (no '>' header); is it FASTA?",
             ));
         }
-        Self::check_not_empty(&contigs, &header_lines, input)?;
+        Self::check_not_empty(&contigs, bases.len(), &header_lines, input)?;
+        bases.shrink_to_fit();
+        let bases = Arc::new(bases);
+        let ends: Vec<usize> = contigs
+            .iter()
+            .skip(1)
+            .map(|&(_, start)| start)
+            .chain([bases.len()])
+            .collect();
+        let contigs = contigs
+            .into_iter()
+            .zip(ends)
+            .map(|((name, start), end)| Contig {
+                name,
+                sequence: SharedBases::slice(&bases, start..end),
+            })
+            .collect();
         Ok(Self { contigs })
     }
 
-    fn check_not_empty(contigs: &[Contig], header_lines: &[u64], input: &str) -> Result<()> {
-        if let (Some(last), Some(line)) = (contigs.last(), header_lines.last()) {
-            if last.sequence.is_empty() {
+    /// Fails when the last contig (starting at `start` of the bases read so
+    /// far, `read`) has no bases.
+    fn check_not_empty(
+        contigs: &[(String, usize)],
+        read: usize,
+        header_lines: &[u64],
+        input: &str,
+    ) -> Result<()> {
+        if let (Some((name, start)), Some(line)) = (contigs.last(), header_lines.last()) {
+            if *start == read {
                 return Err(HelixError::format(
                     input,
-                    format!("line {line}: sequence '{}' has no bases", last.name),
+                    format!("line {line}: sequence '{name}' has no bases"),
                 ));
             }
         }
@@ -193,7 +218,7 @@ impl Reference {
         Ok(Self {
             contigs: vec![Contig {
                 name: name.to_string(),
-                sequence,
+                sequence: sequence.into(),
             }],
         })
     }

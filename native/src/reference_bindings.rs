@@ -117,7 +117,7 @@ impl Reference {
             Either::B(index) => self.inner.contigs.get(*index as usize),
         };
         match found {
-            Some(c) => Ok(Buffer::from(c.sequence.clone())),
+            Some(c) => Ok(Buffer::from(&*c.sequence)),
             None => Err(to_js(HelixError::option(
                 "contig",
                 format!("no contig {}", describe_contig(&contig)),

@@ -2,14 +2,17 @@
  * Aligner index at scale: bytes per reference base and build seconds at 5 Mbp and 100 Mbp of
  * simulated reference and 1 Gbp of random sequence, cold (built and saved as `.hix`) and mapped
  * (reopened from the `.hix`), beside `minimap2 -x sr -t 2 -d` on the same FASTA in the same run;
- * then `helix analyze` at 5 Mbp and 100 Mbp, the first run (building its index) and the next
- * (mapping it): reads/s and peak resident memory against the 1 GB target at 100 Mbp, beside
+ * then `helix analyze` at 5 Mbp and 100 Mbp with reads for 10× depth (3.3 M pairs of 150 bp at
+ * 100 Mbp), the first run (building its index) and the next (mapping it): reads/s and peak
+ * resident memory against the 1 GB target at 100 Mbp, beside
  * `minimap2 -x sr -t 2 -a` mapping the same reads, so what the genome's size costs any mapper is
  * seen apart from what it costs helix; and at 1 Gbp a shorter run's peak memory against 8 GB. Each
  * build runs in a process of its own (`bench/index-open.ts`) so its peak memory is its own.
  *
  *   npx tsx bench/index-scale.ts            (INDEX_SCALE_SIZES=5e6,1e8 to skip the 1 Gbp one;
- *                                            INDEX_SCALE_PAIRS, INDEX_SCALE_GBP_PAIRS read pairs)
+ *                                            INDEX_SCALE_DEPTH depth, default 10, or
+ *                                            INDEX_SCALE_PAIRS read pairs; INDEX_SCALE_GBP_PAIRS
+ *                                            read pairs at 1 Gbp, default 50,000)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -19,7 +22,10 @@ import { fileURLToPath } from 'node:url';
 import { simulateToFiles } from '@helix/native';
 
 const sizes = (process.env.INDEX_SCALE_SIZES ?? '5e6,1e8,1e9').split(',').map(Number);
-const analyzePairs = Number(process.env.INDEX_SCALE_PAIRS ?? 250_000);
+const depth = Number(process.env.INDEX_SCALE_DEPTH ?? 10);
+/** Read pairs of 2 × 150 bp for `depth` over `size` bases, unless INDEX_SCALE_PAIRS sets them. */
+const analyzePairs = (size: number) =>
+  process.env.INDEX_SCALE_PAIRS ? Number(process.env.INDEX_SCALE_PAIRS) : Math.round((size * depth) / 300);
 const gbpPairs = Number(process.env.INDEX_SCALE_GBP_PAIRS ?? 50_000);
 /** Peak resident memory `helix analyze` is allowed (issue 19): 1 GB at 100 Mbp, 8 GB at 1 Gbp. */
 const memoryTarget = (size: number) => (size >= 1e9 ? 8e9 : size >= 1e8 ? 1e9 : undefined);
@@ -28,7 +34,7 @@ const indexOpen = fileURLToPath(new URL('./index-open.ts', import.meta.url));
 const hasMinimap2 = spawnSync('minimap2', ['--version'], { stdio: 'ignore' }).status === 0;
 
 function line(label: string, value: string): void {
-  console.log(`${label.padEnd(40)} ${value}`);
+  console.log(`${label.padEnd(50)} ${value}`);
 }
 
 const perBase = (bytes: number, bases: number) => `${(bytes / bases).toFixed(2)} B/base`;
@@ -83,7 +89,7 @@ try {
   for (const size of sizes) {
     const label = size >= 1e9 ? `${size / 1e9} Gbp random` : `${size / 1e6} Mbp simulated`;
     const fasta = file(`ref-${size}.fa`);
-    const pairs = size >= 1e9 ? gbpPairs : analyzePairs;
+    const pairs = size >= 1e9 ? gbpPairs : analyzePairs(size);
     const reads = [file(`r1-${size}.fq`), file(`r2-${size}.fq`)];
     await simulateToFiles({
       referenceLength: size,
@@ -150,16 +156,16 @@ try {
         '--vcf',
         file('calls.vcf'),
       ]);
-    const readCount = (pairs * 2).toLocaleString('en-US');
+    const readCount = `${(pairs * 2).toLocaleString('en-US')} reads (${((pairs * 300) / size).toFixed(1)}×)`;
     if (size < 1e9) {
       const first = await analyze(file(`indexes-${size}`));
-      line(`helix analyze, ${readCount} reads, first run`, `${first.seconds.toFixed(2)} s (builds the index)`);
+      line(`helix analyze, ${readCount}, first run`, `${first.seconds.toFixed(2)} s (builds the index)`);
       line('  peak resident memory', peak(first.peakBytes, target));
     }
     const next = await analyze(undefined);
     const readsPerSecond = (pairs * 2) / next.seconds;
     line(
-      `helix analyze, ${readCount} reads${size < 1e9 ? ', next run' : ''}`,
+      `helix analyze, ${readCount}${size < 1e9 ? ', next run' : ''}`,
       `${next.seconds.toFixed(2)} s (maps the index)`,
     );
     line('  reads/s (with reading the reference)', Math.round(readsPerSecond).toLocaleString('en-US'));

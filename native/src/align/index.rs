@@ -9,6 +9,7 @@ use super::kmer_table::KmerTable;
 use super::sampling::Sampling;
 use super::table_build::{build_tables, ProgressSink, TableSpec};
 use super::AlignError;
+use crate::shared_bases::SharedBases;
 
 /// Largest reference (sum of contig lengths) the index accepts: positions are
 /// stored in 31 bits.
@@ -88,8 +89,9 @@ pub struct ReferenceIndex {
     names: Vec<String>,
     /// Start of each contig in global coordinates, plus the total length.
     offsets: Vec<u32>,
-    /// All contigs, upper-case `ACGTN`.
-    sequence: Vec<u8>,
+    /// All contigs, upper-case `ACGTN` (shared with the reference they were
+    /// read from when it holds them end to end, see [`share_contigs`]).
+    sequence: SharedBases,
     table: KmerTable,
     /// Per contig: its bases twice over when circular, else empty.
     circular: Vec<Vec<u8>>,
@@ -108,10 +110,10 @@ fn short_kmer_length(total: usize, k: usize) -> Option<usize> {
 
 /// The contigs' names, their offsets (plus the total length) and their
 /// bases concatenated.
-pub(super) type Concatenated = (Vec<String>, Vec<u32>, Vec<u8>);
+pub type Concatenated = (Vec<String>, Vec<u32>, SharedBases);
 
-/// Concatenates `contigs` (name, bases), normalising the bases.
-pub(super) fn concatenate<'a, N, I>(contigs: I) -> Result<Concatenated, AlignError>
+/// Concatenates `contigs` (name, bases), normalising the bases (a copy).
+pub fn concatenate<'a, N, I>(contigs: I) -> Result<Concatenated, AlignError>
 where
     N: Into<String>,
     I: IntoIterator<Item = (N, &'a [u8])>,
@@ -132,7 +134,46 @@ where
         return Err(AlignError::EmptyReference);
     }
     offsets.push(sequence.len() as u32);
-    Ok((names, offsets, sequence))
+    Ok((names, offsets, sequence.into()))
+}
+
+/// `contigs` (name, bases) concatenated without a copy: `Some` when their
+/// bases are consecutive ranges of one buffer, from its start to its end, and
+/// already normalised (`ACGTN`), as a loaded reference's are; the index then
+/// shares that buffer. `None` otherwise, or when [`concatenate`] would refuse
+/// them (empty, too long): copy them with it.
+pub fn share_contigs<'a, N, I>(contigs: I) -> Option<Concatenated>
+where
+    N: Into<String>,
+    I: IntoIterator<Item = (N, &'a SharedBases)>,
+{
+    let mut names = Vec::new();
+    let mut offsets = vec![0u32];
+    let mut first: Option<&SharedBases> = None;
+    let mut last: Option<&SharedBases> = None;
+    for (name, bases) in contigs {
+        if let Some(previous) = last {
+            if !previous.continues_into(bases) {
+                return None;
+            }
+        }
+        first.get_or_insert(bases);
+        last = Some(bases);
+        names.push(name.into());
+        let end = u64::from(*offsets.last().expect("starts with 0")) + bases.len() as u64;
+        if end > MAX_REFERENCE_LENGTH {
+            return None;
+        }
+        offsets.push(end as u32);
+    }
+    let (buffer, start) = first?.buffer();
+    let (_, end) = last?.buffer();
+    let whole = start.start == 0 && end.end == buffer.len() && !buffer.is_empty();
+    let normalised = || buffer.iter().all(|&b| NORMALISED[b as usize] == b);
+    (whole && normalised()).then(|| {
+        let sequence = SharedBases::slice(buffer, 0..buffer.len());
+        (names, offsets, sequence)
+    })
 }
 
 impl ReferenceIndex {
@@ -157,8 +198,18 @@ impl ReferenceIndex {
         N: Into<String>,
         I: IntoIterator<Item = (N, &'a [u8])>,
     {
+        Self::from_concatenated(concatenate(contigs)?, options, progress)
+    }
+
+    /// [`Self::new_with_progress`] over contigs already concatenated (e.g.
+    /// shared with their reference by [`share_contigs`]).
+    pub fn from_concatenated(
+        concatenated: Concatenated,
+        options: &IndexOptions,
+        progress: ProgressSink,
+    ) -> Result<Self, AlignError> {
         let options = options.checked()?;
-        Ok(Self::build(concatenate(contigs)?, options, progress))
+        Ok(Self::build(concatenated, options, progress))
     }
 
     /// Builds the index over concatenated contigs with checked `options`,
@@ -191,6 +242,17 @@ impl ReferenceIndex {
         }
     }
 
+    /// The contigs and bases without the seed tables (which are dropped), and
+    /// which contigs are circular.
+    pub(super) fn into_contigs(self) -> (Concatenated, Vec<bool>) {
+        let circular = self
+            .circular
+            .iter()
+            .map(|bases| !bases.is_empty())
+            .collect();
+        ((self.names, self.offsets, self.sequence), circular)
+    }
+
     /// The table of the long seeds.
     pub(super) fn table(&self) -> &KmerTable {
         &self.table
@@ -205,6 +267,17 @@ impl ReferenceIndex {
     /// Whether the seed tables are read in place from a mapped index file.
     pub fn is_mapped(&self) -> bool {
         self.table.is_mapped()
+    }
+
+    /// Drops the pages of a mapped index file from this process's resident
+    /// memory, once no read is being aligned: a later seed lookup reads them
+    /// back from the page cache (or the disk). Nothing for tables built in
+    /// memory.
+    pub fn drop_resident_pages(&self) -> std::io::Result<()> {
+        self.table.drop_resident_pages()?;
+        self.short_table
+            .as_ref()
+            .map_or(Ok(()), KmerTable::drop_resident_pages)
     }
 
     /// Marks contig `contig` circular: its end joins its start, so a read
@@ -301,6 +374,35 @@ impl ReferenceIndex {
 mod tests {
     use super::*;
     use crate::align::testing::index_of;
+    use crate::reference::Reference;
+
+    #[test]
+    fn shares_the_bases_of_a_loaded_reference_instead_of_copying_them() {
+        let reference = Reference::parse_fasta(&b">a\nACGTNNACGT\n>b\nACGT\n"[..], "test").unwrap();
+        let named = || {
+            reference
+                .contigs
+                .iter()
+                .map(|c| (c.name.as_str(), &c.sequence))
+        };
+        let shared = share_contigs(named()).expect("one buffer, end to end");
+        let index =
+            ReferenceIndex::from_concatenated(shared, &IndexOptions::default(), &|_| {}).unwrap();
+        let (buffer, _) = reference.contigs[0].sequence.buffer();
+        assert_eq!(index.global_sequence().as_ptr(), buffer.as_ptr());
+        assert_eq!(index.contig_sequence(1), b"ACGT");
+        assert_eq!(index.contig_offset(1), 10);
+        // Out of order, or from buffers of their own, the contigs are copied.
+        let reversed = reference
+            .contigs
+            .iter()
+            .rev()
+            .map(|c| (c.name.as_str(), &c.sequence));
+        assert!(share_contigs(reversed).is_none());
+        let own = SharedBases::from(b"acgt".to_vec());
+        assert!(share_contigs([("lower", &own)]).is_none());
+        assert!(share_contigs([("first", &reference.contigs[0].sequence)]).is_none());
+    }
 
     #[test]
     fn index_rejects_bad_input() {

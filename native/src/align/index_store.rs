@@ -8,7 +8,7 @@ use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use super::index::{concatenate, IndexOptions};
+use super::index::{concatenate, Concatenated, IndexOptions};
 use super::index_file::{read, write, Rejection, SourceStamp};
 use super::index_location::index_candidates;
 use super::table_build::ProgressSink;
@@ -62,8 +62,28 @@ where
     N: Into<String>,
     I: IntoIterator<Item = (N, &'a [u8])>,
 {
+    options.checked()?;
+    open_or_build_concatenated(
+        reference,
+        index_dir,
+        concatenate(contigs)?,
+        circular,
+        options,
+        progress,
+    )
+}
+
+/// [`open_or_build`] over contigs already concatenated (e.g. shared with
+/// their reference by [`super::share_contigs`]).
+pub fn open_or_build_concatenated(
+    reference: &Path,
+    index_dir: Option<&Path>,
+    concatenated: Concatenated,
+    circular: &[usize],
+    options: &IndexOptions,
+    progress: ProgressSink,
+) -> Result<StoredIndex, AlignError> {
     let options = options.checked()?;
-    let concatenated = concatenate(contigs)?;
     let mut is_circular = vec![false; concatenated.0.len()];
     for &contig in circular {
         is_circular[contig] = true;
@@ -111,7 +131,7 @@ where
             }
         }
     }
-    let index = with_circular(
+    let mut index = with_circular(
         ReferenceIndex::build(concatenated, options, progress),
         circular,
     );
@@ -121,6 +141,7 @@ where
         for path in &candidates {
             match save(path, &index, source, options, progress) {
                 Ok(()) => {
+                    index = mapped_as_saved(index, path, source, options, circular, progress);
                     file = Some(path.clone());
                     break;
                 }
@@ -141,6 +162,31 @@ where
         rebuilt_because,
         warnings,
     })
+}
+
+/// `index` just saved as `path`, its tables freed and mapped from the file
+/// as a later run maps them: the pages of a mapped table can leave resident
+/// memory ([`ReferenceIndex::drop_resident_pages`]), a built one's cannot.
+/// Built again in the unlikely case the file cannot be read back.
+fn mapped_as_saved(
+    index: ReferenceIndex,
+    path: &Path,
+    source: SourceStamp,
+    options: &IndexOptions,
+    circular: &[usize],
+    progress: ProgressSink,
+) -> ReferenceIndex {
+    // Freed before the file is read, so the tables are never resident twice.
+    let (contigs, is_circular) = index.into_contigs();
+    // Checking a file just written is no stage of its own to report.
+    let tables = File::open(path)
+        .map_err(|e| Rejection::Corrupt(e.to_string()))
+        .and_then(|file| read(&file, source, options, &contigs, &is_circular, &|_| {}));
+    let index = match tables {
+        Ok((table, short)) => ReferenceIndex::from_parts(contigs, table, short),
+        Err(_) => ReferenceIndex::build(contigs, options, progress),
+    };
+    with_circular(index, circular)
 }
 
 /// `index` with the contigs numbered in `circular` joined at their origin.
@@ -228,6 +274,8 @@ mod tests {
         fs::write(&path, b">chr1\n").unwrap();
         let built = open(&path, &bases, &[1]);
         assert!(!built.mapped && built.warnings.is_empty());
+        // Saved, its tables are read back from the file as the next run reads them.
+        assert!(built.index.is_mapped() && built.index.is_circular(1));
         assert_eq!(built.file.as_deref(), Some(index_path(&path).as_path()));
         let mapped = open(&path, &bases, &[1]);
         assert!(mapped.mapped && mapped.index.is_mapped() && mapped.index.is_circular(1));

@@ -97,6 +97,13 @@ impl KmerTable {
         self.entries.is_mapped()
     }
 
+    /// Drops the table's mapped pages from resident memory (see
+    /// [`Words::drop_resident_pages`]); nothing for a table built in memory.
+    pub(super) fn drop_resident_pages(&self) -> std::io::Result<()> {
+        self.bucket_starts.drop_resident_pages()?;
+        self.entries.drop_resident_pages()
+    }
+
     /// The k-mer a seed at `offset` of `read` (normalised) looks up, as (read
     /// offset, canonical k-mer, orientation): the window's minimizer in a
     /// minimizer table, the k-mer at `offset` in a strided one.

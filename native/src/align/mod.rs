@@ -93,10 +93,12 @@ pub use alignments::{
 };
 pub use bases::reverse_complement;
 pub use error::AlignError;
-pub use index::{IndexOptions, ReferenceIndex, MAX_REFERENCE_LENGTH};
+pub use index::{
+    concatenate, share_contigs, Concatenated, IndexOptions, ReferenceIndex, MAX_REFERENCE_LENGTH,
+};
 pub use index_file::SourceStamp;
 pub use index_location::{index_path, index_path_in, user_cache_dir};
-pub use index_store::{open_or_build, StoredIndex};
+pub use index_store::{open_or_build, open_or_build_concatenated, StoredIndex};
 pub use insert_size::{InsertSize, InsertSizeModel};
 pub use mapper::Mapper;
 pub use options::MapperOptions;

@@ -5,7 +5,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use memmap2::Mmap;
+use memmap2::{Mmap, UncheckedAdvice};
 
 /// Plain integers any bit pattern of which is a value (so a mapped file can
 /// be read as an array of them).
@@ -64,6 +64,19 @@ impl<T: Word> Words<T> {
     /// Whether the array is a view of a mapped file.
     pub(super) fn is_mapped(&self) -> bool {
         matches!(self.owner, Owner::Mapped(_))
+    }
+
+    /// Drops the pages of the mapped file (the whole mapping) from this
+    /// process's resident memory; the next read of them maps them again from
+    /// the page cache or the disk. Nothing for an owned array.
+    pub(super) fn drop_resident_pages(&self) -> std::io::Result<()> {
+        match &self.owner {
+            // SAFETY: the mapping is shared and read-only, of a file never
+            // written in place (see `deref`): pages dropped are read back
+            // unchanged from the file, so no view of them changes.
+            Owner::Mapped(map) => unsafe { map.unchecked_advise(UncheckedAdvice::DontNeed) },
+            Owner::Owned(_) => Ok(()),
+        }
     }
 }
 

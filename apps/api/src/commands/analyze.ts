@@ -13,10 +13,10 @@ import { type Database, openDatabase } from '../db/database.js';
 import { PostgresResultStore } from '../db/result-store.js';
 import { loadConfigWith } from '../env.js';
 import { createLogger } from '../logger.js';
-import { MemoryResultStore } from '../pipeline/memory-store.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import type { ResultStore, SampleRecord } from '../pipeline/records.js';
 import { runSampleName } from '../pipeline/sample-name.js';
+import { VariantlessMemoryStore } from '../pipeline/variantless-store.js';
 import { callsForVcf } from '../vcf/population.js';
 import { sortForVcf, vcfHeader } from '../vcf/writer.js';
 import { AnnotationRefusedError, annotatedBatches, writeVcf } from './analyze-vcf.js';
@@ -80,7 +80,8 @@ export async function analyze(args: string[]): Promise<void> {
   const config = loadConfigWith(values['index-dir'] === undefined ? {} : { HELIX_INDEX_DIR: values['index-dir'] });
   const { indexDir } = config;
   let database: Database | undefined;
-  let store: ResultStore = new MemoryResultStore();
+  // Without --db nothing reads the variant rows back: the VCF is written from the run's outcome.
+  let store: ResultStore = new VariantlessMemoryStore();
   if (values.db) {
     database = await openDatabase({
       databaseUrl: config.databaseUrl,

@@ -1,4 +1,4 @@
-import type { Reference } from '@helix/native';
+import type { Reference, VariantCall } from '@helix/native';
 import { SiteAnnotator } from '../annotate/site-annotator.js';
 import { CallScheduler, DEFAULT_CALL_SHARE } from './call-scheduler.js';
 import type { RunConfig } from './config.js';
@@ -14,9 +14,13 @@ import { RunLedger } from './run-ledger.js';
 import { openRun } from './run-opening.js';
 import { RunSamples } from './run-samples.js';
 import type { ResumedRun, RunOutcome, RunServices, SampleCallSet } from './run-services.js';
+import type { SampleProgress } from './sample-calls.js';
 import type { LiveGenome } from './sample-coverage.js';
 import { BatchedSink } from './sink.js';
 import { removeStaleCandidates, VariantPublisher } from './variant-publisher.js';
+
+/** Calls published at once, the sink drained between two such slices (a few sink writes' worth). */
+const CALLS_PER_PUBLISH = 2_000;
 
 export type { ResumedRun, RunOutcome, RunServices, SampleCallSet } from './run-services.js';
 
@@ -228,7 +232,7 @@ export class ActiveRun {
     const calls = await sample.update();
     // Batches may have landed while the call ran: its alarms carry the progress as it settled, which
     // counts every read the call may have seen.
-    this.#variants.publish(calls, sample.name, sample.progress);
+    await this.#publishInSlices(calls, sample.name, sample.progress);
   }
 
   /** Every call of every sample as it stands (for the final write and the VCF), in first-seen order. */
@@ -266,9 +270,12 @@ export class ActiveRun {
   async #conclude(status: RunStatusKind): Promise<RunOutcome> {
     // A call under way still publishes its alarms before the final calls are made.
     await this.#calls.close();
+    // No read is aligned from here on: the mapped index (~4 B/base) leaves resident memory before
+    // the final calls take theirs.
+    this.#inputs.index.dropResidentPages();
     const sampleCalls = await this.allCalls();
     for (const [index, { sample, calls }] of sampleCalls.entries()) {
-      this.#variants.publish(calls, sample, this.#samples.all[index]?.progress);
+      await this.#publishInSlices(calls, sample, this.#samples.all[index]?.progress);
     }
     await this.sink.drain();
     await removeStaleCandidates(this.#services.store, this.runId, sampleCalls);
@@ -295,6 +302,18 @@ export class ActiveRun {
       samples,
       coverage,
     };
+  }
+
+  /**
+   * Publishes `calls` of `sample` {@link CALLS_PER_PUBLISH} at a time, the sink drained between two
+   * slices: a 100 Mbp genome's ~91 k records (with their histories, and the sink's map of them) held
+   * at once took 200–300 MiB more than a slice does. Calls that fit one slice are published at once.
+   */
+  async #publishInSlices(calls: VariantCall[], sample: string, progress: SampleProgress | undefined): Promise<void> {
+    for (let from = 0; from < calls.length; from += CALLS_PER_PUBLISH) {
+      if (from > 0) await this.sink.drain();
+      this.#variants.publish(calls.slice(from, from + CALLS_PER_PUBLISH), sample, progress);
+    }
   }
 
   /** Before new files: a resumed run's warnings, and its DONE files read again into their samples' pileups. */
