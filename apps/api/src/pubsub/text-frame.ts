@@ -33,15 +33,24 @@ function writeTextHeader(target: Buffer, length: number): number {
 /** The size of the header {@link writeTextHeader} writes for `length` bytes. */
 const headerSize = (length: number) => (length < 126 ? 2 : length < 0x1_0000 ? 4 : 10);
 
+/** The WebSocket text frame carrying `head` then `tail`: the bytes ws writes for that message. */
+export function textFrame(head: Buffer, tail: Buffer): Buffer {
+  const length = head.length + tail.length;
+  const frame = Buffer.allocUnsafe(headerSize(length) + length);
+  const offset = writeTextHeader(frame, length);
+  head.copy(frame, offset);
+  tail.copy(frame, offset + head.length);
+  return frame;
+}
+
+/** The size of the text frame carrying `length` bytes of text. */
+export const textFrameSize = (length: number) => headerSize(length) + length;
+
 /**
- * Sends `head` then `tail` (UTF-8 JSON text) to `socket` as one WebSocket text message. One
- * event goes to thousands of sockets in one synchronous loop, so the frame is built here as one
- * buffer and handed to the TCP socket in one write, instead of through ws's `send` (a byte length
- * of the text, a header buffer, a corked two-part write per socket). The frame is the one ws
- * writes; whenever ws might hold frames of its own back (compression negotiated, a queue), or the
- * socket is not open, `send` is used instead, so frames never overtake each other.
+ * The TCP socket under `socket` when a frame may be written to it around ws: the socket is open,
+ * no compression was negotiated and ws holds no frames of its own back; otherwise undefined.
  */
-export function sendTextFrame(socket: WebSocket, head: Buffer, tail: Buffer): void {
+export function bypassableSocket(socket: WebSocket): Duplex | undefined {
   const internals = socket as unknown as WsInternals;
   const raw = internals._socket;
   if (
@@ -51,13 +60,24 @@ export function sendTextFrame(socket: WebSocket, head: Buffer, tail: Buffer): vo
     internals._sender?._queue === undefined ||
     internals._sender._queue.length > 0
   ) {
+    return undefined;
+  }
+  return raw;
+}
+
+/**
+ * Sends `head` then `tail` (UTF-8 JSON text) to `socket` as one WebSocket text message. One
+ * event goes to thousands of sockets in one synchronous loop, so the frame is built here as one
+ * buffer and handed to the TCP socket in one write, instead of through ws's `send` (a byte length
+ * of the text, a header buffer, a corked two-part write per socket). The frame is the one ws
+ * writes; whenever ws might hold frames of its own back (compression negotiated, a queue), or the
+ * socket is not open, `send` is used instead, so frames never overtake each other.
+ */
+export function sendTextFrame(socket: WebSocket, head: Buffer, tail: Buffer): void {
+  const raw = bypassableSocket(socket);
+  if (raw === undefined) {
     socket.send(Buffer.concat([head, tail]), { binary: false });
     return;
   }
-  const length = head.length + tail.length;
-  const frame = Buffer.allocUnsafe(headerSize(length) + length);
-  const offset = writeTextHeader(frame, length);
-  head.copy(frame, offset);
-  tail.copy(frame, offset + head.length);
-  raw.write(frame);
+  raw.write(textFrame(head, tail));
 }
