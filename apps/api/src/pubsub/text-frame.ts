@@ -5,8 +5,11 @@ import type WebSocket from 'ws';
 interface WsInternals {
   /** The TCP socket under the WebSocket (absent before the upgrade and after close). */
   _socket?: Duplex;
-  /** ws's frame writer: frames wait in its queue while it compresses or reads a Blob. */
-  _sender?: { _queue?: unknown[] };
+  /**
+   * ws's frame writer: frames wait in its queue while it compresses or reads a Blob, and the
+   * frame being compressed or read is in neither the queue nor the socket (`_state` not 0).
+   */
+  _sender?: { _queue?: unknown[]; _state?: number };
 }
 
 /**
@@ -58,7 +61,8 @@ export function bypassableSocket(socket: WebSocket): Duplex | undefined {
     socket.readyState !== socket.OPEN ||
     socket.extensions !== '' ||
     internals._sender?._queue === undefined ||
-    internals._sender._queue.length > 0
+    internals._sender._queue.length > 0 ||
+    (internals._sender._state ?? 0) !== 0
   ) {
     return undefined;
   }

@@ -176,9 +176,13 @@ describe('text frames of a fan-out sent in one native call', () => {
   });
 
   it('should take no frame for a socket with writes of its own waiting, or one that is closing', async () => {
-    const connected = await connections(2);
+    const connected = await connections(3);
     close = connected.close;
-    const [waiting, closing] = connected.pairs as [(typeof connected.pairs)[number], (typeof connected.pairs)[number]];
+    const [waiting, closing, reading] = connected.pairs as [
+      (typeof connected.pairs)[number],
+      (typeof connected.pairs)[number],
+      (typeof connected.pairs)[number],
+    ];
     const shared = resultOf('1');
     const batch = new TextFrameBatch(shared);
     const raw = rawOf(waiting.socket);
@@ -188,7 +192,11 @@ describe('text frames of a fan-out sent in one native call', () => {
     raw.uncork();
     closing.socket.close(1000, 'bye');
     expect(batch.add(closing.socket, Buffer.from('{"id":"2",'))).toBe(false);
-    await until(() => waiting.received.length === 1);
+    // ws reads a Blob before it frames it: the frame is in neither its queue nor the socket.
+    reading.socket.send(new Blob(['blob first']));
+    expect(deliver(batch, reading.socket, Buffer.from('{"id":"3",'), shared)).toBe(false);
+    await until(() => waiting.received.length === 1 && reading.received.length === 2);
     expect(waiting.received).toEqual(['corked first']);
+    expect(reading.received).toEqual(['<binary>', '{"id":"3",1}']);
   });
 });
