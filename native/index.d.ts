@@ -727,6 +727,17 @@ export interface ReadOptions {
 /** Where a producer's reads come from. */
 export type ReadSource = 'SIMULATED' | 'FASTQ'
 
+/**
+ * Sends `heads[i]` then `tail` as one WebSocket text frame (final, unmasked,
+ * as a server sends) on the TCP socket with file descriptor `sockets[i]`,
+ * for every `i` in order, each with one nonblocking `sendmsg` (no copy), on
+ * the calling thread; `written[i]` is set to the bytes the kernel took. Less
+ * than the whole frame (a full send buffer, a failed send: 0) leaves the rest
+ * to the caller, and that socket gets nothing more from this call, so the
+ * rest can be queued in order. Linux; the descriptors must be open sockets.
+ */
+export declare function sendTextFrames(sockets: Int32Array, heads: Array<Buffer>, tail: Buffer, written: Uint32Array): void
+
 /** A producer of simulated reads. */
 export interface SimulatedProducerOptions {
   /** Bases per read (default 150). */

@@ -40,5 +40,6 @@ export const {
   Reference,
   VariantCaller,
   readGenbankSequences,
+  sendTextFrames,
   simulateToFiles,
 } = binding;

@@ -1,7 +1,8 @@
 //! Node-API bindings of the Helix-Throttle native core. Bindings only: the
 //! algorithms live in the plain Rust modules below, with their own tests; the
 //! bindings of each are in a `*_bindings.rs` module of their own (reference,
-//! sample, reads, producer, simulate files, index, detector, pileup, caller).
+//! sample, reads, producer, simulate files, index, detector, pileup, caller,
+//! socket writes).
 
 #![deny(clippy::all)]
 
@@ -32,3 +33,5 @@ pub mod shared_bases;
 pub mod simulate;
 pub mod simulate_files;
 pub mod simulate_files_bindings;
+pub mod socket_writes;
+pub mod socket_writes_bindings;

@@ -228,6 +228,11 @@ async function subscriptionBenchmark(databaseUrl: string, subscribers: number): 
       '  server CPU (one process, run included), RSS',
       `${((100 * usage.cpuMs) / usage.wallMs).toFixed(1)} %, ${Math.round(usage.rssBytes / 2 ** 20)} MB`,
     );
+    // CPU per snapshot varies far less with other work on the cores than the lag does.
+    line(
+      '  server CPU per snapshot (its fan-out and the run)',
+      `${(usage.cpuMs / Math.max(1, figures.published)).toFixed(1)} ms`,
+    );
     line(
       '  server event loop held p99 / max (one fan-out holds it)',
       `${usage.loopDelayP99Ms.toFixed(0)} / ${usage.loopDelayMaxMs.toFixed(0)} ms`,

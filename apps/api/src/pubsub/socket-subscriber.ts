@@ -1,6 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import WebSocket from 'ws';
 import { HelixCloseCode } from './close-codes.js';
+import type { TextFrameBatch } from './frame-batch.js';
 import { nextMessageHead } from './next-message.js';
 import { endableIterator, type SharedResult, type StreamingSubscriber } from './subscriber.js';
 import { sendTextFrame } from './text-frame.js';
@@ -55,7 +56,7 @@ export class SocketSubscriber implements StreamingSubscriber {
     );
   }
 
-  deliver(shared: SharedResult): void {
+  deliver(shared: SharedResult, frames?: TextFrameBatch): void {
     // Ended (the client completed, or the execution ended and graphql-ws sends `complete`): a
     // fan-out that was under way when it ended must not write a `next` after that.
     if (this.#ended) return;
@@ -64,6 +65,8 @@ export class SocketSubscriber implements StreamingSubscriber {
     const unsent = socket.bufferedAmount;
     if (unsent > this.#limits.socketHardLimitBytes) {
       this.#limits.onDrop?.('closed-slow');
+      // Frames queued for this socket by another of its subscriptions go before the close frame.
+      frames?.flush();
       socket.close(HelixCloseCode.SlowConsumer, 'Subscriber is not reading; reconnect when ready');
       // A client that does not read cannot read the close frame either: let go of it soon.
       setTimeout(() => socket.terminate(), 1_000).unref();
@@ -73,6 +76,8 @@ export class SocketSubscriber implements StreamingSubscriber {
       this.#limits.onDrop?.('behind');
       return;
     }
+    if (frames?.add(socket, this.#head)) return;
+    frames?.flush();
     sendTextFrame(socket, this.#head, shared.messageTail);
   }
 

@@ -1,4 +1,5 @@
 import type { ExecutionResult } from 'graphql';
+import type { TextFrameBatch } from './frame-batch.js';
 import { nextMessageTail } from './next-message.js';
 
 /**
@@ -23,8 +24,11 @@ export class SharedResult {
 
 /** A subscriber of a shared execution. */
 export interface Subscriber {
-  /** One result, shared with every subscriber of the execution. */
-  deliver(shared: SharedResult): void;
+  /**
+   * One result, shared with every subscriber of the execution. A socket subscriber may queue its
+   * frame in `frames` (the fan-out's, for `shared`) to be sent with its neighbours' in one call.
+   */
+  deliver(shared: SharedResult, frames?: TextFrameBatch): void;
   /** The execution ended: end this subscriber's stream. */
   end(): void;
 }

@@ -5,8 +5,11 @@ import type WebSocket from 'ws';
 interface WsInternals {
   /** The TCP socket under the WebSocket (absent before the upgrade and after close). */
   _socket?: Duplex;
-  /** ws's frame writer: frames wait in its queue while it compresses or reads a Blob. */
-  _sender?: { _queue?: unknown[] };
+  /**
+   * ws's frame writer: frames wait in its queue while it compresses or reads a Blob, and the
+   * frame being compressed or read is in neither the queue nor the socket (`_state` not 0).
+   */
+  _sender?: { _queue?: unknown[]; _state?: number };
 }
 
 /**
@@ -33,6 +36,39 @@ function writeTextHeader(target: Buffer, length: number): number {
 /** The size of the header {@link writeTextHeader} writes for `length` bytes. */
 const headerSize = (length: number) => (length < 126 ? 2 : length < 0x1_0000 ? 4 : 10);
 
+/** The WebSocket text frame carrying `head` then `tail`: the bytes ws writes for that message. */
+export function textFrame(head: Buffer, tail: Buffer): Buffer {
+  const length = head.length + tail.length;
+  const frame = Buffer.allocUnsafe(headerSize(length) + length);
+  const offset = writeTextHeader(frame, length);
+  head.copy(frame, offset);
+  tail.copy(frame, offset + head.length);
+  return frame;
+}
+
+/** The size of the text frame carrying `length` bytes of text. */
+export const textFrameSize = (length: number) => headerSize(length) + length;
+
+/**
+ * The TCP socket under `socket` when a frame may be written to it around ws: the socket is open,
+ * no compression was negotiated and ws holds no frames of its own back; otherwise undefined.
+ */
+export function bypassableSocket(socket: WebSocket): Duplex | undefined {
+  const internals = socket as unknown as WsInternals;
+  const raw = internals._socket;
+  if (
+    raw === undefined ||
+    socket.readyState !== socket.OPEN ||
+    socket.extensions !== '' ||
+    internals._sender?._queue === undefined ||
+    internals._sender._queue.length > 0 ||
+    (internals._sender._state ?? 0) !== 0
+  ) {
+    return undefined;
+  }
+  return raw;
+}
+
 /**
  * Sends `head` then `tail` (UTF-8 JSON text) to `socket` as one WebSocket text message. One
  * event goes to thousands of sockets in one synchronous loop, so the frame is built here as one
@@ -42,22 +78,10 @@ const headerSize = (length: number) => (length < 126 ? 2 : length < 0x1_0000 ? 4
  * socket is not open, `send` is used instead, so frames never overtake each other.
  */
 export function sendTextFrame(socket: WebSocket, head: Buffer, tail: Buffer): void {
-  const internals = socket as unknown as WsInternals;
-  const raw = internals._socket;
-  if (
-    raw === undefined ||
-    socket.readyState !== socket.OPEN ||
-    socket.extensions !== '' ||
-    internals._sender?._queue === undefined ||
-    internals._sender._queue.length > 0
-  ) {
+  const raw = bypassableSocket(socket);
+  if (raw === undefined) {
     socket.send(Buffer.concat([head, tail]), { binary: false });
     return;
   }
-  const length = head.length + tail.length;
-  const frame = Buffer.allocUnsafe(headerSize(length) + length);
-  const offset = writeTextHeader(frame, length);
-  head.copy(frame, offset);
-  tail.copy(frame, offset + head.length);
-  raw.write(frame);
+  raw.write(textFrame(head, tail));
 }
