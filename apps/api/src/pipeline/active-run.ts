@@ -272,7 +272,12 @@ export class ActiveRun {
     await this.#calls.close();
     // No read is aligned from here on: the mapped index (~4 B/base) leaves resident memory before
     // the final calls take theirs.
-    this.#inputs.index.dropResidentPages();
+    try {
+      this.#inputs.index.dropResidentPages();
+    } catch (error) {
+      // Only memory is at stake: the run's results must still be made and stored.
+      this.#services.observer.warning?.('the mapped index stays resident', { reason: (error as Error).message });
+    }
     const sampleCalls = await this.allCalls();
     for (const [index, { sample, calls }] of sampleCalls.entries()) {
       await this.#publishInSlices(calls, sample, this.#samples.all[index]?.progress);
